@@ -1,0 +1,50 @@
+# terminus-conformance — see README.md.
+#   make run    the conformance suite against the embedded mock (the main job)
+#   make mock   start the mock server (terminus-mock) in the foreground
+#   make test   build, every test, clippy -D warnings, rustfmt --check, no aws-lc-rs
+#   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
+#   make soak   long load and abuse runs
+
+CARGO ?= cargo
+RUN_ARGS ?=
+MOCK_ARGS ?=
+
+.PHONY: all build run mock test test-rust test-clients lint fmt-check deps-check bench soak clean
+
+all: build
+
+build:
+	$(CARGO) build --release --workspace
+
+run: build
+	./target/release/terminus-mock $(MOCK_ARGS)
+
+mock: build
+	./target/release/terminus-mock $(MOCK_ARGS)
+
+test: test-rust test-clients lint deps-check
+	@echo "make test: all checks passed"
+
+test-rust:
+	$(CARGO) build --workspace --all-targets
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+# curl, Python and Node against the real binary, trusting the CA it prints.
+test-clients: build
+	bash tests/clients.sh ./target/release/terminus-mock
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+
+# rustls must use ring only: fail if aws-lc-rs is anywhere in the tree.
+deps-check:
+	@if $(CARGO) tree --workspace --target all -e normal,build,dev --prefix none | grep -qE '^aws-lc-(rs|sys) '; then \
+		echo "aws-lc-rs is in the dependency tree; the project uses rustls with ring only:"; \
+		$(CARGO) tree --workspace --target all -i aws-lc-rs; exit 1; \
+	else echo "deps-check: no aws-lc-rs in the tree"; fi
+	@if grep -q 'name = "rustls-pemfile"' Cargo.lock; then echo "rustls-pemfile is in Cargo.lock: use rustls::pki_types::pem"; exit 1; fi
+
+clean:
+	$(CARGO) clean

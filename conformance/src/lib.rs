@@ -1,0 +1,1 @@
+//! The conformance runner (issue 3): not built yet.

@@ -1,0 +1,288 @@
+//! The command line: flags, the start-up banner (URLs, how to trust the CA, keys minted), the
+//! ready file, and waiting for SIGINT/SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Parser;
+use terminus_mock::{
+    keys_file, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, TlsMode,
+};
+
+/// Mock server for the Terminus Hub Public API authentication contract: every request needs
+/// `Authorization: Bearer thub_<key>`; every failure is the same 401 JSON envelope.
+#[derive(Debug, Parser)]
+#[command(name = "terminus-mock", version, about, long_about = None)]
+pub struct Cli {
+    /// Address of the Public API listener (port 0: let the system choose).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+
+    /// Address of the admin plane (key create/list/revoke, /healthz). Loopback only unless
+    /// --allow-remote-admin.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8444")]
+    admin_listen: SocketAddr,
+
+    /// Token guarding the admin plane. Neither this nor the variable: one is made and printed.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "TERMINUS_ADMIN_TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
+
+    /// Let --admin-listen be a non-loopback address (needs a token of 32+ characters).
+    #[arg(long)]
+    allow_remote_admin: bool,
+
+    /// PEM certificate chain to serve (leaf first). Without it a CA and a leaf for
+    /// localhost, 127.0.0.1 and ::1 are generated.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+
+    /// Where to write the generated CA's PEM (default: a file in the temporary directory).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["tls_cert", "plaintext"])]
+    ca_out: Option<PathBuf>,
+
+    /// Keys file to seed the store with (default: the bundled test-only keys,
+    /// fixtures/keys.json).
+    #[arg(long, value_name = "FILE")]
+    keys: Option<PathBuf>,
+
+    /// Mint a key with this name at start-up and print it once (repeatable).
+    #[arg(long = "mint", value_name = "NAME", default_value = "local")]
+    mint: Vec<String>,
+
+    /// Mint no key at start-up.
+    #[arg(long, conflicts_with = "mint")]
+    no_mint: bool,
+
+    /// Routes file: the endpoints served after authentication (default: the bundled
+    /// fixtures/routes.json).
+    #[arg(long, value_name = "FILE")]
+    routes: Option<PathBuf>,
+
+    /// HDR-5's RFC reading: accept `bearer`/`BEARER` and several spaces after the scheme.
+    #[arg(long)]
+    lenient_scheme: bool,
+
+    /// Serve plain HTTP instead of TLS (debugging only: SDKs should be tested over TLS).
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    plaintext: bool,
+
+    /// Write this file (JSON: URLs, CA path, pid) once both listeners accept.
+    #[arg(long, value_name = "PATH")]
+    ready_file: Option<PathBuf>,
+
+    /// Largest request header section in bytes (over it: 431). At least 8192.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024, value_parser = clap::value_parser!(u32).range(8192..=1_048_576))]
+    max_header_bytes: u32,
+
+    /// Seconds a client has to send its request headers (and to finish the TLS handshake).
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_read_timeout: u64,
+
+    /// Connections served at once per listener; more wait in the backlog.
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    max_connections: u64,
+}
+
+/// Starts the mock, prints how to use it, waits for a signal, shuts down gracefully.
+pub async fn run(cli: Cli) -> Result<(), Error> {
+    let tls = match (&cli.tls_cert, &cli.tls_key, cli.plaintext) {
+        (_, _, true) => TlsMode::Plaintext,
+        (Some(cert), Some(key), false) => TlsMode::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        },
+        _ => TlsMode::Generate,
+    };
+    let keys = match &cli.keys {
+        Some(path) => keys_file::load_file(path)?,
+        None => keys_file::builtin(),
+    };
+    let routes = match &cli.routes {
+        Some(path) => RouteTable::from_file(path)?,
+        None => RouteTable::builtin(),
+    };
+    let limits = Limits {
+        max_header_bytes: cli.max_header_bytes as usize,
+        header_read_timeout: Duration::from_secs(cli.header_read_timeout),
+        handshake_timeout: Duration::from_secs(cli.header_read_timeout),
+        max_connections: cli.max_connections as usize,
+        ..Limits::default()
+    };
+    let config = MockConfig {
+        listen: cli.listen,
+        admin_listen: cli.admin_listen,
+        admin_token: cli.admin_token.clone(),
+        allow_remote_admin: cli.allow_remote_admin,
+        tls,
+        keys,
+        routes,
+        scheme: if cli.lenient_scheme {
+            SchemeReading::Lenient
+        } else {
+            SchemeReading::Strict
+        },
+        limits,
+    };
+    let mock = MockServer::start(config).await?;
+
+    let ca_path = match mock.ca_pem() {
+        Some(pem) => {
+            let path = cli.ca_out.clone().unwrap_or_else(|| {
+                std::env::temp_dir().join(format!("terminus-mock-{}-ca.pem", std::process::id()))
+            });
+            write_file(&path, pem.as_bytes(), "CA certificate (--ca-out)")?;
+            Some(path)
+        }
+        None => None,
+    };
+    let minted = if cli.no_mint {
+        Vec::new()
+    } else {
+        let mut minted = Vec::new();
+        for name in &cli.mint {
+            minted.push(mock.key_store().mint(name).map_err(|e| {
+                Error::Config(format!("cannot mint the key {name:?} at start-up: {e}"))
+            })?);
+        }
+        minted
+    };
+
+    print_banner(&cli, &mock, ca_path.as_deref(), &minted);
+    if let Some(path) = &cli.ready_file {
+        let ready = serde_json::json!({
+            "public_url": mock.public_url(),
+            "admin_url": mock.admin_url(),
+            "ca_path": ca_path,
+            "pid": std::process::id(),
+        });
+        write_file(
+            path,
+            format!("{ready:#}\n").as_bytes(),
+            "ready file (--ready-file)",
+        )?;
+    }
+
+    wait_for_signal().await;
+    tracing::info!(target: "terminus_mock", "shutting down: finishing requests in flight");
+    mock.shutdown().await;
+    Ok(())
+}
+
+fn print_banner(
+    cli: &Cli,
+    mock: &MockServer,
+    ca_path: Option<&Path>,
+    minted: &[terminus_mock::MintedKey],
+) {
+    let reading = if cli.lenient_scheme {
+        "lenient scheme (HDR-5 RFC reading)"
+    } else {
+        "strict scheme (exactly `Bearer thub_…`)"
+    };
+    println!(
+        "terminus-mock {} — Terminus Hub Public API mock, {reading}",
+        env!("CARGO_PKG_VERSION")
+    );
+    println!("  Public API   {}", mock.public_url());
+    println!(
+        "  Admin API    {}   (GET /healthz, /v1/keys)",
+        mock.admin_url()
+    );
+    if cli.plaintext {
+        println!("  WARNING      --plaintext: no TLS. Keys cross the wire in clear text; use this for debugging only.");
+    }
+    let first_key_env = "$TERMINUS_API_KEY";
+    match ca_path {
+        Some(ca) => {
+            let ca = ca.display();
+            println!("  CA cert      {ca}");
+            println!();
+            println!("Trust the CA:");
+            println!(
+                "  curl    curl --cacert {ca} -H \"Authorization: Bearer {first_key_env}\" {}/v1/account",
+                mock.public_url()
+            );
+            println!("  Python  export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}");
+            println!("  Node    export NODE_EXTRA_CA_CERTS={ca}");
+        }
+        None if !cli.plaintext => {
+            println!("  TLS          serving --tls-cert; clients must trust its issuer");
+        }
+        None => {}
+    }
+    println!();
+    if cli.admin_token.is_none() {
+        println!(
+            "Admin token (generated, shown once): {}",
+            mock.admin_token()
+        );
+    } else {
+        println!("Admin token: as given (--admin-token / TERMINUS_ADMIN_TOKEN)");
+    }
+    println!(
+        "  mint:   curl --cacert CA -X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" -d '{{\"name\":\"ci\"}}' {}/v1/keys",
+        mock.admin_url()
+    );
+    println!(
+        "  revoke: curl --cacert CA -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" {}/v1/keys/KEY_ID",
+        mock.admin_url()
+    );
+    for key in minted {
+        println!(
+            "Key {:?} minted (id {}, shown once): {}",
+            key.record.name, key.record.id, key.key
+        );
+    }
+    let seeded = mock.key_store().list().len() - minted.len();
+    if cli.keys.is_none() {
+        println!("Test-only keys from fixtures/keys.json: {seeded} (well-known; never use them anywhere real)");
+    } else {
+        println!("Keys loaded from --keys: {seeded}");
+    }
+    println!();
+}
+
+fn write_file(path: &Path, contents: &[u8], what: &'static str) -> Result<(), Error> {
+    let err = |source| Error::WriteFile {
+        what,
+        path: path.to_owned(),
+        source,
+    };
+    // Written whole, then renamed: whoever waits for the file never reads half of it.
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, contents).map_err(err)?;
+    std::fs::rename(&tmp, path).map_err(err)
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,232 @@
+//! Accepting connections: TCP, the TLS handshake (bounded in time), then HTTP/1.1 or HTTP/2 as
+//! negotiated by ALPN, under a connection cap, with graceful shutdown.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{Request, Response};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio_rustls::TlsAcceptor;
+
+use crate::envelope::Body;
+
+/// Bounds on what one client can hold of the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest request header section accepted (ROB-2: over it, 431). At least 8 KiB, the
+    /// smallest read buffer hyper allows; the contract needs 4 KiB (ROB-1).
+    pub max_header_bytes: usize,
+    /// Time a client has to send a whole header section (slow clients are closed).
+    pub header_read_timeout: Duration,
+    /// Time a client has to finish the TLS handshake.
+    pub handshake_timeout: Duration,
+    /// Connections served at once, per listener; more wait in the kernel's backlog.
+    pub max_connections: usize,
+    /// Concurrent HTTP/2 streams per connection.
+    pub max_concurrent_streams: u32,
+    /// How long shutdown waits for requests in flight.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_header_bytes: 16 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(10),
+            max_connections: 10_000,
+            max_concurrent_streams: 256,
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// One listener's protocol builders, made once and shared by every connection.
+struct Protocols {
+    http1: hyper::server::conn::http1::Builder,
+    http2: hyper::server::conn::http2::Builder<TokioExecutor>,
+}
+
+impl Protocols {
+    fn new(limits: &Limits) -> Self {
+        let mut http1 = hyper::server::conn::http1::Builder::new();
+        http1
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .max_buf_size(limits.max_header_bytes.max(8192))
+            .keep_alive(true);
+        let mut http2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+        http2
+            .timer(TokioTimer::new())
+            .max_concurrent_streams(limits.max_concurrent_streams)
+            .max_header_list_size(limits.max_header_bytes as u32)
+            // Rapid reset (CVE-2023-44487) and streams the server itself had to reset.
+            .max_pending_accept_reset_streams(Some(64))
+            .max_local_error_reset_streams(Some(256))
+            .keep_alive_interval(Some(Duration::from_secs(30)))
+            .keep_alive_timeout(Duration::from_secs(20));
+        Self { http1, http2 }
+    }
+}
+
+/// Serves `listener` until `shutdown` turns true, then lets requests in flight finish (up to
+/// the grace period).
+pub async fn serve<H, F>(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    handler: H,
+    limits: Limits,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<Body>> + Send + 'static,
+{
+    let protocols = Arc::new(Protocols::new(&limits));
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let local = listener.local_addr().ok();
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            _ = shutdown.changed() => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // EMFILE and friends: back off instead of spinning.
+                    tracing::warn!(target: "terminus_mock::listener", listener = ?local, "accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let watcher = graceful.watcher();
+        let protocols = protocols.clone();
+        let tls = tls.clone();
+        let handler = handler.clone();
+        let handshake_timeout = limits.handshake_timeout;
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service = service_fn(move |request: Request<Incoming>| {
+                let head = request.method() == http::Method::HEAD;
+                let response = handler(request);
+                async move {
+                    let response = response.await;
+                    Ok::<_, Infallible>(if head {
+                        without_body(response)
+                    } else {
+                        response
+                    })
+                }
+            });
+            let result = match tls {
+                None => serve_plain(stream, &protocols, service, watcher, handshake_timeout).await,
+                Some(acceptor) => {
+                    match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                        Ok(Ok(tls_stream)) => {
+                            let h2 = tls_stream.get_ref().1.alpn_protocol() == Some(b"h2");
+                            let io = TokioIo::new(tls_stream);
+                            if h2 {
+                                watcher
+                                    .watch(protocols.http2.serve_connection(io, service))
+                                    .await
+                            } else {
+                                watcher
+                                    .watch(protocols.http1.serve_connection(io, service))
+                                    .await
+                            }
+                        }
+                        Ok(Err(e)) => {
+                            tracing::debug!(target: "terminus_mock::listener", %peer, "TLS handshake failed: {e}");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!(target: "terminus_mock::listener", %peer, "TLS handshake timed out");
+                            return;
+                        }
+                    }
+                }
+            };
+            if let Err(e) = result {
+                tracing::debug!(target: "terminus_mock::listener", %peer, "connection ended: {e}");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(target: "terminus_mock::listener", listener = ?local,
+            "requests still in flight after {:?}; closing them", limits.shutdown_grace);
+    }
+}
+
+/// ERR-4: a HEAD response has the headers of GET, `Content-Length` included, and no body.
+/// hyper leaves the body out on HTTP/1.1 but would send it as DATA on HTTP/2, which clients
+/// reject; so the body is dropped here, for both.
+fn without_body(response: Response<Body>) -> Response<Body> {
+    use http_body_util::BodyExt;
+    let (mut parts, body) = response.into_parts();
+    if let Some(len) = hyper::body::Body::size_hint(&body).exact() {
+        parts
+            .headers
+            .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+    }
+    drop(body.boxed());
+    Response::from_parts(parts, Body::default())
+}
+
+/// Plain HTTP (`--plaintext`): HTTP/1.1, or HTTP/2 with prior knowledge, told apart by the
+/// connection preface.
+async fn serve_plain<S>(
+    stream: TcpStream,
+    protocols: &Protocols,
+    service: S,
+    watcher: hyper_util::server::graceful::Watcher,
+    sniff_timeout: Duration,
+) -> Result<(), hyper::Error>
+where
+    S: hyper::service::Service<Request<Incoming>, Response = Response<Body>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    let mut head = [0u8; PREFACE.len()];
+    // Peek until the preface is ruled in or out; a client that sends less is HTTP/1.1.
+    let sniff = async {
+        loop {
+            match stream.peek(&mut head).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) if head[..n] != PREFACE[..n] => return Some(false),
+                Ok(n) if n == PREFACE.len() => return Some(true),
+                Ok(_) => tokio::time::sleep(Duration::from_millis(1)).await,
+            }
+        }
+    };
+    let Ok(Some(h2)) = tokio::time::timeout(sniff_timeout, sniff).await else {
+        return Ok(());
+    };
+    let io = TokioIo::new(stream);
+    if h2 {
+        watcher
+            .watch(protocols.http2.serve_connection(io, service))
+            .await
+    } else {
+        watcher
+            .watch(protocols.http1.serve_connection(io, service))
+            .await
+    }
+}

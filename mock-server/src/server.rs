@@ -1,0 +1,263 @@
+//! Starting and stopping the mock: both listeners, the key store, TLS, and the handle a
+//! program (the runner's embedded default, a test) holds while it runs.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+use crate::admin::AdminApi;
+use crate::auth::SchemeReading;
+use crate::error::Error;
+use crate::key_store::{random_base62, KeyRecord, KeyStore};
+use crate::listener::{serve, Limits};
+use crate::public_api::PublicApi;
+use crate::routes::RouteTable;
+use crate::{keys_file, tls};
+
+/// Where the TLS identity comes from.
+#[derive(Debug, Clone, Default)]
+pub enum TlsMode {
+    /// A fresh CA and leaf for `localhost`, `127.0.0.1`, `::1`, made at start.
+    #[default]
+    Generate,
+    /// A PEM certificate chain and private key.
+    Files {
+        /// `--tls-cert`
+        cert: PathBuf,
+        /// `--tls-key`
+        key: PathBuf,
+    },
+    /// No TLS at all (`--plaintext`): for debugging only.
+    Plaintext,
+}
+
+/// Everything the mock needs to start. [`MockConfig::default`] is what the runner's embedded
+/// default uses: loopback, ports chosen by the system, a fresh CA, the bundled test keys and
+/// routes, the strict scheme reading.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// The Public API listener's address.
+    pub listen: SocketAddr,
+    /// The admin plane listener's address.
+    pub admin_listen: SocketAddr,
+    /// The admin token; `None` makes a random one (see [`MockServer::admin_token`]).
+    pub admin_token: Option<String>,
+    /// Lets the admin plane listen on a non-loopback address (its token must then have at
+    /// least 32 characters).
+    pub allow_remote_admin: bool,
+    /// TLS identity.
+    pub tls: TlsMode,
+    /// Keys the store starts with.
+    pub keys: Vec<KeyRecord>,
+    /// The endpoints served after authentication.
+    pub routes: RouteTable,
+    /// HDR-5: strict (default) or lenient.
+    pub scheme: SchemeReading,
+    /// Bounds on clients.
+    pub limits: Limits,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        let loopback = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+        Self {
+            listen: loopback,
+            admin_listen: loopback,
+            admin_token: None,
+            allow_remote_admin: false,
+            tls: TlsMode::Generate,
+            keys: keys_file::builtin(),
+            routes: RouteTable::builtin(),
+            scheme: SchemeReading::Strict,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A running mock. Dropping it stops the listeners at once; [`MockServer::shutdown`] stops
+/// them gracefully.
+#[derive(Debug)]
+pub struct MockServer {
+    public_addr: SocketAddr,
+    admin_addr: SocketAddr,
+    admin_token: String,
+    ca_pem: Option<String>,
+    plaintext: bool,
+    store: KeyStore,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Binds both listeners and starts serving on the current tokio runtime. When this
+    /// returns, both listeners accept connections.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), terminus_mock::Error> {
+    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
+    /// println!("{} (trust {:?})", mock.public_url(), mock.ca_pem());
+    /// let minted = mock.key_store().mint("sdk-tests").expect("minted");
+    /// # drop(minted);
+    /// mock.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn start(config: MockConfig) -> Result<Self, Error> {
+        Self::start_with_store(config, KeyStore::new()).await
+    }
+
+    /// Like [`start`](Self::start), over a store the caller prepared (a change hook for
+    /// persistence, keys loaded from state).
+    pub async fn start_with_store(config: MockConfig, store: KeyStore) -> Result<Self, Error> {
+        let admin_token = match config.admin_token {
+            Some(token) if token.trim().is_empty() => {
+                return Err(Error::Config(
+                    "the admin token is empty: set --admin-token or TERMINUS_ADMIN_TOKEN to a secret, or set neither to have one made".into(),
+                ))
+            }
+            Some(token) => token,
+            None => random_base62(40),
+        };
+        if !config.admin_listen.ip().is_loopback() {
+            if !config.allow_remote_admin {
+                return Err(Error::Config(format!(
+                    "--admin-listen {} is not a loopback address: the admin plane mints keys, so it listens on loopback unless --allow-remote-admin is given",
+                    config.admin_listen
+                )));
+            }
+            if admin_token.chars().count() < 32 {
+                return Err(Error::Config(
+                    "--allow-remote-admin needs an admin token of at least 32 characters (or none, to have one made)".into(),
+                ));
+            }
+        }
+        for record in config.keys {
+            store.insert(record).map_err(|e| Error::InvalidFile {
+                what: "keys file",
+                origin: "the configured keys".into(),
+                reason: e.to_string(),
+            })?;
+        }
+
+        let (acceptor, ca_pem) = match &config.tls {
+            TlsMode::Plaintext => (None, None),
+            mode => {
+                let identity = match mode {
+                    TlsMode::Files { cert, key } => tls::load(cert, key)?,
+                    _ => tls::generate()?,
+                };
+                let server_config = tls::server_config(&identity)?;
+                (Some(TlsAcceptor::from(server_config)), identity.ca_pem)
+            }
+        };
+
+        let bind = |addr: SocketAddr, flag: &'static str| async move {
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| Error::Bind { addr, flag, source })
+        };
+        let public_listener = bind(config.listen, "--listen").await?;
+        let admin_listener = bind(config.admin_listen, "--admin-listen").await?;
+        let public_addr = public_listener.local_addr().map_err(|source| Error::Bind {
+            addr: config.listen,
+            flag: "--listen",
+            source,
+        })?;
+        let admin_addr = admin_listener.local_addr().map_err(|source| Error::Bind {
+            addr: config.admin_listen,
+            flag: "--admin-listen",
+            source,
+        })?;
+
+        let (stop, stopped) = watch::channel(false);
+        let public = PublicApi::new(store.clone(), config.routes, config.scheme);
+        let admin = AdminApi::new(store.clone(), &admin_token);
+        let public_task = tokio::spawn(serve(
+            public_listener,
+            acceptor.clone(),
+            move |request| std::future::ready(public.handle(&request)),
+            config.limits.clone(),
+            stopped.clone(),
+        ));
+        let admin_task = tokio::spawn(serve(
+            admin_listener,
+            acceptor.clone(),
+            move |request| {
+                let admin = admin.clone();
+                async move { admin.handle(request).await }
+            },
+            config.limits,
+            stopped,
+        ));
+        Ok(Self {
+            public_addr,
+            admin_addr,
+            admin_token,
+            ca_pem,
+            plaintext: acceptor.is_none(),
+            store,
+            stop,
+            tasks: vec![public_task, admin_task],
+        })
+    }
+
+    /// The Public API listener's address (with the port the system chose).
+    pub fn public_addr(&self) -> SocketAddr {
+        self.public_addr
+    }
+
+    /// The admin plane's address.
+    pub fn admin_addr(&self) -> SocketAddr {
+        self.admin_addr
+    }
+
+    /// `https://127.0.0.1:PORT` (or `http://` with [`TlsMode::Plaintext`]).
+    pub fn public_url(&self) -> String {
+        url(self.plaintext, self.public_addr)
+    }
+
+    /// The admin plane's base URL.
+    pub fn admin_url(&self) -> String {
+        url(self.plaintext, self.admin_addr)
+    }
+
+    /// PEM of the CA clients must trust, when the mock generated its certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The admin token (`Authorization: Bearer <token>` on the admin plane).
+    pub fn admin_token(&self) -> &str {
+        &self.admin_token
+    }
+
+    /// The live key store: minting or revoking here is seen by the next request.
+    pub fn key_store(&self) -> &KeyStore {
+        &self.store
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to the grace period), and returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks.drain(..) {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+fn url(plaintext: bool, addr: SocketAddr) -> String {
+    let scheme = if plaintext { "http" } else { "https" };
+    match addr.ip() {
+        IpAddr::V6(ip) => format!("{scheme}://[{ip}]:{}", addr.port()),
+        IpAddr::V4(ip) => format!("{scheme}://{ip}:{}", addr.port()),
+    }
+}

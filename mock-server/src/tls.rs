@@ -1,0 +1,121 @@
+//! TLS for both listeners: rustls 0.23 with the ring provider passed explicitly, TLS 1.2 and
+//! 1.3, ALPN `h2` and `http/1.1`. Certificates come from files, or a fresh CA and a leaf for
+//! `localhost`, `127.0.0.1` and `::1` are made with rcgen at every start.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
+};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::ServerConfig;
+
+use crate::error::Error;
+
+/// ALPN protocols offered, in order of preference.
+pub const ALPN: [&[u8]; 2] = [b"h2", b"http/1.1"];
+
+/// A certificate chain and its private key, ready for rustls.
+#[derive(Debug)]
+pub struct Identity {
+    /// Leaf first.
+    pub chain: Vec<CertificateDer<'static>>,
+    /// The leaf's private key.
+    pub key: PrivateKeyDer<'static>,
+    /// PEM of the CA that signed the leaf, when the mock made it: what clients must trust.
+    pub ca_pem: Option<String>,
+}
+
+/// Makes a fresh CA and a leaf for `localhost`, `127.0.0.1` and `::1` (ECDSA P-256).
+pub fn generate() -> Result<Identity, Error> {
+    let err = |e: rcgen::Error| Error::Tls(format!("cannot generate a certificate: {e}"));
+    let ca_key = KeyPair::generate().map_err(err)?;
+    let mut ca_params = CertificateParams::default();
+    let mut ca_name = DistinguishedName::new();
+    ca_name.push(DnType::CommonName, "terminus-mock local CA (test only)");
+    ca_name.push(DnType::OrganizationName, "terminus-conformance");
+    ca_params.distinguished_name = ca_name;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ca_cert = ca_params.self_signed(&ca_key).map_err(err)?;
+    let issuer = Issuer::new(ca_params, ca_key);
+
+    let leaf_key = KeyPair::generate().map_err(err)?;
+    let mut leaf_params = CertificateParams::new(vec![
+        "localhost".to_owned(),
+        "127.0.0.1".to_owned(),
+        "::1".to_owned(),
+    ])
+    .map_err(err)?;
+    let mut leaf_name = DistinguishedName::new();
+    leaf_name.push(DnType::CommonName, "localhost");
+    leaf_params.distinguished_name = leaf_name;
+    leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_cert = leaf_params.signed_by(&leaf_key, &issuer).map_err(err)?;
+
+    Ok(Identity {
+        chain: vec![leaf_cert.der().clone()],
+        key: PrivateKeyDer::try_from(leaf_key.serialize_der())
+            .map_err(|e| Error::Tls(format!("cannot use the generated key: {e}")))?,
+        ca_pem: Some(ca_cert.pem()),
+    })
+}
+
+/// Loads a PEM certificate chain and a PEM private key (`--tls-cert`, `--tls-key`).
+pub fn load(cert_path: &Path, key_path: &Path) -> Result<Identity, Error> {
+    let read = |what, path: &Path| {
+        std::fs::read(path).map_err(|source| Error::ReadFile {
+            what,
+            path: path.to_owned(),
+            source,
+        })
+    };
+    let cert_pem = read("certificate (--tls-cert)", cert_path)?;
+    let key_pem = read("private key (--tls-key)", key_path)?;
+    let chain = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Error::Tls(format!(
+                "--tls-cert {}: not a PEM certificate chain: {e}",
+                cert_path.display()
+            ))
+        })?;
+    if chain.is_empty() {
+        return Err(Error::Tls(format!(
+            "--tls-cert {}: no CERTIFICATE block found; give a PEM file with the leaf first",
+            cert_path.display()
+        )));
+    }
+    let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
+        Error::Tls(format!(
+            "--tls-key {}: no PEM private key (PKCS#8, PKCS#1 or SEC1) found: {e}",
+            key_path.display()
+        ))
+    })?;
+    Ok(Identity {
+        chain,
+        key,
+        ca_pem: None,
+    })
+}
+
+/// The rustls configuration both listeners use.
+pub fn server_config(identity: &Identity) -> Result<Arc<ServerConfig>, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| Error::Tls(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(identity.chain.clone(), identity.key.clone_key())
+        .map_err(|e| {
+            Error::Tls(format!(
+                "the certificate and the private key do not go together: {e}"
+            ))
+        })?;
+    config.alpn_protocols = ALPN.iter().map(|p| p.to_vec()).collect();
+    Ok(Arc::new(config))
+}
