@@ -46,5 +46,13 @@ deps-check:
 	else echo "deps-check: no aws-lc-rs in the tree"; fi
 	@if grep -q 'name = "rustls-pemfile"' Cargo.lock; then echo "rustls-pemfile is in Cargo.lock: use rustls::pki_types::pem"; exit 1; fi
 
+# Side-by-side benchmarks against nginx doing the same job (see bench/README.md).
+bench:
+	bash bench/run.sh
+
+# Long load, slow-client, abuse and churn runs (see soak/README.md).
+soak:
+	bash soak/run.sh
+
 clean:
 	$(CARGO) clean
