@@ -16,8 +16,10 @@ all: build
 build:
 	$(CARGO) build --release --workspace
 
-run: build
-	./target/release/terminus-mock $(MOCK_ARGS)
+# Build the runner, then check the embedded mock with every case (RUN_ARGS: e.g. --junit j.xml).
+run:
+	$(CARGO) build --release -p terminus-conformance
+	./target/release/terminus-conformance $(RUN_ARGS)
 
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)

@@ -1,0 +1,112 @@
+//! The admin plane ("Account → API Keys"): minting and revoking keys over HTTPS, for the
+//! embedded default's keys and the key lifecycle cases (KEY-3, KEY-4, KEY-5, KEY-6).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error::Error;
+use crate::keys::Key;
+use crate::redact::register_secret;
+use crate::target::Target;
+use crate::wire::tls::Trust;
+use crate::wire::{Client, ClientOptions, Reply, Request, Response, Text};
+
+/// A key the admin plane minted: its id and the key.
+#[derive(Debug, Clone)]
+pub struct Minted {
+    /// The admin plane's id for it.
+    pub id: String,
+    /// The key.
+    pub key: Key,
+}
+
+/// A client of the admin plane.
+pub struct AdminPlane {
+    client: Client,
+    token: String,
+    url: String,
+    counter: AtomicU32,
+}
+
+impl AdminPlane {
+    /// Connects to the admin plane at `url` with `token`.
+    pub async fn connect(
+        url: &str,
+        token: &str,
+        trust: &Trust,
+        options: &ClientOptions,
+    ) -> Result<Self, Error> {
+        register_secret(token);
+        let target = Target::parse(url).map_err(|e| Error::Usage(format!("admin plane: {e}")))?;
+        let client = target.connect(trust, options).await?;
+        Ok(Self {
+            client,
+            token: token.to_owned(),
+            url: url.to_owned(),
+            counter: AtomicU32::new(0),
+        })
+    }
+
+    fn request(&self, method: &str, path: &str) -> Request {
+        Request::new(method, path)
+            .exact()
+            .authorization(Text::plain("Bearer ").then(Text::secret(&self.token, "<admin token>")))
+    }
+
+    async fn call(&self, request: Request, expect: u16) -> Result<serde_json::Value, String> {
+        let shown = format!("{} {}{}", request.method, self.url, request.target.shown());
+        match self.client.send(&request).await {
+            Reply::Response(Response { status, body, .. }) if status == expect => {
+                serde_json::from_slice(&body)
+                    .map_err(|e| format!("{shown}: answer is not JSON: {e}"))
+            }
+            other => Err(format!(
+                "{shown}: expected {expect}, got {}",
+                other.describe()
+            )),
+        }
+    }
+
+    /// Mints a key named `name` and shows it as `<label>`.
+    pub async fn mint(&self, label: &str) -> Result<Minted, String> {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        let body =
+            serde_json::json!({ "name": format!("terminus-conformance {label} {n}") }).to_string();
+        let created = self
+            .call(
+                self.request("POST", "/v1/keys")
+                    .body("application/json", body),
+                201,
+            )
+            .await?;
+        let key = created
+            .get("key")
+            .and_then(|k| k.as_str())
+            .ok_or("POST /v1/keys: no \"key\" in the answer")?;
+        let id = created
+            .get("id")
+            .and_then(|k| k.as_str())
+            .ok_or("POST /v1/keys: no \"id\" in the answer")?;
+        Ok(Minted {
+            id: id.to_owned(),
+            key: Key::new(key, label),
+        })
+    }
+
+    /// Revokes the key with `id`.
+    pub async fn revoke(&self, id: &str) -> Result<(), String> {
+        self.call(self.request("DELETE", &format!("/v1/keys/{id}")), 200)
+            .await
+            .map(drop)
+    }
+
+    /// The raw answers of `GET /v1/keys` and `GET /v1/keys/{id}` (KEY-6 checks they never
+    /// hold the key).
+    pub async fn listings(&self, id: &str) -> Vec<(String, Reply)> {
+        let mut out = Vec::new();
+        for path in ["/v1/keys".to_owned(), format!("/v1/keys/{id}")] {
+            let reply = self.client.send(&self.request("GET", &path)).await;
+            out.push((format!("GET {}{path}", self.url), reply));
+        }
+        out
+    }
+}

@@ -1,0 +1,279 @@
+//! ROB-1, ROB-2: robustness. Generated `Authorization` values — printable ASCII, obs-text,
+//! long, near-miss keys — get the envelope, never a 5xx, a reset or a hang (ROB-1). Bytes that
+//! are not valid HTTP and oversized header sections may get 400 or 431 from the HTTP layer, a
+//! closed connection, or the envelope: never a 2xx or 3xx, never a 5xx, never a hang (ROB-2).
+
+use std::sync::Arc;
+
+use super::{case, family, judge_one, Case, Context, Level};
+use crate::generators;
+use crate::property::{self, Family};
+use crate::wire::{Reply, Request, Text};
+
+const EXPECT_ENVELOPE: &str = "401 (the envelope): a valid-HTTP value within 4 KiB is refused, never with a 5xx, a reset or a hang";
+const EXPECT_REFUSAL: &str = "a refusal (401, 400, 431 or another 4xx, or a closed connection): never a 2xx, 3xx or 5xx, never a hang";
+
+/// ROB-1's judge.
+fn envelope_only(reply: &Reply) -> Result<(), String> {
+    match reply {
+        Reply::Response(r) if r.status == 401 => Ok(()),
+        Reply::Response(r) if r.status >= 500 => Err("a server error".into()),
+        Reply::Response(r) if (200..300).contains(&r.status) => {
+            Err("the request was accepted".into())
+        }
+        Reply::Response(_) => Err("valid HTTP must get the envelope".into()),
+        Reply::Closed(_) => Err("the connection was closed or reset instead of an answer".into()),
+        Reply::TimedOut(_) => Err("the target hung".into()),
+        Reply::Broken(_) => Err("the answer is not HTTP".into()),
+    }
+}
+
+/// ROB-2's judge.
+fn refused_somehow(reply: &Reply) -> Result<(), String> {
+    match reply {
+        Reply::Response(r) if (400..500).contains(&r.status) => Ok(()),
+        Reply::Response(r) if r.status >= 500 => Err("a server error".into()),
+        Reply::Response(r) if (200..300).contains(&r.status) => {
+            Err("invalid HTTP was accepted".into())
+        }
+        Reply::Response(_) => Err("invalid HTTP reached a handler".into()),
+        Reply::Closed(_) => Ok(()),
+        Reply::TimedOut(_) => Err("the target hung".into()),
+        Reply::Broken(_) => Err("the answer is not HTTP".into()),
+    }
+}
+
+fn with_expectation<'a>(mut family: Family<'a>, expected: &'a str) -> Family<'a> {
+    family.expected = expected;
+    family
+}
+
+/// A generated ROB-1 family: each value as the `Authorization` value, over a kept-alive
+/// connection.
+macro_rules! generated_rob1 {
+    ($what:literal, $strategy:expr) => {
+        case(
+            "ROB-1",
+            $what,
+            Level::Must,
+            |ctx: Arc<Context>| async move {
+                let name = concat!("ROB-1::", $what);
+                let strategy = $strategy(&ctx)?;
+                property::run(
+                    with_expectation(family(&ctx, "ROB-1", name), EXPECT_ENVELOPE),
+                    strategy,
+                    |value: Text| {
+                        let ctx = &ctx;
+                        async move {
+                            judge_one(
+                                ctx,
+                                ctx.probe().exact().authorization(value),
+                                EXPECT_ENVELOPE,
+                                envelope_only,
+                            )
+                            .await
+                        }
+                    },
+                )
+                .await
+            },
+        )
+    };
+}
+
+/// A generated ROB-2 family: each value on a connection of its own.
+macro_rules! generated_rob2 {
+    ($what:literal, $strategy:expr) => {
+        case(
+            "ROB-2",
+            $what,
+            Level::Must,
+            |ctx: Arc<Context>| async move {
+                let name = concat!("ROB-2::", $what);
+                let strategy = $strategy(&ctx);
+                property::run(
+                    with_expectation(family(&ctx, "ROB-2", name), EXPECT_REFUSAL),
+                    strategy,
+                    |value: Text| {
+                        let ctx = &ctx;
+                        async move {
+                            judge_one(
+                                ctx,
+                                ctx.probe().alone().authorization(value),
+                                EXPECT_REFUSAL,
+                                refused_somehow,
+                            )
+                            .await
+                        }
+                    },
+                )
+                .await
+            },
+        )
+    };
+}
+
+fn invalid(ctx: &Context, value: Text) -> Request {
+    ctx.probe().alone().authorization(value)
+}
+
+fn padded(len: usize) -> Text {
+    Text::plain(format!("Bearer thub_{}", "A".repeat(len)))
+}
+
+/// Every case of the ROB family.
+pub fn cases() -> Vec<Case> {
+    vec![
+        generated_rob1!("printable_ascii_values", |_: &Context| Ok::<
+            _,
+            crate::verdict::Stop,
+        >(
+            generators::printable_ascii()
+        )),
+        generated_rob1!(
+            "obs_text_values",
+            |_: &Context| Ok::<_, crate::verdict::Stop>(generators::obs_text())
+        ),
+        generated_rob1!("long_values", |_: &Context| Ok::<_, crate::verdict::Stop>(
+            generators::long_value()
+        )),
+        case(
+            "ROB-1",
+            "near_miss_keys",
+            Level::Must,
+            |ctx: Arc<Context>| async move {
+                let key = ctx.valid_key()?.clone();
+                let name = "ROB-1::near_miss_keys";
+                property::run(
+                    with_expectation(family(&ctx, "ROB-1", name), EXPECT_ENVELOPE),
+                    generators::near_miss(key.clone()),
+                    |value: Text| {
+                        let ctx = &ctx;
+                        let same = value.bytes() == key.bytes();
+                        async move {
+                            if same {
+                                return None;
+                            }
+                            let request = ctx.probe().exact().authorization(super::bearer(value));
+                            judge_one(ctx, request, EXPECT_ENVELOPE, envelope_only).await
+                        }
+                    },
+                )
+                .await
+            },
+        ),
+        case(
+            "ROB-1",
+            "header_section_just_under_4kib",
+            Level::Must,
+            |ctx| async move {
+                // Request line, Host and the field name take under 200 bytes of the 4096.
+                let probes = vec![
+                    ctx.probe().exact().authorization(padded(3800)),
+                    ctx.probe()
+                        .exact()
+                        .authorization(Text::plain(vec![b'x'; 3800])),
+                ];
+                ctx.expect_each("ROB-1", probes, EXPECT_ENVELOPE, envelope_only)
+                    .await
+            },
+        ),
+        case(
+            "ROB-1",
+            "obs_text_after_scheme",
+            Level::Must,
+            |ctx| async move {
+                let probes = [
+                    &b"Bearer \xff"[..],
+                    b"Bearer thub_\x80\x81\xfe\xff",
+                    b"\xe2\x80\x8bBearer thub_x",
+                    b"Bearer thub_\xc3\xa9t\xc3\xa9",
+                ]
+                .iter()
+                .map(|v| ctx.probe().exact().authorization(Text::plain(v)))
+                .collect();
+                ctx.expect_each("ROB-1", probes, EXPECT_ENVELOPE, envelope_only)
+                    .await
+            },
+        ),
+        generated_rob2!("control_bytes_in_key", |ctx: &Context| {
+            generators::key_with_control_byte(ctx.keys.valid.clone())
+        }),
+        case("ROB-2", "nul_byte", Level::Must, |ctx| async move {
+            let probes = vec![
+                invalid(&ctx, Text::plain("Bearer thub_\0")),
+                invalid(&ctx, Text::plain("\0")),
+                invalid(&ctx, Text::plain("Bearer \0thub_x")),
+            ];
+            ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+                .await
+        }),
+        case("ROB-2", "bare_cr_and_lf", Level::Must, |ctx| async move {
+            let probes = vec![
+                invalid(&ctx, Text::plain("Bearer thub_a\rb")),
+                invalid(&ctx, Text::plain("Bearer thub_a\nb")),
+                invalid(&ctx, Text::plain("Bearer\rthub_x")),
+                invalid(&ctx, Text::plain("Bearer thub_x\r")),
+            ];
+            ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+                .await
+        }),
+        case(
+            "ROB-2",
+            "other_control_bytes",
+            Level::Must,
+            |ctx| async move {
+                let probes = [0x01u8, 0x07, 0x08, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f]
+                    .iter()
+                    .map(|b| {
+                        invalid(
+                            &ctx,
+                            Text::plain([&b"Bearer thub_"[..], &[*b], b"x"].concat()),
+                        )
+                    })
+                    .collect();
+                ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+                    .await
+            },
+        ),
+        case(
+            "ROB-2",
+            "oversized_header_section",
+            Level::Must,
+            |ctx| async move {
+                let mut probes: Vec<Request> = [5usize, 9, 17, 33, 65]
+                    .iter()
+                    .map(|k| invalid(&ctx, padded(k * 1024)))
+                    .collect();
+                probes.push(
+                    ctx.probe()
+                        .alone()
+                        .field("X-Padding", Text::plain("p".repeat(20 * 1024))),
+                );
+                let mut many = ctx.probe().alone();
+                for i in 0..200 {
+                    many = many.field(&format!("X-Padding-{i}"), Text::plain("p".repeat(100)));
+                }
+                probes.push(many);
+                ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+                    .await
+            },
+        ),
+        case(
+            "ROB-2",
+            "invalid_field_syntax",
+            Level::Must,
+            |ctx| async move {
+                let probes = vec![
+                    ctx.probe().alone().field("Authorization ", "Bearer thub_x"),
+                    ctx.probe()
+                        .alone()
+                        .field("Author\u{0}ization", "Bearer thub_x"),
+                    ctx.probe().alone().field("Authori zation", "Bearer thub_x"),
+                ];
+                ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+                    .await
+            },
+        ),
+    ]
+}

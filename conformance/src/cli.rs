@@ -1,0 +1,100 @@
+//! The command line: the runner's own options and libtest-mimic's (filter, `--list`,
+//! `--exact`, `--skip`, `--ignored`, `--format`, `--test-threads`…) in one clap parser.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::cases::Profile;
+
+/// terminus-conformance: checks a Terminus Hub Public API deployment against every clause of
+/// SPEC.md part 1. Without --target it checks an embedded terminus-mock.
+///
+/// Keys come from the environment only: TERMINUS_API_KEY (valid) and TERMINUS_REVOKED_API_KEY
+/// (revoked); cases that need a missing one are ignored, with the reason. Exit status: 0 all
+/// pass, 101 a check failed, 2 usage error, 3 target unreachable.
+#[derive(Parser, Debug)]
+#[command(name = "terminus-conformance", version, about, long_about = None)]
+pub struct Cli {
+    /// The deployment to check, e.g. https://api.example.com (default: an embedded mock).
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
+    /// Trust this CA (PEM) instead of the system roots.
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+    /// Do not check the target's certificate (loudly warned).
+    #[arg(long, conflicts_with = "ca_cert")]
+    pub insecure: bool,
+    /// A documented endpoint to probe, "METHOD /path" (repeatable).
+    #[arg(long = "endpoint", value_name = "METHOD /path")]
+    pub endpoints: Vec<String>,
+    /// Endpoints from a routes file ({"routes":[{"method","path"}]}).
+    #[arg(long, value_name = "FILE")]
+    pub routes: Option<PathBuf>,
+    /// Endpoints from an OpenAPI 3 document (YAML or JSON): its paths and methods.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// Inputs per generated family.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    pub cases: u32,
+    /// Seed of the generated families (default: random; always printed).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// doc: the vendor page's reading; rfc: RFC 9110/6750 requirements too (ERR-5, HDR-5).
+    #[arg(long, value_enum, default_value_t = Profile::Doc)]
+    pub profile: Profile,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report (per case: clause, name, level, verdict, evidence, duration).
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<PathBuf>,
+    /// Requests per second at most (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 0.0)]
+    pub rate: f64,
+    /// Requests in flight at most.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+    /// Seconds a request may take before it counts as a hang.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub timeout: f64,
+    /// Read error-envelope.schema.json from this directory instead of the bundled one.
+    #[arg(long, value_name = "DIR")]
+    pub schema_dir: Option<PathBuf>,
+    /// Embedded mock only: run it with HDR-5's RFC reading (bearer, BEARER, several spaces).
+    #[arg(long)]
+    pub lenient_scheme: bool,
+    /// An admin plane for the key lifecycle cases of an external target (token in
+    /// TERMINUS_ADMIN_TOKEN).
+    #[arg(long, value_name = "URL")]
+    pub admin_url: Option<String>,
+    /// libtest's options.
+    #[command(flatten)]
+    pub harness: libtest_mimic::Arguments,
+}
+
+impl Cli {
+    /// Checks what clap cannot.
+    pub fn validate(&self) -> Result<(), crate::error::Error> {
+        let usage = |s: &str| Err(crate::error::Error::Usage(s.to_owned()));
+        if !(self.timeout > 0.0 && self.timeout.is_finite()) {
+            return usage("--timeout must be a positive number of seconds");
+        }
+        if !(self.rate >= 0.0 && self.rate.is_finite()) {
+            return usage(
+                "--rate must be zero (no limit) or a positive number of requests per second",
+            );
+        }
+        if self.target.is_none()
+            && (self.ca_cert.is_some() || self.insecure || self.admin_url.is_some())
+        {
+            return usage("--ca-cert, --insecure and --admin-url need --target (without it the runner checks its embedded mock)");
+        }
+        if self.target.is_some() && self.lenient_scheme {
+            return usage(
+                "--lenient-scheme configures the embedded mock; it cannot change a --target",
+            );
+        }
+        Ok(())
+    }
+}

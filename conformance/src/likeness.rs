@@ -1,0 +1,142 @@
+//! How two answers differ, for KEY-4 ("exactly like an unrecognized key") and ERR-3
+//! ("indistinguishable"). A member or header that changes between two identical requests (a
+//! request id, a timestamp) is noise and ignored; one that is stable for one cause and
+//! different for another is a signal and reported.
+
+use serde_json::Value;
+
+use crate::wire::{show_bytes, Response};
+
+/// Headers that legitimately vary or follow from others.
+const NOISY_HEADERS: [&str; 4] = ["date", "content-length", "connection", "keep-alive"];
+
+/// Differences between `b` and the baseline `a` (seen twice: `a1`, `a2`), ignoring what
+/// varies between `a1` and `a2` and the headers in `ignore`.
+pub fn differences(a1: &Response, a2: &Response, b: &Response, ignore: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    if a1.status != b.status {
+        out.push(format!("status {} vs {}", a1.status, b.status));
+    }
+    let mut names: Vec<&str> = a1
+        .headers
+        .iter()
+        .chain(&b.headers)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        if NOISY_HEADERS.contains(&name) || ignore.contains(&name) {
+            continue;
+        }
+        let values = |r: &Response| r.header_all(name).map(<[u8]>::to_vec).collect::<Vec<_>>();
+        let (v1, v2, vb) = (values(a1), values(a2), values(b));
+        if v1 == v2 && v1 != vb {
+            let show = |v: &[Vec<u8>]| {
+                if v.is_empty() {
+                    "absent".to_owned()
+                } else {
+                    v.iter()
+                        .map(|x| show_bytes(x))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
+            out.push(format!("header {name}: {} vs {}", show(&v1), show(&vb)));
+        }
+    }
+    match (a1.json(), a2.json(), b.json()) {
+        (Some(j1), Some(j2), Some(jb)) => json_differences("", &j1, &j2, &jb, &mut out),
+        (Some(_), _, None) => out.push("body: JSON vs not JSON".into()),
+        (None, _, Some(_)) => out.push("body: not JSON vs JSON".into()),
+        _ => {
+            if a1.body == a2.body && a1.body != b.body {
+                out.push(format!(
+                    "body: {} vs {}",
+                    show_bytes(&a1.body),
+                    show_bytes(&b.body)
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn json_differences(at: &str, a1: &Value, a2: &Value, b: &Value, out: &mut Vec<String>) {
+    if a1 == b {
+        return;
+    }
+    match (a1, a2, b) {
+        (Value::Object(o1), Value::Object(o2), Value::Object(ob)) => {
+            let mut keys: Vec<&String> = o1.keys().chain(ob.keys()).collect();
+            keys.sort_unstable();
+            keys.dedup();
+            for k in keys {
+                let path = format!("{at}/{k}");
+                match (o1.get(k), o2.get(k), ob.get(k)) {
+                    (Some(x1), Some(x2), Some(xb)) => json_differences(&path, x1, x2, xb, out),
+                    (Some(_), Some(_), None) => out.push(format!("body {path}: present vs absent")),
+                    (None, None, Some(xb)) => out.push(format!("body {path}: absent vs {xb}")),
+                    _ => {}
+                }
+            }
+        }
+        (Value::Array(v1), Value::Array(v2), Value::Array(vb))
+            if v1.len() == v2.len() && v1.len() == vb.len() =>
+        {
+            for (i, ((x1, x2), xb)) in v1.iter().zip(v2).zip(vb).enumerate() {
+                json_differences(&format!("{at}/{i}"), x1, x2, xb, out);
+            }
+        }
+        _ if a1 == a2 => out.push(format!(
+            "body {}: {a1} vs {b}",
+            if at.is_empty() { "/" } else { at }
+        )),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Protocol;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect(),
+            body: body.to_owned().into(),
+            protocol: Protocol::Http1,
+        }
+    }
+
+    #[test]
+    fn noise_is_ignored_and_signals_are_found() {
+        let a1 = response(
+            401,
+            &[("x-request-id", "1")],
+            r#"{"error":{"code":null},"request_id":"r1"}"#,
+        );
+        let a2 = response(
+            401,
+            &[("x-request-id", "2")],
+            r#"{"error":{"code":null},"request_id":"r2"}"#,
+        );
+        let same = response(
+            401,
+            &[("x-request-id", "3")],
+            r#"{"error":{"code":null},"request_id":"r3"}"#,
+        );
+        assert!(differences(&a1, &a2, &same, &[]).is_empty());
+        let other = response(
+            403,
+            &[("x-request-id", "4"), ("x-reason", "revoked")],
+            r#"{"error":{"code":"revoked"},"request_id":"r4"}"#,
+        );
+        let d = differences(&a1, &a2, &other, &[]);
+        assert_eq!(d.len(), 3, "{d:?}");
+    }
+}

@@ -1,0 +1,41 @@
+//! `--report PATH`: the run as JSON — the seed, target, profile and request count, and per
+//! case its clause, name, level, verdict, evidence and duration. Every string is redacted.
+
+use std::path::Path;
+
+use serde_json::json;
+
+use super::{Record, RunFacts};
+use crate::error::Error;
+use crate::redact::redact;
+
+/// The report as a JSON value.
+pub fn build(facts: &RunFacts, records: &[Record]) -> serde_json::Value {
+    let count = |v: &str| records.iter().filter(|r| r.verdict.as_str() == v).count();
+    let mut facts_json = serde_json::to_value(facts).expect("plain data serializes");
+    facts_json["target"] = json!(redact(&facts.target));
+    json!({
+        "tool": "terminus-conformance",
+        "version": env!("CARGO_PKG_VERSION"),
+        "run": facts_json,
+        "summary": {"passed": count("pass"), "failed": count("fail"), "ignored": count("ignored")},
+        "cases": records.iter().map(|r| json!({
+            "name": r.name,
+            "clause": r.clause,
+            "level": r.level,
+            "verdict": r.verdict.as_str(),
+            "evidence": r.verdict.evidence(),
+            "duration_ms": (r.duration.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Writes the report to `path`.
+pub fn write(path: &Path, facts: &RunFacts, records: &[Record]) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(&build(facts, records)).expect("JSON values serialize");
+    std::fs::write(path, redact(&text) + "\n").map_err(|source| Error::Write {
+        flag: "--report",
+        path: path.to_owned(),
+        source,
+    })
+}

@@ -1,0 +1,25 @@
+//! The case manifest (`--list --format json`): one JSON object per line, each case's name,
+//! clause, level and the clause's requirement, in a stable order — so spec maintainers can
+//! diff what a release checks.
+
+use serde_json::json;
+
+use crate::cases::Case;
+use crate::clauses::requirement;
+
+/// The manifest's lines.
+pub fn lines(cases: &[&Case]) -> Vec<String> {
+    cases
+        .iter()
+        .map(|c| {
+            json!({
+                "type": "test",
+                "name": c.name,
+                "clause": c.clause,
+                "level": c.level.as_str(),
+                "requirement": requirement(c.clause),
+            })
+            .to_string()
+        })
+        .collect()
+}

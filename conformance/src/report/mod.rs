@@ -1,0 +1,50 @@
+//! What a run leaves behind besides libtest's output: a [`Record`] per trial run, and from
+//! them the JUnit XML ([`junit`]), the JSON report ([`json`]) and the case manifest
+//! ([`manifest`]).
+
+pub mod json;
+pub mod junit;
+pub mod manifest;
+
+use std::time::Duration;
+
+use crate::clauses::Clause;
+use crate::verdict::Verdict;
+
+/// One trial that ran.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// `CLAUSE::case`.
+    pub name: String,
+    /// The clause.
+    pub clause: Clause,
+    /// `must`, `rfc` or `informational`.
+    pub level: &'static str,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// How long it took.
+    pub duration: Duration,
+}
+
+/// Facts about the whole run, for the reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunFacts {
+    /// The target's URL (the embedded mock's, without `--target`).
+    pub target: String,
+    /// True when the target is the embedded mock.
+    pub embedded: bool,
+    /// `doc` or `rfc`.
+    pub profile: &'static str,
+    /// `--seed` (printed, so a run reproduces).
+    pub seed: u64,
+    /// `--cases`.
+    pub cases_per_family: u32,
+    /// Requests sent, retries included.
+    pub requests: u64,
+    /// 429 answers waited out.
+    pub rate_limited: u64,
+    /// Whether `Wire::Any` requests went over HTTP/2.
+    pub http2: bool,
+    /// Wall time of the trials, seconds.
+    pub seconds: f64,
+}

@@ -1,0 +1,320 @@
+//! One run, start to end: parse the command line, set up the target (embedded mock or
+//! `--target`, pre-flight), turn the cases into libtest-mimic trials, run them, print the
+//! summary, write the reports, choose the exit status.
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use libtest_mimic::{Completion, FormatSetting, Trial};
+
+use crate::admin::AdminPlane;
+use crate::cases::{catalogue, Case, Context, Level, Profile};
+use crate::cli::Cli;
+use crate::embedded;
+use crate::endpoints;
+use crate::envelope::EnvelopeSchema;
+use crate::error::Error;
+use crate::keys::Keys;
+use crate::redact::redact;
+use crate::report::{self, Record, RunFacts};
+use crate::target::Target;
+use crate::verdict::{Evidence, Stop, Verdict};
+use crate::wire::tls::{certificates_from_pem, Trust};
+use crate::wire::ClientOptions;
+
+/// Exit status when a check failed (as `cargo test`).
+pub const EXIT_FAILED: u8 = 101;
+
+/// The program: parses `std::env::args`, runs, returns the exit status.
+pub fn main() -> ExitCode {
+    install_redacting_panic_hook();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("terminus-conformance: {}", redact(&e.to_string()));
+            ExitCode::from(e.exit_status())
+        }
+    }
+}
+
+fn install_redacting_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("{}", redact(&info.to_string()));
+    }));
+}
+
+fn random_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    (nanos ^ (u64::from(std::process::id()) << 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 1
+}
+
+/// Runs with parsed options.
+pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
+    cli.validate()?;
+    let endpoints = endpoints::load(
+        &cli.endpoints,
+        cli.routes.as_deref(),
+        cli.openapi.as_deref(),
+    )?;
+    let cases = catalogue(&endpoints);
+    if cli.harness.list {
+        return Ok(list(&cli, cases));
+    }
+    let schema = EnvelopeSchema::load(cli.schema_dir.as_deref())?;
+    let seed = cli.seed.unwrap_or_else(random_seed);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Embedded(format!("cannot start the async runtime: {e}")))?;
+    let options = ClientOptions {
+        timeout: Duration::from_secs_f64(cli.timeout),
+        concurrency: cli.concurrency as usize,
+        rate: cli.rate,
+    };
+    let (context, mock, target_url) =
+        runtime.block_on(setup(&cli, &options, schema, endpoints, seed))?;
+    let context = Arc::new(context);
+    let quiet = matches!(cli.harness.format, Some(FormatSetting::Json));
+    eprintln!(
+        "terminus-conformance {}: {} ({}), profile {}, seed {seed}, {} inputs per generated family, {}",
+        env!("CARGO_PKG_VERSION"),
+        redact(&target_url),
+        if mock.is_some() { "embedded terminus-mock" } else { "--target" },
+        cli.profile.as_str(),
+        cli.cases,
+        if context.client.speaks_h2() { "HTTP/2 and HTTP/1.1" } else { "HTTP/1.1 (no h2 offered)" },
+    );
+    let records = Arc::new(Mutex::new(Vec::new()));
+    let trials = cases
+        .into_iter()
+        .map(|case| trial(case, &context, &records, runtime.handle(), cli.profile))
+        .collect();
+    if cli.harness.test_threads.is_none() {
+        // Trials wait on the network, not the CPU.
+        cli.harness.test_threads = Some((cli.concurrency as usize).clamp(1, 32));
+    }
+    let started = Instant::now();
+    let conclusion = libtest_mimic::run(&cli.harness, trials);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(|e| e.into_inner()));
+    records.sort_by(|a, b| a.name.cmp(&b.name));
+    let facts = RunFacts {
+        target: target_url,
+        embedded: mock.is_some(),
+        profile: cli.profile.as_str(),
+        seed,
+        cases_per_family: cli.cases,
+        requests: context.client.requests_sent(),
+        rate_limited: context.client.rate_limited(),
+        http2: context.client.speaks_h2(),
+        seconds,
+    };
+    summarize(&facts, &records, quiet);
+    if let Some(path) = &cli.junit {
+        report::junit::write(path, &facts, &records)?;
+    }
+    if let Some(path) = &cli.report {
+        report::json::write(path, &facts, &records)?;
+    }
+    drop(context);
+    if let Some(mock) = mock {
+        runtime.block_on(mock.shutdown());
+    }
+    Ok(if conclusion.has_failed() {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--list`: libtest's list, or with `--format json` the case manifest.
+fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
+    if matches!(cli.harness.format, Some(FormatSetting::Json)) {
+        let kept: Vec<&Case> = cases
+            .iter()
+            .filter(|c| {
+                !cli.harness
+                    .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
+            })
+            .collect();
+        for line in report::manifest::lines(&kept) {
+            println!("{line}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let trials = cases
+        .into_iter()
+        .map(|c| Trial::test(c.name, || Ok(())))
+        .collect();
+    let _ = libtest_mimic::run(&cli.harness, trials);
+    ExitCode::SUCCESS
+}
+
+async fn setup(
+    cli: &Cli,
+    options: &ClientOptions,
+    schema: EnvelopeSchema,
+    endpoints: Vec<endpoints::Endpoint>,
+    seed: u64,
+) -> Result<(Context, Option<terminus_mock::MockServer>, String), Error> {
+    let (target, trust, keys, admin, mock) = match &cli.target {
+        Some(url) => {
+            let target = Target::parse(url)?;
+            let trust = trust_for(cli)?;
+            let admin = match &cli.admin_url {
+                Some(admin_url) => {
+                    let token = std::env::var("TERMINUS_ADMIN_TOKEN").map_err(|_| {
+                        Error::Usage(
+                            "--admin-url needs the admin token in TERMINUS_ADMIN_TOKEN".into(),
+                        )
+                    })?;
+                    Some(AdminPlane::connect(admin_url, &token, &trust, options).await?)
+                }
+                None => None,
+            };
+            (target, trust, Keys::from_environment(), admin, None)
+        }
+        None => {
+            let embedded = embedded::start(cli.lenient_scheme, options).await?;
+            let target = Target::parse(&embedded.url)?;
+            (
+                target,
+                embedded.trust,
+                embedded.keys,
+                Some(embedded.admin),
+                Some(embedded.mock),
+            )
+        }
+    };
+    let client = target.connect(&trust, options).await?;
+    let context = Context {
+        client,
+        keys,
+        endpoints,
+        profile: cli.profile,
+        cases: cli.cases,
+        seed,
+        admin,
+        schema,
+        base_path: target.base_path.clone(),
+        authority: target.authority.clone(),
+    };
+    Ok((context, mock, target.url))
+}
+
+fn trust_for(cli: &Cli) -> Result<Trust, Error> {
+    if cli.insecure {
+        eprintln!("terminus-conformance: WARNING: --insecure: the target's TLS certificate is NOT checked; anyone on the path can read the keys this run sends");
+        return Ok(Trust::Anything);
+    }
+    match &cli.ca_cert {
+        None => Ok(Trust::System),
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|source| Error::Read {
+                flag: "--ca-cert",
+                path: path.clone(),
+                source,
+            })?;
+            let certs = certificates_from_pem(&pem).map_err(|reason| Error::Invalid {
+                flag: "--ca-cert",
+                path: path.clone(),
+                reason,
+            })?;
+            Ok(Trust::Certificates(certs))
+        }
+    }
+}
+
+/// The verdict once the profile has had its say: an `rfc`-level failure is information in
+/// the `doc` profile, an informational case's finding always is (unless no reading permits
+/// the answer).
+pub fn settle(result: Result<Evidence, Stop>, level: Level, profile: Profile) -> Verdict {
+    match result {
+        Ok(evidence) => Verdict::Pass(evidence),
+        Err(Stop::Ignored(reason)) => Verdict::Ignored(reason),
+        Err(Stop::Fail(failure)) => {
+            let downgrade = !failure.always
+                && (level == Level::Informational
+                    || (level == Level::Rfc && profile == Profile::Doc));
+            if downgrade {
+                Verdict::Pass(Evidence::line(format!(
+                    "informational in the {} profile: {}",
+                    profile.as_str(),
+                    failure.render()
+                )))
+            } else {
+                Verdict::Fail(failure)
+            }
+        }
+    }
+}
+
+fn trial(
+    case: Case,
+    context: &Arc<Context>,
+    records: &Arc<Mutex<Vec<Record>>>,
+    runtime: &tokio::runtime::Handle,
+    profile: Profile,
+) -> Trial {
+    let Case {
+        clause,
+        name,
+        level,
+        body,
+    } = case;
+    let (context, records, runtime) = (Arc::clone(context), Arc::clone(records), runtime.clone());
+    Trial::ignorable_test(name.clone(), move || {
+        let started = Instant::now();
+        let verdict = settle(runtime.block_on(body(context)), level, profile);
+        let outcome = match &verdict {
+            Verdict::Pass(_) => Ok(Completion::Completed),
+            Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
+            Verdict::Fail(failure) => Err(failure.render().into()),
+        };
+        records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Record {
+                name,
+                clause,
+                level: level.as_str(),
+                verdict,
+                duration: started.elapsed(),
+            });
+        outcome
+    })
+}
+
+/// After libtest's own summary: the request count and rate, and the readings HDR-5 and ERR-5
+/// report, on stderr (stdout stays libtest's, JSON included).
+fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
+    let rate = facts.requests as f64 / facts.seconds.max(1e-3);
+    eprintln!(
+        "terminus-conformance: {} requests in {:.2} s ({rate:.0} requests/s), {} answered 429 and retried; seed {}",
+        facts.requests, facts.seconds, facts.rate_limited, facts.seed
+    );
+    if quiet {
+        return;
+    }
+    for record in records
+        .iter()
+        .filter(|r| r.clause == "HDR-5" || r.clause == "ERR-5")
+    {
+        if let Verdict::Pass(evidence) = &record.verdict {
+            for line in &evidence.0 {
+                let first = line.lines().next().unwrap_or_default();
+                eprintln!(
+                    "  {}: {}",
+                    record.name,
+                    redact(first.trim_start_matches("reading: "))
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! What a case concludes: [`Verdict`] (pass with evidence, fail, ignored with a reason), and
+//! failure messages that read like bug reports — the clause and its requirement, each wrong
+//! request (keys shown by derivation), what was expected and what came back, schema errors,
+//! and for generated families the seed and the shrunk minimal input.
+
+use crate::clauses::{requirement, Clause};
+use crate::redact::redact;
+
+/// Findings shown in full in one failure message; the rest are counted.
+const FINDINGS_SHOWN: usize = 6;
+
+/// One request answered wrongly.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    /// The request, as [`crate::wire::Request::describe`] shows it.
+    pub request: String,
+    /// What the clause requires of the answer.
+    pub expected: String,
+    /// What came back.
+    pub actual: String,
+    /// More: schema errors, what differed.
+    pub details: Vec<String>,
+}
+
+/// A failed case.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The clause violated.
+    pub clause: Clause,
+    /// One line: what is wrong.
+    pub summary: String,
+    /// The wrong requests.
+    pub findings: Vec<Finding>,
+    /// Trailing notes: the seed, the shrinking, how to reproduce.
+    pub notes: Vec<String>,
+    /// True when the profile cannot make this informational (a 5xx where a choice was
+    /// allowed).
+    pub always: bool,
+}
+
+impl Failure {
+    /// A failure of `clause` with a summary line.
+    pub fn new(clause: Clause, summary: impl Into<String>) -> Self {
+        Self {
+            clause,
+            summary: summary.into(),
+            findings: Vec::new(),
+            notes: Vec::new(),
+            always: false,
+        }
+    }
+
+    /// With a finding.
+    pub fn finding(mut self, finding: Finding) -> Self {
+        self.findings.push(finding);
+        self
+    }
+
+    /// With a note.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The failure message, redacted.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{} violated: {}\n  requirement: {}\n",
+            self.clause,
+            self.summary,
+            requirement(self.clause)
+        );
+        for finding in self.findings.iter().take(FINDINGS_SHOWN) {
+            out.push_str(&format!("  request:  {}\n", finding.request));
+            out.push_str(&format!("  expected: {}\n", finding.expected));
+            out.push_str(&format!("  actual:   {}\n", finding.actual));
+            for detail in &finding.details {
+                out.push_str(&format!("            - {detail}\n"));
+            }
+        }
+        if self.findings.len() > FINDINGS_SHOWN {
+            out.push_str(&format!(
+                "  … and {} more like these\n",
+                self.findings.len() - FINDINGS_SHOWN
+            ));
+        }
+        for note in &self.notes {
+            out.push_str(&format!("  {note}\n"));
+        }
+        redact(&out)
+    }
+}
+
+/// Why a case stopped without passing.
+#[derive(Debug, Clone)]
+pub enum Stop {
+    /// It found a violation.
+    Fail(Failure),
+    /// It cannot run here (a key or the admin plane is missing), with the reason.
+    Ignored(String),
+}
+
+impl From<Failure> for Stop {
+    fn from(failure: Failure) -> Self {
+        Stop::Fail(failure)
+    }
+}
+
+/// What a passing case observed, for the JSON report.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence(pub Vec<String>);
+
+impl Evidence {
+    /// One line of evidence.
+    pub fn line(text: impl Into<String>) -> Self {
+        Self(vec![text.into()])
+    }
+
+    /// Adds a line.
+    pub fn and(mut self, text: impl Into<String>) -> Self {
+        self.0.push(text.into());
+        self
+    }
+}
+
+/// The outcome of a case body.
+pub type CaseResult = Result<Evidence, Stop>;
+
+/// A case's final verdict.
+#[derive(Debug, Clone)]
+pub enum Verdict {
+    /// Passed, with what was seen.
+    Pass(Evidence),
+    /// Failed.
+    Fail(Failure),
+    /// Not run here, and why.
+    Ignored(String),
+}
+
+impl Verdict {
+    /// `pass`, `fail` or `ignored`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Pass(_) => "pass",
+            Verdict::Fail(_) => "fail",
+            Verdict::Ignored(_) => "ignored",
+        }
+    }
+
+    /// The evidence lines (a failure's rendered message; an ignored case's reason), redacted.
+    pub fn evidence(&self) -> Vec<String> {
+        match self {
+            Verdict::Pass(e) => e.0.iter().map(|l| redact(l)).collect(),
+            Verdict::Fail(f) => vec![f.render()],
+            Verdict::Ignored(reason) => vec![redact(reason)],
+        }
+    }
+}

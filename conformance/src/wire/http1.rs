@@ -1,0 +1,379 @@
+//! The raw HTTP/1.1 client: writes a [`Request`]'s bytes exactly as built and parses the
+//! response itself (httparse for the head; Content-Length, chunked or close-delimited bodies),
+//! over a pool of kept-alive connections.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+
+use super::connect::{Alpn, Dialer, Io};
+use super::reply::{Protocol, Reply, Response};
+use super::request::Request;
+
+/// Largest response head or body the client reads.
+const MAX_RESPONSE_BYTES: usize = 4 << 20;
+/// How long a HEAD response is watched for body bytes a server should not send (ERR-4).
+const HEAD_BODY_WATCH: Duration = Duration::from_millis(40);
+
+/// Serializes a request: request line, `Host`, the fields as built, `Content-Length` for a
+/// body, the body.
+pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(request.method.as_bytes());
+    out.push(b' ');
+    if !request.absolute {
+        out.extend_from_slice(base_path.as_bytes());
+    }
+    out.extend_from_slice(request.target.bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    if !request
+        .fields
+        .iter()
+        .any(|f| f.name.eq_ignore_ascii_case(b"host"))
+    {
+        out.extend_from_slice(b"Host: ");
+        out.extend_from_slice(host.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    for field in &request.fields {
+        out.extend_from_slice(&field.name);
+        out.push(b':');
+        out.extend_from_slice(&field.separator);
+        out.extend_from_slice(field.value.bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if let Some(body) = &request.body {
+        out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.bytes().len()).as_bytes());
+        out.extend_from_slice(body.bytes());
+    } else {
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+struct Conn {
+    /// `None` only while an exchange holds it.
+    io: Option<Box<dyn Io>>,
+    /// Bytes read past the last response.
+    buf: Vec<u8>,
+}
+
+/// Why an exchange produced no response.
+struct Failure {
+    /// True when some response bytes had arrived (then a retry is not safe to assume).
+    received_any: bool,
+    reply: Reply,
+}
+
+/// Raw HTTP/1.1 over a pool of idle connections.
+pub struct Http1 {
+    dialer: Dialer,
+    host: String,
+    base_path: String,
+    idle: Mutex<Vec<Conn>>,
+}
+
+impl Http1 {
+    /// A client for the target `dialer` reaches; `host` is the `Host` field's value.
+    pub fn new(dialer: Dialer, host: String, base_path: String) -> Self {
+        Self {
+            dialer,
+            host,
+            base_path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Sends one request and reads its response. A kept-alive connection that turns out to
+    /// be closed is replaced once.
+    pub async fn send(&self, request: &Request) -> Reply {
+        let bytes = serialize(request, &self.host, &self.base_path);
+        let head = request.method == "HEAD";
+        for attempt in 0..2 {
+            let pooled = if request.fresh_connection || attempt > 0 {
+                None
+            } else {
+                self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+            };
+            let reused = pooled.is_some();
+            let mut conn = match pooled {
+                Some(conn) => conn,
+                None => match self.dialer.dial(Alpn::Http1).await {
+                    Ok(dialed) => Conn {
+                        io: Some(dialed.io),
+                        buf: Vec::new(),
+                    },
+                    Err(why) => return Reply::Broken(why),
+                },
+            };
+            match exchange(&mut conn, &bytes, head).await {
+                Ok((response, reusable)) => {
+                    if reusable && !request.fresh_connection {
+                        self.idle
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(conn);
+                    }
+                    return Reply::Response(response);
+                }
+                Err(failure) if reused && !failure.received_any => continue,
+                Err(failure) => return failure.reply,
+            }
+        }
+        Reply::Closed("the connection closed twice before any response".into())
+    }
+}
+
+/// Writes `bytes` and reads one response at the same time (a server may answer an oversized
+/// request before reading all of it). Returns the response and whether the connection can be
+/// used again.
+async fn exchange(conn: &mut Conn, bytes: &[u8], head: bool) -> Result<(Response, bool), Failure> {
+    let Some(io) = conn.io.take() else {
+        return Err(closed(false, "connection already in use".into()));
+    };
+    let (mut reader, mut writer) = tokio::io::split(io);
+    let mut buf = std::mem::take(&mut conn.buf);
+    let (result, written) = {
+        let write = async {
+            writer.write_all(bytes).await?;
+            writer.flush().await
+        };
+        let read = read_response(&mut reader, &mut buf, head);
+        tokio::pin!(write, read);
+        let mut written: Option<std::io::Result<()>> = None;
+        let result = loop {
+            tokio::select! {
+                result = &mut read => break result,
+                done = &mut write, if written.is_none() => written = Some(done),
+            }
+        };
+        (result, written)
+    };
+    let write_complete = matches!(written, Some(Ok(())));
+    conn.io = Some(reader.unsplit(writer));
+    conn.buf = buf;
+    match result {
+        Ok((response, framed)) => Ok((response, framed && write_complete)),
+        Err(mut failure) => {
+            if let (Some(Err(e)), Reply::Closed(why)) = (&written, &mut failure.reply) {
+                why.push_str(&format!("; writing the request failed: {e}"));
+            }
+            Err(failure)
+        }
+    }
+}
+
+async fn fill<R: AsyncRead + Unpin>(reader: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut chunk = [0u8; 16 * 1024];
+    let n = reader.read(&mut chunk).await?;
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+fn closed(received_any: bool, why: String) -> Failure {
+    Failure {
+        received_any,
+        reply: Reply::Closed(why),
+    }
+}
+
+fn broken(why: String) -> Failure {
+    Failure {
+        received_any: true,
+        reply: Reply::Broken(why),
+    }
+}
+
+/// Reads one final response (skipping 1xx). The flag says the body was framed so the
+/// connection can carry another request.
+async fn read_response<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    head: bool,
+) -> Result<(Response, bool), Failure> {
+    let mut received_any = !buf.is_empty();
+    loop {
+        let (status, headers) = loop {
+            let mut slots = [httparse::EMPTY_HEADER; 256];
+            let mut parsed = httparse::Response::new(&mut slots);
+            match parsed.parse(buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let status = parsed.code.unwrap_or(0);
+                    let headers: Vec<(String, Vec<u8>)> = parsed
+                        .headers
+                        .iter()
+                        .map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec()))
+                        .collect();
+                    buf.drain(..len);
+                    break (status, headers);
+                }
+                Ok(httparse::Status::Partial) if buf.len() > MAX_RESPONSE_BYTES => {
+                    return Err(broken("response head larger than 4 MiB".into()))
+                }
+                Ok(httparse::Status::Partial) => match fill(reader, buf).await {
+                    Ok(0) if buf.is_empty() => {
+                        return Err(closed(received_any, "end of stream".into()))
+                    }
+                    Ok(0) => {
+                        return Err(closed(
+                            true,
+                            "end of stream inside the response head".into(),
+                        ))
+                    }
+                    Ok(_) => received_any = true,
+                    Err(e) => return Err(closed(received_any, e.to_string())),
+                },
+                Err(e) => {
+                    return Err(broken(format!(
+                        "the response is not HTTP/1.1 ({e}): {}",
+                        super::text::show_bytes(&buf[..buf.len().min(80)])
+                    )))
+                }
+            }
+        };
+        if (100..200).contains(&status) && status != 101 {
+            continue;
+        }
+        let field = |name: &str| {
+            headers
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| String::from_utf8_lossy(v).to_ascii_lowercase())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let close = field("connection").split(',').any(|t| t.trim() == "close");
+        let chunked = field("transfer-encoding").contains("chunked");
+        let length: Option<usize> = field("content-length")
+            .split(',')
+            .next()
+            .and_then(|v| v.trim().parse().ok());
+        let (body, framed) = if head {
+            head_body(reader, buf, length).await
+        } else if status == 204 || status == 304 {
+            (Vec::new(), true)
+        } else if chunked {
+            (read_chunked(reader, buf).await?, true)
+        } else if let Some(length) = length {
+            (read_exact_body(reader, buf, length).await?, true)
+        } else {
+            (read_to_end(reader, buf).await?, false)
+        };
+        let response = Response {
+            status,
+            headers,
+            body: Bytes::from(body),
+            protocol: Protocol::Http1,
+        };
+        return Ok((response, framed && !close));
+    }
+}
+
+/// A HEAD response has no body; whatever arrives right after its head is one the server
+/// should not have sent (ERR-4), and makes the connection unusable.
+async fn head_body<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    length: Option<usize>,
+) -> (Vec<u8>, bool) {
+    if buf.is_empty() && length != Some(0) {
+        let deadline = tokio::time::Instant::now() + HEAD_BODY_WATCH;
+        while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, fill(reader, buf)).await {
+            if n == 0 || buf.len() > MAX_RESPONSE_BYTES {
+                break;
+            }
+        }
+    }
+    let body = std::mem::take(buf);
+    let clean = body.is_empty();
+    (body, clean)
+}
+
+async fn read_exact_body<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    length: usize,
+) -> Result<Vec<u8>, Failure> {
+    if length > MAX_RESPONSE_BYTES {
+        return Err(broken(format!(
+            "response body of {length} bytes is larger than the runner reads"
+        )));
+    }
+    while buf.len() < length {
+        match fill(reader, buf).await {
+            Ok(0) => {
+                return Err(closed(
+                    true,
+                    format!("end of stream after {} of {length} body bytes", buf.len()),
+                ))
+            }
+            Ok(_) => {}
+            Err(e) => return Err(closed(true, e.to_string())),
+        }
+    }
+    Ok(buf.drain(..length).collect())
+}
+
+async fn read_to_end<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u8>, Failure> {
+    loop {
+        match fill(reader, buf).await {
+            Ok(0) => return Ok(std::mem::take(buf)),
+            Ok(_) if buf.len() > MAX_RESPONSE_BYTES => {
+                return Err(broken("response body larger than 4 MiB".into()))
+            }
+            Ok(_) => {}
+            // A close-delimited body ended by a reset still delivered what it delivered.
+            Err(_) => return Ok(std::mem::take(buf)),
+        }
+    }
+}
+
+async fn read_line<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u8>, Failure> {
+    loop {
+        if let Some(pos) = buf.windows(2).position(|w| w == b"\r\n") {
+            let line = buf[..pos].to_vec();
+            buf.drain(..pos + 2);
+            return Ok(line);
+        }
+        if buf.len() > MAX_RESPONSE_BYTES {
+            return Err(broken("chunked body line too long".into()));
+        }
+        match fill(reader, buf).await {
+            Ok(0) => return Err(closed(true, "end of stream inside a chunked body".into())),
+            Ok(_) => {}
+            Err(e) => return Err(closed(true, e.to_string())),
+        }
+    }
+}
+
+async fn read_chunked<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+) -> Result<Vec<u8>, Failure> {
+    let mut body = Vec::new();
+    loop {
+        let line = read_line(reader, buf).await?;
+        let size_text = String::from_utf8_lossy(&line);
+        let size_text = size_text.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(size_text, 16)
+            .map_err(|_| broken(format!("bad chunk size {size_text:?}")))?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            while !read_line(reader, buf).await?.is_empty() {}
+            return Ok(body);
+        }
+        if body.len() + size > MAX_RESPONSE_BYTES {
+            return Err(broken("chunked body larger than 4 MiB".into()));
+        }
+        let chunk = read_exact_body(reader, buf, size + 2).await?;
+        body.extend_from_slice(&chunk[..size]);
+    }
+}

@@ -1,0 +1,140 @@
+//! The HTTP/2 client (hyper), used for [`Wire::Any`](super::Wire::Any) requests when the
+//! target offers `h2`: one multiplexed connection, re-opened when it dies.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::client::conn::http2::SendRequest;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::sync::Mutex;
+
+use super::connect::{Alpn, Dialer};
+use super::reply::{Protocol, Reply, Response};
+use super::request::Request;
+
+/// Largest response body read.
+const MAX_BODY: usize = 4 << 20;
+
+/// HTTP/2 to the target over one shared connection.
+pub struct Http2 {
+    dialer: Dialer,
+    /// `https://host:port`, the scheme and authority of every request.
+    origin: String,
+    base_path: String,
+    sender: Mutex<Option<SendRequest<Full<Bytes>>>>,
+}
+
+/// Why a request cannot be expressed over HTTP/2 (then it goes over HTTP/1.1).
+#[derive(Debug)]
+pub struct NotExpressible(pub String);
+
+impl Http2 {
+    /// A client for the target `dialer` reaches.
+    pub fn new(dialer: Dialer, origin: String, base_path: String) -> Self {
+        Self {
+            dialer,
+            origin,
+            base_path,
+            sender: Mutex::new(None),
+        }
+    }
+
+    async fn sender(&self) -> Result<SendRequest<Full<Bytes>>, String> {
+        let mut slot = self.sender.lock().await;
+        if let Some(sender) = slot.as_ref() {
+            if !sender.is_closed() {
+                return Ok(sender.clone());
+            }
+        }
+        let dialed = self.dialer.dial(Alpn::Http2).await?;
+        if !dialed.h2 {
+            return Err("the target did not select h2 in ALPN".into());
+        }
+        let (sender, connection) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
+            .timer(TokioTimer::new())
+            .max_concurrent_reset_streams(1024)
+            .handshake(TokioIo::new(dialed.io))
+            .await
+            .map_err(|e| format!("HTTP/2 handshake failed: {e}"))?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        *slot = Some(sender.clone());
+        Ok(sender)
+    }
+
+    /// Builds the hyper request, or says why HTTP/2 cannot carry it.
+    fn build(&self, request: &Request) -> Result<http::Request<Full<Bytes>>, NotExpressible> {
+        let refuse = |why: String| NotExpressible(why);
+        if request.absolute {
+            return Err(refuse("absolute-form targets are HTTP/1.1 only".into()));
+        }
+        let method = http::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| refuse(e.to_string()))?;
+        let mut uri = self.origin.clone().into_bytes();
+        uri.extend_from_slice(self.base_path.as_bytes());
+        uri.extend_from_slice(request.target.bytes());
+        let uri = http::Uri::try_from(uri).map_err(|e| refuse(e.to_string()))?;
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(uri)
+            .version(http::Version::HTTP_2);
+        for field in &request.fields {
+            let name = http::HeaderName::from_bytes(&field.name.to_ascii_lowercase())
+                .map_err(|e| refuse(e.to_string()))?;
+            let value = http::HeaderValue::from_bytes(field.value.bytes())
+                .map_err(|e| refuse(e.to_string()))?;
+            builder = builder.header(name, value);
+        }
+        let body = request
+            .body
+            .as_ref()
+            .map(|b| Bytes::copy_from_slice(b.bytes()))
+            .unwrap_or_default();
+        builder
+            .body(Full::new(body))
+            .map_err(|e| refuse(e.to_string()))
+    }
+
+    /// Sends one request over HTTP/2; `Err` when the request has to go over HTTP/1.1 instead.
+    pub async fn send(
+        &self,
+        request: &Request,
+        timeout: Duration,
+    ) -> Result<Reply, NotExpressible> {
+        let built = self.build(request)?;
+        let exchange = async {
+            let mut sender = match self.sender().await {
+                Ok(sender) => sender,
+                Err(why) => return Reply::Broken(why),
+            };
+            if let Err(e) = sender.ready().await {
+                return Reply::Closed(format!("HTTP/2 connection unusable: {e}"));
+            }
+            let response = match sender.send_request(built).await {
+                Ok(response) => response,
+                Err(e) => return Reply::Closed(format!("HTTP/2 stream failed: {e}")),
+            };
+            let (parts, body) = response.into_parts();
+            let body = match Limited::new(body, MAX_BODY).collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(e) => return Reply::Closed(format!("HTTP/2 body failed: {e}")),
+            };
+            let headers = parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+                .collect();
+            Reply::Response(Response {
+                status: parts.status.as_u16(),
+                headers,
+                body,
+                protocol: Protocol::Http2,
+            })
+        };
+        Ok(tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or(Reply::TimedOut(timeout)))
+    }
+}

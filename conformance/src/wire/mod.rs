@@ -1,0 +1,180 @@
+//! How requests reach the target: [`Request`] and [`Text`] describe what to send, [`Client`]
+//! sends it — raw HTTP/1.1 ([`http1`]) for exact bytes, HTTP/2 ([`http2`]) where the target
+//! offers it — paced ([`pacing`]) and retried on 429 (ROB-3), and [`Reply`] is what came back.
+
+pub mod connect;
+pub mod http1;
+pub mod http2;
+pub mod pacing;
+mod reply;
+mod request;
+mod text;
+pub mod tls;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+pub use reply::{Protocol, Reply, Response};
+pub use request::{Field, Request, Wire};
+pub use text::{show_bytes, Text};
+
+use connect::Dialer;
+use http1::Http1;
+use http2::Http2;
+use pacing::Pacer;
+
+/// Retries of one request answered 429 before the 429 is what the case sees (ROB-3).
+pub const MAX_429_RETRIES: u32 = 4;
+/// Longest `Retry-After` the runner waits.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// Sends requests to one target.
+pub struct Client {
+    http1: Http1,
+    http2: Option<Http2>,
+    pacer: Pacer,
+    timeout: Duration,
+    sent: AtomicU64,
+    rate_limited: AtomicU64,
+}
+
+/// How the [`Client`] behaves.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Per-request bound: a slower answer is a hang.
+    pub timeout: Duration,
+    /// Requests in flight at most.
+    pub concurrency: usize,
+    /// Requests per second at most (0: unlimited).
+    pub rate: f64,
+}
+
+impl Client {
+    /// A client for the target `dialer` reaches. `host` is the `Host` value, `origin` the
+    /// `https://host:port` prefix, `h2` whether the target offers HTTP/2.
+    pub fn new(
+        dialer: Dialer,
+        host: String,
+        origin: String,
+        base_path: String,
+        h2: bool,
+        options: &ClientOptions,
+    ) -> Self {
+        Self {
+            http1: Http1::new(dialer.clone(), host, base_path.clone()),
+            http2: h2.then(|| Http2::new(dialer, origin, base_path)),
+            pacer: Pacer::new(options.concurrency, options.rate),
+            timeout: options.timeout,
+            sent: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
+        }
+    }
+
+    /// True when [`Wire::Any`] requests travel over HTTP/2.
+    pub fn speaks_h2(&self) -> bool {
+        self.http2.is_some()
+    }
+
+    /// Requests sent so far (retries included).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// Responses with status 429 seen so far.
+    pub fn rate_limited(&self) -> u64 {
+        self.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sends one request; a 429 is waited out (its `Retry-After`, bounded) and retried a few
+    /// times before it is returned (ROB-3).
+    pub async fn send(&self, request: &Request) -> Reply {
+        let mut attempt = 0;
+        loop {
+            let reply = {
+                let _slot = self.pacer.slot().await;
+                self.sent.fetch_add(1, Ordering::Relaxed);
+                self.dispatch(request).await
+            };
+            match &reply {
+                Reply::Response(response)
+                    if response.status == 429 && attempt < MAX_429_RETRIES =>
+                {
+                    self.rate_limited.fetch_add(1, Ordering::Relaxed);
+                    attempt += 1;
+                    tokio::time::sleep(retry_after(response)).await;
+                }
+                _ => return reply,
+            }
+        }
+    }
+
+    /// Sends every request at once (bounded by the pacer); replies in the same order.
+    pub async fn send_all(&self, requests: &[Request]) -> Vec<Reply> {
+        let sends = requests.iter().map(|r| self.send(r));
+        join_all(sends).await
+    }
+
+    /// Over HTTP/2 when asked for [`Wire::Any`] and offered, else raw HTTP/1.1.
+    pub async fn dispatch(&self, request: &Request) -> Reply {
+        if let (Wire::Any, Some(h2)) = (request.wire, &self.http2) {
+            if let Ok(reply) = h2.send(request, self.timeout).await {
+                return reply;
+            }
+        }
+        self.send_http1(request).await
+    }
+
+    /// Raw HTTP/1.1, whatever the request's [`Wire`].
+    pub async fn send_http1(&self, request: &Request) -> Reply {
+        tokio::time::timeout(self.timeout, self.http1.send(request))
+            .await
+            .unwrap_or(Reply::TimedOut(self.timeout))
+    }
+}
+
+/// `Retry-After` as a wait: delta-seconds, else one second; never more than
+/// [`MAX_RETRY_AFTER`].
+pub fn retry_after(response: &Response) -> Duration {
+    let seconds = response
+        .header_text("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1);
+    Duration::from_secs(seconds).min(MAX_RETRY_AFTER)
+}
+
+/// Runs futures concurrently on the current task, results in order (no extra crate needed for
+/// this one use).
+pub async fn join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    use std::pin::Pin;
+    use std::task::Poll;
+    let mut pending: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (i, future) in pending.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match future.as_mut().poll(cx) {
+                    Poll::Ready(value) => results[i] = Some(value),
+                    Poll::Pending => done = false,
+                }
+            }
+        }
+        if done {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    results
+        .into_iter()
+        .map(|r| r.expect("every future completed"))
+        .collect()
+}

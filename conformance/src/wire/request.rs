@@ -1,0 +1,155 @@
+//! [`Request`]: one request a case sends, with exact control of its bytes when it travels as
+//! raw HTTP/1.1 ([`Wire::Http1Exact`]), and how it is shown in a failure message.
+
+use super::text::Text;
+
+/// How a request may travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// Raw HTTP/1.1 bytes exactly as built: field-name case, whitespace, duplicates, odd bytes.
+    Http1Exact,
+    /// HTTP/2 when the target offers it, else HTTP/1.1: so h2 deployments are checked too.
+    Any,
+}
+
+/// One header field, its name exactly as sent over HTTP/1.1.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The name, byte for byte (case kept over HTTP/1.1; lowercased over HTTP/2).
+    pub name: Vec<u8>,
+    /// The value.
+    pub value: Text,
+    /// Bytes between the colon and the value over HTTP/1.1 (normally one space).
+    pub separator: Vec<u8>,
+}
+
+/// One request of a case.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The method token (any bytes: undocumented methods are probed too).
+    pub method: String,
+    /// The request-target: a path and query under the target's base path, or an absolute
+    /// form when [`Request::absolute`] is set.
+    pub target: Text,
+    /// True when `target` is sent as is (absolute-form, userinfo), not under the base path.
+    pub absolute: bool,
+    /// Header fields after `Host`.
+    pub fields: Vec<Field>,
+    /// The body, sent with `Content-Length`.
+    pub body: Option<Text>,
+    /// How it may travel.
+    pub wire: Wire,
+    /// Its connection is closed afterwards (invalid bytes poison a connection).
+    pub fresh_connection: bool,
+}
+
+impl Request {
+    /// A request for `method path` with no fields, over either protocol.
+    pub fn new(method: &str, path: impl Into<Text>) -> Self {
+        Self {
+            method: method.to_owned(),
+            target: path.into(),
+            absolute: false,
+            fields: Vec::new(),
+            body: None,
+            wire: Wire::Any,
+            fresh_connection: false,
+        }
+    }
+
+    /// `GET path`.
+    pub fn get(path: impl Into<Text>) -> Self {
+        Self::new("GET", path)
+    }
+
+    /// Adds a field `name: value`.
+    pub fn field(mut self, name: &str, value: impl Into<Text>) -> Self {
+        self.fields.push(Field {
+            name: name.as_bytes().to_vec(),
+            value: value.into(),
+            separator: b" ".to_vec(),
+        });
+        self
+    }
+
+    /// Adds a field with exact bytes between the colon and the value.
+    pub fn field_with_separator(
+        mut self,
+        name: &str,
+        separator: &str,
+        value: impl Into<Text>,
+    ) -> Self {
+        self.fields.push(Field {
+            name: name.as_bytes().to_vec(),
+            value: value.into(),
+            separator: separator.as_bytes().to_vec(),
+        });
+        self
+    }
+
+    /// Adds `Authorization: value`.
+    pub fn authorization(self, value: impl Into<Text>) -> Self {
+        self.field("Authorization", value)
+    }
+
+    /// Sets a body and its content type.
+    pub fn body(mut self, content_type: &str, body: impl Into<Text>) -> Self {
+        self = self.field("Content-Type", content_type);
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Sends it as raw HTTP/1.1, byte for byte.
+    pub fn exact(mut self) -> Self {
+        self.wire = Wire::Http1Exact;
+        self
+    }
+
+    /// Raw HTTP/1.1 on a connection of its own, closed afterwards.
+    pub fn alone(mut self) -> Self {
+        self.wire = Wire::Http1Exact;
+        self.fresh_connection = true;
+        self
+    }
+
+    /// With another method.
+    pub fn with_method(mut self, method: &str) -> Self {
+        self.method = method.to_owned();
+        self
+    }
+
+    /// Every credential the request carries (ERR-6 checks none comes back).
+    pub fn credentials(&self) -> Vec<Vec<u8>> {
+        let mut all: Vec<Vec<u8>> = self.target.credentials().to_vec();
+        for field in &self.fields {
+            all.extend(field.value.credentials().iter().cloned());
+        }
+        if let Some(body) = &self.body {
+            all.extend(body.credentials().iter().cloned());
+        }
+        all
+    }
+
+    /// The request as a failure message shows it: request line and fields, keys described by
+    /// derivation, bytes escaped.
+    pub fn describe(&self, base_path: &str) -> String {
+        let target = if self.absolute {
+            self.target.shown().to_owned()
+        } else {
+            format!("{base_path}{}", self.target.shown())
+        };
+        let mut out = format!("{} {target}", self.method);
+        for field in &self.fields {
+            out.push_str("\n    ");
+            out.push_str(&super::text::show_bytes(&field.name));
+            out.push(':');
+            out.push_str(&super::text::show_bytes(&field.separator));
+            out.push_str(field.value.shown());
+        }
+        if let Some(body) = &self.body {
+            out.push_str("\n    body: ");
+            out.push_str(body.shown());
+        }
+        out
+    }
+}
