@@ -55,6 +55,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     keys: Option<PathBuf>,
 
+    /// Keep the key store (digests, states, times; never keys) in this file across restarts.
+    /// Every change is written (atomically, fsynced) before it is acknowledged.
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+
     /// Mint a key with this name at start-up and print it once (repeatable).
     #[arg(long = "mint", value_name = "NAME", default_value = "local")]
     mint: Vec<String>,
@@ -132,6 +137,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             SchemeReading::Strict
         },
         limits,
+        state: cli.state.clone(),
     };
     let mock = MockServer::start(config).await?;
 

@@ -14,6 +14,7 @@
 //! - [`tls`]: certificates and the rustls configuration;
 //! - [`listener`]: accepting, TLS handshakes, HTTP/1.1 and HTTP/2, limits, shutdown;
 //! - [`server`]: [`MockServer`], what a program starts and holds;
+//! - [`state_file`]: `--state`, the key store kept across restarts (digests only);
 //! - [`redact()`]: the one function every printed or logged key goes through.
 //!
 //! ```no_run
@@ -39,6 +40,7 @@ pub mod public_api;
 mod redact;
 pub mod routes;
 pub mod server;
+pub mod state_file;
 pub mod tls;
 
 pub use auth::SchemeReading;

@@ -106,7 +106,14 @@ impl RouteTable {
             let method = Method::from_bytes(entry.method.as_bytes())
                 .map_err(|_| invalid(format!("{at}: {:?} is not an HTTP method", entry.method)))?;
             let status = StatusCode::from_u16(entry.status)
-                .map_err(|_| invalid(format!("{at}: {} is not an HTTP status", entry.status)))?;
+                .ok()
+                .filter(|s| (200..=599).contains(&s.as_u16()))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "{at}: status {} is not a final HTTP status (200 to 599)",
+                        entry.status
+                    ))
+                })?;
             if status == StatusCode::UNAUTHORIZED {
                 return Err(invalid(format!(
                     "{at}: status 401 is reserved for authentication failures"

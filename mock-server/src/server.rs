@@ -16,7 +16,7 @@ use crate::key_store::{random_base62, KeyRecord, KeyStore};
 use crate::listener::{serve, Limits};
 use crate::public_api::PublicApi;
 use crate::routes::RouteTable;
-use crate::{keys_file, tls};
+use crate::{keys_file, state_file, tls};
 
 /// Where the TLS identity comes from.
 #[derive(Debug, Clone, Default)]
@@ -59,6 +59,8 @@ pub struct MockConfig {
     pub scheme: SchemeReading,
     /// Bounds on clients.
     pub limits: Limits,
+    /// Keep the key store in this file across restarts (see [`crate::state_file`]).
+    pub state: Option<PathBuf>,
 }
 
 impl Default for MockConfig {
@@ -74,6 +76,7 @@ impl Default for MockConfig {
             routes: RouteTable::builtin(),
             scheme: SchemeReading::Strict,
             limits: Limits::default(),
+            state: None,
         }
     }
 }
@@ -111,7 +114,7 @@ impl MockServer {
 
     /// Like [`start`](Self::start), over a store the caller prepared (a change hook for
     /// persistence, keys loaded from state).
-    pub async fn start_with_store(config: MockConfig, store: KeyStore) -> Result<Self, Error> {
+    pub async fn start_with_store(config: MockConfig, mut store: KeyStore) -> Result<Self, Error> {
         let admin_token = match config.admin_token {
             Some(token) if token.trim().is_empty() => {
                 return Err(Error::Config(
@@ -134,12 +137,35 @@ impl MockServer {
                 ));
             }
         }
-        for record in config.keys {
-            store.insert(record).map_err(|e| Error::InvalidFile {
-                what: "keys file",
-                origin: "the configured keys".into(),
-                reason: e.to_string(),
+        let seed_error = |e: crate::key_store::InsertError| Error::InvalidFile {
+            what: "keys file",
+            origin: "the configured keys".into(),
+            reason: e.to_string(),
+        };
+        if let Some(path) = &config.state {
+            // The saved state first; seed keys it does not hold yet are added to it.
+            for record in state_file::load(path)?.unwrap_or_default() {
+                store.insert(record).map_err(seed_error)?;
+            }
+            let known = store.list();
+            for record in config.keys {
+                if !known
+                    .iter()
+                    .any(|k| k.id == record.id || k.digest == record.digest)
+                {
+                    store.insert(record).map_err(seed_error)?;
+                }
+            }
+            state_file::save(path, &store.list()).map_err(|source| Error::WriteFile {
+                what: "state file (--state)",
+                path: path.clone(),
+                source,
             })?;
+            store.set_change_hook(state_file::hook(path.clone()));
+        } else {
+            for record in config.keys {
+                store.insert(record).map_err(seed_error)?;
+            }
         }
 
         let (acceptor, ca_pem) = match &config.tls {

@@ -1,0 +1,16 @@
+//! Integration tests of terminus-mock, through its real TLS listeners: one binary, a module per
+//! feature, each test named after what a user would notice. Clause IDs refer to SPEC.md.
+
+mod support;
+
+mod admin_plane;
+mod binary;
+mod contract_errors;
+mod contract_headers;
+mod contract_keys;
+mod contract_routes;
+mod http2;
+mod persistence;
+mod robustness;
+mod rotation;
+mod tls;

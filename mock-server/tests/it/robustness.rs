@@ -1,0 +1,194 @@
+//! ROB-1, ROB-2 and the limits: odd values, invalid bytes, oversized headers, slow clients,
+//! garbage instead of TLS, large bodies: answered per the spec, never a panic or a hang.
+
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, TestRunner};
+use terminus_mock::{Limits, MockConfig};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+use crate::support::{closed_within, read_response, request, send_raw, Mock};
+
+#[tokio::test]
+async fn rob_1_generated_authorization_values_get_the_envelope() {
+    let mock = Mock::start().await;
+    // Printable ASCII, obs-text and near-miss keys, up to a few KiB: all valid HTTP.
+    let value = prop_oneof![
+        proptest::collection::vec(0x20u8..0x7f, 0..3000),
+        proptest::collection::vec(prop_oneof![0x20u8..0x7f, 0x80u8..=0xff], 0..512),
+        "[A-Za-z0-9_]{0,60}".prop_map(|s| format!("Bearer thub_{s}").into_bytes()),
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 96,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let mut values: Vec<Vec<u8>> = Vec::new();
+    for _ in 0..96 {
+        let tree = value.new_tree(&mut runner).unwrap();
+        values.push(tree.current());
+    }
+    let mut conn = mock.tls().await;
+    for value in values {
+        let mut raw = b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthorization: ".to_vec();
+        raw.extend_from_slice(&value);
+        raw.extend_from_slice(b"\r\n\r\n");
+        let response = send_raw(&mut conn, &raw).await;
+        assert_eq!(
+            response.status,
+            401,
+            "value {:?}",
+            String::from_utf8_lossy(&value)
+        );
+        response.assert_envelope();
+    }
+}
+
+#[tokio::test]
+async fn rob_2_invalid_bytes_get_400_and_never_2xx_or_5xx() {
+    let mock = Mock::start().await;
+    let key = &mock.key;
+    for bad in [
+        format!("Bearer {key}\0"),
+        format!("Bearer \x01{key}"),
+        format!("Bearer {key}\x7f"),
+        format!("Bearer {key}\rX"),
+        format!("Bearer {key}\x1b"),
+    ] {
+        let mut raw = b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthorization: ".to_vec();
+        raw.extend_from_slice(bad.as_bytes());
+        raw.extend_from_slice(b"\r\n\r\n");
+        let response = mock.raw(&raw).await;
+        assert!(
+            response.status == 400 || response.status == 401,
+            "{bad:?}: {}",
+            response.status
+        );
+    }
+}
+
+#[tokio::test]
+async fn rob_2_header_sections_within_4_kib_get_the_envelope_and_oversized_get_431() {
+    let mock = Mock::start().await;
+    let value = format!("Bearer thub_{}", "a".repeat(3900));
+    mock.get("/v1/account", &[&format!("Authorization: {value}")])
+        .await
+        .assert_envelope();
+    let huge = format!("Bearer thub_{}", "a".repeat(20_000));
+    let response = mock
+        .get("/v1/account", &[&format!("Authorization: {huge}")])
+        .await;
+    assert_eq!(response.status, 431);
+    // Many fields, each small, adding up past the limit.
+    let many: Vec<String> = (0..200)
+        .map(|i| format!("X-Filler-{i}: {}", "b".repeat(100)))
+        .collect();
+    let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    let response = mock.get("/v1/account", &refs).await;
+    assert!(matches!(response.status, 431 | 400), "{}", response.status);
+}
+
+#[tokio::test]
+async fn slow_clients_are_closed_at_the_header_read_timeout_while_others_are_served() {
+    let mock = Mock::start_with(MockConfig {
+        limits: Limits {
+            header_read_timeout: Duration::from_millis(800),
+            ..Limits::default()
+        },
+        ..MockConfig::default()
+    })
+    .await;
+    let mut slow = Vec::new();
+    for _ in 0..20 {
+        let mut conn = mock.tls().await;
+        conn.write_all(b"GET /v1/account HTTP/1.1\r\nHost: loc")
+            .await
+            .unwrap();
+        conn.flush().await.unwrap();
+        slow.push(conn);
+    }
+    let started = Instant::now();
+    mock.get("/v1/account", &[]).await.assert_envelope();
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "a normal client waited"
+    );
+    for conn in &mut slow {
+        assert!(
+            closed_within(conn, Duration::from_secs(5)).await,
+            "a slow client was not closed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn garbage_and_plain_http_on_the_tls_port_are_dropped_and_the_server_goes_on() {
+    let mock = Mock::start().await;
+    let mut garbage = TcpStream::connect(mock.addr()).await.unwrap();
+    garbage
+        .write_all(&[0x16, 0x03, 0x01, 0xff, 0xff, 1, 2, 3])
+        .await
+        .unwrap();
+    garbage.write_all(&[0u8; 4096]).await.unwrap();
+    assert!(closed_within(&mut garbage, Duration::from_secs(5)).await);
+    let mut plain = TcpStream::connect(mock.addr()).await.unwrap();
+    plain
+        .write_all(&request("GET", "/v1/account", &[]))
+        .await
+        .unwrap();
+    assert!(closed_within(&mut plain, Duration::from_secs(5)).await);
+    // A connection that never says anything is closed at the handshake timeout; meanwhile
+    // everyone else is served.
+    let _silent = TcpStream::connect(mock.addr()).await.unwrap();
+    mock.get("/v1/account", &[]).await.assert_envelope();
+}
+
+#[tokio::test]
+async fn a_large_body_without_a_key_is_answered_401_without_reading_it_all() {
+    let mock = Mock::start().await;
+    let mut conn = mock.tls().await;
+    let head = "POST /v1/projects HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10485760\r\n\r\n";
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&[b'x'; 64 * 1024]).await.unwrap();
+    let started = Instant::now();
+    let response = read_response(&mut conn, false).await;
+    response.assert_envelope();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // The unread body is not drained: the connection is closed rather than kept alive.
+    assert!(closed_within(&mut conn, Duration::from_secs(5)).await);
+}
+
+#[tokio::test]
+async fn the_connection_cap_holds_extra_clients_in_the_backlog_until_a_slot_frees() {
+    let mock = Mock::start_with(MockConfig {
+        limits: Limits {
+            max_connections: 2,
+            ..Limits::default()
+        },
+        ..MockConfig::default()
+    })
+    .await;
+    let first = mock.tls().await;
+    let second = mock.tls().await;
+    let connector = mock.h1_connector();
+    let addr = mock.addr();
+    let third = tokio::spawn(async move {
+        let mut conn = crate::support::tls_to(addr, &connector).await;
+        send_raw(&mut conn, &request("GET", "/v1/account", &[])).await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !third.is_finished(),
+        "a third connection was served past the cap"
+    );
+    drop(first);
+    drop(second);
+    let response = tokio::time::timeout(Duration::from_secs(5), third)
+        .await
+        .expect("served once a slot freed")
+        .unwrap();
+    response.assert_envelope();
+}
