@@ -192,3 +192,80 @@ async fn the_connection_cap_holds_extra_clients_in_the_backlog_until_a_slot_free
         .unwrap();
     response.assert_envelope();
 }
+
+#[tokio::test]
+async fn resets_mid_request_and_half_open_connections_leave_the_server_serving() {
+    let mock = Mock::start().await;
+    for _ in 0..50 {
+        let mut conn = mock.tls().await;
+        conn.write_all(b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthoriz")
+            .await
+            .unwrap();
+        conn.flush().await.unwrap();
+        // SO_LINGER 0: the close is a TCP RST, mid-request.
+        conn.get_ref().0.set_linger(Some(Duration::ZERO)).unwrap();
+        drop(conn);
+    }
+    // Half-closed: the client shuts its write side (TLS close_notify) after a request; the
+    // server may answer or not, but it closes its side promptly instead of holding the
+    // connection.
+    let mut conn = mock.tls().await;
+    conn.write_all(&request("GET", "/v1/account", &[]))
+        .await
+        .unwrap();
+    conn.shutdown().await.unwrap();
+    assert!(closed_within(&mut conn, Duration::from_secs(5)).await);
+    // Half-open: a client that vanished without a FIN holds its connection only until the
+    // header read timeout; meanwhile everyone else is served.
+    let _gone = mock.tls().await;
+    mock.get("/v1/account", &[]).await.assert_envelope();
+}
+
+#[tokio::test]
+async fn http2_rapid_resets_and_stream_floods_are_bounded_and_others_are_served() {
+    use bytes::Bytes;
+    use http_body_util::Full;
+    let mock = Mock::start().await;
+    let h2 = mock.h2().await;
+    // Rapid reset (CVE-2023-44487): open streams and cancel them at once, thousands of times.
+    let mut cancelled = 0;
+    for _ in 0..5_000 {
+        let mut send = h2.clone();
+        if send.ready().await.is_err() {
+            break; // the server sent GOAWAY: exactly what a bound should do
+        }
+        let request = http::Request::get("https://localhost/v1/account")
+            .body(Full::<Bytes>::default())
+            .unwrap();
+        let pending = send.send_request(request);
+        drop(pending); // RST_STREAM(CANCEL) before the response
+        cancelled += 1;
+    }
+    assert!(cancelled > 0);
+    // A flood of concurrent streams on one fresh connection: bounded by max_concurrent_streams,
+    // all answered.
+    let flood = mock.h2().await;
+    let mut tasks = Vec::new();
+    for _ in 0..1_000 {
+        let mut send = flood.clone();
+        tasks.push(tokio::spawn(async move {
+            let request = http::Request::get("https://localhost/v1/account")
+                .body(Full::<Bytes>::default())
+                .unwrap();
+            crate::support::h2_send(&mut send, request).await.0.status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), 401);
+    }
+    // Everyone else is still served, on both protocols.
+    mock.get("/v1/account", &[]).await.assert_envelope();
+    let mut fresh = mock.h2().await;
+    let request = http::Request::get("https://localhost/v1/account")
+        .body(Full::<Bytes>::default())
+        .unwrap();
+    assert_eq!(
+        crate::support::h2_send(&mut fresh, request).await.0.status,
+        401
+    );
+}
