@@ -203,7 +203,7 @@ async fn resets_mid_request_and_half_open_connections_leave_the_server_serving()
             .unwrap();
         conn.flush().await.unwrap();
         // SO_LINGER 0: the close is a TCP RST, mid-request.
-        conn.get_ref().0.set_linger(Some(Duration::ZERO)).unwrap();
+        conn.get_ref().0.set_zero_linger().unwrap();
         drop(conn);
     }
     // Half-closed: the client shuts its write side (TLS close_notify) after a request; the
