@@ -74,6 +74,17 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Parses `std::env::args`. libtest-mimic's flattened arguments bring their own help
+    /// template; the runner's is put back on top.
+    pub fn from_env() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Self::command()
+            .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
+            .after_help("Filtering, --list, --exact, --skip, --ignored, --format and --test-threads work as with `cargo test`.\n`--list --format json` prints the case manifest: every case with its clause and level.");
+        let matches = command.get_matches();
+        Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+
     /// Checks what clap cannot.
     pub fn validate(&self) -> Result<(), crate::error::Error> {
         let usage = |s: &str| Err(crate::error::Error::Usage(s.to_owned()));

@@ -123,13 +123,11 @@ fn userinfo(ctx: &Context, info: Text) -> Request {
     let e = ctx.probe_endpoint();
     let mut request = Request::new(
         &e.method,
-        Text::plain(format!("https://"))
-            .then(info)
-            .then(Text::plain(format!(
-                "@{}{}",
-                ctx.authority,
-                ctx.full_path(&e.path())
-            ))),
+        Text::plain("https://").then(info).then(Text::plain(format!(
+            "@{}{}",
+            ctx.authority,
+            ctx.full_path(&e.path())
+        ))),
     );
     request.absolute = true;
     request.exact()
@@ -542,11 +540,11 @@ pub fn cases() -> Vec<Case> {
 /// reading; both pass in `doc` (reported), only acceptance passes in `rfc` for case variants.
 fn scheme_reading(what: &'static str, level: Level, scheme: &'static str) -> Case {
     case("HDR-5", what, level, move |ctx: Arc<Context>| async move {
-        read_scheme(&ctx, what, level, scheme).await
+        read_scheme(&ctx, level, scheme).await
     })
 }
 
-async fn read_scheme(ctx: &Context, what: &str, level: Level, scheme: &str) -> CaseResult {
+async fn read_scheme(ctx: &Context, level: Level, scheme: &str) -> CaseResult {
     let key = ctx.valid_key()?;
     let request = ctx
         .probe()
@@ -561,12 +559,15 @@ async fn read_scheme(ctx: &Context, what: &str, level: Level, scheme: &str) -> C
         details: vec![why.into()],
     };
     match reply.status() {
+        Some(401) if level == Level::Rfc && ctx.profile == crate::cases::Profile::Doc => Ok(Evidence::line(format!(
+            "reading: {shown} is rejected with 401 (doc reading; --profile rfc fails this)"
+        ))),
         Some(401) if level == Level::Rfc => Err(Failure::new("HDR-5", format!("{shown} is rejected: the doc reading; the rfc profile requires a case-insensitive scheme (RFC 9110 §11.1)"))
             .finding(finding("not 401: RFC 9110 §11.1 makes the scheme name case-insensitive", "rejected"))
             .into()),
-        Some(401) => Ok(Evidence::line(format!("reading: {what}: {shown} is rejected with 401 (doc reading)"))),
+        Some(401) => Ok(Evidence::line(format!("reading: {shown} is rejected with 401 (doc reading)"))),
         Some(status) if status < 500 && accepted(&reply).is_ok() && status != 400 && status != 403 => {
-            Ok(Evidence::line(format!("reading: {what}: {shown} is accepted ({status}, RFC reading)")))
+            Ok(Evidence::line(format!("reading: {shown} is accepted ({status}, RFC reading)")))
         }
         _ => {
             let mut failure = Failure::new("HDR-5", format!("{shown} is neither accepted nor rejected with the envelope"))

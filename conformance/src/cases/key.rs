@@ -132,11 +132,9 @@ pub fn cases() -> Vec<Case> {
         }),
         variants("KEY-2", "percent_encoded_char", |k| {
             let i = k.len() - 1;
-            vec![
-                k.derive(format!("with its last char percent-encoded"), |s| {
-                    format!("{}%{:02X}", &s[..i], s.as_bytes()[i]).into_bytes()
-                }),
-            ]
+            vec![k.derive("with its last char percent-encoded", |s| {
+                format!("{}%{:02X}", &s[..i], s.as_bytes()[i]).into_bytes()
+            })]
         }),
         variants("KEY-2", "quoted", |k| {
             vec![

@@ -105,6 +105,14 @@ pub fn show_bytes(bytes: &[u8]) -> String {
     out
 }
 
+impl Text {
+    /// The same bytes shown as `shown`.
+    pub fn relabel(mut self, shown: impl Into<String>) -> Self {
+        self.shown = shown.into();
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,13 +128,5 @@ mod tests {
     #[test]
     fn bytes_are_escaped() {
         assert_eq!(show_bytes(b"a\tb\x00\xff"), "a\\tb\\x00\\xFF");
-    }
-}
-
-impl Text {
-    /// The same bytes shown as `shown`.
-    pub fn relabel(mut self, shown: impl Into<String>) -> Self {
-        self.shown = shown.into();
-        self
     }
 }

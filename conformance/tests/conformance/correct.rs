@@ -1,0 +1,74 @@
+//! Correct servers that differ from the mock only where SPEC.md permits: the runner must pass
+//! them (exit status 0, no failed case).
+
+use super::fake_api::Fault;
+use super::runner::run_against;
+use super::servers::{start, Flavor};
+
+fn assert_passes(fault: Fault, flavor: Flavor, extra: &[&str]) -> super::runner::Run {
+    let server = start(fault, flavor);
+    let run = run_against(&format!("correct-{fault:?}-{flavor:?}"), &server, extra);
+    assert_eq!(
+        run.status,
+        0,
+        "{fault:?} over {flavor:?}: expected a pass; failed: {:?}\nstdout tail: {}\nstderr: {}",
+        run.failed(),
+        &run.stdout[run.stdout.len().saturating_sub(4000)..],
+        run.stderr
+    );
+    run
+}
+
+#[test]
+fn strict_http1_only_server_passes() {
+    let run = assert_passes(Fault::None, Flavor::Raw, &[]);
+    assert!(
+        run.stderr.contains("HTTP/1.1 (no h2 offered)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .cases_with("ignored")
+        .contains("HDR-4::duplicate_field_over_h2"));
+}
+
+#[test]
+fn strict_h2_server_passes() {
+    let run = assert_passes(Fault::None, Flavor::Hyper, &[]);
+    assert!(run.stderr.contains("HTTP/2 and HTTP/1.1"), "{}", run.stderr);
+}
+
+#[test]
+fn extra_json_members_and_request_ids_pass() {
+    assert_passes(Fault::ExtraMembers, Flavor::Raw, &[]);
+}
+
+#[test]
+fn charset_utf8_passes() {
+    assert_passes(Fault::CharsetUtf8, Flavor::Hyper, &[]);
+}
+
+#[test]
+fn lenient_scheme_passes_both_profiles() {
+    let run = assert_passes(Fault::LenientScheme, Flavor::Raw, &[]);
+    assert!(
+        run.stderr.contains("is accepted"),
+        "HDR-5 reports the RFC reading: {}",
+        run.stderr
+    );
+    assert_passes(Fault::LenientScheme, Flavor::Raw, &["--profile", "rfc"]);
+}
+
+#[test]
+fn occasional_429_with_retry_after_passes() {
+    let run = assert_passes(Fault::Occasional429, Flavor::Raw, &[]);
+    assert!(
+        run.report["run"]["rate_limited"].as_u64().unwrap_or(0) > 0,
+        "429s were seen and retried"
+    );
+}
+
+#[test]
+fn rfc6750_error_parameter_in_the_challenge_passes() {
+    assert_passes(Fault::Rfc6750ErrorParam, Flavor::Raw, &[]);
+}

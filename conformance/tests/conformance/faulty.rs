@@ -1,0 +1,89 @@
+//! One fake server per fault; the runner must fail it, naming the clause the fault breaks.
+
+use super::fake_api::Fault;
+use super::runner::run_against;
+use super::servers::{start, Flavor};
+
+fn assert_caught(fault: Fault, flavor: Flavor, clause: &str, extra: &[&str]) {
+    let server = start(fault, flavor);
+    let run = run_against(&format!("{fault:?}"), &server, extra);
+    let failed = run.failed();
+    assert_eq!(
+        run.status, 101,
+        "{fault:?}: expected exit 101 (a failure), got {}\nfailed: {failed:?}\nstderr: {}",
+        run.status, run.stderr
+    );
+    assert!(
+        run.failed_clauses().contains(clause),
+        "{fault:?}: expected a failed {clause} case; failed: {failed:?}\nstdout tail: {}",
+        &run.stdout[run.stdout.len().saturating_sub(3000)..]
+    );
+    assert!(
+        run.stdout.contains(&format!("{clause} violated")),
+        "{fault:?}: the failure message names {clause}"
+    );
+    eprintln!("{fault:?} caught by {clause}; every failed case: {failed:?}");
+}
+
+macro_rules! caught {
+    ($($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {$(
+        #[test]
+        fn $test() {
+            assert_caught(Fault::$fault, Flavor::$flavor, $clause, &[$($($arg),*)?]);
+        }
+    )*};
+}
+
+caught! {
+    prefix_compared_case_insensitively: PrefixCaseInsensitive over Raw by "KEY-1";
+    prefix_optional: PrefixOptional over Raw by "KEY-1";
+    truncated_key_accepted: AcceptsTruncatedKey over Raw by "KEY-2";
+    token_normalized: NormalizesToken over Raw by "KEY-2";
+    key_compared_case_insensitively: CaseInsensitiveKey over Hyper by "KEY-2";
+    revoked_key_gets_403: RevokedGets403 over Raw by "KEY-4";
+    revoked_key_accepted: RevokedAccepted over Raw by "KEY-4";
+    trailing_token_ignored: TrailingTokenIgnored over Raw by "HDR-1";
+    tab_after_scheme_accepted: TabAccepted over Raw by "HDR-1";
+    scheme_optional: SchemeOptional over Raw by "HDR-1";
+    field_name_case_sensitive: FieldNameCaseSensitive over Raw by "HDR-2";
+    whitespace_not_trimmed: WhitespaceNotTrimmed over Raw by "HDR-2";
+    x_api_key_accepted: AcceptsXApiKey over Hyper by "HDR-3";
+    query_param_accepted: AcceptsQueryParam over Raw by "HDR-3";
+    basic_accepted: AcceptsBasic over Raw by "HDR-3";
+    cookie_accepted: AcceptsCookie over Raw by "HDR-3";
+    first_duplicate_wins: FirstDuplicateWins over Raw by "HDR-4";
+    last_duplicate_wins: LastDuplicateWins over Hyper by "HDR-4";
+    comma_joined_first_wins: CommaJoinedFirstWins over Raw by "HDR-4";
+    not_found_before_auth: NotFoundBeforeAuth over Raw by "ROUTE-1";
+    method_not_allowed_before_auth: MethodNotAllowedBeforeAuth over Hyper by "ROUTE-1";
+    options_open: OptionsOpen over Raw by "ROUTE-1";
+    healthz_open: HealthzOpen over Raw by "ROUTE-1";
+    trailing_slash_bypass: TrailingSlashBypass over Raw by "ROUTE-2";
+    error_code_set: ErrorCodeSet over Raw by "ERR-2";
+    text_html_content_type: TextHtmlContentType over Raw by "ERR-2";
+    wrong_message: WrongMessage over Raw by "ERR-2";
+    different_message_when_missing: DifferentMessageWhenMissing over Raw by "ERR-3";
+    reason_header: ReasonHeader over Raw by "ERR-3";
+    status_400_for_malformed: Status400ForMalformed over Raw by "ERR-1";
+    head_with_body: HeadWithBody over Raw by "ERR-4";
+    missing_www_authenticate_in_rfc_profile: MissingWwwAuthenticate over Raw by "ERR-5" ["--profile", "rfc"];
+    credentials_echoed: EchoesCredentials over Raw by "ERR-6";
+    credentials_echoed_in_header: EchoesInHeader over Raw by "ERR-6";
+    server_error_on_obs_text: ServerErrorOnObsText over Raw by "ROB-1";
+    hang_on_long_value: HangsOnLongValue over Raw by "ROB-1" ["--timeout", "1"];
+    reset_on_quote: ResetOnQuote over Raw by "ROB-1";
+    valid_key_refused_on_post: ValidKeyRefusedOnPost over Raw by "OK-1";
+}
+
+#[test]
+fn missing_www_authenticate_is_only_information_in_the_doc_profile() {
+    let server = start(Fault::MissingWwwAuthenticate, Flavor::Raw);
+    let run = run_against("MissingWwwAuthenticate-doc", &server, &[]);
+    assert_eq!(run.status, 0, "failed: {:?}", run.failed());
+    assert!(
+        run.stderr
+            .contains("ERR-5::www_authenticate_bearer_challenge: informational"),
+        "{}",
+        run.stderr
+    );
+}

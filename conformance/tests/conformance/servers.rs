@@ -1,0 +1,241 @@
+//! Puts a [`fake_api`](super::fake_api) on the wire over real TLS (the mock's certificate
+//! maker): a raw HTTP/1.1 server (httparse; 400 for invalid bytes, 431 over 16 KiB, exact
+//! field-name case, optional body on HEAD), or a hyper server speaking HTTP/1.1 and h2.
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use super::fake_api::{handle, Action, Fault, Incoming, Outgoing};
+
+/// Which server carries the fake API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// Raw HTTP/1.1, ALPN `http/1.1` only.
+    Raw,
+    /// hyper, HTTP/1.1 and h2.
+    Hyper,
+}
+
+/// A running fake server; dropped, it stops.
+pub struct FakeServer {
+    pub url: String,
+    pub ca_path: std::path::PathBuf,
+    _runtime: tokio::runtime::Runtime,
+}
+
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Starts a fake server with `fault` on a runtime of its own.
+pub fn start(fault: Fault, flavor: Flavor) -> FakeServer {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let identity = terminus_mock::tls::generate().expect("certificate");
+    let ca_pem = identity.ca_pem.clone().expect("a CA");
+    let mut config = (*terminus_mock::tls::server_config(&identity).expect("TLS config")).clone();
+    if flavor == Flavor::Raw {
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    }
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let counter = Arc::new(AtomicU64::new(0));
+    runtime.spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                continue;
+            };
+            let acceptor = acceptor.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let Ok(Ok(tls)) =
+                    tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
+                else {
+                    return;
+                };
+                match flavor {
+                    Flavor::Raw => serve_raw(tls, fault, counter).await,
+                    Flavor::Hyper => serve_hyper(tls, fault, counter).await,
+                }
+            });
+        }
+    });
+    let dir = std::env::temp_dir().join(format!(
+        "terminus-conformance-tests-{}-{port}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca_path = dir.join("ca.pem");
+    std::fs::write(&ca_path, ca_pem).unwrap();
+    FakeServer {
+        url: format!("https://127.0.0.1:{port}"),
+        ca_path,
+        _runtime: runtime,
+    }
+}
+
+fn write_response(out: &Outgoing, head: bool, head_body: bool) -> Vec<u8> {
+    let mut bytes = format!("HTTP/1.1 {} X\r\n", out.status).into_bytes();
+    for (n, v) in &out.headers {
+        bytes.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+    }
+    bytes.extend_from_slice(format!("Content-Length: {}\r\n\r\n", out.body.len()).as_bytes());
+    if !head || head_body {
+        bytes.extend_from_slice(&out.body);
+    }
+    bytes
+}
+
+async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
+    mut io: S,
+    fault: Fault,
+    counter: Arc<AtomicU64>,
+) {
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let (request, consumed) = loop {
+            let mut slots = [httparse::EMPTY_HEADER; 512];
+            let mut parsed = httparse::Request::new(&mut slots);
+            match parsed.parse(&buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let request = Incoming {
+                        method: parsed.method.unwrap_or("").to_owned(),
+                        target: parsed.path.unwrap_or("").to_owned(),
+                        headers: parsed
+                            .headers
+                            .iter()
+                            .map(|h| (h.name.to_owned(), h.value.to_vec()))
+                            .collect(),
+                    };
+                    break (request, len);
+                }
+                Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => {
+                    let _ = io.write_all(b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+                    return;
+                }
+                Ok(httparse::Status::Partial) => {
+                    let mut chunk = [0u8; 8192];
+                    match io.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                Err(_) => {
+                    let _ = io.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
+                    return;
+                }
+            }
+        };
+        let mut request = request;
+        if fault == Fault::WhitespaceNotTrimmed {
+            // A hand-rolled parser: `name: value` split at ": ", nothing trimmed.
+            request.headers = String::from_utf8_lossy(&buf[..consumed])
+                .split("\r\n")
+                .skip(1)
+                .filter_map(|line| line.split_once(':'))
+                .map(|(n, v)| {
+                    (
+                        n.to_owned(),
+                        v.strip_prefix(' ').unwrap_or(v).as_bytes().to_vec(),
+                    )
+                })
+                .collect();
+        }
+        buf.drain(..consumed);
+        let length: usize = request
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| std::str::from_utf8(v).ok()?.trim().parse().ok())
+            .unwrap_or(0);
+        while buf.len() < length {
+            let mut chunk = [0u8; 8192];
+            match io.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        buf.drain(..length);
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        match handle(fault, &request, n) {
+            Action::Respond(out) => {
+                let bytes =
+                    write_response(&out, request.method == "HEAD", fault == Fault::HeadWithBody);
+                if io.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+            Action::Hang => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                return;
+            }
+            Action::Close => return,
+        }
+    }
+}
+
+async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
+    io: S,
+    fault: Fault,
+    counter: Arc<AtomicU64>,
+) {
+    let service =
+        hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+            let counter = counter.clone();
+            async move {
+                let incoming = Incoming {
+                    method: request.method().as_str().to_owned(),
+                    target: request
+                        .uri()
+                        .path_and_query()
+                        .map_or("/".to_owned(), |p| p.as_str().to_owned()),
+                    headers: request
+                        .headers()
+                        .iter()
+                        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+                        .collect(),
+                };
+                let _ = request.into_body().collect().await;
+                let n = counter.fetch_add(1, Ordering::Relaxed);
+                let out = match handle(fault, &incoming, n) {
+                    Action::Respond(out) => out,
+                    Action::Hang => {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                        Outgoing {
+                            status: 500,
+                            headers: vec![],
+                            body: vec![],
+                        }
+                    }
+                    Action::Close => Outgoing {
+                        status: 500,
+                        headers: vec![],
+                        body: vec![],
+                    },
+                };
+                let mut response = http::Response::builder().status(out.status);
+                for (n, v) in &out.headers {
+                    response = response.header(n, v);
+                }
+                Ok::<_, Infallible>(
+                    response
+                        .body(Full::new(bytes::Bytes::from(out.body)))
+                        .unwrap(),
+                )
+            }
+        });
+    let builder =
+        hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+    let _ = builder
+        .serve_connection(hyper_util::rt::TokioIo::new(io), service)
+        .await;
+}
