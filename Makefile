@@ -4,12 +4,13 @@
 #   make test   build, every test, clippy -D warnings, rustfmt --check, no aws-lc-rs
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
+#   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
 
 CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust test-clients lint fmt-check deps-check bench soak clean
+.PHONY: all build run mock test test-rust test-clients lint fmt-check deps-check bench soak fuzz clean
 
 all: build
 
@@ -55,6 +56,16 @@ bench:
 # Long load, slow-client, abuse and churn runs (see soak/README.md).
 soak:
 	bash soak/run.sh
+
+# Coverage-guided fuzzing (cargo-fuzz, libFuzzer) on the stable toolchain: cargo-fuzz passes
+# -Z flags, which RUSTC_BOOTSTRAP=1 lets stable rustc accept. FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= mock_authenticate mock_fixtures
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
 
 clean:
 	$(CARGO) clean
