@@ -33,9 +33,11 @@ test-rust:
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 
-# curl, Python and Node against the real binary, trusting the CA it prints.
-test-clients: build
-	bash tests/clients.sh ./target/release/terminus-mock
+# curl, Python and Node against the real binary, trusting the CA it prints (the debug build
+# test-rust made: no second, release build inside make test).
+test-clients:
+	$(CARGO) build -p terminus-mock
+	bash tests/clients.sh ./target/debug/terminus-mock
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
