@@ -124,6 +124,7 @@ PY
 }
 phase_slow() {
   local hs=$((SLOW / 6)) base during slow
+  sleep 3   # let the previous phase's connections wind down first
   log "slow clients: baseline latency of a normal client"
   base="$(probe_latency 4)"
   log "slow clients: $SLOW trickling header bytes + $hs trickling a ClientHello, 1 byte/s; timeout ${HDR_TIMEOUT} s"
