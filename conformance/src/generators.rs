@@ -64,17 +64,17 @@ pub fn apply_edits(key: &str, edits: &[Edit]) -> (Vec<u8>, Vec<String>) {
             Edit::Delete(i) => {
                 let i = i.index(k.len());
                 k.remove(i);
-                how.push(format!("char {i} deleted"));
+                how.push(format!("with char {i} deleted"));
             }
             Edit::Insert(i, c) => {
                 let i = i.index(k.len() + 1);
                 k.insert(i, *c as u8);
-                how.push(format!("{c:?} inserted at {i}"));
+                how.push(format!("with {c:?} inserted at {i}"));
             }
             Edit::Replace(i, c) => {
                 let i = i.index(k.len());
                 k[i] = *c as u8;
-                how.push(format!("char {i} set to {c:?}"));
+                how.push(format!("with char {i} set to {c:?}"));
             }
             Edit::FlipCase(i) => {
                 let i = i.index(k.len());
@@ -83,7 +83,7 @@ pub fn apply_edits(key: &str, edits: &[Edit]) -> (Vec<u8>, Vec<String>) {
                 } else {
                     k[i].to_ascii_lowercase()
                 };
-                how.push(format!("char {i} case-flipped"));
+                how.push(format!("with char {i} case-flipped"));
             }
             Edit::Truncate(i) => {
                 let len = i.index(k.len());
@@ -94,7 +94,7 @@ pub fn apply_edits(key: &str, edits: &[Edit]) -> (Vec<u8>, Vec<String>) {
                 if k.len() > 1 {
                     let i = i.index(k.len() - 1);
                     k.swap(i, i + 1);
-                    how.push(format!("chars {i} and {} swapped", i + 1));
+                    how.push(format!("with chars {i} and {} swapped", i + 1));
                 }
             }
         }
@@ -112,7 +112,7 @@ pub fn near_miss(key: Key) -> impl Strategy<Value = Text> {
             how = steps;
             bytes
         })
-        .relabel(format!("<valid key with {}>", how.join(", ")))
+        .relabel(format!("<valid key {}>", how.join(", then ")))
     })
 }
 

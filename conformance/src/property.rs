@@ -12,12 +12,14 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use crate::clauses::Clause;
 use crate::verdict::{CaseResult, Evidence, Failure, Finding};
 
-/// Inputs sent at once before looking for a failure.
+/// Inputs sent at once before looking for a failure: a small first batch (a target that
+/// hangs costs one timeout, not four), then larger ones.
+const FIRST_BATCH: usize = 16;
 const BATCH: usize = 64;
 /// Shrinking stops after this many steps…
 const SHRINK_STEPS: u32 = 128;
 /// …or this much time (a hanging target makes each step a timeout).
-const SHRINK_TIME: Duration = Duration::from_secs(15);
+const SHRINK_TIME: Duration = Duration::from_secs(6);
 
 /// FNV-1a, a hash that stays the same across releases and platforms.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -37,6 +39,18 @@ pub fn family_seed(seed: u64, case_name: &str) -> [u8; 32] {
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    out
+}
+
+/// `(start, end)` of each batch of `n` inputs.
+fn batches(n: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let size = if start == 0 { FIRST_BATCH } else { BATCH };
+        out.push((start, (start + size).min(n)));
+        start += size;
     }
     out
 }
@@ -84,8 +98,7 @@ where
         }
     }
     let mut first_failure = None;
-    'batches: for start in (0..trees.len()).step_by(BATCH) {
-        let end = (start + BATCH).min(trees.len());
+    'batches: for (start, end) in batches(trees.len()) {
         let findings =
             crate::wire::join_all(trees[start..end].iter().map(|t| check(t.current()))).await;
         for (offset, finding) in findings.into_iter().enumerate() {
@@ -110,7 +123,11 @@ where
     if tree.simplify() {
         loop {
             steps += 1;
-            match check(tree.current()).await {
+            let remaining = SHRINK_TIME.saturating_sub(started.elapsed());
+            let Ok(outcome) = tokio::time::timeout(remaining, check(tree.current())).await else {
+                break;
+            };
+            match outcome {
                 Some(finding) => {
                     minimal = finding;
                     if !tree.simplify() {

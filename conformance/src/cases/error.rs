@@ -101,7 +101,7 @@ pub fn cases() -> Vec<Case> {
                 "ERR-1",
                 probes,
                 "401: every authentication failure is HTTP status 401",
-                rejected,
+                failure_status,
             )
             .await
         },
@@ -174,6 +174,15 @@ pub fn cases() -> Vec<Case> {
         },
     ));
     all
+}
+
+/// ERR-1's judge: 401 for every failure. A request that was accepted is not a failure; the
+/// clause of its cause (KEY-*, HDR-*, ROUTE-*) reports it.
+fn failure_status(reply: &Reply) -> Result<(), String> {
+    match reply.status() {
+        Some(s) if (200..300).contains(&s) => Ok(()),
+        _ => rejected(reply),
+    }
 }
 
 fn one_failure(
@@ -271,6 +280,12 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
             vec![],
         ));
     };
+    if (200..300).contains(&b.status) {
+        return Ok(Evidence::line(format!(
+            "{cause}: accepted ({}); the clause of that cause reports it",
+            b.status
+        )));
+    }
     let mut diffs = Vec::new();
     if a1.status != b.status {
         diffs.push(format!(

@@ -23,6 +23,9 @@ fn assert_caught(fault: Fault, flavor: Flavor, clause: &str, extra: &[&str]) {
         "{fault:?}: the failure message names {clause}"
     );
     eprintln!("{fault:?} caught by {clause}; every failed case: {failed:?}");
+    if std::env::var_os("TERMINUS_TEST_SHOW_OUTPUT").is_some() {
+        eprintln!("{}\n{}", run.stdout, run.stderr);
+    }
 }
 
 macro_rules! caught {
