@@ -60,8 +60,9 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     state: Option<PathBuf>,
 
-    /// Mint a key with this name at start-up and print it once (repeatable).
-    #[arg(long = "mint", value_name = "NAME", default_value = "local")]
+    /// Mint a key with this name at start-up and print it once (repeatable). Without it, one
+    /// key named "local" is minted, except when --state already holds keys.
+    #[arg(long = "mint", value_name = "NAME")]
     mint: Vec<String>,
 
     /// Mint no key at start-up.
@@ -139,6 +140,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         limits,
         state: cli.state.clone(),
     };
+    // A restart with --state keeps its keys: minting another "local" key each time would pile up.
+    let resumed = cli.state.as_deref().is_some_and(Path::exists);
     let mock = MockServer::start(config).await?;
 
     let ca_path = match mock.ca_pem() {
@@ -151,11 +154,14 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         }
         None => None,
     };
-    let minted = if cli.no_mint {
-        Vec::new()
-    } else {
+    let names = match (cli.no_mint, cli.mint.is_empty(), resumed) {
+        (true, _, _) | (false, true, true) => Vec::new(),
+        (false, true, false) => vec!["local".to_owned()],
+        (false, false, _) => cli.mint.clone(),
+    };
+    let minted = {
         let mut minted = Vec::new();
-        for name in &cli.mint {
+        for name in &names {
             minted.push(mock.key_store().mint(name).map_err(|e| {
                 Error::Config(format!("cannot mint the key {name:?} at start-up: {e}"))
             })?);
