@@ -8,7 +8,13 @@ use serde_json::Value;
 use crate::wire::{show_bytes, Response};
 
 /// Headers that legitimately vary or follow from others.
-const NOISY_HEADERS: [&str; 4] = ["date", "content-length", "connection", "keep-alive"];
+const NOISY_HEADERS: [&str; 5] = [
+    "date",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+];
 
 /// Differences between `b` and the baseline `a` (seen twice: `a1`, `a2`), ignoring what
 /// varies between `a1` and `a2` and the headers in `ignore`.

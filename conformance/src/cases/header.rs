@@ -237,7 +237,7 @@ pub fn cases() -> Vec<Case> {
                 .exact()
                 .field_with_separator("Authorization", "", bearer(k.text()))]
         }),
-        refused("HDR-2", "whitespace_does_not_help", |ctx, k| {
+        refused("HDR-2", "whitespace_does_not_help", |ctx, _k| {
             vec![ctx.probe().exact().field_with_separator(
                 "Authorization",
                 "  ",
