@@ -13,7 +13,7 @@ use crate::admin::AdminApi;
 use crate::auth::SchemeReading;
 use crate::error::Error;
 use crate::key_store::{random_base62, KeyRecord, KeyStore};
-use crate::listener::{serve, Limits};
+use crate::listener::{discard_unread_body, serve, Limits};
 use crate::public_api::PublicApi;
 use crate::routes::RouteTable;
 use crate::{keys_file, state_file, tls};
@@ -204,7 +204,11 @@ impl MockServer {
         let public_task = tokio::spawn(serve(
             public_listener,
             acceptor.clone(),
-            move |request| std::future::ready(public.handle(&request)),
+            move |request| {
+                let response = public.handle(&request);
+                discard_unread_body(request);
+                std::future::ready(response)
+            },
             config.limits.clone(),
             stopped.clone(),
         ));
