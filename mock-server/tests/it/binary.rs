@@ -1,11 +1,11 @@
 //! The `terminus-mock` binary as a user runs it: banner, ready file, logs without keys,
 //! graceful shutdown on SIGTERM, and clear errors for bad flags and files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{connector, request, send_raw, tls_to};
+use crate::support::{connector, request, send_raw, tls_to, wait_for_ready};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-mock");
 
@@ -14,19 +14,6 @@ fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn wait_for(path: &Path) -> serde_json::Value {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(20) {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Ok(value) = serde_json::from_str(&text) {
-                return value;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("no ready file at {}", path.display());
 }
 
 /// Runs the binary with arguments it must refuse; a mock that starts anyway is killed after a
@@ -67,7 +54,7 @@ async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let info = wait_for(&ready);
+    let info = wait_for_ready(&ready);
     assert_eq!(info["ca_path"], ca.to_str().unwrap());
     let url = info["public_url"].as_str().unwrap();
     let addr: std::net::SocketAddr = url.trim_start_matches("https://").parse().unwrap();
@@ -239,7 +226,7 @@ async fn plaintext_is_explicit_and_warns() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let info = wait_for(&ready);
+    let info = wait_for_ready(&ready);
     let url = info["public_url"].as_str().unwrap();
     assert!(url.starts_with("http://"));
     let addr: std::net::SocketAddr = url.trim_start_matches("http://").parse().unwrap();

@@ -2,11 +2,11 @@
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use crate::support::{connector, request, send_raw, tls_to, RawResponse};
+use crate::support::{connector, request, send_raw, tls_to, wait_for_ready, RawResponse};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-mock");
 const TOKEN: &str = "persistence-test-admin-token-0123456789";
@@ -40,17 +40,7 @@ fn start(dir: &std::path::Path, run: u32) -> Running {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    let info: serde_json::Value = loop {
-        if let Some(v) = std::fs::read_to_string(&ready)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-        {
-            break v;
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "no ready file");
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let info = wait_for_ready(&ready);
     let addr = |k: &str| {
         info[k]
             .as_str()

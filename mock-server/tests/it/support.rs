@@ -158,6 +158,15 @@ impl RawResponse {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The header fields, without `Date` (which differs between any two responses).
+    pub fn headers_without_date(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n != "date")
+            .cloned()
+            .collect()
+    }
+
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
@@ -302,6 +311,21 @@ pub fn schema(name: &str) -> jsonschema::Validator {
         .with_registry(&registry)
         .build(&value)
         .unwrap()
+}
+
+/// Waits (bounded) for a `--ready-file` and returns what it says.
+pub fn wait_for_ready(path: &std::path::Path) -> Value {
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if let Some(value) = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+        {
+            return value;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("no ready file at {}", path.display());
 }
 
 /// Every window of 10 characters of the key's secret (after `thub_`).
