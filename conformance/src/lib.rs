@@ -11,6 +11,7 @@
 //! - [`cases`]: the checks, one file per clause family;
 //! - [`generators`] and [`property`]: the generated families (proptest), seeded and shrunk;
 //! - [`envelope`], [`challenge`], [`likeness`]: judging failure responses (ERR-*);
+//! - [`ledger`]: findings a case makes about another clause (ERR-1, ROB-1), reported by its sweep;
 //! - [`verdict`]: verdicts, and failure messages that read like bug reports;
 //! - [`report`]: JUnit, JSON and the case manifest;
 //! - [`redact()`](redact::redact): the one function every printed key goes through;
@@ -35,6 +36,7 @@ pub mod envelope;
 pub mod error;
 pub mod generators;
 pub mod keys;
+pub mod ledger;
 pub mod likeness;
 pub mod property;
 pub mod redact;

@@ -1,11 +1,22 @@
 //! How two answers differ, for KEY-4 ("exactly like an unrecognized key") and ERR-3
 //! ("indistinguishable"). A member or header that changes between two identical requests (a
 //! request id, a timestamp) is noise and ignored; one that is stable for one cause and
-//! different for another is a signal and reported.
+//! different for another is a signal and reported. A value that holds a piece of a credential
+//! the requests sent is an echo, ERR-6's business, and not compared here.
 
 use serde_json::Value;
 
+use crate::redact::contains_piece_of;
 use crate::wire::{show_bytes, Response};
+
+/// True when `value` holds 10 characters of a credential, or its last four (a key hint such
+/// as `thub_…WXYZ`).
+fn echoes_any(value: &[u8], echoes: &[Vec<u8>]) -> bool {
+    echoes.iter().any(|e| {
+        contains_piece_of(value, e)
+            || (e.len() >= 10 && value.windows(4).any(|w| w == &e[e.len() - 4..]))
+    })
+}
 
 /// Headers that legitimately vary or follow from others.
 const NOISY_HEADERS: [&str; 5] = [
@@ -17,8 +28,15 @@ const NOISY_HEADERS: [&str; 5] = [
 ];
 
 /// Differences between `b` and the baseline `a` (seen twice: `a1`, `a2`), ignoring what
-/// varies between `a1` and `a2` and the headers in `ignore`.
-pub fn differences(a1: &Response, a2: &Response, b: &Response, ignore: &[&str]) -> Vec<String> {
+/// varies between `a1` and `a2`, the headers in `ignore`, and values that echo a piece of one
+/// of the credentials in `echoes`.
+pub fn differences(
+    a1: &Response,
+    a2: &Response,
+    b: &Response,
+    ignore: &[&str],
+    echoes: &[Vec<u8>],
+) -> Vec<String> {
     let mut out = Vec::new();
     if a1.status != b.status {
         out.push(format!("status {} vs {}", a1.status, b.status));
@@ -37,6 +55,9 @@ pub fn differences(a1: &Response, a2: &Response, b: &Response, ignore: &[&str]) 
         }
         let values = |r: &Response| r.header_all(name).map(<[u8]>::to_vec).collect::<Vec<_>>();
         let (v1, v2, vb) = (values(a1), values(a2), values(b));
+        if v1.iter().chain(&vb).any(|v| echoes_any(v, echoes)) {
+            continue;
+        }
         if v1 == v2 && v1 != vb {
             let show = |v: &[Vec<u8>]| {
                 if v.is_empty() {
@@ -52,7 +73,7 @@ pub fn differences(a1: &Response, a2: &Response, b: &Response, ignore: &[&str]) 
         }
     }
     match (a1.json(), a2.json(), b.json()) {
-        (Some(j1), Some(j2), Some(jb)) => json_differences("", &j1, &j2, &jb, &mut out),
+        (Some(j1), Some(j2), Some(jb)) => json_differences("", &j1, &j2, &jb, echoes, &mut out),
         (Some(_), _, None) => out.push("body: JSON vs not JSON".into()),
         (None, _, Some(_)) => out.push("body: not JSON vs JSON".into()),
         _ => {
@@ -68,8 +89,19 @@ pub fn differences(a1: &Response, a2: &Response, b: &Response, ignore: &[&str]) 
     out
 }
 
-fn json_differences(at: &str, a1: &Value, a2: &Value, b: &Value, out: &mut Vec<String>) {
+fn json_differences(
+    at: &str,
+    a1: &Value,
+    a2: &Value,
+    b: &Value,
+    echoes: &[Vec<u8>],
+    out: &mut Vec<String>,
+) {
     if a1 == b {
+        return;
+    }
+    let echo = |v: &Value| v.as_str().is_some_and(|s| echoes_any(s.as_bytes(), echoes));
+    if echo(a1) || echo(b) {
         return;
     }
     match (a1, a2, b) {
@@ -80,7 +112,9 @@ fn json_differences(at: &str, a1: &Value, a2: &Value, b: &Value, out: &mut Vec<S
             for k in keys {
                 let path = format!("{at}/{k}");
                 match (o1.get(k), o2.get(k), ob.get(k)) {
-                    (Some(x1), Some(x2), Some(xb)) => json_differences(&path, x1, x2, xb, out),
+                    (Some(x1), Some(x2), Some(xb)) => {
+                        json_differences(&path, x1, x2, xb, echoes, out)
+                    }
                     (Some(_), Some(_), None) => out.push(format!("body {path}: present vs absent")),
                     (None, None, Some(xb)) => out.push(format!("body {path}: absent vs {xb}")),
                     _ => {}
@@ -91,7 +125,7 @@ fn json_differences(at: &str, a1: &Value, a2: &Value, b: &Value, out: &mut Vec<S
             if v1.len() == v2.len() && v1.len() == vb.len() =>
         {
             for (i, ((x1, x2), xb)) in v1.iter().zip(v2).zip(vb).enumerate() {
-                json_differences(&format!("{at}/{i}"), x1, x2, xb, out);
+                json_differences(&format!("{at}/{i}"), x1, x2, xb, echoes, out);
             }
         }
         _ if a1 == a2 => out.push(format!(
@@ -136,13 +170,13 @@ mod tests {
             &[("x-request-id", "3")],
             r#"{"error":{"code":null},"request_id":"r3"}"#,
         );
-        assert!(differences(&a1, &a2, &same, &[]).is_empty());
+        assert!(differences(&a1, &a2, &same, &[], &[]).is_empty());
         let other = response(
             403,
             &[("x-request-id", "4"), ("x-reason", "revoked")],
             r#"{"error":{"code":"revoked"},"request_id":"r4"}"#,
         );
-        let d = differences(&a1, &a2, &other, &[]);
+        let d = differences(&a1, &a2, &other, &[], &[]);
         assert_eq!(d.len(), 3, "{d:?}");
     }
 }

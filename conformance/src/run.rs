@@ -90,10 +90,27 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         if context.client.speaks_h2() { "HTTP/2 and HTTP/1.1" } else { "HTTP/1.1 (no h2 offered)" },
     );
     let records = Arc::new(Mutex::new(Vec::new()));
-    let trials = cases
+    let trials: Vec<(Trial, bool)> = cases
         .into_iter()
-        .map(|case| trial(case, &context, &records, runtime.handle(), cli.profile))
+        .map(|case| {
+            let sweep = case.sweep;
+            (
+                trial(case, &context, &records, runtime.handle(), cli.profile),
+                sweep,
+            )
+        })
         .collect();
+    // The sweeps wait for every other trial that runs (not filtered out, not ignored).
+    let others = trials
+        .iter()
+        .filter(|(t, sweep)| {
+            !sweep && !cli.harness.is_filtered_out(t) && !cli.harness.is_ignored(t)
+        })
+        .count();
+    context
+        .others
+        .store(others, std::sync::atomic::Ordering::SeqCst);
+    let trials = trials.into_iter().map(|(t, _)| t).collect();
     if cli.harness.test_threads.is_none() {
         // Trials wait on the network, not the CPU.
         cli.harness.test_threads = Some((cli.concurrency as usize).clamp(1, 32));
@@ -203,6 +220,8 @@ async fn setup(
         schema,
         base_path: target.base_path.clone(),
         authority: target.authority.clone(),
+        ledger: Default::default(),
+        others: Default::default(),
     };
     Ok((context, mock, target.url))
 }
@@ -266,11 +285,22 @@ fn trial(
         name,
         level,
         body,
+        sweep,
     } = case;
     let (context, records, runtime) = (Arc::clone(context), Arc::clone(records), runtime.clone());
     Trial::ignorable_test(name.clone(), move || {
+        // Counted even when the body panics: the sweeps wait for it.
+        struct Finished<'a>(&'a Context, bool);
+        impl Drop for Finished<'_> {
+            fn drop(&mut self) {
+                if !self.1 {
+                    self.0.ledger.trial_finished();
+                }
+            }
+        }
+        let _finished = Finished(&context, sweep);
         let started = Instant::now();
-        let verdict = settle(runtime.block_on(body(context)), level, profile);
+        let verdict = settle(runtime.block_on(body(Arc::clone(&context))), level, profile);
         let outcome = match &verdict {
             Verdict::Pass(_) => Ok(Completion::Completed),
             Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),

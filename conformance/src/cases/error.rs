@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 
-use super::{bearer, case, rejected, Case, Context, Level};
+use super::{bearer, case, rejected, sweep, Case, Context, Level};
 use crate::challenge;
 use crate::envelope::content_type_problem;
 use crate::keys::Key;
@@ -95,6 +95,7 @@ pub fn cases() -> Vec<Case> {
         |ctx| async move {
             let probes = CAUSES
                 .iter()
+                .filter(|c| !by_route(c))
                 .filter_map(|c| cause_request(&ctx, c).ok())
                 .collect();
             ctx.expect_each(
@@ -163,6 +164,12 @@ pub fn cases() -> Vec<Case> {
     }
     all.push(case(
         "ERR-6",
+        "no_echo_of_key_hint",
+        Level::Must,
+        |ctx: Arc<Context>| async move { no_hint(&ctx).await },
+    ));
+    all.push(case(
+        "ERR-6",
         "no_echo_of_cookie",
         Level::Must,
         |ctx: Arc<Context>| async move {
@@ -174,6 +181,21 @@ pub fn cases() -> Vec<Case> {
         },
     ));
     all
+}
+
+/// ERR-1's sweep: refusals with another 4xx than 401 that the KEY, HDR and ROB-1 cases saw.
+pub fn refusal_sweep() -> Case {
+    sweep(
+        "ERR-1",
+        "every_refusal_is_401",
+        "every request the KEY, HDR and ROB-1 cases sent that did not authenticate got 401",
+    )
+}
+
+/// True for causes that are a path or a method, not a credential: a status other than 401
+/// there (404, 405 before authentication) is ROUTE-1's to report, not ERR-1..3's.
+fn by_route(cause: &str) -> bool {
+    matches!(cause, "unknown_path" | "undocumented_method")
 }
 
 /// ERR-1's judge: 401 for every failure. A request that was accepted is not a failure; the
@@ -222,6 +244,12 @@ async fn envelope(ctx: &Context, cause: &str) -> CaseResult {
     if (200..300).contains(&response.status) {
         return Ok(Evidence::line(format!(
             "{cause}: answered {} (accepted); the clause of that cause reports it",
+            response.status
+        )));
+    }
+    if by_route(cause) && response.status != 401 {
+        return Ok(Evidence::line(format!(
+            "{cause}: answered {} before authentication: ROUTE-1 reports it",
             response.status
         )));
     }
@@ -286,6 +314,18 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
             b.status
         )));
     }
+    if (200..300).contains(&a1.status) || (200..300).contains(&a2.status) {
+        return Ok(Evidence::line(format!(
+            "an unrecognized key was accepted ({}): KEY-2 reports it; nothing to compare {cause} with",
+            a1.status
+        )));
+    }
+    if by_route(cause) && b.status != 401 {
+        return Ok(Evidence::line(format!(
+            "{cause}: answered {} before authentication: ROUTE-1 reports it",
+            b.status
+        )));
+    }
     let mut diffs = Vec::new();
     if a1.status != b.status {
         diffs.push(format!(
@@ -305,8 +345,9 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
     }
     // RFC 6750 §3.1 lets a challenge name `error="invalid_token"` only when a token was sent.
     // Another path or method is not a cause of failure: there only the four members count.
-    let by_route = matches!(cause, "unknown_path" | "undocumented_method");
-    for d in differences(a1, a2, b, &["www-authenticate"]) {
+    let by_route = by_route(cause);
+    let echoes: Vec<Vec<u8>> = probes.iter().flat_map(Request::credentials).collect();
+    for d in differences(a1, a2, b, &["www-authenticate"], &echoes) {
         if !by_route && !d.starts_with("status") && !d.starts_with("body /error/") {
             diffs.push(format!("{d} (unrecognized key vs {cause})"));
         }
@@ -360,7 +401,17 @@ async fn head_like_get(ctx: &Context, cause: &str) -> CaseResult {
             });
             continue;
         };
-        let mut diffs: Vec<String> = differences(g1, g2, h, &[])
+        if g1.status == 401 && (h.status < 400 || matches!(h.status, 404 | 405 | 501)) {
+            // HEAD routed before authentication, or let through: ROUTE-1's every_method cases
+            // report it.
+            seen.push(format!(
+                "{}: HEAD answered {} before authentication (ROUTE-1 reports it)",
+                h.protocol.as_str(),
+                h.status
+            ));
+            continue;
+        }
+        let mut diffs: Vec<String> = differences(g1, g2, h, &[], &head.credentials())
             .into_iter()
             .filter(|d| !d.starts_with("body"))
             .map(|d| format!("{d} (GET vs HEAD)"))
@@ -499,4 +550,59 @@ async fn echo_check(ctx: &Context, request: Request) -> CaseResult {
             echoed,
         ))
     }
+}
+
+/// The secret part of the key ERR-6's hint check sends: random-looking, so that its first or
+/// last four characters in a response are an echo, not a coincidence.
+const HINT_PROBE_SECRET: &str = "Xq7vKz3PwT9mR2nLb8YcJ5hDg4WfQ6tZ";
+
+/// Pieces of `secret` a response may not hold: its first and last four characters (what a
+/// key hint such as `thub_…WXYZ` shows) and any six in a row.
+fn hint_pieces(secret: &str) -> Vec<&str> {
+    let mut pieces = vec![&secret[..4], &secret[secret.len() - 4..]];
+    pieces.extend((0..=secret.len() - 6).map(|i| &secret[i..i + 6]));
+    pieces
+}
+
+/// ERR-6, in part: a failure response shows no hint of the key it was sent (`thub_…WXYZ`).
+async fn no_hint(ctx: &Context) -> CaseResult {
+    let key = format!("thub_{HINT_PROBE_SECRET}");
+    let request = ctx.probe().authorization(bearer(Text::credential(&key)));
+    let reply = ctx.client.send(&request).await;
+    let Some(response) = reply.response() else {
+        return Ok(Evidence::line("no response: nothing echoed"));
+    };
+    let pieces = hint_pieces(HINT_PROBE_SECRET);
+    let holds = |bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        pieces
+            .iter()
+            .find(|p| text.contains(**p))
+            .map(|p| p.to_string())
+    };
+    let mut echoed = Vec::new();
+    if let Some(piece) = holds(&response.body) {
+        echoed.push(format!("the body holds {piece:?}, a piece of the key sent"));
+    }
+    for (name, value) in &response.headers {
+        if let Some(piece) = holds(value) {
+            echoed.push(format!(
+                "the header {name} holds {piece:?}, a piece of the key sent"
+            ));
+        }
+    }
+    if echoed.is_empty() {
+        return Ok(Evidence::line(
+            "no piece of the key sent (first or last 4 characters, any 6) came back",
+        ));
+    }
+    Err(one_failure(
+        "ERR-6",
+        "the failure response shows part of the credentials it was sent (a key hint)".into(),
+        ctx,
+        &request,
+        &reply,
+        "a response holding no piece of the key sent: not its first or last 4 characters, not any 6 in a row",
+        echoed,
+    ))
 }

@@ -19,6 +19,27 @@ fn unknown() -> Text {
     Text::credential("thub_conformanceOtherKey00000000000000000")
 }
 
+/// Cookie names web frameworks and hand-rolled session code use (HDR-3: a browser session never
+/// authenticates the Public API, whatever the cookie is called).
+const SESSION_COOKIES: [&str; 16] = [
+    "sessionid",
+    "session_id",
+    "sid",
+    "connect.sid",
+    "JSESSIONID",
+    "PHPSESSID",
+    "_session",
+    "thub_session",
+    "terminus_session",
+    "auth",
+    "auth_token",
+    "authToken",
+    "jwt",
+    "apikey",
+    "api-key",
+    "Authorization",
+];
+
 /// A case whose probes are built from the valid key; each must get 401.
 fn refused(clause: &'static str, what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
     case(
@@ -88,7 +109,7 @@ fn query(ctx: &Context, name: &str, value: Text) -> Request {
     )
 }
 
-fn header_pair(ctx: &Context, name: &'static str, key: &Key) -> Vec<Request> {
+fn header_pair(ctx: &Context, name: &str, key: &Key) -> Vec<Request> {
     vec![
         ctx.probe().field(name, key.text()),
         ctx.probe().field(name, bearer(key.text())),
@@ -237,13 +258,31 @@ pub fn cases() -> Vec<Case> {
                 .exact()
                 .field_with_separator("Authorization", "", bearer(k.text()))]
         }),
-        refused("HDR-2", "whitespace_does_not_help", |ctx, _k| {
-            vec![ctx.probe().exact().field_with_separator(
-                "Authorization",
-                "  ",
-                bearer(unknown()).then("  "),
-            )]
-        }),
+        case(
+            "HDR-2",
+            "whitespace_does_not_help",
+            Level::Must,
+            |ctx| async move {
+                let padded = ctx.probe().exact().field_with_separator(
+                    "Authorization",
+                    "  ",
+                    bearer(unknown()).then("  "),
+                );
+                // An unknown key accepted without the whitespace too is KEY-2's business.
+                let bare = ctx
+                    .client
+                    .send(&ctx.probe().exact().authorization(bearer(unknown())))
+                    .await;
+                if bare.status().is_some_and(|s| (200..300).contains(&s)) {
+                    return Ok(Evidence::line(format!(
+                        "an unknown key is accepted without whitespace too ({}): KEY-2 reports it",
+                        bare.describe()
+                    )));
+                }
+                ctx.expect_each("HDR-2", vec![padded], EXPECT_REJECTED, rejected)
+                    .await
+            },
+        ),
     ];
     for name in ["api_key", "access_token", "key", "token"] {
         all.push(case(
@@ -311,6 +350,25 @@ pub fn cases() -> Vec<Case> {
         refused("HDR-3", "header_token", |ctx, k| {
             header_pair(ctx, "Token", k)
         }),
+        refused("HDR-3", "header_other_names", |ctx, k| {
+            [
+                "X-Api-Token",
+                "X-Token",
+                "Api-Token",
+                "X-Key",
+                "Key",
+                "X-Terminus-Key",
+                "X-Terminus-Api-Key",
+                "X-Thub-Key",
+                "X-Original-Authorization",
+                "X-Http-Authorization",
+                "Bearer",
+                "X-Amz-Security-Token",
+            ]
+            .iter()
+            .flat_map(|n| header_pair(ctx, n, k))
+            .collect()
+        }),
         refused("HDR-3", "cookie_api_key", |ctx, k| {
             cookie(ctx, "api_key", k)
         }),
@@ -321,6 +379,30 @@ pub fn cases() -> Vec<Case> {
             cookie(ctx, "access_token", k)
         }),
         refused("HDR-3", "cookie_token", |ctx, k| cookie(ctx, "token", k)),
+        refused("HDR-3", "cookie_session_names", |ctx, k| {
+            SESSION_COOKIES
+                .iter()
+                .flat_map(|n| cookie(ctx, n, k))
+                .collect()
+        }),
+        refused("HDR-3", "cookie_among_others", |ctx, k| {
+            // One Cookie field carrying the key under every common name, after another cookie:
+            // a server that looks through every cookie for a key accepts it.
+            let mut value = Text::plain("theme=dark");
+            for name in SESSION_COOKIES.iter().chain(&["api_key", "token", "key"]) {
+                value = value.then(format!("; {name}=")).then(k.text());
+            }
+            vec![
+                ctx.probe().field("Cookie", value),
+                ctx.probe()
+                    .field("Cookie", "theme=dark")
+                    .field("Cookie", Text::plain("session=").then(k.text())),
+                ctx.probe().field(
+                    "Cookie",
+                    Text::plain("session=\"").then(k.text()).then("\""),
+                ),
+            ]
+        }),
         refused("HDR-3", "cookie_authorization", |ctx, k| {
             vec![ctx.probe().field(
                 "Cookie",
@@ -570,8 +652,13 @@ async fn read_scheme(ctx: &Context, level: Level, scheme: &str) -> CaseResult {
             Ok(Evidence::line(format!("reading: {shown} is accepted ({status}, RFC reading)")))
         }
         _ => {
+            let finding = finding("accepted (RFC reading) or 401 with the envelope (doc reading)", "no reading permits this answer");
+            if let Some(owner) = crate::ledger::owner_of("HDR-5", &request, &reply) {
+                ctx.hand_over(owner, "HDR-5", finding);
+                return Ok(Evidence::line(format!("reading: {shown} is refused, but not with 401 ({}): {owner} reports it", reply.describe())));
+            }
             let mut failure = Failure::new("HDR-5", format!("{shown} is neither accepted nor rejected with the envelope"))
-                .finding(finding("accepted (RFC reading) or 401 with the envelope (doc reading)", "no reading permits this answer"));
+                .finding(finding);
             failure.always = true;
             Err(failure.into())
         }

@@ -14,7 +14,7 @@ use crate::likeness::differences;
 use crate::property;
 use crate::redact::contains_piece_of;
 use crate::verdict::{CaseResult, Evidence, Failure, Finding, Stop};
-use crate::wire::{Reply, Request, Text};
+use crate::wire::{show_bytes, Reply, Request, Text};
 
 /// A deterministic KEY case: the probe endpoint with `Authorization: Bearer <variant>` for
 /// each variant the function derives from the valid key; each must get 401.
@@ -144,6 +144,12 @@ pub fn cases() -> Vec<Case> {
         }),
         case(
             "KEY-2",
+            "whitespace_like_bytes_around_key",
+            Level::Must,
+            whitespace_like_bytes_around_key,
+        ),
+        case(
+            "KEY-2",
             "random_unknown_keys",
             Level::Must,
             |ctx| async move {
@@ -156,6 +162,7 @@ pub fn cases() -> Vec<Case> {
                         async move {
                             judge_one(
                                 ctx,
+                                "KEY-2",
                                 ctx.probe().authorization(bearer(token)),
                                 EXPECT_REJECTED,
                                 rejected,
@@ -182,6 +189,7 @@ pub fn cases() -> Vec<Case> {
                         }
                         judge_one(
                             ctx,
+                            "KEY-2",
                             ctx.probe().authorization(bearer(token)),
                             EXPECT_REJECTED,
                             rejected,
@@ -296,6 +304,64 @@ pub fn cases() -> Vec<Case> {
             },
         ),
     ]
+}
+
+/// Bytes a `trim()` or `strip()` removes that are not HTTP's OWS: obs-text (NBSP, NEL, as
+/// Latin-1 bytes and as UTF-8, Unicode spaces, a BOM), valid HTTP that must get 401…
+const TRIMMED_OBS_TEXT: [&[u8]; 8] = [
+    b"\xa0",
+    b"\x85",
+    b"\xc2\xa0",
+    b"\xc2\x85",
+    b"\xe2\x80\x83",
+    b"\xe3\x80\x80",
+    b"\xe2\x80\xa8",
+    b"\xef\xbb\xbf",
+];
+/// …and control bytes (VT, FF, FS..US), not valid HTTP: 401, 400 or a closed connection, but
+/// never accepted.
+const TRIMMED_CONTROLS: [u8; 6] = [0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f];
+
+/// KEY-2: the valid key with bytes a trimming function removes, after it and before it. A
+/// server that trims more than OWS (Python's `str.strip`, JavaScript's `trim`, Java's `strip`)
+/// accepts a key that is not byte-for-byte the issued one.
+async fn whitespace_like_bytes_around_key(ctx: Arc<Context>) -> CaseResult {
+    let key = ctx.valid_key()?.clone();
+    let around = |bytes: &[u8]| {
+        let shown = show_bytes(bytes);
+        [
+            key.derive(format!("followed by {shown}"), |s| {
+                [s.as_bytes(), bytes].concat()
+            }),
+            key.derive(format!("preceded by {shown}"), |s| {
+                [bytes, s.as_bytes()].concat()
+            }),
+        ]
+    };
+    let obs_text: Vec<Request> = TRIMMED_OBS_TEXT
+        .iter()
+        .flat_map(|b| around(b))
+        .map(|v| ctx.probe().authorization(bearer(v)))
+        .collect();
+    let evidence = ctx
+        .expect_each("KEY-2", obs_text, EXPECT_REJECTED, rejected)
+        .await?;
+    let controls: Vec<Request> = TRIMMED_CONTROLS
+        .iter()
+        .flat_map(|b| around(&[*b]))
+        .map(|v| ctx.probe().alone().authorization(bearer(v)))
+        .collect();
+    ctx.expect_each(
+        "KEY-2",
+        controls,
+        "not accepted (401, or 400 or a closed connection for a control byte): the key with a byte trimmed off is not the key",
+        |reply| match reply.status() {
+            Some(s) if (200..400).contains(&s) => Err("the request was accepted".into()),
+            _ => Ok(()),
+        },
+    )
+    .await
+    .map(|more| Evidence(evidence.0.into_iter().chain(more.0).collect()))
 }
 
 /// Look-alike replacements: (original, replacement, description).
@@ -421,7 +487,14 @@ async fn like_unknown(ctx: &Context, key: &Key) -> CaseResult {
         });
         return Err(failure.into());
     };
-    let diffs = differences(u1, u2, r, &[]);
+    if (200..300).contains(&u1.status) || (200..300).contains(&u2.status) {
+        return Ok(Evidence::line(format!(
+            "an unrecognized key was accepted ({}): KEY-2 reports it; nothing to compare the {key:?} with",
+            u1.status
+        )));
+    }
+    let echoes: Vec<Vec<u8>> = probes.iter().flat_map(Request::credentials).collect();
+    let diffs = differences(u1, u2, r, &[], &echoes);
     if diffs.is_empty() {
         return Ok(Evidence::line(format!(
             "the {key:?} got the same answer as an unrecognized key: {}",
@@ -474,7 +547,7 @@ async fn second_key_sees_same_account(ctx: Arc<Context>) -> CaseResult {
             )
             .into());
         };
-        let diffs = differences(a1, a2, b, &[]);
+        let diffs = differences(a1, a2, b, &[], &[]);
         if !diffs.is_empty() {
             return Err(Failure::new(
                 "KEY-3",

@@ -21,6 +21,7 @@ use crate::clauses::Clause;
 use crate::endpoints::Endpoint;
 use crate::envelope::EnvelopeSchema;
 use crate::keys::{Key, Keys};
+use crate::ledger::{owner_of, Ledger};
 use crate::property::Family;
 use crate::verdict::{CaseResult, Evidence, Failure, Finding, Stop};
 use crate::wire::{Client, Reply, Request};
@@ -90,6 +91,10 @@ pub struct Context {
     pub base_path: String,
     /// The target's `Host` value (for absolute-form targets).
     pub authority: String,
+    /// Findings about other clauses, for the sweep cases.
+    pub ledger: Ledger,
+    /// How many trials other than the sweeps run (set once the trials are known).
+    pub others: std::sync::atomic::AtomicUsize,
 }
 
 /// A case body's future (run on the trial's thread, so it need not be `Send`).
@@ -106,6 +111,9 @@ pub struct Case {
     pub level: Level,
     /// Its body.
     pub body: CaseBody,
+    /// True for a sweep: it runs after every other case and reports what they wrote in the
+    /// [`Ledger`].
+    pub sweep: bool,
 }
 
 /// Makes a [`Case`] named `clause::what`.
@@ -119,7 +127,43 @@ where
         name: format!("{clause}::{}", what.as_ref()),
         level,
         body: Box::new(move |ctx| Box::pin(body(ctx))),
+        sweep: false,
     }
+}
+
+/// Makes a sweep case: it waits for every other case, then reports the findings they wrote in
+/// the ledger for `clause`.
+pub fn sweep(clause: Clause, what: &str, expected: &'static str) -> Case {
+    let mut c = case(
+        clause,
+        what,
+        Level::Must,
+        move |ctx: Arc<Context>| async move {
+            let others = ctx.others.load(std::sync::atomic::Ordering::SeqCst);
+            ctx.ledger.wait_for(others).await;
+            let found = ctx.ledger.findings_for(clause);
+            if found.is_empty() {
+                return Ok(Evidence::line(format!(
+                "{others} other cases ran; none saw an answer that {clause} forbids: {expected}"
+            )));
+            }
+            let mut seen_by: Vec<&str> = found.iter().map(|(c, _)| *c).collect();
+            seen_by.sort_unstable();
+            seen_by.dedup();
+            let mut failure = Failure::new(
+                clause,
+                format!(
+                    "{} requests of the {} cases were answered wrongly",
+                    found.len(),
+                    seen_by.join(", ")
+                ),
+            );
+            failure.findings = found.into_iter().map(|(_, f)| f).collect();
+            Err(failure.into())
+        },
+    );
+    c.sweep = true;
+    c
 }
 
 /// Every case, for these endpoints, in a stable order.
@@ -131,6 +175,10 @@ pub fn catalogue(endpoints: &[Endpoint]) -> Vec<Case> {
     all.extend(error::cases());
     all.extend(robust::cases());
     all.extend(ok::cases(endpoints));
+    // Last: they report what every other case wrote in the ledger.
+    all.push(route::variant_sweep());
+    all.push(error::refusal_sweep());
+    all.push(robust::robustness_sweep());
     all
 }
 
@@ -187,6 +235,14 @@ impl Context {
         shown
     }
 
+    /// Writes a finding that belongs to `owner` in the ledger, for its sweep.
+    pub fn hand_over(&self, owner: Clause, seen_by: Clause, mut finding: Finding) {
+        finding
+            .details
+            .push(format!("seen by a {seen_by} case, reported under {owner}"));
+        self.ledger.record(owner, seen_by, finding);
+    }
+
     /// Sends every probe; each must satisfy `judge` (which says why not). One failure lists
     /// every wrong answer.
     pub async fn expect_each(
@@ -204,13 +260,18 @@ impl Context {
                 .status()
                 .map_or_else(|| "no response".to_owned(), |s| s.to_string());
             *statuses.entry(key).or_default() += 1;
+            self.ledger.note(clause, request, reply);
             if let Err(why) = judge(reply) {
-                failure.findings.push(Finding {
+                let finding = Finding {
                     request: self.show(request, reply),
                     expected: expected.to_owned(),
                     actual: reply.describe(),
                     details: if why.is_empty() { vec![] } else { vec![why] },
-                });
+                };
+                match owner_of(clause, request, reply) {
+                    Some(owner) => self.hand_over(owner, clause, finding),
+                    None => failure.findings.push(finding),
+                }
             }
         }
         let seen = statuses
@@ -281,18 +342,29 @@ pub fn family<'a>(ctx: &Context, clause: &'static str, case_name: &'a str) -> Fa
     }
 }
 
-/// Sends one request; the finding when `judge` refuses its reply.
+/// Sends one request of a `clause` case; the finding when `judge` refuses its reply (one that
+/// belongs to another clause goes to the ledger instead).
 pub async fn judge_one(
     ctx: &Context,
+    clause: Clause,
     request: Request,
     expected: &str,
     judge: impl Fn(&Reply) -> Result<(), String>,
 ) -> Option<Finding> {
     let reply = ctx.client.send(&request).await;
-    judge(&reply).err().map(|why| Finding {
+    ctx.ledger.note(clause, &request, &reply);
+    let why = judge(&reply).err()?;
+    let finding = Finding {
         request: ctx.show(&request, &reply),
         expected: expected.into(),
         actual: reply.describe(),
         details: if why.is_empty() { vec![] } else { vec![why] },
-    })
+    };
+    match owner_of(clause, &request, &reply) {
+        Some(owner) => {
+            ctx.hand_over(owner, clause, finding);
+            None
+        }
+        None => Some(finding),
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::{case, family, judge_one, Case, Context, Level};
+use super::{case, family, judge_one, sweep, Case, Context, Level};
 use crate::generators;
 use crate::property::{self, Family};
 use crate::wire::{Reply, Request, Text};
@@ -24,6 +24,31 @@ fn envelope_only(reply: &Reply) -> Result<(), String> {
         Reply::Closed(_) => Err("the connection was closed or reset instead of an answer".into()),
         Reply::TimedOut(_) => Err("the target hung".into()),
         Reply::Broken(_) => Err("the answer is not HTTP".into()),
+    }
+}
+
+/// ROB-1's sweep: 5xx, resets and hangs the KEY and HDR cases saw for a valid-HTTP value, and
+/// refusals other than 401 for values with obs-text.
+pub fn robustness_sweep() -> Case {
+    sweep(
+        "ROB-1",
+        "no_5xx_reset_or_hang_for_any_value",
+        "every valid-HTTP Authorization value the KEY and HDR cases sent got the envelope, never a 5xx, a reset or a hang",
+    )
+}
+
+/// ROB-2's family judge, for `value` sent as the `Authorization` value. A 2xx for a value with a
+/// bare CR or LF is left to KEY-2: a parser that ends the field line there sees a truncated
+/// key, and KEY-2's truncation cases judge that.
+fn refused_somehow_unless_split(value: &[u8], reply: &Reply) -> Result<(), String> {
+    match reply {
+        Reply::Response(r)
+            if (200..300).contains(&r.status)
+                && value.iter().any(|&b| b == b'\r' || b == b'\n') =>
+        {
+            Ok(())
+        }
+        _ => refused_somehow(reply),
     }
 }
 
@@ -66,6 +91,7 @@ macro_rules! generated_rob1 {
                         async move {
                             judge_one(
                                 ctx,
+                                "ROB-1",
                                 ctx.probe().exact().authorization(value),
                                 EXPECT_ENVELOPE,
                                 envelope_only,
@@ -96,11 +122,13 @@ macro_rules! generated_rob2 {
                     |value: Text| {
                         let ctx = &ctx;
                         async move {
+                            let bytes = value.bytes().to_vec();
                             judge_one(
                                 ctx,
+                                "ROB-2",
                                 ctx.probe().alone().authorization(value),
                                 EXPECT_REFUSAL,
-                                refused_somehow,
+                                |reply| refused_somehow_unless_split(&bytes, reply),
                             )
                             .await
                         }
@@ -154,7 +182,7 @@ pub fn cases() -> Vec<Case> {
                                 return None;
                             }
                             let request = ctx.probe().exact().authorization(super::bearer(value));
-                            judge_one(ctx, request, EXPECT_ENVELOPE, envelope_only).await
+                            judge_one(ctx, "ROB-1", request, EXPECT_ENVELOPE, envelope_only).await
                         }
                     },
                 )

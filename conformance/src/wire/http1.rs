@@ -14,8 +14,10 @@ use super::request::Request;
 
 /// Largest response head or body the client reads.
 const MAX_RESPONSE_BYTES: usize = 4 << 20;
-/// How long a HEAD response is watched for body bytes a server should not send (ERR-4).
+/// How long a HEAD response is watched for body bytes a server should not send (ERR-4)…
 const HEAD_BODY_WATCH: Duration = Duration::from_millis(40);
+/// …and on a connection of its own (ERR-4's probes), where a late body is the finding.
+const HEAD_BODY_WATCH_ALONE: Duration = Duration::from_millis(250);
 
 /// Serializes a request: request line, `Host`, the fields as built, `Content-Length` for a
 /// body, the body.
@@ -90,7 +92,11 @@ impl Http1 {
     /// be closed is replaced once.
     pub async fn send(&self, request: &Request) -> Reply {
         let bytes = serialize(request, &self.host, &self.base_path);
-        let head = request.method == "HEAD";
+        let head = (request.method == "HEAD").then_some(if request.fresh_connection {
+            HEAD_BODY_WATCH_ALONE
+        } else {
+            HEAD_BODY_WATCH
+        });
         for attempt in 0..2 {
             let pooled = if request.fresh_connection || attempt > 0 {
                 None
@@ -129,7 +135,11 @@ impl Http1 {
 /// Writes `bytes` and reads one response at the same time (a server may answer an oversized
 /// request before reading all of it). Returns the response and whether the connection can be
 /// used again.
-async fn exchange(conn: &mut Conn, bytes: &[u8], head: bool) -> Result<(Response, bool), Failure> {
+async fn exchange(
+    conn: &mut Conn,
+    bytes: &[u8],
+    head: Option<Duration>,
+) -> Result<(Response, bool), Failure> {
     let Some(io) = conn.io.take() else {
         return Err(closed(false, "connection already in use".into()));
     };
@@ -186,12 +196,87 @@ fn broken(why: String) -> Failure {
     }
 }
 
+/// Parses one response from `bytes`, as the raw client reads it off a connection that closes
+/// after them (`head`: the response to a HEAD request). A pure entry point to the reader, for
+/// the fuzz target and the property tests.
+pub fn parse_response(bytes: &[u8], head: bool) -> Reply {
+    thread_local! {
+        static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a current-thread runtime");
+    }
+    RUNTIME.with(|runtime| {
+        runtime.block_on(async {
+            let mut reader = bytes;
+            let mut buf = Vec::new();
+            let head = head.then_some(Duration::ZERO);
+            match read_response(&mut reader, &mut buf, head).await {
+                Ok((response, _)) => Reply::Response(response),
+                Err(failure) => failure.reply,
+            }
+        })
+    })
+}
+
+/// What a response head holds.
+type Head = (u16, Vec<(String, Vec<u8>)>);
+
+/// Parses a complete response head that httparse refused (a control byte in a field value, a
+/// field line without a colon): the status line must be HTTP, the rest is read leniently — the
+/// runner judges authentication, not the server's field syntax. `None` when it is not HTTP.
+pub fn parse_head_leniently(head: &[u8]) -> Option<Head> {
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let status_line = lines.next()?;
+    let rest = status_line.strip_prefix(b"HTTP/1.")?;
+    let code = rest.get(2..5)?;
+    if !matches!(rest.first(), Some(b'0' | b'1')) || rest.get(1) != Some(&b' ') {
+        return None;
+    }
+    let status = std::str::from_utf8(code).ok()?.parse::<u16>().ok()?;
+    if !(100..1000).contains(&status) {
+        return None;
+    }
+    let headers = lines
+        .filter_map(|line| {
+            let colon = line.iter().position(|&b| b == b':')?;
+            let name = String::from_utf8_lossy(&line[..colon])
+                .trim()
+                .to_ascii_lowercase();
+            let value = line[colon + 1..]
+                .iter()
+                .copied()
+                .skip_while(|b| *b == b' ' || *b == b'\t')
+                .collect::<Vec<u8>>();
+            let end = value
+                .iter()
+                .rposition(|b| *b != b' ' && *b != b'\t')
+                .map_or(0, |i| i + 1);
+            (!name.is_empty()).then(|| (name, value[..end].to_vec()))
+        })
+        .collect();
+    Some((status, headers))
+}
+
+/// The end of a response head in `buf` (after its empty line), if it is all there.
+fn head_end(buf: &[u8]) -> Option<usize> {
+    let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
+    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| i + 2);
+    match (crlf, lf) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Reads one final response (skipping 1xx). The flag says the body was framed so the
-/// connection can carry another request.
+/// connection can carry another request. `head`: the response to a HEAD, watched this long
+/// for a body it should not have.
 async fn read_response<R: AsyncRead + Unpin>(
     reader: &mut R,
     buf: &mut Vec<u8>,
-    head: bool,
+    head: Option<Duration>,
 ) -> Result<(Response, bool), Failure> {
     let mut received_any = !buf.is_empty();
     loop {
@@ -226,10 +311,25 @@ async fn read_response<R: AsyncRead + Unpin>(
                     Err(e) => return Err(closed(received_any, e.to_string())),
                 },
                 Err(e) => {
+                    let lenient = head_end(buf).and_then(|end| {
+                        parse_head_leniently(&buf[..end]).map(|parsed| (parsed, end))
+                    });
+                    if let Some((parsed, end)) = lenient {
+                        buf.drain(..end);
+                        break parsed;
+                    }
+                    if head_end(buf).is_none() && buf.starts_with(b"HTTP/1.") {
+                        // Perhaps lenient parsing can use it once the head is complete.
+                        match fill(reader, buf).await {
+                            Ok(0) => {}
+                            Ok(_) if buf.len() <= MAX_RESPONSE_BYTES => continue,
+                            _ => {}
+                        }
+                    }
                     return Err(broken(format!(
                         "the response is not HTTP/1.1 ({e}): {}",
                         super::text::show_bytes(&buf[..buf.len().min(80)])
-                    )))
+                    )));
                 }
             }
         };
@@ -250,8 +350,10 @@ async fn read_response<R: AsyncRead + Unpin>(
             .split(',')
             .next()
             .and_then(|v| v.trim().parse().ok());
-        let (body, framed) = if head {
-            head_body(reader, buf, length).await
+        let (body, framed) = if let Some(watch) = head {
+            // Never pooled: a body sent late would be read as the next response.
+            let (body, _) = head_body(reader, buf, length, watch).await;
+            (body, false)
         } else if status == 204 || status == 304 {
             (Vec::new(), true)
         } else if chunked {
@@ -277,9 +379,10 @@ async fn head_body<R: AsyncRead + Unpin>(
     reader: &mut R,
     buf: &mut Vec<u8>,
     length: Option<usize>,
+    watch: Duration,
 ) -> (Vec<u8>, bool) {
     if buf.is_empty() && length != Some(0) {
-        let deadline = tokio::time::Instant::now() + HEAD_BODY_WATCH;
+        let deadline = tokio::time::Instant::now() + watch;
         while let Ok(Ok(n)) = tokio::time::timeout_at(deadline, fill(reader, buf)).await {
             if n == 0 || buf.len() > MAX_RESPONSE_BYTES {
                 break;

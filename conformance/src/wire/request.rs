@@ -118,6 +118,34 @@ impl Request {
         self
     }
 
+    /// True when the request is valid HTTP/1.1 within a 4 KiB header section (ROB-1's domain):
+    /// token field names, values without control bytes other than HTAB, a target without
+    /// whitespace or controls.
+    pub fn is_valid_http(&self) -> bool {
+        let tchar = |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b);
+        let size: usize = self.method.len()
+            + self.target.bytes().len()
+            + 64
+            + self
+                .fields
+                .iter()
+                .map(|f| f.name.len() + f.separator.len() + f.value.bytes().len() + 3)
+                .sum::<usize>();
+        size <= 4096
+            && !self.method.is_empty()
+            && self.method.bytes().all(|b| tchar(&b))
+            && self.target.bytes().iter().all(|&b| b > 0x20 && b != 0x7f)
+            && self.fields.iter().all(|f| {
+                !f.name.is_empty()
+                    && f.name.iter().all(tchar)
+                    && f.separator.iter().all(|&b| b == b' ' || b == b'\t')
+                    && f.value
+                        .bytes()
+                        .iter()
+                        .all(|&b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+            })
+    }
+
     /// Every credential the request carries (ERR-6 checks none comes back).
     pub fn credentials(&self) -> Vec<Vec<u8>> {
         let mut all: Vec<Vec<u8>> = self.target.credentials().to_vec();

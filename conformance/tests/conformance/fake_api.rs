@@ -93,6 +93,20 @@ pub enum Fault {
     ResetOnQuote,
     /// OK-1: the valid key is refused on POST.
     ValidKeyRefusedOnPost,
+    /// KEY-2: the token is trimmed with a Unicode-aware `trim()` (NBSP, NEL… as Latin-1).
+    TrimsUnicodeWhitespace,
+    /// KEY-2: any `thub_` followed by 30 to 64 alphanumerics is accepted (a format check only).
+    FormatOnlyKey,
+    /// HDR-3: a `sessionid` cookie holding the key is taken for a browser session.
+    SessionIdCookie,
+    /// ERR-4: HEAD responses carry the body, written a moment after the head.
+    HeadWithLateBody,
+    /// ERR-6: a header shows a hint of the key sent (`thub_...` and its last four characters).
+    KeyHintHeader,
+    /// ROB-1: 400 when the value holds obs-text (ASCII values get the envelope).
+    Status400ForObsText,
+    /// ROB-1: hangs on a value holding a double quote.
+    HangsOnQuote,
     /// Everything fails: 200 for every request, echoing the request (the redaction test).
     EchoEverything,
     // ---- permitted ----
@@ -104,6 +118,7 @@ pub enum Fault {
     LenientScheme,
     /// Every 40th request: 429 with `Retry-After: 1`.
     Occasional429,
+
     /// RFC 6750 §3.1: `error="invalid_token"` in the challenge when a token was sent.
     Rfc6750ErrorParam,
 }
@@ -220,13 +235,25 @@ fn header<'a>(req: &'a Incoming, name: &str) -> Option<&'a [u8]> {
 }
 
 fn judge_key(fault: Fault, token: &[u8]) -> Result<(), Cause> {
-    let token = String::from_utf8_lossy(token);
-    let token = token.as_ref();
+    let token: String = if fault == Fault::TrimsUnicodeWhitespace {
+        // Latin-1, as Python's and Node's HTTP servers decode field values.
+        token.iter().map(|&b| b as char).collect()
+    } else {
+        String::from_utf8_lossy(token).into_owned()
+    };
+    let token: &str = token.as_str();
     if token.is_empty() || token.contains([' ', '\t', ',']) {
         return Err(Cause::Malformed);
     }
     let token = if fault == Fault::NormalizesToken {
         token.trim_end_matches(['=', '.'])
+    } else {
+        token
+    };
+    let latin1: String;
+    let token = if fault == Fault::TrimsUnicodeWhitespace {
+        latin1 = token.chars().collect();
+        latin1.trim()
     } else {
         token
     };
@@ -239,7 +266,13 @@ fn judge_key(fault: Fault, token: &[u8]) -> Result<(), Cause> {
         || (fault == Fault::PrefixOptional && token == &VALID[5..])
         || (fault == Fault::AcceptsTruncatedKey && token.len() >= 10 && VALID.starts_with(token))
         || (fault == Fault::CaseInsensitiveKey && token.eq_ignore_ascii_case(VALID))
-        || (fault == Fault::RevokedAccepted && token == REVOKED);
+        || (fault == Fault::RevokedAccepted && token == REVOKED)
+        || (fault == Fault::FormatOnlyKey
+            && token != REVOKED
+            && token.len() >= 35
+            && token.len() <= 69
+            && token.starts_with("thub_")
+            && token[5..].bytes().all(|b| b.is_ascii_alphanumeric()));
     if accepted {
         Ok(())
     } else if token == REVOKED {
@@ -262,6 +295,15 @@ fn authenticate(fault: Fault, req: &Incoming) -> Result<(), Cause> {
     }
     if fault == Fault::AcceptsCookie
         && header(req, "cookie").is_some_and(|c| c == format!("session={VALID}").as_bytes())
+    {
+        return Ok(());
+    }
+    if fault == Fault::SessionIdCookie
+        && header(req, "cookie").is_some_and(|c| {
+            String::from_utf8_lossy(c)
+                .split(';')
+                .any(|p| p.trim() == format!("sessionid={VALID}"))
+        })
     {
         return Ok(());
     }
@@ -384,6 +426,14 @@ fn failure(fault: Fault, cause: Cause, req: &Incoming, counter: u64) -> Outgoing
     if fault == Fault::ExtraMembers {
         headers.push(("X-Request-Id".into(), format!("req_{counter:08}")));
     }
+    if fault == Fault::KeyHintHeader {
+        if let Some(v) = header(req, "authorization") {
+            if v.starts_with(b"Bearer thub_") && v.len() > 16 && v.is_ascii() {
+                let last4 = String::from_utf8_lossy(&v[v.len() - 4..]).into_owned();
+                headers.push(("X-Key-Hint".into(), format!("thub_...{last4}")));
+            }
+        }
+    }
     if fault == Fault::ReasonHeader {
         headers.push(("X-Auth-Error".into(), format!("{cause:?}").to_lowercase()));
     }
@@ -432,6 +482,16 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
     }
     if fault == Fault::HangsOnLongValue && auth_value.len() > 1000 {
         return Action::Hang;
+    }
+    if fault == Fault::HangsOnQuote && auth_value.contains(&b'"') {
+        return Action::Hang;
+    }
+    if fault == Fault::Status400ForObsText && auth_value.iter().any(|&b| b >= 0x80) {
+        return Action::Respond(Outgoing {
+            status: 400,
+            headers: vec![("Content-Type".into(), "text/plain".into())],
+            body: b"bad request".to_vec(),
+        });
     }
     if fault == Fault::ResetOnQuote && auth_value.contains(&b'"') {
         return Action::Close;

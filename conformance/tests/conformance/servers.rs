@@ -167,6 +167,20 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
         buf.drain(..length);
         let n = counter.fetch_add(1, Ordering::Relaxed);
         match handle(fault, &request, n) {
+            Action::Respond(out)
+                if fault == Fault::HeadWithLateBody && request.method == "HEAD" =>
+            {
+                // The head, then the body a moment later (as a second write would).
+                let bytes = write_response(&out, true, false);
+                if io.write_all(&bytes).await.is_err() {
+                    return;
+                }
+                let _ = io.flush().await;
+                tokio::time::sleep(Duration::from_millis(60)).await;
+                if io.write_all(&out.body).await.is_err() {
+                    return;
+                }
+            }
             Action::Respond(out) => {
                 let bytes =
                     write_response(&out, request.method == "HEAD", fault == Fault::HeadWithBody);
