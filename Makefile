@@ -62,7 +62,7 @@ soak:
 # Coverage-guided fuzzing (cargo-fuzz, libFuzzer) on the stable toolchain: cargo-fuzz passes
 # -Z flags, which RUSTC_BOOTSTRAP=1 lets stable rustc accept. FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= mock_authenticate mock_fixtures
+FUZZ_TARGETS ?= mock_authenticate mock_fixtures runner_response
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	cd fuzz && for t in $(FUZZ_TARGETS); do \

@@ -72,3 +72,8 @@ fn occasional_429_with_retry_after_passes() {
 fn rfc6750_error_parameter_in_the_challenge_passes() {
     assert_passes(Fault::Rfc6750ErrorParam, Flavor::Raw, &[]);
 }
+
+#[test]
+fn http_layer_refusing_extension_methods_with_400_passes() {
+    assert_passes(Fault::ParserRefusesExtensionMethods, Flavor::Raw, &[]);
+}

@@ -121,6 +121,9 @@ pub enum Fault {
 
     /// RFC 6750 §3.1: `error="invalid_token"` in the challenge when a token was sent.
     Rfc6750ErrorParam,
+    /// The HTTP layer answers 400 to extension methods it does not parse (as Node's does), and
+    /// nothing else differs.
+    ParserRefusesExtensionMethods,
 }
 
 /// A parsed request.
@@ -471,6 +474,18 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
             String::from_utf8_lossy(header(req, "authorization").unwrap_or_default()).into_owned(),
         ));
         return Action::Respond(out);
+    }
+    if fault == Fault::ParserRefusesExtensionMethods
+        && ![
+            "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+        ]
+        .contains(&req.method.as_str())
+    {
+        return Action::Respond(Outgoing {
+            status: 400,
+            headers: vec![("Connection".into(), "close".into())],
+            body: vec![],
+        });
     }
     let auth_value = header(req, "authorization").unwrap_or_default();
     if fault == Fault::ServerErrorOnObsText && auth_value.iter().any(|&b| b >= 0x80) {

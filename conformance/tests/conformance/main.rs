@@ -10,4 +10,5 @@ mod servers;
 mod correct;
 mod embedded;
 mod faulty;
+mod parsers;
 mod secrets;
