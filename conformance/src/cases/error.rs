@@ -298,6 +298,17 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
         replies[1].response(),
         replies[2].response(),
     ) else {
+        let details = probes
+            .iter()
+            .zip(&replies)
+            .map(|(p, r)| {
+                format!(
+                    "{}: {}",
+                    p.describe(&ctx.base_path).replace('\n', " "),
+                    r.describe()
+                )
+            })
+            .collect();
         return Err(one_failure(
             "ERR-3",
             "no complete response to compare".into(),
@@ -305,7 +316,7 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
             &probes[2],
             &replies[2],
             expected,
-            vec![],
+            details,
         ));
     };
     if (200..300).contains(&b.status) {

@@ -22,7 +22,9 @@ pub struct Http2 {
     /// `https://host:port`, the scheme and authority of every request.
     origin: String,
     base_path: String,
-    sender: Mutex<Option<SendRequest<Full<Bytes>>>>,
+    /// The shared connection and its generation (bumped at each dial).
+    sender: Mutex<Option<(u64, SendRequest<Full<Bytes>>)>>,
+    dials: std::sync::atomic::AtomicU64,
 }
 
 /// Why a request cannot be expressed over HTTP/2 (then it goes over HTTP/1.1).
@@ -37,14 +39,15 @@ impl Http2 {
             origin,
             base_path,
             sender: Mutex::new(None),
+            dials: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
-    async fn sender(&self) -> Result<SendRequest<Full<Bytes>>, String> {
+    async fn sender(&self) -> Result<(u64, SendRequest<Full<Bytes>>), String> {
         let mut slot = self.sender.lock().await;
-        if let Some(sender) = slot.as_ref() {
+        if let Some((generation, sender)) = slot.as_ref() {
             if !sender.is_closed() {
-                return Ok(sender.clone());
+                return Ok((*generation, sender.clone()));
             }
         }
         let dialed = self.dialer.dial(Alpn::Http2).await?;
@@ -60,8 +63,20 @@ impl Http2 {
         tokio::spawn(async move {
             let _ = connection.await;
         });
-        *slot = Some(sender.clone());
-        Ok(sender)
+        let generation = self
+            .dials
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        *slot = Some((generation, sender.clone()));
+        Ok((generation, sender))
+    }
+
+    /// After a failed stream: drops the connection of that `generation` if it is still the
+    /// shared one, so the retry dials anew.
+    async fn forget(&self, generation: u64) {
+        let mut slot = self.sender.lock().await;
+        if slot.as_ref().is_some_and(|(g, _)| *g == generation) {
+            *slot = None;
+        }
     }
 
     /// Builds the hyper request, or says why HTTP/2 cannot carry it.
@@ -103,19 +118,37 @@ impl Http2 {
         request: &Request,
         timeout: Duration,
     ) -> Result<Reply, NotExpressible> {
-        let built = self.build(request)?;
+        let mut built = Some(self.build(request)?);
         let head = request.method == "HEAD";
         let exchange = async {
-            let mut sender = match self.sender().await {
-                Ok(sender) => sender,
-                Err(why) => return Reply::Broken(why),
-            };
-            if let Err(e) = sender.ready().await {
-                return Reply::Closed(format!("HTTP/2 connection unusable: {e}"));
-            }
-            let response = match sender.send_request(built).await {
-                Ok(response) => response,
-                Err(e) => return Reply::Closed(format!("HTTP/2 stream failed: {e}")),
+            // A connection the server closes (GOAWAY after its per-connection request limit,
+            // nginx's keepalive_requests) fails the streams in flight before any answer: the
+            // request is sent again once, on a new connection.
+            let mut attempt = 0;
+            let response = loop {
+                attempt += 1;
+                let built = match built.take() {
+                    Some(built) => built,
+                    None => match self.build(request) {
+                        Ok(built) => built,
+                        Err(NotExpressible(why)) => return Reply::Broken(why),
+                    },
+                };
+                let (generation, mut sender) = match self.sender().await {
+                    Ok(sender) => sender,
+                    Err(why) => return Reply::Broken(why),
+                };
+                let failed = match sender.ready().await {
+                    Err(e) => format!("HTTP/2 connection unusable: {e}"),
+                    Ok(()) => match sender.send_request(built).await {
+                        Ok(response) => break response,
+                        Err(e) => format!("HTTP/2 stream failed: {e}"),
+                    },
+                };
+                if attempt >= 3 {
+                    return Reply::Closed(failed);
+                }
+                self.forget(generation).await;
             };
             let (parts, body) = response.into_parts();
             let body = match Limited::new(body, MAX_BODY).collect().await {

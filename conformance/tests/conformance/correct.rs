@@ -77,3 +77,8 @@ fn rfc6750_error_parameter_in_the_challenge_passes() {
 fn http_layer_refusing_extension_methods_with_400_passes() {
     assert_passes(Fault::ParserRefusesExtensionMethods, Flavor::Raw, &[]);
 }
+
+#[test]
+fn connections_closed_after_100_requests_pass() {
+    assert_passes(Fault::GoawayAfter100Requests, Flavor::Hyper, &[]);
+}

@@ -121,6 +121,9 @@ pub enum Fault {
 
     /// RFC 6750 §3.1: `error="invalid_token"` in the challenge when a token was sent.
     Rfc6750ErrorParam,
+    /// Each connection is shut down (HTTP/2 GOAWAY) after 100 requests, as nginx's
+    /// `keepalive_requests` does.
+    GoawayAfter100Requests,
     /// The HTTP layer answers 400 to extension methods it does not parse (as Node's does), and
     /// nothing else differs.
     ParserRefusesExtensionMethods,

@@ -202,9 +202,12 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     fault: Fault,
     counter: Arc<AtomicU64>,
 ) {
+    let served = Arc::new(AtomicU64::new(0));
+    let served_here = served.clone();
     let service =
         hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
             let counter = counter.clone();
+            served_here.fetch_add(1, Ordering::Relaxed);
             async move {
                 let incoming = Incoming {
                     method: request.method().as_str().to_owned(),
@@ -249,7 +252,24 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         });
     let builder =
         hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-    let _ = builder
-        .serve_connection(hyper_util::rt::TokioIo::new(io), service)
-        .await;
+    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(io), service);
+    if fault != Fault::GoawayAfter100Requests {
+        let _ = connection.await;
+        return;
+    }
+    // Like nginx's keepalive_requests: after 100 requests the connection is shut down
+    // (GOAWAY), and requests in flight on it fail.
+    tokio::pin!(connection);
+    let mut shut = false;
+    loop {
+        tokio::select! {
+            _ = &mut connection => return,
+            _ = tokio::time::sleep(Duration::from_millis(1)), if !shut => {
+                if served.load(Ordering::Relaxed) >= 100 {
+                    connection.as_mut().graceful_shutdown();
+                    shut = true;
+                }
+            }
+        }
+    }
 }

@@ -331,8 +331,9 @@ def main():
     global MODE
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--cert", required=True)
-    ap.add_argument("--key", required=True)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--plain-http", action="store_true", help="no TLS: a backend behind a proxy")
     ap.add_argument("--mode", default="correct")
     ap.add_argument("--list", action="store_true")
     a = ap.parse_args()
@@ -342,12 +343,14 @@ def main():
         sys.exit(f"unknown mode(s) {unknown}; see MODES")
     if "http10" in MODE:
         Handler.protocol_version = "HTTP/1.0"
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(a.cert, a.key)
-    ctx.set_alpn_protocols(["http/1.1"])
     srv = Server(("127.0.0.1", a.port), Handler)
-    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
-    print(f"pyapi: https://127.0.0.1:{a.port} mode {a.mode}", file=sys.stderr, flush=True)
+    if not a.plain_http:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.cert, a.key)
+        ctx.set_alpn_protocols(["http/1.1"])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    scheme = "http" if a.plain_http else "https"
+    print(f"pyapi: {scheme}://127.0.0.1:{a.port} mode {a.mode}", file=sys.stderr, flush=True)
     srv.serve_forever()
 
 
