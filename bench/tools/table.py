@@ -126,7 +126,7 @@ def main():
                      if runner.get("requests_per_second") and wrk_mock else "-",
                      "reported", "reported" if runner.get("requests_per_second") else "not in report"))
         rows.append(("Runner: wall time of a full default run, s",
-                     fmt_num(runner.get("wall_seconds"), 1), "-", "-", "reported",
+                     fmt_num(runner.get("wall_seconds"), 2), "-", "-", "reported",
                      "reported" if runner.get("wall_seconds") is not None else "not in report"))
     else:
         rows.append(("Runner", f"runner: not available yet ({runner.get('why', '')})", "-", "-",

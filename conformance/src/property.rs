@@ -4,6 +4,7 @@
 //! input shown with the seed.
 
 use std::future::Future;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use proptest::strategy::{Strategy, ValueTree};
@@ -55,6 +56,62 @@ fn batches(n: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// What the generated families sent, and over how long: their requests per second, for the
+/// reports (each generated input is one request).
+#[derive(Debug, Default)]
+pub struct GeneratedMeter(Mutex<MeterState>);
+
+#[derive(Debug, Default, Clone, Copy)]
+struct MeterState {
+    families: u32,
+    requests: u64,
+    first_start: Option<Instant>,
+    last_end: Option<Instant>,
+}
+
+/// The generated families' figures in a run.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct GeneratedFacts {
+    /// Families that ran.
+    pub families: u32,
+    /// Requests they sent (one per generated input, shrinking steps included).
+    pub requests: u64,
+    /// From the first family's start to the last one's end, seconds.
+    pub seconds: f64,
+    /// `requests / seconds`.
+    pub requests_per_second: f64,
+}
+
+impl GeneratedMeter {
+    fn record(&self, started: Instant, requests: u64) {
+        let ended = Instant::now();
+        let mut state = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        state.families += 1;
+        state.requests += requests;
+        state.first_start = Some(state.first_start.map_or(started, |t| t.min(started)));
+        state.last_end = Some(state.last_end.map_or(ended, |t| t.max(ended)));
+    }
+
+    /// The figures so far.
+    pub fn facts(&self) -> GeneratedFacts {
+        let state = *self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let seconds = match (state.first_start, state.last_end) {
+            (Some(a), Some(b)) => b.duration_since(a).as_secs_f64(),
+            _ => 0.0,
+        };
+        GeneratedFacts {
+            families: state.families,
+            requests: state.requests,
+            seconds,
+            requests_per_second: if seconds > 0.0 {
+                (state.requests as f64 / seconds).round()
+            } else {
+                0.0
+            },
+        }
+    }
+}
+
 /// What a family needs to know.
 pub struct Family<'a> {
     /// The clause checked.
@@ -67,10 +124,31 @@ pub struct Family<'a> {
     pub seed: u64,
     /// One line on what each input must get.
     pub expected: &'a str,
+    /// Where the family's request count and time go.
+    pub meter: &'a GeneratedMeter,
 }
 
 /// Checks `cases` generated inputs; `check` returns the finding for an input answered wrongly.
 pub async fn run<S, F, Fut>(family: Family<'_>, strategy: S, check: F) -> CaseResult
+where
+    S: Strategy,
+    S::Value: Clone,
+    F: Fn(S::Value) -> Fut,
+    Fut: Future<Output = Option<Finding>>,
+{
+    let started = Instant::now();
+    let meter = family.meter;
+    let sent = std::cell::Cell::new(0u64);
+    let counted = |value| {
+        sent.set(sent.get() + 1);
+        check(value)
+    };
+    let result = check_inputs(family, strategy, counted).await;
+    meter.record(started, sent.get());
+    result
+}
+
+async fn check_inputs<S, F, Fut>(family: Family<'_>, strategy: S, check: F) -> CaseResult
 where
     S: Strategy,
     S::Value: Clone,

@@ -130,6 +130,8 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         rate_limited: context.client.rate_limited(),
         http2: context.client.speaks_h2(),
         seconds,
+        requests_per_second: (context.client.requests_sent() as f64 / seconds.max(1e-3)).round(),
+        generated: context.generated.facts(),
     };
     summarize(&facts, &records, quiet);
     if let Some(path) = &cli.junit {
@@ -222,6 +224,7 @@ async fn setup(
         authority: target.authority.clone(),
         ledger: Default::default(),
         others: Default::default(),
+        generated: Default::default(),
     };
     Ok((context, mock, target.url))
 }
@@ -323,10 +326,16 @@ fn trial(
 /// After libtest's own summary: the request count and rate, HDR-5's readings and the
 /// informational findings, on stderr (stdout stays libtest's, JSON included).
 fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
-    let rate = facts.requests as f64 / facts.seconds.max(1e-3);
     eprintln!(
-        "terminus-conformance: {} requests in {:.2} s ({rate:.0} requests/s), {} answered 429 and retried; seed {}",
-        facts.requests, facts.seconds, facts.rate_limited, facts.seed
+        "terminus-conformance: {} requests in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
+        facts.requests,
+        facts.seconds,
+        facts.requests_per_second,
+        facts.generated.requests,
+        facts.generated.seconds,
+        facts.generated.requests_per_second,
+        facts.rate_limited,
+        facts.seed
     );
     if quiet {
         return;

@@ -95,6 +95,8 @@ pub struct Context {
     pub ledger: Ledger,
     /// How many trials other than the sweeps run (set once the trials are known).
     pub others: std::sync::atomic::AtomicUsize,
+    /// Requests and time of the generated families (their requests/s in the reports).
+    pub generated: crate::property::GeneratedMeter,
 }
 
 /// A case body's future (run on the trial's thread, so it need not be `Send`).
@@ -332,13 +334,14 @@ pub fn bearer(token: crate::wire::Text) -> crate::wire::Text {
 pub const EXPECT_REJECTED: &str = "401 (the envelope): this must not authenticate";
 
 /// The family parameters of a generated case.
-pub fn family<'a>(ctx: &Context, clause: &'static str, case_name: &'a str) -> Family<'a> {
+pub fn family<'a>(ctx: &'a Context, clause: &'static str, case_name: &'a str) -> Family<'a> {
     Family {
         clause,
         case_name,
         cases: ctx.cases,
         seed: ctx.seed,
         expected: EXPECT_REJECTED,
+        meter: &ctx.generated,
     }
 }
 

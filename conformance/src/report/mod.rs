@@ -47,4 +47,8 @@ pub struct RunFacts {
     pub http2: bool,
     /// Wall time of the trials, seconds.
     pub seconds: f64,
+    /// `requests / seconds` over the whole run.
+    pub requests_per_second: f64,
+    /// The generated (proptest) families alone: requests, time span, requests per second.
+    pub generated: crate::property::GeneratedFacts,
 }
