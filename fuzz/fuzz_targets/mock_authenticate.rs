@@ -11,11 +11,22 @@ use libfuzzer_sys::fuzz_target;
 use terminus_mock::auth::{authenticate, Decision, SchemeReading};
 use terminus_mock::KeyStore;
 
-/// The active keys of fixtures/keys.json (test-only).
-const ACTIVE: [&str; 2] = [
-    "thub_TESTONLYactive1NotARealKey0000000001",
-    "thub_TESTONLYactive2NotARealKey0000000002",
-];
+/// The active keys of fixtures/keys.json (test-only), read from the fixture compiled into the
+/// mock.
+fn active_keys() -> &'static [String] {
+    static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let file: serde_json::Value =
+            serde_json::from_str(terminus_mock::keys_file::BUILTIN_KEYS).unwrap();
+        file["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|k| k["status"] == "active")
+            .map(|k| k["key"].as_str().unwrap().to_owned())
+            .collect()
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let store = KeyStore::new();
@@ -44,8 +55,9 @@ fuzz_target!(|data: &[u8]| {
             let value = std::str::from_utf8(values[0].as_bytes()).expect("keys are ASCII");
             let value = value.trim_matches([' ', '\t']);
             let (scheme, token) = value.split_at(6);
-            let token_ok = ACTIVE.contains(&token.trim_start_matches(' '));
-            let strict_ok = scheme == "Bearer" && ACTIVE.iter().any(|k| token == format!(" {k}"));
+            let active = active_keys();
+            let token_ok = active.iter().any(|k| k == token.trim_start_matches(' '));
+            let strict_ok = scheme == "Bearer" && active.iter().any(|k| token == format!(" {k}"));
             let lenient_ok = scheme.eq_ignore_ascii_case("bearer") && token.starts_with(' ') && token_ok;
             match reading {
                 SchemeReading::Strict => assert!(strict_ok, "strict accepted {value:?}"),

@@ -40,7 +40,7 @@ fn base_key(ctx: &Context) -> Key {
     ctx.keys
         .valid
         .clone()
-        .unwrap_or_else(|| Key::new("thub_conformanceStandInKey0000000000000000", "stand-in key"))
+        .unwrap_or_else(|| Key::new("thub_conformance_stand_in_key_0000000000", "stand-in key"))
 }
 
 /// The request that produces `cause`; `Err` when the run lacks what it needs.
@@ -69,7 +69,7 @@ pub fn cause_request(ctx: &Context, cause: &str) -> Result<Request, Stop> {
         "truncated_key" => auth(bearer(key.truncated(key.len() - 1))),
         "extended_key" => auth(bearer(key.extended("0"))),
         "unrecognized_key" => auth(bearer(Text::credential(
-            "thub_conformanceUnrecognizedKey000000000000",
+            "thub_conformance_unrecognized_key_000000",
         ))),
         "revoked_key" => auth(bearer(ctx.revoked_key()?.text())),
         "key_in_other_header" => ctx.probe().field("X-API-Key", key.text()),

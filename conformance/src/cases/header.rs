@@ -16,7 +16,7 @@ use crate::wire::{Request, Text};
 
 /// An unknown but well-formed key, for the other half of duplicates and lists.
 fn unknown() -> Text {
-    Text::credential("thub_conformanceOtherKey00000000000000000")
+    Text::credential("thub_conformance_other_key_0000000000000")
 }
 
 /// Cookie names web frameworks and hand-rolled session code use (HDR-3: a browser session never

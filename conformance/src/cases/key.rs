@@ -462,7 +462,7 @@ fn admin_failure(clause: &'static str) -> impl Fn(String) -> Stop {
 
 /// Compares the answer to `key` with the answer to an unknown key (KEY-4).
 async fn like_unknown(ctx: &Context, key: &Key) -> CaseResult {
-    let unknown = Text::credential("thub_conformanceUnknownKey0000000000000000");
+    let unknown = Text::credential("thub_conformance_unknown_key_00000000000");
     let request = |token: Text| ctx.probe().authorization(bearer(token));
     let probes = [
         request(unknown.clone()),
