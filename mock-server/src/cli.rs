@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use terminus_mock::{
-    keys_file, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, TlsMode,
+    keys_file, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, Threading, TlsMode,
 };
 
 /// Mock server for the Terminus Hub Public API authentication contract: every request needs
@@ -94,6 +94,11 @@ pub struct Cli {
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     header_read_timeout: u64,
 
+    /// Threads serving the Public API, each with its own listener on the same address
+    /// (SO_REUSEPORT), so a connection never changes thread (default: one per core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    threads: Option<u16>,
+
     /// Connections served at once per listener; more wait in the backlog.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
@@ -139,6 +144,10 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         },
         limits,
         state: cli.state.clone(),
+        threading: Threading::PerCore(cli.threads.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            usize::from,
+        )),
     };
     // A restart with --state keeps its keys: minting another "local" key each time would pile up.
     let resumed = cli.state.as_deref().is_some_and(Path::exists);

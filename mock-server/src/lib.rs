@@ -49,7 +49,7 @@ pub use key_store::{KeyRecord, KeyStatus, KeyStore, MintedKey};
 pub use listener::Limits;
 pub use redact::redact;
 pub use routes::RouteTable;
-pub use server::{MockConfig, MockServer, TlsMode};
+pub use server::{MockConfig, MockServer, Threading, TlsMode};
 
 /// The JSON Schemas of `schemas/`, embedded at compile time: (file name, contents).
 pub const SCHEMAS: &[(&str, &str)] = &[

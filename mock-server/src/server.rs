@@ -35,6 +35,18 @@ pub enum TlsMode {
     Plaintext,
 }
 
+/// How the Public API listener uses the machine's cores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Threading {
+    /// On the caller's tokio runtime (a library user's; the runner's embedded default).
+    #[default]
+    CallerRuntime,
+    /// This many threads, each with its own single-threaded runtime and its own
+    /// `SO_REUSEPORT` listener on the same address (nginx's model): a connection never changes
+    /// thread, so nothing on the request path wakes another thread. The binary's default.
+    PerCore(usize),
+}
+
 /// Everything the mock needs to start. [`MockConfig::default`] is what the runner's embedded
 /// default uses: loopback, ports chosen by the system, a fresh CA, the bundled test keys and
 /// routes, the strict scheme reading.
@@ -61,6 +73,8 @@ pub struct MockConfig {
     pub limits: Limits,
     /// Keep the key store in this file across restarts (see [`crate::state_file`]).
     pub state: Option<PathBuf>,
+    /// Where the Public API listener runs.
+    pub threading: Threading,
 }
 
 impl Default for MockConfig {
@@ -77,6 +91,7 @@ impl Default for MockConfig {
             scheme: SchemeReading::Strict,
             limits: Limits::default(),
             state: None,
+            threading: Threading::CallerRuntime,
         }
     }
 }
@@ -185,13 +200,7 @@ impl MockServer {
                 .await
                 .map_err(|source| Error::Bind { addr, flag, source })
         };
-        let public_listener = bind(config.listen, "--listen").await?;
         let admin_listener = bind(config.admin_listen, "--admin-listen").await?;
-        let public_addr = public_listener.local_addr().map_err(|source| Error::Bind {
-            addr: config.listen,
-            flag: "--listen",
-            source,
-        })?;
         let admin_addr = admin_listener.local_addr().map_err(|source| Error::Bind {
             addr: config.admin_listen,
             flag: "--admin-listen",
@@ -201,17 +210,47 @@ impl MockServer {
         let (stop, stopped) = watch::channel(false);
         let public = PublicApi::new(store.clone(), config.routes, config.scheme);
         let admin = AdminApi::new(store.clone(), &admin_token);
-        let public_task = tokio::spawn(serve(
-            public_listener,
-            acceptor.clone(),
-            move |request| {
-                let response = public.handle(&request);
-                discard_unread_body(request);
-                std::future::ready(response)
-            },
-            config.limits.clone(),
-            stopped.clone(),
-        ));
+        let handler = move |request: http::Request<hyper::body::Incoming>| {
+            let response = public.handle(&request);
+            discard_unread_body(request);
+            std::future::ready(response)
+        };
+        let bind_error = |source| Error::Bind {
+            addr: config.listen,
+            flag: "--listen",
+            source,
+        };
+        let (public_addr, public_task) = match config.threading {
+            Threading::PerCore(threads) if threads > 1 => {
+                let listeners = bind_reuseport(config.listen, threads).map_err(bind_error)?;
+                let addr = listeners[0].local_addr().map_err(bind_error)?;
+                let limits = Limits {
+                    max_connections: (config.limits.max_connections / threads).max(1),
+                    ..config.limits.clone()
+                };
+                let task = spawn_per_core(
+                    listeners,
+                    acceptor.clone(),
+                    handler,
+                    limits,
+                    stopped.clone(),
+                )
+                .map_err(bind_error)?;
+                (addr, task)
+            }
+            _ => {
+                let listener = bind(config.listen, "--listen").await?;
+                let addr = listener.local_addr().map_err(bind_error)?;
+                let task = tokio::spawn(serve(
+                    listener,
+                    acceptor.clone(),
+                    handler,
+                    config.limits.clone(),
+                    stopped.clone(),
+                ));
+                (addr, task)
+            }
+        };
         let admin_task = tokio::spawn(serve(
             admin_listener,
             acceptor.clone(),
@@ -282,6 +321,70 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
     }
+}
+
+/// `threads` listening sockets on one address, sharing it through `SO_REUSEPORT`. A plain
+/// socket is bound first, without the option, so an address some other process holds (even
+/// with `SO_REUSEPORT`) is refused as usual instead of being shared silently; port 0 becomes
+/// the port the system chose for it.
+fn bind_reuseport(addr: SocketAddr, threads: usize) -> std::io::Result<Vec<std::net::TcpListener>> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let addr = std::net::TcpListener::bind(addr)?.local_addr()?;
+    (0..threads)
+        .map(|_| {
+            let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+            socket.set_reuse_address(true)?;
+            socket.set_reuse_port(true)?;
+            socket.set_nonblocking(true)?;
+            socket.bind(&addr.into())?;
+            socket.listen(1024)?;
+            Ok(socket.into())
+        })
+        .collect()
+}
+
+/// Serves each listener on a thread of its own, with a single-threaded runtime; the returned
+/// task ends when every thread has finished (after a graceful shutdown).
+fn spawn_per_core<H, F>(
+    listeners: Vec<std::net::TcpListener>,
+    acceptor: Option<TlsAcceptor>,
+    handler: H,
+    limits: Limits,
+    stopped: watch::Receiver<bool>,
+) -> std::io::Result<JoinHandle<()>>
+where
+    H: Fn(http::Request<hyper::body::Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = http::Response<crate::envelope::Body>> + Send + 'static,
+{
+    let mut threads = Vec::with_capacity(listeners.len());
+    for (i, listener) in listeners.into_iter().enumerate() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (acceptor, handler, limits, stopped) = (
+            acceptor.clone(),
+            handler.clone(),
+            limits.clone(),
+            stopped.clone(),
+        );
+        threads.push(
+            std::thread::Builder::new()
+                .name(format!("terminus-public-{i}"))
+                .spawn(move || {
+                    runtime.block_on(async move {
+                        match TcpListener::from_std(listener) {
+                            Ok(listener) => serve(listener, acceptor, handler, limits, stopped).await,
+                            Err(e) => tracing::error!(target: "terminus_mock::listener", "cannot use a listener: {e}"),
+                        }
+                    })
+                })?,
+        );
+    }
+    Ok(tokio::task::spawn_blocking(move || {
+        for thread in threads {
+            let _ = thread.join();
+        }
+    }))
 }
 
 fn url(plaintext: bool, addr: SocketAddr) -> String {

@@ -239,3 +239,43 @@ async fn plaintext_is_explicit_and_warns() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("WARNING"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_second_mock_on_the_same_port_is_refused_not_sharing_it() {
+    let dir = temp_dir("twice");
+    let ready = dir.join("ready.json");
+    let mut first = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+            "--no-mint",
+        ])
+        .arg("--ready-file")
+        .arg(&ready)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let info = wait_for_ready(&ready);
+    let port = info["public_url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("https://")
+        .to_owned();
+    // The Public API listens with SO_REUSEPORT (one listener per thread): a second instance
+    // must still get "address in use", not a silent half of the traffic.
+    let out = run_to_error(&[
+        "--listen",
+        &port,
+        "--admin-listen",
+        "127.0.0.1:0",
+        "--no-mint",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--listen") && err.contains(&port), "{err}");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
