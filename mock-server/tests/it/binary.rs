@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{connector, request, send_raw, tls_to, wait_for_ready};
+use crate::support::{connector, mock_command, request, send_raw, tls_to, wait_for_ready};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-mock");
 
@@ -42,11 +42,8 @@ async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
     let dir = temp_dir("session");
     let ready = dir.join("ready.json");
     let ca = dir.join("ca.pem");
-    let child = Command::new(BIN)
-        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+    let child = mock_command(&ready)
         .args(["--mint", "first", "--mint", "second"])
-        .arg("--ready-file")
-        .arg(&ready)
         .arg("--ca-out")
         .arg(&ca)
         .env("RUST_LOG", "debug")
@@ -211,19 +208,9 @@ fn bad_files_and_flags_name_the_flag_the_file_and_what_to_do() {
 async fn plaintext_is_explicit_and_warns() {
     let dir = temp_dir("plain");
     let ready = dir.join("ready.json");
-    let mut child = Command::new(BIN)
-        .args([
-            "--plaintext",
-            "--listen",
-            "127.0.0.1:0",
-            "--admin-listen",
-            "127.0.0.1:0",
-            "--no-mint",
-        ])
-        .arg("--ready-file")
-        .arg(&ready)
+    let mut child = mock_command(&ready)
+        .args(["--plaintext", "--no-mint"])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let info = wait_for_ready(&ready);
@@ -244,20 +231,7 @@ async fn plaintext_is_explicit_and_warns() {
 fn a_second_mock_on_the_same_port_is_refused_not_sharing_it() {
     let dir = temp_dir("twice");
     let ready = dir.join("ready.json");
-    let mut first = Command::new(BIN)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--admin-listen",
-            "127.0.0.1:0",
-            "--no-mint",
-        ])
-        .arg("--ready-file")
-        .arg(&ready)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = mock_command(&ready).arg("--no-mint").spawn().unwrap();
     let info = wait_for_ready(&ready);
     let port = info["public_url"]
         .as_str()

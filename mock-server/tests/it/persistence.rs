@@ -1,14 +1,15 @@
 //! `--state`: the key store survives restarts and SIGKILL; every acknowledged change is kept.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use crate::support::{connector, request, send_raw, tls_to, wait_for_ready, RawResponse};
+use crate::support::{
+    connector, mock_command, request, send_raw, tls_to, wait_for_ready, RawResponse,
+};
 
-const BIN: &str = env!("CARGO_BIN_EXE_terminus-mock");
 const TOKEN: &str = "persistence-test-admin-token-0123456789";
 
 struct Running {
@@ -20,24 +21,13 @@ struct Running {
 
 fn start(dir: &std::path::Path, run: u32) -> Running {
     let ready = dir.join(format!("ready-{run}.json"));
-    let child = Command::new(BIN)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--admin-listen",
-            "127.0.0.1:0",
-            "--no-mint",
-        ])
+    let child = mock_command(&ready)
+        .arg("--no-mint")
         .args(["--admin-token", TOKEN])
         .arg("--state")
         .arg(dir.join("state.json"))
         .arg("--ca-out")
         .arg(dir.join(format!("ca-{run}.pem")))
-        .arg("--ready-file")
-        .arg(&ready)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let info = wait_for_ready(&ready);

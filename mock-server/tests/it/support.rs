@@ -313,6 +313,21 @@ pub fn schema(name: &str) -> jsonschema::Validator {
         .unwrap()
 }
 
+/// The `terminus-mock` binary on loopback ports the system chooses, writing `ready` once both
+/// listeners accept, logging at `warn`, its output discarded: callers add flags and redirect
+/// what they read.
+pub fn mock_command(ready: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_terminus-mock"));
+    command
+        .args(["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .arg("--ready-file")
+        .arg(ready)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    command
+}
+
 /// Waits (bounded) for a `--ready-file` and returns what it says.
 pub fn wait_for_ready(path: &std::path::Path) -> Value {
     let started = std::time::Instant::now();
