@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 /// Everything that stops the runner before or after its trials. Failed checks are not errors:
-/// they are [`crate::verdict::Verdict`]s.
+/// they are [`crate::judge::Verdict`]s.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

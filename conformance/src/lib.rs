@@ -4,18 +4,20 @@
 //! authentication contract — as a libtest-mimic program whose trials are named
 //! `CLAUSE::what_it_sends`. Without `--target` it checks an embedded terminus-mock.
 //!
-//! Where things live:
-//! - [`cli`]: the command line (the runner's options and libtest's, one parser);
-//! - [`target`]: where the deployment is, and the pre-flight;
-//! - [`wire`]: the raw HTTP/1.1 client, the HTTP/2 client, pacing and 429 retries;
-//! - [`cases`]: the checks, one file per clause family;
-//! - [`generators`] and [`property`]: the generated families (proptest), seeded and shrunk;
-//! - [`envelope`], [`challenge`], [`likeness`]: judging failure responses (ERR-*);
-//! - [`ledger`]: findings a case makes about another clause (ERR-1, ROB-1), reported by its sweep;
-//! - [`verdict`]: verdicts, and failure messages that read like bug reports;
-//! - [`report`]: JUnit, JSON and the case manifest;
-//! - [`redact()`](redact::redact): the one function every printed key goes through;
-//! - [`embedded`] and [`admin`]: the embedded mock and its admin plane.
+//! Where things live (each folder opens with a `//!` that says more):
+//! - `spec/`: every clause of SPEC.md as a type ([`Clause`]), with its requirement and level;
+//! - `run/`: one run, start to end: the command line, the trials, the summary, the exit status;
+//! - `target/`: the deployment, the pre-flight, its keys, its endpoints, its admin plane, and the
+//!   embedded mock;
+//! - `wire/`: the raw HTTP/1.1 client, the HTTP/2 client, pacing and 429 retries;
+//! - `cases/`: the checks, a folder per clause family and a file per clause
+//!   (`cases/header/hdr4_duplicates.rs`);
+//! - `generated/`: the generated families (proptest), seeded and shrunk;
+//! - `judge/`: judging answers (the envelope, the challenge, likeness), the ledger of findings one
+//!   clause hands to another, and verdicts with failure messages that read like bug reports;
+//! - `report/`: JUnit, JSON and the case manifest;
+//! - `redact.rs`: [`redact()`], the one function every printed key goes through;
+//! - `error.rs`: [`Error`], what stops a run before or around its trials.
 //!
 //! ```no_run
 //! // The binary is this, and nothing else:
@@ -25,26 +27,20 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod admin;
-pub mod cases;
-pub mod challenge;
-pub mod clauses;
-pub mod cli;
-pub mod embedded;
-pub mod endpoints;
-pub mod envelope;
-pub mod error;
-pub mod generators;
-pub mod keys;
-pub mod ledger;
-pub mod likeness;
-pub mod property;
-pub mod redact;
-pub mod report;
-pub mod run;
-pub mod target;
-pub mod verdict;
-pub mod wire;
+mod cases;
+mod error;
+mod generated;
+mod judge;
+mod redact;
+mod report;
+mod run;
+mod spec;
+mod target;
+mod wire;
 
 pub use error::Error;
+pub use judge::{challenge, content_type_problem, differences, EnvelopeSchema};
+pub use redact::{redact, redact_with, register_secret};
 pub use run::main;
+pub use spec::{Clause, Level, Profile, UnknownClause};
+pub use wire::{parse_head_leniently, parse_response, retry_after, Protocol, Reply, Response};

@@ -27,8 +27,8 @@ pub fn register_secret(secret: &str) {
 /// `<redacted>`.
 ///
 /// ```
-/// terminus_conformance::redact::register_secret("thub_doc_example_secret_0123456789");
-/// let shown = terminus_conformance::redact::redact("sent Bearer thub_doc_example_secret_0123456789!");
+/// terminus_conformance::register_secret("thub_doc_example_secret_0123456789");
+/// let shown = terminus_conformance::redact("sent Bearer thub_doc_example_secret_0123456789!");
 /// assert_eq!(shown, "sent Bearer <redacted>!");
 /// ```
 pub fn redact(text: &str) -> String {

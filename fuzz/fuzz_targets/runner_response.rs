@@ -13,10 +13,10 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use terminus_conformance::challenge;
-use terminus_conformance::envelope::{content_type_problem, EnvelopeSchema};
-use terminus_conformance::likeness::differences;
-use terminus_conformance::wire::http1::{parse_head_leniently, parse_response};
-use terminus_conformance::wire::{retry_after, Reply};
+use terminus_conformance::{content_type_problem, EnvelopeSchema};
+use terminus_conformance::differences;
+use terminus_conformance::{parse_head_leniently, parse_response};
+use terminus_conformance::{retry_after, Reply};
 
 fn schema() -> &'static EnvelopeSchema {
     static SCHEMA: OnceLock<EnvelopeSchema> = OnceLock::new();

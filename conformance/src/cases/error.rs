@@ -5,17 +5,15 @@
 //! body (ERR-4), `WWW-Authenticate` carries a Bearer challenge (ERR-5, rfc profile), and no
 //! piece of the credentials comes back (ERR-6).
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 
-use super::{bearer, case, rejected, sweep, Case, Context, Level};
-use crate::challenge;
-use crate::envelope::content_type_problem;
-use crate::keys::Key;
-use crate::likeness::differences;
+use super::{bearer, rejected, Case, Check, Context};
+use crate::judge::{
+    challenge, content_type_problem, differences, CaseResult, Evidence, Finding, Stop,
+};
 use crate::redact::contains_piece_of;
-use crate::verdict::{CaseResult, Evidence, Failure, Finding, Stop};
+use crate::spec::Clause;
+use crate::target::Key;
 use crate::wire::{Reply, Request, Response, Text};
 
 /// The causes of failure ERR-* checks, by name.
@@ -88,10 +86,9 @@ pub fn cause_request(ctx: &Context, cause: &str) -> Result<Request, Stop> {
 
 /// Every case of the ERR family.
 pub fn cases() -> Vec<Case> {
-    let mut all = vec![case(
-        "ERR-1",
+    let mut all = vec![Case::new(
+        Clause::Err1,
         "status_401_for_every_cause",
-        Level::Must,
         |ctx| async move {
             let probes = CAUSES
                 .iter()
@@ -99,7 +96,6 @@ pub fn cases() -> Vec<Case> {
                 .filter_map(|c| cause_request(&ctx, c).ok())
                 .collect();
             ctx.expect_each(
-                "ERR-1",
                 probes,
                 "401: every authentication failure is HTTP status 401",
                 failure_status,
@@ -108,19 +104,17 @@ pub fn cases() -> Vec<Case> {
         },
     )];
     for cause in CAUSES {
-        all.push(case(
-            "ERR-2",
+        all.push(Case::new(
+            Clause::Err2,
             format!("envelope_for_{cause}"),
-            Level::Must,
             move |ctx| async move { envelope(&ctx, cause).await },
         ));
     }
     for cause in CAUSES.iter().filter(|c| **c != "unrecognized_key") {
         let cause = *cause;
-        all.push(case(
-            "ERR-3",
+        all.push(Case::new(
+            Clause::Err3,
             format!("{cause}_like_unrecognized_key"),
-            Level::Must,
             move |ctx| async move { indistinguishable(&ctx, cause).await },
         ));
     }
@@ -131,17 +125,15 @@ pub fn cases() -> Vec<Case> {
         "unknown_path",
         "malformed_value",
     ] {
-        all.push(case(
-            "ERR-4",
+        all.push(Case::new(
+            Clause::Err4,
             format!("head_like_get_for_{cause}"),
-            Level::Must,
             move |ctx| async move { head_like_get(&ctx, cause).await },
         ));
     }
-    all.push(case(
-        "ERR-5",
+    all.push(Case::new(
+        Clause::Err5,
         "www_authenticate_bearer_challenge",
-        Level::Rfc,
         |ctx| async move { challenge_present(&ctx).await },
     ));
     for cause in [
@@ -155,24 +147,21 @@ pub fn cases() -> Vec<Case> {
         "key_in_other_header",
         "key_in_query",
     ] {
-        all.push(case(
-            "ERR-6",
+        all.push(Case::new(
+            Clause::Err6,
             format!("no_echo_of_{cause}"),
-            Level::Must,
             move |ctx| async move { no_echo(&ctx, cause).await },
         ));
     }
-    all.push(case(
-        "ERR-6",
+    all.push(Case::new(
+        Clause::Err6,
         "no_echo_of_key_hint",
-        Level::Must,
-        |ctx: Arc<Context>| async move { no_hint(&ctx).await },
+        |ctx: Check| async move { no_hint(&ctx).await },
     ));
-    all.push(case(
-        "ERR-6",
+    all.push(Case::new(
+        Clause::Err6,
         "no_echo_of_cookie",
-        Level::Must,
-        |ctx: Arc<Context>| async move {
+        |ctx: Check| async move {
             let key = base_key(&ctx);
             let request = ctx
                 .probe()
@@ -185,8 +174,8 @@ pub fn cases() -> Vec<Case> {
 
 /// ERR-1's sweep: refusals with another 4xx than 401 that the KEY, HDR and ROB-1 cases saw.
 pub fn refusal_sweep() -> Case {
-    sweep(
-        "ERR-1",
+    Case::sweep(
+        Clause::Err1,
         "every_refusal_is_401",
         "every request the KEY, HDR and ROB-1 cases sent that did not authenticate got 401",
     )
@@ -207,34 +196,13 @@ fn failure_status(reply: &Reply) -> Result<(), String> {
     }
 }
 
-fn one_failure(
-    clause: &'static str,
-    summary: String,
-    ctx: &Context,
-    request: &Request,
-    reply: &Reply,
-    expected: &str,
-    details: Vec<String>,
-) -> Stop {
-    Failure::new(clause, summary)
-        .finding(Finding {
-            request: ctx.show(request, reply),
-            expected: expected.into(),
-            actual: reply.describe(),
-            details,
-        })
-        .into()
-}
-
-async fn envelope(ctx: &Context, cause: &str) -> CaseResult {
+async fn envelope(ctx: &Check, cause: &str) -> CaseResult {
     let request = cause_request(ctx, cause)?;
     let reply = ctx.client.send(&request).await;
     let expected = "the envelope: {\"error\":{\"type\":\"authentication_error\",\"code\":null,\"message\":\"Invalid API key\"}} as application/json";
     let Some(response) = reply.response() else {
-        return Err(one_failure(
-            "ERR-2",
+        return Err(ctx.fail_with(
             format!("no response for the cause {cause}"),
-            ctx,
             &request,
             &reply,
             expected,
@@ -263,10 +231,8 @@ async fn envelope(ctx: &Context, cause: &str) -> CaseResult {
     if problems.is_empty() {
         Ok(Evidence::line(format!("{cause}: {}", response.describe())))
     } else {
-        Err(one_failure(
-            "ERR-2",
+        Err(ctx.fail_with(
             format!("the failure response for the cause {cause} is not the envelope"),
-            ctx,
             &request,
             &reply,
             expected,
@@ -287,7 +253,7 @@ fn error_members(response: &Response) -> [String; 3] {
     [member("type"), member("code"), member("message")]
 }
 
-async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
+async fn indistinguishable(ctx: &Check, cause: &str) -> CaseResult {
     let baseline = cause_request(ctx, "unrecognized_key")?;
     let request = cause_request(ctx, cause)?;
     let probes = [baseline.clone(), baseline, request];
@@ -309,10 +275,8 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
                 )
             })
             .collect();
-        return Err(one_failure(
-            "ERR-3",
-            "no complete response to compare".into(),
-            ctx,
+        return Err(ctx.fail_with(
+            "no complete response to compare",
             &probes[2],
             &replies[2],
             expected,
@@ -369,10 +333,8 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
             b.status
         )));
     }
-    Err(one_failure(
-        "ERR-3",
+    Err(ctx.fail_with(
         format!("the failure for {cause} can be told apart from an unrecognized key"),
-        ctx,
         &probes[2],
         &replies[2],
         expected,
@@ -380,7 +342,7 @@ async fn indistinguishable(ctx: &Context, cause: &str) -> CaseResult {
     ))
 }
 
-async fn head_like_get(ctx: &Context, cause: &str) -> CaseResult {
+async fn head_like_get(ctx: &Check, cause: &str) -> CaseResult {
     let get = cause_request(ctx, cause)?.exact().with_method("GET");
     let mut head = get.clone().with_method("HEAD");
     head.fresh_connection = true;
@@ -391,10 +353,7 @@ async fn head_like_get(ctx: &Context, cause: &str) -> CaseResult {
         let head2 = get2.clone().with_method("HEAD");
         pairs.push((get2, head2));
     }
-    let mut failure = Failure::new(
-        "ERR-4",
-        format!("HEAD is not answered like GET for {cause}"),
-    );
+    let mut failure = ctx.fail(format!("HEAD is not answered like GET for {cause}"));
     let mut seen = Vec::new();
     for (get, head) in pairs {
         let replies = ctx.client.send_all(&[get.clone(), get, head.clone()]).await;
@@ -455,16 +414,14 @@ async fn head_like_get(ctx: &Context, cause: &str) -> CaseResult {
     }
 }
 
-async fn challenge_present(ctx: &Context) -> CaseResult {
+async fn challenge_present(ctx: &Check) -> CaseResult {
     let probes: Vec<Request> = CAUSES
         .iter()
         .filter_map(|c| cause_request(ctx, c).ok())
         .collect();
     let replies = ctx.client.send_all(&probes).await;
-    let mut failure = Failure::new(
-        "ERR-5",
-        "a 401 lacks a WWW-Authenticate Bearer challenge (RFC 9110 §11.6.1)",
-    );
+    let mut failure =
+        ctx.fail("a 401 lacks a WWW-Authenticate Bearer challenge (RFC 9110 §11.6.1)");
     let mut seen = Vec::new();
     for (request, reply) in probes.iter().zip(&replies) {
         let Some(response) = reply.response().filter(|r| r.status == 401) else {
@@ -517,12 +474,12 @@ async fn challenge_present(ctx: &Context) -> CaseResult {
     }
 }
 
-async fn no_echo(ctx: &Context, cause: &str) -> CaseResult {
+async fn no_echo(ctx: &Check, cause: &str) -> CaseResult {
     let request = cause_request(ctx, cause)?;
     echo_check(ctx, request).await
 }
 
-async fn echo_check(ctx: &Context, request: Request) -> CaseResult {
+async fn echo_check(ctx: &Check, request: Request) -> CaseResult {
     let credentials = request.credentials();
     let reply = ctx.client.send(&request).await;
     let Some(response) = reply.response() else {
@@ -551,10 +508,8 @@ async fn echo_check(ctx: &Context, request: Request) -> CaseResult {
         )))
     } else {
         echoed.dedup();
-        Err(one_failure(
-            "ERR-6",
-            "the failure response echoes the credentials it was sent".into(),
-            ctx,
+        Err(ctx.fail_with(
+            "the failure response echoes the credentials it was sent",
             &request,
             &reply,
             "a response holding no piece (10+ characters) of the credentials sent",
@@ -576,7 +531,7 @@ fn hint_pieces(secret: &str) -> Vec<&str> {
 }
 
 /// ERR-6, in part: a failure response shows no hint of the key it was sent (`thub_…WXYZ`).
-async fn no_hint(ctx: &Context) -> CaseResult {
+async fn no_hint(ctx: &Check) -> CaseResult {
     let key = format!("thub_{HINT_PROBE_SECRET}");
     let request = ctx.probe().authorization(bearer(Text::credential(&key)));
     let reply = ctx.client.send(&request).await;
@@ -607,11 +562,7 @@ async fn no_hint(ctx: &Context) -> CaseResult {
             "no piece of the key sent (first or last 4 characters, any 6) came back",
         ));
     }
-    Err(one_failure(
-        "ERR-6",
-        "the failure response shows part of the credentials it was sent (a key hint)".into(),
-        ctx,
-        &request,
+    Err(ctx.fail_with("the failure response shows part of the credentials it was sent (a key hint)", &request,
         &reply,
         "a response holding no piece of the key sent: not its first or last 4 characters, not any 6 in a row",
         echoed,

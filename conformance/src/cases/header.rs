@@ -3,15 +3,13 @@
 //! other channel or scheme works (HDR-3); duplicates and lists fail (HDR-4); the scheme's case
 //! and extra spaces are reported (HDR-5).
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 
-use super::{
-    accepted, bearer, case, rejected, rejected_or_400, Case, Context, Level, EXPECT_REJECTED,
-};
-use crate::keys::Key;
-use crate::verdict::{CaseResult, Evidence, Failure, Finding, Stop};
+use super::judges::EXPECT_REJECTED_OR_400;
+use super::{accepted, bearer, rejected, rejected_or_400, Case, Check, Context, EXPECT_REJECTED};
+use crate::judge::{owner_of, CaseResult, Evidence, Finding, Stop};
+use crate::spec::{Clause, Level, Profile};
+use crate::target::Key;
 use crate::wire::{Request, Text};
 
 /// An unknown but well-formed key, for the other half of duplicates and lists.
@@ -41,56 +39,36 @@ const SESSION_COOKIES: [&str; 16] = [
 ];
 
 /// A case whose probes are built from the valid key; each must get 401.
-fn refused(clause: &'static str, what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
-    case(
-        clause,
-        what,
-        Level::Must,
-        move |ctx: Arc<Context>| async move {
-            let key = ctx.valid_key()?;
-            let probes = build(&ctx, key);
-            ctx.expect_each(clause, probes, EXPECT_REJECTED, rejected)
-                .await
-        },
-    )
+fn refused(clause: Clause, what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
+    Case::new(clause, what, move |ctx: Check| async move {
+        let key = ctx.valid_key()?;
+        let probes = build(&ctx, key);
+        ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
+    })
 }
 
 /// Like [`refused`], where the HTTP layer may answer 400 instead (HDR-4, URL userinfo).
-fn refused_or_400(
-    clause: &'static str,
-    what: &str,
-    build: fn(&Context, &Key) -> Vec<Request>,
-) -> Case {
-    case(
-        clause,
-        what,
-        Level::Must,
-        move |ctx: Arc<Context>| async move {
-            let key = ctx.valid_key()?;
-            let probes = build(&ctx, key);
-            ctx.expect_each(
-                clause,
-                probes,
-                "401 (the envelope) or 400: this must not authenticate",
-                rejected_or_400,
-            )
+fn refused_or_400(clause: Clause, what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
+    Case::new(clause, what, move |ctx: Check| async move {
+        let key = ctx.valid_key()?;
+        let probes = build(&ctx, key);
+        ctx.expect_each(probes, EXPECT_REJECTED_OR_400, rejected_or_400)
             .await
-        },
-    )
+    })
 }
 
 /// HDR-2: the valid key presented with a legal variation; each must succeed (not 401).
 fn still_accepted(what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
-    case(
-        "HDR-2",
-        what,
-        Level::Must,
-        move |ctx: Arc<Context>| async move {
-            let key = ctx.valid_key()?;
-            let probes = build(&ctx, key);
-            ctx.expect_each("HDR-2", probes, "not 401: field names are case-insensitive and OWS around the value is not part of it", accepted).await
-        },
-    )
+    Case::new(Clause::Hdr2, what, move |ctx: Check| async move {
+        let key = ctx.valid_key()?;
+        let probes = build(&ctx, key);
+        ctx.expect_each(
+            probes,
+            "not 401: field names are case-insensitive and OWS around the value is not part of it",
+            accepted,
+        )
+        .await
+    })
 }
 
 fn auth(ctx: &Context, value: Text) -> Request {
@@ -157,71 +135,68 @@ fn userinfo(ctx: &Context, info: Text) -> Request {
 /// Every case of the HDR family.
 pub fn cases() -> Vec<Case> {
     let mut all = vec![
-        case("HDR-1", "missing_header", Level::Must, |ctx| async move {
+        Case::new(Clause::Hdr1, "missing_header", |ctx| async move {
             ctx.expect_each(
-                "HDR-1",
                 vec![ctx.probe(), ctx.probe().exact()],
                 EXPECT_REJECTED,
                 rejected,
             )
             .await
         }),
-        case("HDR-1", "empty_value", Level::Must, |ctx| async move {
+        Case::new(Clause::Hdr1, "empty_value", |ctx| async move {
             let probes = vec![
                 ctx.probe()
                     .exact()
                     .field_with_separator("Authorization", "", ""),
                 ctx.probe().authorization(""),
             ];
-            ctx.expect_each("HDR-1", probes, EXPECT_REJECTED, rejected)
-                .await
+            ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
         }),
-        case("HDR-1", "scheme_alone", Level::Must, |ctx| async move {
+        Case::new(Clause::Hdr1, "scheme_alone", |ctx| async move {
             let probes = vec![
                 auth(&ctx, "Bearer".into()),
                 auth_exact(&ctx, "Bearer ".into()),
                 auth(&ctx, "bearer".into()),
             ];
-            ctx.expect_each("HDR-1", probes, EXPECT_REJECTED, rejected)
-                .await
+            ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
         }),
-        refused("HDR-1", "key_without_scheme", |ctx, k| {
+        refused(Clause::Hdr1, "key_without_scheme", |ctx, k| {
             vec![auth(ctx, k.text())]
         }),
-        refused("HDR-1", "no_space_after_scheme", |ctx, k| {
+        refused(Clause::Hdr1, "no_space_after_scheme", |ctx, k| {
             vec![auth_exact(ctx, Text::plain("Bearer").then(k.text()))]
         }),
-        refused("HDR-1", "tab_after_scheme", |ctx, k| {
+        refused(Clause::Hdr1, "tab_after_scheme", |ctx, k| {
             vec![auth_exact(ctx, Text::plain("Bearer\t").then(k.text()))]
         }),
-        refused("HDR-1", "unicode_space_after_scheme", |ctx, k| {
+        refused(Clause::Hdr1, "unicode_space_after_scheme", |ctx, k| {
             ["\u{a0}", "\u{3000}", "\u{2002}"]
                 .iter()
                 .map(|s| auth_exact(ctx, Text::plain(format!("Bearer{s}")).then(k.text())))
                 .collect()
         }),
-        refused("HDR-1", "trailing_token", |ctx, k| {
+        refused(Clause::Hdr1, "trailing_token", |ctx, k| {
             [" extra", " x=y", " Bearer", "\textra"]
                 .iter()
                 .map(|t| auth_exact(ctx, bearer(k.text()).then(Text::plain(*t))))
                 .collect()
         }),
-        refused("HDR-1", "key_twice_after_scheme", |ctx, k| {
+        refused(Clause::Hdr1, "key_twice_after_scheme", |ctx, k| {
             vec![auth(ctx, bearer(k.text()).then(" ").then(k.text()))]
         }),
-        refused("HDR-1", "scheme_twice", |ctx, k| {
+        refused(Clause::Hdr1, "scheme_twice", |ctx, k| {
             vec![auth(ctx, Text::plain("Bearer Bearer ").then(k.text()))]
         }),
-        refused("HDR-1", "trailing_semicolon", |ctx, k| {
+        refused(Clause::Hdr1, "trailing_semicolon", |ctx, k| {
             vec![auth(ctx, bearer(k.text()).then(";"))]
         }),
-        refused("HDR-1", "scheme_with_separator", |ctx, k| {
+        refused(Clause::Hdr1, "scheme_with_separator", |ctx, k| {
             ["Bearer: ", "Bearer=", "Bearer:", "Bearer,"]
                 .iter()
                 .map(|s| auth_exact(ctx, Text::plain(*s).then(k.text())))
                 .collect()
         }),
-        refused("HDR-1", "scheme_misspelled", |ctx, k| {
+        refused(Clause::Hdr1, "scheme_misspelled", |ctx, k| {
             ["Bearr ", "Beare ", "Bearer_", "Berear "]
                 .iter()
                 .map(|s| auth(ctx, Text::plain(*s).then(k.text())))
@@ -258,41 +233,34 @@ pub fn cases() -> Vec<Case> {
                 .exact()
                 .field_with_separator("Authorization", "", bearer(k.text()))]
         }),
-        case(
-            "HDR-2",
-            "whitespace_does_not_help",
-            Level::Must,
-            |ctx| async move {
-                let padded = ctx.probe().exact().field_with_separator(
-                    "Authorization",
-                    "  ",
-                    bearer(unknown()).then("  "),
-                );
-                // An unknown key accepted without the whitespace too is KEY-2's business.
-                let bare = ctx
-                    .client
-                    .send(&ctx.probe().exact().authorization(bearer(unknown())))
-                    .await;
-                if bare.status().is_some_and(|s| (200..300).contains(&s)) {
-                    return Ok(Evidence::line(format!(
-                        "an unknown key is accepted without whitespace too ({}): KEY-2 reports it",
-                        bare.describe()
-                    )));
-                }
-                ctx.expect_each("HDR-2", vec![padded], EXPECT_REJECTED, rejected)
-                    .await
-            },
-        ),
+        Case::new(Clause::Hdr2, "whitespace_does_not_help", |ctx| async move {
+            let padded = ctx.probe().exact().field_with_separator(
+                "Authorization",
+                "  ",
+                bearer(unknown()).then("  "),
+            );
+            // An unknown key accepted without the whitespace too is KEY-2's business.
+            let bare = ctx
+                .client
+                .send(&ctx.probe().exact().authorization(bearer(unknown())))
+                .await;
+            if bare.status().is_some_and(|s| (200..300).contains(&s)) {
+                return Ok(Evidence::line(format!(
+                    "an unknown key is accepted without whitespace too ({}): KEY-2 reports it",
+                    bare.describe()
+                )));
+            }
+            ctx.expect_each(vec![padded], EXPECT_REJECTED, rejected)
+                .await
+        }),
     ];
     for name in ["api_key", "access_token", "key", "token"] {
-        all.push(case(
-            "HDR-3",
+        all.push(Case::new(
+            Clause::Hdr3,
             format!("query_param_{name}"),
-            Level::Must,
             move |ctx| async move {
                 let key = ctx.valid_key()?;
                 ctx.expect_each(
-                    "HDR-3",
                     vec![query(&ctx, name, key.text())],
                     EXPECT_REJECTED,
                     rejected,
@@ -302,7 +270,7 @@ pub fn cases() -> Vec<Case> {
         ));
     }
     all.extend([
-        refused("HDR-3", "query_param_others", |ctx, k| {
+        refused(Clause::Hdr3, "query_param_others", |ctx, k| {
             let mut v: Vec<Request> = [
                 "apikey",
                 "api-key",
@@ -323,34 +291,36 @@ pub fn cases() -> Vec<Case> {
             ));
             v
         }),
-        refused("HDR-3", "header_x_api_key", |ctx, k| {
+        refused(Clause::Hdr3, "header_x_api_key", |ctx, k| {
             header_pair(ctx, "X-API-Key", k)
         }),
-        refused("HDR-3", "header_api_key", |ctx, k| {
+        refused(Clause::Hdr3, "header_api_key", |ctx, k| {
             header_pair(ctx, "Api-Key", k)
         }),
-        refused("HDR-3", "header_proxy_authorization", |ctx, k| {
+        refused(Clause::Hdr3, "header_proxy_authorization", |ctx, k| {
             header_pair(ctx, "Proxy-Authorization", k)
         }),
-        refused("HDR-3", "header_x_auth_token", |ctx, k| {
+        refused(Clause::Hdr3, "header_x_auth_token", |ctx, k| {
             header_pair(ctx, "X-Auth-Token", k)
         }),
-        refused("HDR-3", "header_x_access_token", |ctx, k| {
+        refused(Clause::Hdr3, "header_x_access_token", |ctx, k| {
             header_pair(ctx, "X-Access-Token", k)
         }),
-        refused("HDR-3", "header_authentication", |ctx, k| {
+        refused(Clause::Hdr3, "header_authentication", |ctx, k| {
             header_pair(ctx, "Authentication", k)
         }),
-        refused("HDR-3", "header_x_authorization", |ctx, k| {
+        refused(Clause::Hdr3, "header_x_authorization", |ctx, k| {
             header_pair(ctx, "X-Authorization", k)
         }),
-        refused("HDR-3", "header_x_forwarded_authorization", |ctx, k| {
-            header_pair(ctx, "X-Forwarded-Authorization", k)
-        }),
-        refused("HDR-3", "header_token", |ctx, k| {
+        refused(
+            Clause::Hdr3,
+            "header_x_forwarded_authorization",
+            |ctx, k| header_pair(ctx, "X-Forwarded-Authorization", k),
+        ),
+        refused(Clause::Hdr3, "header_token", |ctx, k| {
             header_pair(ctx, "Token", k)
         }),
-        refused("HDR-3", "header_other_names", |ctx, k| {
+        refused(Clause::Hdr3, "header_other_names", |ctx, k| {
             [
                 "X-Api-Token",
                 "X-Token",
@@ -369,23 +339,25 @@ pub fn cases() -> Vec<Case> {
             .flat_map(|n| header_pair(ctx, n, k))
             .collect()
         }),
-        refused("HDR-3", "cookie_api_key", |ctx, k| {
+        refused(Clause::Hdr3, "cookie_api_key", |ctx, k| {
             cookie(ctx, "api_key", k)
         }),
-        refused("HDR-3", "cookie_session", |ctx, k| {
+        refused(Clause::Hdr3, "cookie_session", |ctx, k| {
             cookie(ctx, "session", k)
         }),
-        refused("HDR-3", "cookie_access_token", |ctx, k| {
+        refused(Clause::Hdr3, "cookie_access_token", |ctx, k| {
             cookie(ctx, "access_token", k)
         }),
-        refused("HDR-3", "cookie_token", |ctx, k| cookie(ctx, "token", k)),
-        refused("HDR-3", "cookie_session_names", |ctx, k| {
+        refused(Clause::Hdr3, "cookie_token", |ctx, k| {
+            cookie(ctx, "token", k)
+        }),
+        refused(Clause::Hdr3, "cookie_session_names", |ctx, k| {
             SESSION_COOKIES
                 .iter()
                 .flat_map(|n| cookie(ctx, n, k))
                 .collect()
         }),
-        refused("HDR-3", "cookie_among_others", |ctx, k| {
+        refused(Clause::Hdr3, "cookie_among_others", |ctx, k| {
             // One Cookie field carrying the key under every common name, after another cookie:
             // a server that looks through every cookie for a key accepts it.
             let mut value = Text::plain("theme=dark");
@@ -403,13 +375,13 @@ pub fn cases() -> Vec<Case> {
                 ),
             ]
         }),
-        refused("HDR-3", "cookie_authorization", |ctx, k| {
+        refused(Clause::Hdr3, "cookie_authorization", |ctx, k| {
             vec![ctx.probe().field(
                 "Cookie",
                 Text::plain("Authorization=Bearer%20").then(k.text()),
             )]
         }),
-        refused("HDR-3", "json_body_api_key", |ctx, k| {
+        refused(Clause::Hdr3, "json_body_api_key", |ctx, k| {
             ["api_key", "access_token", "key", "token"]
                 .iter()
                 .map(|n| {
@@ -422,7 +394,7 @@ pub fn cases() -> Vec<Case> {
                 })
                 .collect()
         }),
-        refused("HDR-3", "form_body_access_token", |ctx, k| {
+        refused(Clause::Hdr3, "form_body_access_token", |ctx, k| {
             ["access_token", "api_key"]
                 .iter()
                 .map(|n| {
@@ -433,20 +405,20 @@ pub fn cases() -> Vec<Case> {
                 })
                 .collect()
         }),
-        refused_or_400("HDR-3", "url_userinfo", |ctx, k| {
+        refused_or_400(Clause::Hdr3, "url_userinfo", |ctx, k| {
             vec![
                 userinfo(ctx, k.text().then(":")),
                 userinfo(ctx, Text::plain("api:").then(k.text())),
                 userinfo(ctx, k.text()),
             ]
         }),
-        refused("HDR-3", "scheme_basic_key_as_user", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_basic_key_as_user", |ctx, k| {
             vec![auth(
                 ctx,
                 basic(k.text().then(":"), "<base64 of valid key as user>"),
             )]
         }),
-        refused("HDR-3", "scheme_basic_key_as_password", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_basic_key_as_password", |ctx, k| {
             vec![
                 auth(
                     ctx,
@@ -464,22 +436,22 @@ pub fn cases() -> Vec<Case> {
                 ),
             ]
         }),
-        refused("HDR-3", "scheme_basic_raw_key", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_basic_raw_key", |ctx, k| {
             vec![auth(ctx, Text::plain("Basic ").then(k.text()))]
         }),
-        refused("HDR-3", "scheme_token", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_token", |ctx, k| {
             vec![
                 auth(ctx, Text::plain("Token ").then(k.text())),
                 auth(ctx, Text::plain("Token token=").then(k.text())),
             ]
         }),
-        refused("HDR-3", "scheme_apikey", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_apikey", |ctx, k| {
             ["ApiKey ", "Api-Key ", "Key ", "X-API-Key "]
                 .iter()
                 .map(|s| auth(ctx, Text::plain(*s).then(k.text())))
                 .collect()
         }),
-        refused("HDR-3", "scheme_digest", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_digest", |ctx, k| {
             vec![auth(
                 ctx,
                 Text::plain("Digest username=\"")
@@ -487,29 +459,33 @@ pub fn cases() -> Vec<Case> {
                     .then("\", realm=\"terminus-hub\", nonce=\"x\", uri=\"/\", response=\"0\""),
             )]
         }),
-        refused("HDR-3", "scheme_other", |ctx, k| {
+        refused(Clause::Hdr3, "scheme_other", |ctx, k| {
             ["DPoP ", "MAC ", "OAuth ", "JWT "]
                 .iter()
                 .map(|s| auth(ctx, Text::plain(*s).then(k.text())))
                 .collect()
         }),
-        refused_or_400("HDR-4", "duplicate_field_valid_first", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "duplicate_field_valid_first", |ctx, k| {
             vec![auth_exact(ctx, bearer(k.text())).authorization(bearer(unknown()))]
         }),
-        refused_or_400("HDR-4", "duplicate_field_valid_last", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "duplicate_field_valid_last", |ctx, k| {
             vec![auth_exact(ctx, bearer(unknown())).authorization(bearer(k.text()))]
         }),
-        refused_or_400("HDR-4", "duplicate_field_same_valid_key", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "duplicate_field_same_valid_key", |ctx, k| {
             vec![auth_exact(ctx, bearer(k.text())).authorization(bearer(k.text()))]
         }),
-        refused_or_400("HDR-4", "duplicate_field_names_differ_in_case", |ctx, k| {
-            vec![ctx
-                .probe()
-                .exact()
-                .field("Authorization", bearer(k.text()))
-                .field("authorization", bearer(k.text()))]
-        }),
-        refused_or_400("HDR-4", "duplicate_field_valid_and_empty", |ctx, k| {
+        refused_or_400(
+            Clause::Hdr4,
+            "duplicate_field_names_differ_in_case",
+            |ctx, k| {
+                vec![ctx
+                    .probe()
+                    .exact()
+                    .field("Authorization", bearer(k.text()))
+                    .field("authorization", bearer(k.text()))]
+            },
+        ),
+        refused_or_400(Clause::Hdr4, "duplicate_field_valid_and_empty", |ctx, k| {
             vec![
                 auth_exact(ctx, bearer(k.text())).field_with_separator("Authorization", "", ""),
                 ctx.probe()
@@ -519,7 +495,7 @@ pub fn cases() -> Vec<Case> {
             ]
         }),
         refused_or_400(
-            "HDR-4",
+            Clause::Hdr4,
             "duplicate_field_valid_and_other_scheme",
             |ctx, k| {
                 vec![
@@ -529,57 +505,47 @@ pub fn cases() -> Vec<Case> {
                 ]
             },
         ),
-        case(
-            "HDR-4",
-            "duplicate_field_over_h2",
-            Level::Must,
-            |ctx| async move {
-                let key = ctx.valid_key()?;
-                if !ctx.client.speaks_h2() {
-                    return Err(Stop::Ignored("the target does not offer HTTP/2".into()));
-                }
-                let probes = vec![
-                    ctx.probe()
-                        .authorization(bearer(unknown()))
-                        .authorization(bearer(key.text())),
-                    ctx.probe()
-                        .authorization(bearer(key.text()))
-                        .authorization(bearer(unknown())),
-                ];
-                ctx.expect_each(
-                    "HDR-4",
-                    probes,
-                    "401 (the envelope) or 400: this must not authenticate",
-                    rejected_or_400,
-                )
+        Case::new(Clause::Hdr4, "duplicate_field_over_h2", |ctx| async move {
+            let key = ctx.valid_key()?;
+            if !ctx.client.speaks_h2() {
+                return Err(Stop::Ignored("the target does not offer HTTP/2".into()));
+            }
+            let probes = vec![
+                ctx.probe()
+                    .authorization(bearer(unknown()))
+                    .authorization(bearer(key.text())),
+                ctx.probe()
+                    .authorization(bearer(key.text()))
+                    .authorization(bearer(unknown())),
+            ];
+            ctx.expect_each(probes, EXPECT_REJECTED_OR_400, rejected_or_400)
                 .await
-            },
-        ),
-        refused_or_400("HDR-4", "comma_joined_valid_first", |ctx, k| {
+        }),
+        refused_or_400(Clause::Hdr4, "comma_joined_valid_first", |ctx, k| {
             vec![auth_exact(
                 ctx,
                 bearer(k.text()).then(", ").then(bearer(unknown())),
             )]
         }),
-        refused_or_400("HDR-4", "comma_joined_valid_last", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "comma_joined_valid_last", |ctx, k| {
             vec![auth_exact(
                 ctx,
                 bearer(unknown()).then(", ").then(bearer(k.text())),
             )]
         }),
-        refused_or_400("HDR-4", "comma_joined_without_space", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "comma_joined_without_space", |ctx, k| {
             vec![
                 auth_exact(ctx, bearer(k.text()).then(",").then(bearer(unknown()))),
                 auth_exact(ctx, bearer(unknown()).then(",").then(bearer(k.text()))),
             ]
         }),
-        refused_or_400("HDR-4", "comma_joined_same_key", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "comma_joined_same_key", |ctx, k| {
             vec![auth_exact(
                 ctx,
                 bearer(k.text()).then(", ").then(bearer(k.text())),
             )]
         }),
-        refused_or_400("HDR-4", "comma_joined_other_scheme", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "comma_joined_other_scheme", |ctx, k| {
             vec![
                 auth_exact(ctx, bearer(k.text()).then(", Basic dXNlcjpwYXNzd29yZA==")),
                 auth_exact(
@@ -588,13 +554,13 @@ pub fn cases() -> Vec<Case> {
                 ),
             ]
         }),
-        refused_or_400("HDR-4", "comma_after_key", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "comma_after_key", |ctx, k| {
             vec![
                 auth_exact(ctx, bearer(k.text()).then(",")),
                 auth_exact(ctx, Text::plain(", ").then(bearer(k.text()))),
             ]
         }),
-        refused_or_400("HDR-4", "comma_joined_bare_keys", |ctx, k| {
+        refused_or_400(Clause::Hdr4, "comma_joined_bare_keys", |ctx, k| {
             vec![
                 auth_exact(ctx, bearer(k.text()).then(",").then(unknown())),
                 auth_exact(ctx, bearer(unknown()).then(",").then(k.text())),
@@ -606,14 +572,15 @@ pub fn cases() -> Vec<Case> {
         scheme_reading("scheme_uppercase", Level::Rfc, "BEARER "),
         scheme_reading("scheme_mixed_case", Level::Rfc, "bEaReR "),
         scheme_reading("several_spaces", Level::Informational, "Bearer   "),
-        refused("HDR-5", "lenient_scheme_still_checks_key", |ctx, k| {
+        refused(Clause::Hdr5, "lenient_scheme_still_checks_key", |ctx, k| {
             vec![
                 auth(ctx, Text::plain("bearer ").then(k.truncated(k.len() - 1))),
                 auth(ctx, Text::plain("BEARER   ").then(unknown())),
                 auth_exact(ctx, Text::plain("bearer").then(k.text())),
                 auth(ctx, Text::plain("bearer  ").then(k.extended("x"))),
             ]
-        }),
+        })
+        .level(Level::Must),
     ]);
     all
 }
@@ -621,12 +588,13 @@ pub fn cases() -> Vec<Case> {
 /// HDR-5: a scheme variant with the valid key. Accepted is the RFC reading, 401 the doc
 /// reading; both pass in `doc` (reported), only acceptance passes in `rfc` for case variants.
 fn scheme_reading(what: &'static str, level: Level, scheme: &'static str) -> Case {
-    case("HDR-5", what, level, move |ctx: Arc<Context>| async move {
+    Case::new(Clause::Hdr5, what, move |ctx: Check| async move {
         read_scheme(&ctx, level, scheme).await
     })
+    .level(level)
 }
 
-async fn read_scheme(ctx: &Context, level: Level, scheme: &str) -> CaseResult {
+async fn read_scheme(ctx: &Check, level: Level, scheme: &str) -> CaseResult {
     let key = ctx.valid_key()?;
     let request = ctx
         .probe()
@@ -641,10 +609,10 @@ async fn read_scheme(ctx: &Context, level: Level, scheme: &str) -> CaseResult {
         details: vec![why.into()],
     };
     match reply.status() {
-        Some(401) if level == Level::Rfc && ctx.profile == crate::cases::Profile::Doc => Ok(Evidence::line(format!(
+        Some(401) if level == Level::Rfc && ctx.profile == Profile::Doc => Ok(Evidence::line(format!(
             "reading: {shown} is rejected with 401 (doc reading; --profile rfc fails this)"
         ))),
-        Some(401) if level == Level::Rfc => Err(Failure::new("HDR-5", format!("{shown} is rejected: the doc reading; the rfc profile requires a case-insensitive scheme (RFC 9110 §11.1)"))
+        Some(401) if level == Level::Rfc => Err(ctx.fail(format!("{shown} is rejected: the doc reading; the rfc profile requires a case-insensitive scheme (RFC 9110 §11.1)"))
             .finding(finding("not 401: RFC 9110 §11.1 makes the scheme name case-insensitive", "rejected"))
             .into()),
         Some(401) => Ok(Evidence::line(format!("reading: {shown} is rejected with 401 (doc reading)"))),
@@ -653,11 +621,11 @@ async fn read_scheme(ctx: &Context, level: Level, scheme: &str) -> CaseResult {
         }
         _ => {
             let finding = finding("accepted (RFC reading) or 401 with the envelope (doc reading)", "no reading permits this answer");
-            if let Some(owner) = crate::ledger::owner_of("HDR-5", &request, &reply) {
-                ctx.hand_over(owner, "HDR-5", finding);
+            if let Some(owner) = owner_of(Clause::Hdr5, &request, &reply) {
+                ctx.hand_over(owner, finding);
                 return Ok(Evidence::line(format!("reading: {shown} is refused, but not with 401 ({}): {owner} reports it", reply.describe())));
             }
-            let mut failure = Failure::new("HDR-5", format!("{shown} is neither accepted nor rejected with the envelope"))
+            let mut failure = ctx.fail(format!("{shown} is neither accepted nor rejected with the envelope"))
                 .finding(finding);
             failure.always = true;
             Err(failure.into())

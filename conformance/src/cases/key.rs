@@ -3,88 +3,73 @@
 //! near-miss keys (generated) — must all fail; the revoked key fails like an unknown one; and,
 //! where the admin plane is at hand, minting and revoking behave (KEY-3, KEY-4, KEY-5, KEY-6).
 
-use std::sync::Arc;
-
-use super::{
-    accepted, bearer, case, family, judge_one, rejected, Case, Context, Level, EXPECT_REJECTED,
-};
-use crate::generators;
-use crate::keys::{Key, PREFIX};
-use crate::likeness::differences;
-use crate::property;
+use super::{accepted, bearer, rejected, Case, Check, EXPECT_REJECTED};
+use crate::generated::{self, generators};
+use crate::judge::{differences, CaseResult, Evidence, Finding};
 use crate::redact::contains_piece_of;
-use crate::verdict::{CaseResult, Evidence, Failure, Finding, Stop};
+use crate::spec::Clause;
+use crate::target::{Key, PREFIX};
 use crate::wire::{show_bytes, Reply, Request, Text};
 
 /// A deterministic KEY case: the probe endpoint with `Authorization: Bearer <variant>` for
 /// each variant the function derives from the valid key; each must get 401.
-fn variants(clause: &'static str, what: &str, derive: fn(&Key) -> Vec<Text>) -> Case {
-    case(
-        clause,
-        what,
-        Level::Must,
-        move |ctx: Arc<Context>| async move {
-            let key = ctx.valid_key()?;
-            let probes = derive(key)
-                .into_iter()
-                .map(|v| ctx.probe().authorization(bearer(v)))
-                .collect();
-            ctx.expect_each(clause, probes, EXPECT_REJECTED, rejected)
-                .await
-        },
-    )
+fn variants(clause: Clause, what: &str, derive: fn(&Key) -> Vec<Text>) -> Case {
+    Case::new(clause, what, move |ctx: Check| async move {
+        let key = ctx.valid_key()?;
+        let probes = derive(key)
+            .into_iter()
+            .map(|v| ctx.probe().authorization(bearer(v)))
+            .collect();
+        ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
+    })
 }
 
 /// Every case of the KEY family.
 pub fn cases() -> Vec<Case> {
     vec![
-        variants(
-            "KEY-1",
-            "secret_without_prefix",
-            |k| vec![k.with_prefix("")],
-        ),
-        variants(
-            "KEY-1",
-            "prefix_uppercase",
-            |k| vec![k.with_prefix("THUB_")],
-        ),
-        variants("KEY-1", "prefix_case_changed", |k| {
+        variants(Clause::Key1, "secret_without_prefix", |k| {
+            vec![k.with_prefix("")]
+        }),
+        variants(Clause::Key1, "prefix_uppercase", |k| {
+            vec![k.with_prefix("THUB_")]
+        }),
+        variants(Clause::Key1, "prefix_case_changed", |k| {
             ["Thub_", "tHub_", "thUb_", "thuB_", "THub_", "tHUB_"]
                 .iter()
                 .map(|p| k.with_prefix(p))
                 .collect()
         }),
-        variants("KEY-1", "prefix_separator_changed", |k| {
+        variants(Clause::Key1, "prefix_separator_changed", |k| {
             ["thub-", "thub.", "thub", "thub__", "thub:"]
                 .iter()
                 .map(|p| k.with_prefix(p))
                 .collect()
         }),
-        variants("KEY-1", "other_prefix", |k| {
+        variants(Clause::Key1, "other_prefix", |k| {
             ["sk_", "pk_", "thb_", "tub_", "hub_", "key_"]
                 .iter()
                 .map(|p| k.with_prefix(p))
                 .collect()
         }),
-        variants("KEY-1", "characters_before_prefix", |k| {
+        variants(Clause::Key1, "characters_before_prefix", |k| {
             ["x", "_", "0", "=", "\"", "'", "key="]
                 .iter()
                 .map(|p| k.preceded(p))
                 .collect()
         }),
-        variants("KEY-2", "prefix_only", |_| vec![Text::plain(PREFIX)]),
-        variants("KEY-2", "truncated_by_one_char", |k| {
+        variants(Clause::Key2, "prefix_only", |_| vec![Text::plain(PREFIX)]),
+        variants(Clause::Key2, "truncated_by_one_char", |k| {
             vec![k.truncated(k.len() - 1)]
         }),
-        variants("KEY-2", "truncated_at_every_length", |k| {
+        variants(Clause::Key2, "truncated_at_every_length", |k| {
             (PREFIX.len() + 1..k.len())
                 .map(|n| k.truncated(n))
                 .collect()
         }),
-        variants("KEY-2", "extended_by_one_char", |k| {
+        variants(Clause::Key2, "extended_by_one_char", |k| {
             ["0", "a", "Z", "_"].iter().map(|s| k.extended(s)).collect()
         }),
-        variants("KEY-2", "extended", |k| {
+        variants(Clause::Key2, "extended", |k| {
             let mut v: Vec<Text> = ["==", "=", "-", ".", "/", "~", "+", "0000", "_old", "\\"]
                 .iter()
                 .map(|s| k.extended(s))
@@ -92,20 +77,20 @@ pub fn cases() -> Vec<Case> {
             v.push(k.derive("twice in a row", |s| format!("{s}{s}").into_bytes()));
             v
         }),
-        variants("KEY-2", "single_char_case_flips", |k| {
+        variants(Clause::Key2, "single_char_case_flips", |k| {
             (0..k.len()).filter_map(|i| flip_case(k, i)).collect()
         }),
-        variants("KEY-2", "lookalike_ascii_chars", |k| {
+        variants(Clause::Key2, "lookalike_ascii_chars", |k| {
             lookalikes(k, ASCII_LOOKALIKES)
         }),
-        variants("KEY-2", "lookalike_unicode_chars", |k| {
+        variants(Clause::Key2, "lookalike_unicode_chars", |k| {
             let mut v = lookalikes(k, UNICODE_LOOKALIKES);
             v.push(k.derive("in fullwidth characters", |s| {
                 s.chars().map(fullwidth).collect::<String>().into_bytes()
             }));
             v
         }),
-        variants("KEY-2", "inner_char_removed", |k| {
+        variants(Clause::Key2, "inner_char_removed", |k| {
             (PREFIX.len()..k.len() - 1)
                 .step_by(7)
                 .map(|i| {
@@ -117,7 +102,7 @@ pub fn cases() -> Vec<Case> {
                 })
                 .collect()
         }),
-        variants("KEY-2", "adjacent_chars_swapped", |k| {
+        variants(Clause::Key2, "adjacent_chars_swapped", |k| {
             (PREFIX.len()..k.len() - 1)
                 .step_by(5)
                 .filter(|&i| k.bytes()[i] != k.bytes()[i + 1])
@@ -130,55 +115,41 @@ pub fn cases() -> Vec<Case> {
                 })
                 .collect()
         }),
-        variants("KEY-2", "percent_encoded_char", |k| {
+        variants(Clause::Key2, "percent_encoded_char", |k| {
             let i = k.len() - 1;
             vec![k.derive("with its last char percent-encoded", |s| {
                 format!("{}%{:02X}", &s[..i], s.as_bytes()[i]).into_bytes()
             })]
         }),
-        variants("KEY-2", "quoted", |k| {
+        variants(Clause::Key2, "quoted", |k| {
             vec![
                 k.derive("in double quotes", |s| format!("\"{s}\"").into_bytes()),
                 k.derive("in single quotes", |s| format!("'{s}'").into_bytes()),
             ]
         }),
-        case(
-            "KEY-2",
+        Case::new(
+            Clause::Key2,
             "whitespace_like_bytes_around_key",
-            Level::Must,
             whitespace_like_bytes_around_key,
         ),
-        case(
-            "KEY-2",
-            "random_unknown_keys",
-            Level::Must,
-            |ctx| async move {
-                let name = "KEY-2::random_unknown_keys";
-                property::run(
-                    family(&ctx, "KEY-2", name),
-                    generators::unknown_key(),
-                    |token| {
-                        let ctx = &ctx;
-                        async move {
-                            judge_one(
-                                ctx,
-                                "KEY-2",
-                                ctx.probe().authorization(bearer(token)),
-                                EXPECT_REJECTED,
-                                rejected,
-                            )
-                            .await
-                        }
-                    },
-                )
-                .await
-            },
-        ),
-        case("KEY-2", "near_miss_keys", Level::Must, |ctx| async move {
+        Case::new(Clause::Key2, "random_unknown_keys", |ctx| async move {
+            generated::run(ctx.rejecting_family(), generators::unknown_key(), |token| {
+                let ctx = &ctx;
+                async move {
+                    ctx.judge_one(
+                        ctx.probe().authorization(bearer(token)),
+                        EXPECT_REJECTED,
+                        rejected,
+                    )
+                    .await
+                }
+            })
+            .await
+        }),
+        Case::new(Clause::Key2, "near_miss_keys", |ctx| async move {
             let key = ctx.valid_key()?.clone();
-            let name = "KEY-2::near_miss_keys";
-            property::run(
-                family(&ctx, "KEY-2", name),
+            generated::run(
+                ctx.rejecting_family(),
                 generators::near_miss(key.clone()),
                 |token| {
                     let ctx = &ctx;
@@ -187,9 +158,7 @@ pub fn cases() -> Vec<Case> {
                         if same {
                             return None;
                         }
-                        judge_one(
-                            ctx,
-                            "KEY-2",
+                        ctx.judge_one(
                             ctx.probe().authorization(bearer(token)),
                             EXPECT_REJECTED,
                             rejected,
@@ -200,16 +169,15 @@ pub fn cases() -> Vec<Case> {
             )
             .await
         }),
-        case(
-            "KEY-3",
+        Case::new(
+            Clause::Key3,
             "second_key_reaches_every_endpoint",
-            Level::Must,
             |ctx| async move {
                 let second = ctx
                     .admin()?
                     .mint("second key")
                     .await
-                    .map_err(admin_failure("KEY-3"))?;
+                    .map_err(ctx.admin_failed())?;
                 let probes = ctx
                     .endpoints
                     .iter()
@@ -218,7 +186,6 @@ pub fn cases() -> Vec<Case> {
                     })
                     .collect();
                 ctx.expect_each(
-                    "KEY-3",
                     probes,
                     "not 401: a second active key has the same full access",
                     accepted,
@@ -226,66 +193,51 @@ pub fn cases() -> Vec<Case> {
                 .await
             },
         ),
-        case(
-            "KEY-3",
+        Case::new(
+            Clause::Key3,
             "second_key_sees_same_account",
-            Level::Must,
             second_key_sees_same_account,
         ),
-        case(
-            "KEY-4",
-            "revoked_key_rejected",
-            Level::Must,
-            |ctx| async move {
-                let revoked = ctx.revoked_key()?;
-                let probes = ctx
-                    .endpoints
-                    .iter()
-                    .map(|e| {
-                        Request::new(&e.method, e.path()).authorization(bearer(revoked.text()))
-                    })
-                    .collect();
-                ctx.expect_each("KEY-4", probes, EXPECT_REJECTED, rejected)
-                    .await
-            },
-        ),
-        case(
-            "KEY-4",
+        Case::new(Clause::Key4, "revoked_key_rejected", |ctx| async move {
+            let revoked = ctx.revoked_key()?;
+            let probes = ctx
+                .endpoints
+                .iter()
+                .map(|e| Request::new(&e.method, e.path()).authorization(bearer(revoked.text())))
+                .collect();
+            ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
+        }),
+        Case::new(
+            Clause::Key4,
             "revoked_key_answered_like_unknown",
-            Level::Must,
             |ctx| async move {
                 let revoked = ctx.revoked_key()?.clone();
                 like_unknown(&ctx, &revoked).await
             },
         ),
-        case(
-            "KEY-4",
+        Case::new(
+            Clause::Key4,
             "revocation_takes_effect_at_once",
-            Level::Must,
             revocation_takes_effect_at_once,
         ),
-        case(
-            "KEY-5",
+        Case::new(
+            Clause::Key5,
             "new_key_leaves_existing_working",
-            Level::Must,
             new_key_leaves_existing_working,
         ),
-        case(
-            "KEY-5",
+        Case::new(
+            Clause::Key5,
             "revoking_one_leaves_others_working",
-            Level::Must,
             revoking_one_leaves_others_working,
         ),
-        case(
-            "KEY-6",
+        Case::new(
+            Clause::Key6,
             "admin_plane_never_shows_key_again",
-            Level::Must,
             admin_plane_never_shows_key_again,
         ),
-        case(
-            "KEY-6",
+        Case::new(
+            Clause::Key6,
             "public_api_never_shows_key",
-            Level::Must,
             |ctx| async move {
                 let key = ctx.valid_key()?.clone();
                 let probes: Vec<Request> = ctx
@@ -295,7 +247,6 @@ pub fn cases() -> Vec<Case> {
                     .map(|e| Request::get(e.path()).authorization(bearer(key.text())))
                     .collect();
                 ctx.expect_each(
-                    "KEY-6",
                     probes,
                     "a response that does not show the key (no 10 characters of it)",
                     |reply| no_piece_of(reply, key.bytes()),
@@ -325,7 +276,7 @@ const TRIMMED_CONTROLS: [u8; 6] = [0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x1f];
 /// KEY-2: the valid key with bytes a trimming function removes, after it and before it. A
 /// server that trims more than OWS (Python's `str.strip`, JavaScript's `trim`, Java's `strip`)
 /// accepts a key that is not byte-for-byte the issued one.
-async fn whitespace_like_bytes_around_key(ctx: Arc<Context>) -> CaseResult {
+async fn whitespace_like_bytes_around_key(ctx: Check) -> CaseResult {
     let key = ctx.valid_key()?.clone();
     let around = |bytes: &[u8]| {
         let shown = show_bytes(bytes);
@@ -343,17 +294,13 @@ async fn whitespace_like_bytes_around_key(ctx: Arc<Context>) -> CaseResult {
         .flat_map(|b| around(b))
         .map(|v| ctx.probe().authorization(bearer(v)))
         .collect();
-    let evidence = ctx
-        .expect_each("KEY-2", obs_text, EXPECT_REJECTED, rejected)
-        .await?;
+    let evidence = ctx.expect_each(obs_text, EXPECT_REJECTED, rejected).await?;
     let controls: Vec<Request> = TRIMMED_CONTROLS
         .iter()
         .flat_map(|b| around(&[*b]))
         .map(|v| ctx.probe().alone().authorization(bearer(v)))
         .collect();
-    ctx.expect_each(
-        "KEY-2",
-        controls,
+    ctx.expect_each(controls,
         "not accepted (401, or 400 or a closed connection for a control byte): the key with a byte trimmed off is not the key",
         |reply| match reply.status() {
             Some(s) if (200..400).contains(&s) => Err("the request was accepted".into()),
@@ -451,17 +398,8 @@ fn no_piece_of(reply: &Reply, secret: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-fn admin_failure(clause: &'static str) -> impl Fn(String) -> Stop {
-    move |why| {
-        Stop::Fail(Failure::new(
-            clause,
-            format!("the admin plane did not do what the case needs: {why}"),
-        ))
-    }
-}
-
 /// Compares the answer to `key` with the answer to an unknown key (KEY-4).
-async fn like_unknown(ctx: &Context, key: &Key) -> CaseResult {
+async fn like_unknown(ctx: &Check, key: &Key) -> CaseResult {
     let unknown = Text::credential("thub_conformance_unknown_key_00000000000");
     let request = |token: Text| ctx.probe().authorization(bearer(token));
     let probes = [
@@ -475,16 +413,18 @@ async fn like_unknown(ctx: &Context, key: &Key) -> CaseResult {
         replies[1].response(),
         replies[2].response(),
     ) else {
-        let failure = Failure::new("KEY-4", "no complete response to compare").finding(Finding {
-            request: ctx.show(&probes[2], &replies[2]),
-            expected: "the same answer as an unrecognized key".into(),
-            actual: replies
-                .iter()
-                .map(Reply::describe)
-                .collect::<Vec<_>>()
-                .join(" | "),
-            details: vec![],
-        });
+        let failure = ctx
+            .fail("no complete response to compare")
+            .finding(Finding {
+                request: ctx.show(&probes[2], &replies[2]),
+                expected: "the same answer as an unrecognized key".into(),
+                actual: replies
+                    .iter()
+                    .map(Reply::describe)
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                details: vec![],
+            });
         return Err(failure.into());
     };
     if (200..300).contains(&u1.status) || (200..300).contains(&u2.status) {
@@ -501,32 +441,32 @@ async fn like_unknown(ctx: &Context, key: &Key) -> CaseResult {
             r.describe()
         )));
     }
-    Err(Failure::new(
-        "KEY-4",
-        format!("the {key:?} is answered differently from an unrecognized key"),
-    )
-    .finding(Finding {
-        request: ctx.show(&probes[2], &replies[2]),
-        expected: format!(
-            "exactly the answer an unrecognized key gets: {}",
-            u1.describe()
-        ),
-        actual: r.describe(),
-        details: diffs
-            .into_iter()
-            .map(|d| format!("differs: {d} (unknown key vs revoked key)"))
-            .collect(),
-    })
-    .into())
+    Err(ctx
+        .fail(format!(
+            "the {key:?} is answered differently from an unrecognized key"
+        ))
+        .finding(Finding {
+            request: ctx.show(&probes[2], &replies[2]),
+            expected: format!(
+                "exactly the answer an unrecognized key gets: {}",
+                u1.describe()
+            ),
+            actual: r.describe(),
+            details: diffs
+                .into_iter()
+                .map(|d| format!("differs: {d} (unknown key vs revoked key)"))
+                .collect(),
+        })
+        .into())
 }
 
-async fn second_key_sees_same_account(ctx: Arc<Context>) -> CaseResult {
+async fn second_key_sees_same_account(ctx: Check) -> CaseResult {
     let valid = ctx.valid_key()?.clone();
     let second = ctx
         .admin()?
         .mint("second key")
         .await
-        .map_err(admin_failure("KEY-3"))?;
+        .map_err(ctx.admin_failed())?;
     let mut evidence = Evidence::default();
     for endpoint in ctx
         .endpoints
@@ -541,28 +481,24 @@ async fn second_key_sees_same_account(ctx: Arc<Context>) -> CaseResult {
             replies[1].response(),
             replies[2].response(),
         ) else {
-            return Err(Failure::new(
-                "KEY-3",
-                format!("no complete responses from {}", endpoint.display()),
-            )
-            .into());
+            return Err(ctx
+                .fail(format!("no complete responses from {}", endpoint.display()))
+                .into());
         };
         let diffs = differences(a1, a2, b, &[], &[]);
         if !diffs.is_empty() {
-            return Err(Failure::new(
-                "KEY-3",
-                "two active keys of one account see different things",
-            )
-            .finding(Finding {
-                request: ctx.show(&probes[2], &replies[2]),
-                expected: format!("what the valid key sees: {}", a1.describe()),
-                actual: b.describe(),
-                details: diffs
-                    .into_iter()
-                    .map(|d| format!("differs: {d} (valid key vs second key)"))
-                    .collect(),
-            })
-            .into());
+            return Err(ctx
+                .fail("two active keys of one account see different things")
+                .finding(Finding {
+                    request: ctx.show(&probes[2], &replies[2]),
+                    expected: format!("what the valid key sees: {}", a1.describe()),
+                    actual: b.describe(),
+                    details: diffs
+                        .into_iter()
+                        .map(|d| format!("differs: {d} (valid key vs second key)"))
+                        .collect(),
+                })
+                .into());
         }
         evidence = evidence.and(format!(
             "{}: both keys see the same answer ({})",
@@ -573,61 +509,53 @@ async fn second_key_sees_same_account(ctx: Arc<Context>) -> CaseResult {
     Ok(evidence)
 }
 
-async fn revocation_takes_effect_at_once(ctx: Arc<Context>) -> CaseResult {
+async fn revocation_takes_effect_at_once(ctx: Check) -> CaseResult {
     let admin = ctx.admin()?;
     let minted = admin
         .mint("key revoked during the run")
         .await
-        .map_err(admin_failure("KEY-4"))?;
+        .map_err(ctx.admin_failed())?;
     let request = || ctx.probe().authorization(bearer(minted.key.text()));
     let before = ctx.client.send(&request()).await;
     if let Err(why) = accepted(&before) {
-        return Err(Failure::new(
-            "KEY-4",
-            "a freshly minted key was refused before its revocation",
-        )
-        .finding(Finding {
-            request: ctx.show(&request(), &before),
-            expected: "not 401".into(),
-            actual: before.describe(),
-            details: vec![why],
-        })
-        .into());
+        return Err(ctx
+            .fail("a freshly minted key was refused before its revocation")
+            .finding(Finding {
+                request: ctx.show(&request(), &before),
+                expected: "not 401".into(),
+                actual: before.describe(),
+                details: vec![why],
+            })
+            .into());
     }
-    admin
-        .revoke(&minted.id)
-        .await
-        .map_err(admin_failure("KEY-4"))?;
+    admin.revoke(&minted.id).await.map_err(ctx.admin_failed())?;
     let after = ctx.client.send(&request()).await;
     if let Err(why) = rejected(&after) {
-        return Err(Failure::new(
-            "KEY-4",
-            "the very next request after revocation was not refused",
-        )
-        .finding(Finding {
-            request: ctx.show(&request(), &after),
-            expected: EXPECT_REJECTED.into(),
-            actual: after.describe(),
-            details: vec![why],
-        })
-        .into());
+        return Err(ctx
+            .fail("the very next request after revocation was not refused")
+            .finding(Finding {
+                request: ctx.show(&request(), &after),
+                expected: EXPECT_REJECTED.into(),
+                actual: after.describe(),
+                details: vec![why],
+            })
+            .into());
     }
     like_unknown(&ctx, &minted.key).await
 }
 
-async fn new_key_leaves_existing_working(ctx: Arc<Context>) -> CaseResult {
+async fn new_key_leaves_existing_working(ctx: Check) -> CaseResult {
     let valid = ctx.valid_key()?.clone();
     let minted = ctx
         .admin()?
         .mint("key minted during the run")
         .await
-        .map_err(admin_failure("KEY-5"))?;
+        .map_err(ctx.admin_failed())?;
     let probes = vec![
         ctx.probe().authorization(bearer(valid.text())),
         ctx.probe().authorization(bearer(minted.key.text())),
     ];
     ctx.expect_each(
-        "KEY-5",
         probes,
         "not 401: after a new key is minted, the existing key and the new one both work",
         accepted,
@@ -635,34 +563,29 @@ async fn new_key_leaves_existing_working(ctx: Arc<Context>) -> CaseResult {
     .await
 }
 
-async fn revoking_one_leaves_others_working(ctx: Arc<Context>) -> CaseResult {
+async fn revoking_one_leaves_others_working(ctx: Check) -> CaseResult {
     let valid = ctx.valid_key()?.clone();
     let admin = ctx.admin()?;
     let first = admin
         .mint("rotation key A")
         .await
-        .map_err(admin_failure("KEY-5"))?;
+        .map_err(ctx.admin_failed())?;
     let second = admin
         .mint("rotation key B")
         .await
-        .map_err(admin_failure("KEY-5"))?;
-    admin
-        .revoke(&first.id)
-        .await
-        .map_err(admin_failure("KEY-5"))?;
+        .map_err(ctx.admin_failed())?;
+    admin.revoke(&first.id).await.map_err(ctx.admin_failed())?;
     let probes = vec![
         ctx.probe().authorization(bearer(valid.text())),
         ctx.probe().authorization(bearer(second.key.text())),
     ];
     ctx.expect_each(
-        "KEY-5",
         probes,
         "not 401: revoking one key leaves every other key working",
         accepted,
     )
     .await?;
     ctx.expect_each(
-        "KEY-5",
         vec![ctx.probe().authorization(bearer(first.key.text()))],
         EXPECT_REJECTED,
         rejected,
@@ -670,16 +593,13 @@ async fn revoking_one_leaves_others_working(ctx: Arc<Context>) -> CaseResult {
     .await
 }
 
-async fn admin_plane_never_shows_key_again(ctx: Arc<Context>) -> CaseResult {
+async fn admin_plane_never_shows_key_again(ctx: Check) -> CaseResult {
     let admin = ctx.admin()?;
     let minted = admin
         .mint("key shown once")
         .await
-        .map_err(admin_failure("KEY-6"))?;
-    let mut failure = Failure::new(
-        "KEY-6",
-        "the admin plane shows a key again after its creation",
-    );
+        .map_err(ctx.admin_failed())?;
+    let mut failure = ctx.fail("the admin plane shows a key again after its creation");
     for (shown, reply) in admin.listings(&minted.id).await {
         if let Err(why) = no_piece_of(&reply, minted.key.bytes()) {
             failure = failure.finding(Finding {

@@ -3,11 +3,12 @@
 //! are not valid HTTP and oversized header sections may get 400 or 431 from the HTTP layer, a
 //! closed connection, or the envelope: never a 2xx or 3xx, never a 5xx, never a hang (ROB-2).
 
-use std::sync::Arc;
+use proptest::strategy::Strategy;
 
-use super::{case, family, judge_one, sweep, Case, Context, Level};
-use crate::generators;
-use crate::property::{self, Family};
+use super::{bearer, Case, Check, Context};
+use crate::generated::{self, generators};
+use crate::judge::Stop;
+use crate::spec::Clause;
 use crate::wire::{Reply, Request, Text};
 
 const EXPECT_ENVELOPE: &str = "401 (the envelope): a valid-HTTP value within 4 KiB is refused, never with a 5xx, a reset or a hang";
@@ -30,8 +31,8 @@ fn envelope_only(reply: &Reply) -> Result<(), String> {
 /// ROB-1's sweep: 5xx, resets and hangs the KEY and HDR cases saw for a valid-HTTP value, and
 /// refusals other than 401 for values with obs-text.
 pub fn robustness_sweep() -> Case {
-    sweep(
-        "ROB-1",
+    Case::sweep(
+        Clause::Rob1,
         "no_5xx_reset_or_hang_for_any_value",
         "every valid-HTTP Authorization value the KEY and HDR cases sent got the envelope, never a 5xx, a reset or a hang",
     )
@@ -67,77 +68,52 @@ fn refused_somehow(reply: &Reply) -> Result<(), String> {
     }
 }
 
-fn with_expectation<'a>(mut family: Family<'a>, expected: &'a str) -> Family<'a> {
-    family.expected = expected;
-    family
-}
-
 /// A generated ROB-1 family: each value as the `Authorization` value, over a kept-alive
 /// connection.
-macro_rules! generated_rob1 {
-    ($what:literal, $strategy:expr) => {
-        case(
-            "ROB-1",
-            $what,
-            Level::Must,
-            |ctx: Arc<Context>| async move {
-                let name = concat!("ROB-1::", $what);
-                let strategy = $strategy(&ctx)?;
-                property::run(
-                    with_expectation(family(&ctx, "ROB-1", name), EXPECT_ENVELOPE),
-                    strategy,
-                    |value: Text| {
-                        let ctx = &ctx;
-                        async move {
-                            judge_one(
-                                ctx,
-                                "ROB-1",
-                                ctx.probe().exact().authorization(value),
-                                EXPECT_ENVELOPE,
-                                envelope_only,
-                            )
-                            .await
-                        }
-                    },
+fn generated_rob1<S, F>(what: &str, strategy: F) -> Case
+where
+    S: Strategy<Value = Text> + 'static,
+    F: FnOnce(&Context) -> Result<S, Stop> + Send + 'static,
+{
+    Case::new(Clause::Rob1, what, |ctx: Check| async move {
+        let strategy = strategy(&ctx)?;
+        generated::run(ctx.family(EXPECT_ENVELOPE), strategy, |value: Text| {
+            let ctx = &ctx;
+            async move {
+                ctx.judge_one(
+                    ctx.probe().exact().authorization(value),
+                    EXPECT_ENVELOPE,
+                    envelope_only,
                 )
                 .await
-            },
-        )
-    };
+            }
+        })
+        .await
+    })
 }
 
 /// A generated ROB-2 family: each value on a connection of its own.
-macro_rules! generated_rob2 {
-    ($what:literal, $strategy:expr) => {
-        case(
-            "ROB-2",
-            $what,
-            Level::Must,
-            |ctx: Arc<Context>| async move {
-                let name = concat!("ROB-2::", $what);
-                let strategy = $strategy(&ctx);
-                property::run(
-                    with_expectation(family(&ctx, "ROB-2", name), EXPECT_REFUSAL),
-                    strategy,
-                    |value: Text| {
-                        let ctx = &ctx;
-                        async move {
-                            let bytes = value.bytes().to_vec();
-                            judge_one(
-                                ctx,
-                                "ROB-2",
-                                ctx.probe().alone().authorization(value),
-                                EXPECT_REFUSAL,
-                                |reply| refused_somehow_unless_split(&bytes, reply),
-                            )
-                            .await
-                        }
-                    },
+fn generated_rob2<S, F>(what: &str, strategy: F) -> Case
+where
+    S: Strategy<Value = Text> + 'static,
+    F: FnOnce(&Context) -> S + Send + 'static,
+{
+    Case::new(Clause::Rob2, what, |ctx: Check| async move {
+        let strategy = strategy(&ctx);
+        generated::run(ctx.family(EXPECT_REFUSAL), strategy, |value: Text| {
+            let ctx = &ctx;
+            async move {
+                let bytes = value.bytes().to_vec();
+                ctx.judge_one(
+                    ctx.probe().alone().authorization(value),
+                    EXPECT_REFUSAL,
+                    |reply| refused_somehow_unless_split(&bytes, reply),
                 )
                 .await
-            },
-        )
-    };
+            }
+        })
+        .await
+    })
 }
 
 fn invalid(ctx: &Context, value: Text) -> Request {
@@ -151,48 +127,33 @@ fn padded(len: usize) -> Text {
 /// Every case of the ROB family.
 pub fn cases() -> Vec<Case> {
     vec![
-        generated_rob1!("printable_ascii_values", |_: &Context| Ok::<
-            _,
-            crate::verdict::Stop,
-        >(
-            generators::printable_ascii()
-        )),
-        generated_rob1!(
-            "obs_text_values",
-            |_: &Context| Ok::<_, crate::verdict::Stop>(generators::obs_text())
-        ),
-        generated_rob1!("long_values", |_: &Context| Ok::<_, crate::verdict::Stop>(
-            generators::long_value()
-        )),
-        case(
-            "ROB-1",
-            "near_miss_keys",
-            Level::Must,
-            |ctx: Arc<Context>| async move {
-                let key = ctx.valid_key()?.clone();
-                let name = "ROB-1::near_miss_keys";
-                property::run(
-                    with_expectation(family(&ctx, "ROB-1", name), EXPECT_ENVELOPE),
-                    generators::near_miss(key.clone()),
-                    |value: Text| {
-                        let ctx = &ctx;
-                        let same = value.bytes() == key.bytes();
-                        async move {
-                            if same {
-                                return None;
-                            }
-                            let request = ctx.probe().exact().authorization(super::bearer(value));
-                            judge_one(ctx, "ROB-1", request, EXPECT_ENVELOPE, envelope_only).await
+        generated_rob1("printable_ascii_values", |_| {
+            Ok(generators::printable_ascii())
+        }),
+        generated_rob1("obs_text_values", |_| Ok(generators::obs_text())),
+        generated_rob1("long_values", |_| Ok(generators::long_value())),
+        Case::new(Clause::Rob1, "near_miss_keys", |ctx: Check| async move {
+            let key = ctx.valid_key()?.clone();
+            generated::run(
+                ctx.family(EXPECT_ENVELOPE),
+                generators::near_miss(key.clone()),
+                |value: Text| {
+                    let ctx = &ctx;
+                    let same = value.bytes() == key.bytes();
+                    async move {
+                        if same {
+                            return None;
                         }
-                    },
-                )
-                .await
-            },
-        ),
-        case(
-            "ROB-1",
+                        let request = ctx.probe().exact().authorization(bearer(value));
+                        ctx.judge_one(request, EXPECT_ENVELOPE, envelope_only).await
+                    }
+                },
+            )
+            .await
+        }),
+        Case::new(
+            Clause::Rob1,
             "header_section_just_under_4kib",
-            Level::Must,
             |ctx| async move {
                 // Request line, Host and the field name take under 200 bytes of the 4096.
                 let probes = vec![
@@ -201,106 +162,86 @@ pub fn cases() -> Vec<Case> {
                         .exact()
                         .authorization(Text::plain(vec![b'x'; 3800])),
                 ];
-                ctx.expect_each("ROB-1", probes, EXPECT_ENVELOPE, envelope_only)
+                ctx.expect_each(probes, EXPECT_ENVELOPE, envelope_only)
                     .await
             },
         ),
-        case(
-            "ROB-1",
-            "obs_text_after_scheme",
-            Level::Must,
-            |ctx| async move {
-                let probes = [
-                    &b"Bearer \xff"[..],
-                    b"Bearer thub_\x80\x81\xfe\xff",
-                    b"\xe2\x80\x8bBearer thub_x",
-                    b"Bearer thub_\xc3\xa9t\xc3\xa9",
-                ]
-                .iter()
-                .map(|v| ctx.probe().exact().authorization(Text::plain(v)))
-                .collect();
-                ctx.expect_each("ROB-1", probes, EXPECT_ENVELOPE, envelope_only)
-                    .await
-            },
-        ),
-        generated_rob2!("control_bytes_in_key", |ctx: &Context| {
+        Case::new(Clause::Rob1, "obs_text_after_scheme", |ctx| async move {
+            let probes = [
+                &b"Bearer \xff"[..],
+                b"Bearer thub_\x80\x81\xfe\xff",
+                b"\xe2\x80\x8bBearer thub_x",
+                b"Bearer thub_\xc3\xa9t\xc3\xa9",
+            ]
+            .iter()
+            .map(|v| ctx.probe().exact().authorization(Text::plain(v)))
+            .collect();
+            ctx.expect_each(probes, EXPECT_ENVELOPE, envelope_only)
+                .await
+        }),
+        generated_rob2("control_bytes_in_key", |ctx| {
             generators::key_with_control_byte(ctx.keys.valid.clone())
         }),
-        case("ROB-2", "nul_byte", Level::Must, |ctx| async move {
+        Case::new(Clause::Rob2, "nul_byte", |ctx| async move {
             let probes = vec![
                 invalid(&ctx, Text::plain("Bearer thub_\0")),
                 invalid(&ctx, Text::plain("\0")),
                 invalid(&ctx, Text::plain("Bearer \0thub_x")),
             ];
-            ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+            ctx.expect_each(probes, EXPECT_REFUSAL, refused_somehow)
                 .await
         }),
-        case("ROB-2", "bare_cr_and_lf", Level::Must, |ctx| async move {
+        Case::new(Clause::Rob2, "bare_cr_and_lf", |ctx| async move {
             let probes = vec![
                 invalid(&ctx, Text::plain("Bearer thub_a\rb")),
                 invalid(&ctx, Text::plain("Bearer thub_a\nb")),
                 invalid(&ctx, Text::plain("Bearer\rthub_x")),
                 invalid(&ctx, Text::plain("Bearer thub_x\r")),
             ];
-            ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
+            ctx.expect_each(probes, EXPECT_REFUSAL, refused_somehow)
                 .await
         }),
-        case(
-            "ROB-2",
-            "other_control_bytes",
-            Level::Must,
-            |ctx| async move {
-                let probes = [0x01u8, 0x07, 0x08, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f]
-                    .iter()
-                    .map(|b| {
-                        invalid(
-                            &ctx,
-                            Text::plain([&b"Bearer thub_"[..], &[*b], b"x"].concat()),
-                        )
-                    })
-                    .collect();
-                ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
-                    .await
-            },
-        ),
-        case(
-            "ROB-2",
-            "oversized_header_section",
-            Level::Must,
-            |ctx| async move {
-                let mut probes: Vec<Request> = [5usize, 9, 17, 33, 65]
-                    .iter()
-                    .map(|k| invalid(&ctx, padded(k * 1024)))
-                    .collect();
-                probes.push(
-                    ctx.probe()
-                        .alone()
-                        .field("X-Padding", Text::plain("p".repeat(20 * 1024))),
-                );
-                let mut many = ctx.probe().alone();
-                for i in 0..200 {
-                    many = many.field(&format!("X-Padding-{i}"), Text::plain("p".repeat(100)));
-                }
-                probes.push(many);
-                ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
-                    .await
-            },
-        ),
-        case(
-            "ROB-2",
-            "invalid_field_syntax",
-            Level::Must,
-            |ctx| async move {
-                let probes = vec![
-                    ctx.probe().alone().field("Authorization ", "Bearer thub_x"),
-                    ctx.probe()
-                        .alone()
-                        .field("Author\u{0}ization", "Bearer thub_x"),
-                    ctx.probe().alone().field("Authori zation", "Bearer thub_x"),
-                ];
-                ctx.expect_each("ROB-2", probes, EXPECT_REFUSAL, refused_somehow)
-                    .await
-            },
-        ),
+        Case::new(Clause::Rob2, "other_control_bytes", |ctx| async move {
+            let probes = [0x01u8, 0x07, 0x08, 0x0b, 0x0c, 0x1b, 0x1f, 0x7f]
+                .iter()
+                .map(|b| {
+                    invalid(
+                        &ctx,
+                        Text::plain([&b"Bearer thub_"[..], &[*b], b"x"].concat()),
+                    )
+                })
+                .collect();
+            ctx.expect_each(probes, EXPECT_REFUSAL, refused_somehow)
+                .await
+        }),
+        Case::new(Clause::Rob2, "oversized_header_section", |ctx| async move {
+            let mut probes: Vec<Request> = [5usize, 9, 17, 33, 65]
+                .iter()
+                .map(|k| invalid(&ctx, padded(k * 1024)))
+                .collect();
+            probes.push(
+                ctx.probe()
+                    .alone()
+                    .field("X-Padding", Text::plain("p".repeat(20 * 1024))),
+            );
+            let mut many = ctx.probe().alone();
+            for i in 0..200 {
+                many = many.field(&format!("X-Padding-{i}"), Text::plain("p".repeat(100)));
+            }
+            probes.push(many);
+            ctx.expect_each(probes, EXPECT_REFUSAL, refused_somehow)
+                .await
+        }),
+        Case::new(Clause::Rob2, "invalid_field_syntax", |ctx| async move {
+            let probes = vec![
+                ctx.probe().alone().field("Authorization ", "Bearer thub_x"),
+                ctx.probe()
+                    .alone()
+                    .field("Author\u{0}ization", "Bearer thub_x"),
+                ctx.probe().alone().field("Authori zation", "Bearer thub_x"),
+            ];
+            ctx.expect_each(probes, EXPECT_REFUSAL, refused_somehow)
+                .await
+        }),
     ]
 }

@@ -2,10 +2,10 @@
 //! OPTIONS, TRACE and undocumented ones included), unknown paths, `/`, operational paths and
 //! variants of each documented path get 401 — never a 404 or 405 that tells what exists.
 
-use std::sync::Arc;
-
-use super::{case, rejected, rejected_or_400, sweep, Case, Context, Level};
-use crate::endpoints::{concrete_path, distinct_paths, path_slug, Endpoint};
+use super::{rejected, rejected_or_400, Case, Check, Context};
+use crate::spec::Clause;
+use crate::target::endpoints::{concrete_path, distinct_paths, path_slug};
+use crate::target::Endpoint;
 use crate::wire::Request;
 
 /// Methods probed on every path: the documented ones, the ones nobody documents, and
@@ -55,47 +55,39 @@ fn every_method(path: &str) -> Vec<Request> {
 }
 
 fn no_key(
-    clause: &'static str,
+    clause: Clause,
     what: String,
     probes: impl FnOnce(&Context) -> Vec<Request> + Send + 'static,
 ) -> Case {
-    case(
-        clause,
-        what,
-        Level::Must,
-        move |ctx: Arc<Context>| async move {
-            let probes = probes(&ctx);
-            if clause == "ROUTE-2" {
-                // A path variant refused by the HTTP layer reaches no handler either.
-                return ctx.expect_each(clause, probes, "401 (the envelope), or 400: no path variant reaches a handler without a valid key", rejected_or_400).await;
-            }
-            // An extension method the HTTP layer cannot parse may get 400 there, on every path
-            // alike (Node's parser does): that routes nothing and tells nothing.
-            let (standard, extension): (Vec<Request>, Vec<Request>) = probes
-                .into_iter()
-                .partition(|r| STANDARD_METHODS.contains(&r.method.as_str()));
-            let mut evidence = ctx
-                .expect_each(
-                    clause,
-                    standard,
-                    "401 (the envelope): no request without a valid key is routed",
-                    rejected,
-                )
-                .await?;
-            if !extension.is_empty() {
-                let more = ctx
-                    .expect_each(
-                        clause,
-                        extension,
+    Case::new(clause, what, move |ctx: Check| async move {
+        let probes = probes(&ctx);
+        if clause == Clause::Route2 {
+            // A path variant refused by the HTTP layer reaches no handler either.
+            return ctx.expect_each(probes, "401 (the envelope), or 400: no path variant reaches a handler without a valid key", rejected_or_400).await;
+        }
+        // An extension method the HTTP layer cannot parse may get 400 there, on every path
+        // alike (Node's parser does): that routes nothing and tells nothing.
+        let (standard, extension): (Vec<Request>, Vec<Request>) = probes
+            .into_iter()
+            .partition(|r| STANDARD_METHODS.contains(&r.method.as_str()));
+        let mut evidence = ctx
+            .expect_each(
+                standard,
+                "401 (the envelope): no request without a valid key is routed",
+                rejected,
+            )
+            .await?;
+        if !extension.is_empty() {
+            let more = ctx
+                    .expect_each(extension,
                         "401 (the envelope), or 400 from an HTTP layer that does not parse this extension method",
                         rejected_or_400,
                     )
                     .await?;
-                evidence.0.extend(more.0);
-            }
-            Ok(evidence)
-        },
-    )
+            evidence.0.extend(more.0);
+        }
+        Ok(evidence)
+    })
 }
 
 /// The methods of RFC 9110 and RFC 5789 (PATCH): always the envelope. Others (PROPFIND,
@@ -210,8 +202,8 @@ fn insert_param(p: &str) -> String {
 /// ROUTE-1's sweep: path variants (ROUTE-2's probes) answered 404, 405 or anything else but
 /// 401 or 400 before authentication.
 pub fn variant_sweep() -> Case {
-    sweep(
-        "ROUTE-1",
+    Case::sweep(
+        Clause::Route1,
         "no_404_or_405_for_path_variants",
         "every path variant ROUTE-2 sent without a key got 401 (or 400), not 404 or 405",
     )
@@ -223,7 +215,7 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     for template in distinct_paths(endpoints) {
         let path = concrete_path(&template);
         all.push(no_key(
-            "ROUTE-1",
+            Clause::Route1,
             format!("every_method_on_{}", path_slug(&template)),
             move |_| every_method(&path),
         ));
@@ -231,7 +223,7 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     for template in distinct_paths(endpoints) {
         let path = concrete_path(&template);
         all.push(no_key(
-            "ROUTE-1",
+            Clause::Route1,
             format!("cors_preflight_on_{}", path_slug(&template)),
             move |_| {
                 vec![Request::new("OPTIONS", path.as_str())
@@ -241,8 +233,8 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
             },
         ));
     }
-    all.push(no_key("ROUTE-1", "root".into(), |_| every_method("/")));
-    all.push(no_key("ROUTE-1", "unknown_paths".into(), |ctx| {
+    all.push(no_key(Clause::Route1, "root".into(), |_| every_method("/")));
+    all.push(no_key(Clause::Route1, "unknown_paths".into(), |ctx| {
         let mut v: Vec<Request> = [
             "/v1/conformance-unknown",
             "/v2/account",
@@ -272,7 +264,7 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     }));
     for path in OPERATIONAL_PATHS {
         all.push(no_key(
-            "ROUTE-1",
+            Clause::Route1,
             format!("operational_path_{}", path_slug(path)),
             move |_| {
                 vec![
@@ -285,7 +277,7 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     }
     for (name, derive) in VARIANTS {
         let endpoints = endpoints.to_vec();
-        all.push(no_key("ROUTE-2", name.into(), move |_| {
+        all.push(no_key(Clause::Route2, name.into(), move |_| {
             let mut probes = Vec::new();
             for e in &endpoints {
                 for variant in derive(&e.path()) {
@@ -297,10 +289,9 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
             probes
         }));
     }
-    all.push(case(
-        "ROUTE-2",
+    all.push(Case::new(
+        Clause::Route2,
         "absolute_form_target",
-        Level::Must,
         |ctx| async move {
             let e = ctx.probe_endpoint();
             let mut request = Request::new(
@@ -309,13 +300,8 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
             )
             .exact();
             request.absolute = true;
-            ctx.expect_each(
-                "ROUTE-2",
-                vec![request],
-                "401 (the envelope), or 400",
-                rejected_or_400,
-            )
-            .await
+            ctx.expect_each(vec![request], "401 (the envelope), or 400", rejected_or_400)
+                .await
         },
     ));
     all

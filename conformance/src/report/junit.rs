@@ -8,8 +8,8 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::{Record, RunFacts};
 use crate::error::Error;
+use crate::judge::Verdict;
 use crate::redact::redact;
-use crate::verdict::Verdict;
 
 /// The report as XML text.
 pub fn build(facts: &RunFacts, records: &[Record]) -> String {
@@ -29,20 +29,20 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
                 let message = failure.render();
                 status.set_message(message.lines().next().unwrap_or_default().to_owned());
                 status.set_description(message);
-                status.set_type(record.clause);
+                status.set_type(record.clause.id());
                 status
             }
         };
         let mut case = TestCase::new(record.name.clone(), status);
-        case.set_classname(record.clause);
+        case.set_classname(record.clause.id());
         case.set_time(record.duration);
         if let Verdict::Pass(evidence) = &record.verdict {
             case.set_system_out(redact(&evidence.0.join("\n")));
         }
         suites
-            .entry(record.clause)
+            .entry(record.clause.id())
             .or_insert_with(|| {
-                let mut suite = TestSuite::new(record.clause);
+                let mut suite = TestSuite::new(record.clause.id());
                 suite.add_property(("target", redact(&facts.target).as_str()));
                 suite.add_property(("seed", facts.seed.to_string().as_str()));
                 suite.add_property(("profile", facts.profile));

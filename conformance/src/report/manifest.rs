@@ -5,7 +5,6 @@
 use serde_json::json;
 
 use crate::cases::Case;
-use crate::clauses::requirement;
 
 /// The manifest's lines.
 pub fn lines(cases: &[&Case]) -> Vec<String> {
@@ -17,7 +16,7 @@ pub fn lines(cases: &[&Case]) -> Vec<String> {
                 "name": c.name,
                 "clause": c.clause,
                 "level": c.level.as_str(),
-                "requirement": requirement(c.clause),
+                "requirement": c.clause.requirement(),
             })
             .to_string()
         })

@@ -8,8 +8,8 @@ pub mod manifest;
 
 use std::time::Duration;
 
-use crate::clauses::Clause;
-use crate::verdict::Verdict;
+use crate::judge::Verdict;
+use crate::spec::Clause;
 
 /// One trial that ran.
 #[derive(Debug, Clone)]
@@ -50,5 +50,5 @@ pub struct RunFacts {
     /// `requests / seconds` over the whole run.
     pub requests_per_second: f64,
     /// The generated (proptest) families alone: requests, time span, requests per second.
-    pub generated: crate::property::GeneratedFacts,
+    pub generated: crate::generated::GeneratedFacts,
 }

@@ -14,8 +14,9 @@ pub mod tls;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+pub use http1::{parse_head_leniently, parse_response};
 pub use reply::{Protocol, Reply, Response};
-pub use request::{Field, Request, Wire};
+pub use request::{Request, Wire};
 pub use text::{show_bytes, Text};
 
 use connect::Dialer;
@@ -83,11 +84,6 @@ impl Client {
     /// Responses with status 429 seen so far.
     pub fn rate_limited(&self) -> u64 {
         self.rate_limited.load(Ordering::Relaxed)
-    }
-
-    /// The per-request timeout.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     /// Sends one request; a 429 is waited out (its `Retry-After`, bounded) and retried a few

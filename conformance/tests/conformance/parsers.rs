@@ -4,11 +4,11 @@
 
 use proptest::prelude::*;
 use terminus_conformance::challenge;
-use terminus_conformance::envelope::{content_type_problem, EnvelopeSchema};
-use terminus_conformance::likeness::differences;
-use terminus_conformance::redact::redact_with;
-use terminus_conformance::wire::http1::{parse_head_leniently, parse_response};
-use terminus_conformance::wire::Reply;
+use terminus_conformance::differences;
+use terminus_conformance::redact_with;
+use terminus_conformance::Reply;
+use terminus_conformance::{content_type_problem, EnvelopeSchema};
+use terminus_conformance::{parse_head_leniently, parse_response};
 
 fn response_bytes() -> impl Strategy<Value = Vec<u8>> {
     let field = (

@@ -4,8 +4,8 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::Error;
-use crate::keys::Key;
 use crate::redact::register_secret;
+use crate::target::Key;
 use crate::target::Target;
 use crate::wire::tls::Trust;
 use crate::wire::{Client, ClientOptions, Reply, Request, Response, Text};

@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
-use crate::clauses::Clause;
-use crate::verdict::{CaseResult, Evidence, Failure, Finding};
+use crate::judge::{CaseResult, Evidence, Failure, Finding};
+use crate::spec::Clause;
 
 /// Inputs sent at once before looking for a failure: a small first batch (a target that
 /// hangs costs one timeout, not four), then larger ones.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::cases::Profile;
+use crate::spec::Profile;
 
 /// terminus-conformance: checks a Terminus Hub Public API deployment against every clause of
 /// SPEC.md part 1. Without --target it checks an embedded terminus-mock.

@@ -15,17 +15,54 @@ use std::sync::Mutex;
 
 use tokio::sync::watch;
 
-use crate::clauses::Clause;
-use crate::verdict::Finding;
+use super::verdict::Finding;
+use crate::spec::Clause;
 use crate::wire::{Reply, Request};
 
-/// The owner of a refusal other than 401 of a value with obs-text: ROB-1, or ERR-1 when ASCII
-/// values were refused that way too (decided by the sweeps, once every case has run).
-pub const OBS_TEXT_REFUSAL: Clause = "ROB-1 or ERR-1";
+/// Whose business a finding handed over by another clause's case is: one of the clauses whose
+/// sweep case reports the ledger, or a refusal of obs-text decided once every case has run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// ERR-1: a refusal with another 4xx than 401.
+    Err1,
+    /// ROB-1: a 5xx, a reset, a hang or a non-HTTP answer to a valid-HTTP value.
+    Rob1,
+    /// ROUTE-1: a path variant answered 404, 405 or the like before authentication.
+    Route1,
+    /// A refusal other than 401 of a value with obs-text: ROB-1's, or ERR-1's when ASCII values
+    /// were refused that way too (decided by the sweeps, once every case has run).
+    ObsTextRefusal,
+}
+
+impl Owner {
+    /// The clause that reports it, when that is already known.
+    pub fn clause(self) -> Option<Clause> {
+        match self {
+            Owner::Err1 => Some(Clause::Err1),
+            Owner::Rob1 => Some(Clause::Rob1),
+            Owner::Route1 => Some(Clause::Route1),
+            Owner::ObsTextRefusal => None,
+        }
+    }
+
+    /// How a failure message names it.
+    pub fn describe(self) -> &'static str {
+        match self.clause() {
+            Some(clause) => clause.id(),
+            None => "ROB-1 or ERR-1",
+        }
+    }
+}
+
+impl std::fmt::Display for Owner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
 
 /// The incidents of a run and how many trials have finished.
 pub struct Ledger {
-    incidents: Mutex<Vec<(Clause, Clause, Finding)>>,
+    incidents: Mutex<Vec<(Owner, Clause, Finding)>>,
     finished: watch::Sender<usize>,
     ascii_refused_otherwise: AtomicBool,
 }
@@ -42,7 +79,7 @@ impl Default for Ledger {
 
 impl Ledger {
     /// Records a finding for `owner` seen by a case of `seen_by`.
-    pub fn record(&self, owner: Clause, seen_by: Clause, finding: Finding) {
+    pub fn record(&self, owner: Owner, seen_by: Clause, finding: Finding) {
         self.incidents
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -53,7 +90,7 @@ impl Ledger {
     /// one-field, ASCII-only, valid-HTTP `Authorization` value (HDR-4's lists aside) tells how
     /// the server refuses malformed values.
     pub fn note(&self, clause: Clause, request: &Request, reply: &Reply) {
-        if clause == "HDR-4" || !request.is_valid_http() {
+        if clause == Clause::Hdr4 || !request.is_valid_http() {
             return;
         }
         let Some(status) = reply.status() else {
@@ -73,16 +110,18 @@ impl Ledger {
         }
     }
 
-    /// Every finding recorded for `owner`, with the clause whose case saw it (for ROB-1 and
+    /// Every finding the sweep of `sweep` reports, with the clause whose case saw it (for ROB-1 and
     /// ERR-1, the obs-text refusals that fall to it).
-    pub fn findings_for(&self, owner: Clause) -> Vec<(Clause, Finding)> {
+    pub fn findings_for(&self, sweep: Clause) -> Vec<(Clause, Finding)> {
         let ascii = self.ascii_refused_otherwise.load(Ordering::SeqCst);
-        let takes_obs_text = (owner == "ROB-1" && !ascii) || (owner == "ERR-1" && ascii);
+        let takes_obs_text = (sweep == Clause::Rob1 && !ascii) || (sweep == Clause::Err1 && ascii);
         self.incidents
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .filter(|(o, _, _)| *o == owner || (takes_obs_text && *o == OBS_TEXT_REFUSAL))
+            .filter(|(o, _, _)| {
+                o.clause() == Some(sweep) || (takes_obs_text && *o == Owner::ObsTextRefusal)
+            })
             .map(|(_, seen_by, f)| (*seen_by, f.clone()))
             .collect()
     }
@@ -101,21 +140,28 @@ impl Ledger {
 
 /// Clauses whose cases send a request that must not authenticate with one `Authorization`
 /// value: their odd answers belong to ERR-1 or ROB-1.
-const VALUE_CLAUSES: [&str; 6] = ["KEY-1", "KEY-2", "HDR-1", "HDR-2", "HDR-3", "HDR-5"];
+const VALUE_CLAUSES: [Clause; 6] = [
+    Clause::Key1,
+    Clause::Key2,
+    Clause::Hdr1,
+    Clause::Hdr2,
+    Clause::Hdr3,
+    Clause::Hdr5,
+];
 
 /// The clause that owns a wrong answer to `request` seen by a case of `seen_by`, when it is
 /// not `seen_by`'s own business: a 5xx, reset, hang or non-HTTP answer to a valid-HTTP
 /// `Authorization` value is ROB-1's; another 4xx than 401 is ERR-1's (ROB-1's for obs-text).
-pub fn owner_of(seen_by: Clause, request: &Request, reply: &Reply) -> Option<Clause> {
-    if seen_by == "ROUTE-2" {
+pub fn owner_of(seen_by: Clause, request: &Request, reply: &Reply) -> Option<Owner> {
+    if seen_by == Clause::Route2 {
         // Reaching a handler (2xx, 3xx) is ROUTE-2's; anything but 401 or 400 before
         // authentication is ROUTE-1's.
         return match reply.status() {
             Some(s) if s < 400 || s == 401 || s == 400 || s == 429 => None,
-            _ => Some("ROUTE-1"),
+            _ => Some(Owner::Route1),
         };
     }
-    if !VALUE_CLAUSES.contains(&seen_by) && seen_by != "ROB-1" {
+    if !VALUE_CLAUSES.contains(&seen_by) && seen_by != Clause::Rob1 {
         return None;
     }
     let values: Vec<&[u8]> = request
@@ -135,11 +181,11 @@ pub fn owner_of(seen_by: Clause, request: &Request, reply: &Reply) -> Option<Cla
         Reply::Response(r) if r.status == 401 || r.status < 400 || r.status == 429 => None,
         Reply::Response(r) if r.status < 500 => {
             if obs_text {
-                Some(OBS_TEXT_REFUSAL)
+                Some(Owner::ObsTextRefusal)
             } else {
-                Some("ERR-1")
+                Some(Owner::Err1)
             }
         }
-        _ => (seen_by != "ROB-1").then_some("ROB-1"),
+        _ => (seen_by != Clause::Rob1).then_some(Owner::Rob1),
     }
 }

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use crate::keys::{Key, PREFIX};
+use crate::target::{Key, PREFIX};
 use crate::wire::Text;
 
 /// Characters keys are made of, and near-miss edits insert (no whitespace, comma or

@@ -6,22 +6,24 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use libtest_mimic::{Completion, FormatSetting, Trial};
+use libtest_mimic::{FormatSetting, Trial};
 
-use crate::admin::AdminPlane;
-use crate::cases::{catalogue, Case, Context, Level, Profile};
-use crate::cli::Cli;
-use crate::embedded;
-use crate::endpoints;
-use crate::envelope::EnvelopeSchema;
+use crate::cases::{catalogue, Case, Context};
 use crate::error::Error;
-use crate::keys::Keys;
+use crate::judge::EnvelopeSchema;
 use crate::redact::redact;
-use crate::report::{self, Record, RunFacts};
-use crate::target::Target;
-use crate::verdict::{Evidence, Stop, Verdict};
+use crate::report::{self, RunFacts};
+use crate::target::{embedded, endpoints, AdminPlane, Keys, Target};
 use crate::wire::tls::{certificates_from_pem, Trust};
 use crate::wire::ClientOptions;
+
+pub(crate) mod cli;
+mod summary;
+mod trial;
+
+use cli::Cli;
+use summary::summarize;
+use trial::trial;
 
 /// Exit status when a check failed (as `cargo test`).
 pub const EXIT_FAILED: u8 = 101;
@@ -248,113 +250,6 @@ fn trust_for(cli: &Cli) -> Result<Trust, Error> {
                 reason,
             })?;
             Ok(Trust::Certificates(certs))
-        }
-    }
-}
-
-/// The verdict once the profile has had its say: an `rfc`-level failure is information in
-/// the `doc` profile, an informational case's finding always is (unless no reading permits
-/// the answer).
-pub fn settle(result: Result<Evidence, Stop>, level: Level, profile: Profile) -> Verdict {
-    match result {
-        Ok(evidence) => Verdict::Pass(evidence),
-        Err(Stop::Ignored(reason)) => Verdict::Ignored(reason),
-        Err(Stop::Fail(failure)) => {
-            let downgrade = !failure.always
-                && (level == Level::Informational
-                    || (level == Level::Rfc && profile == Profile::Doc));
-            if downgrade {
-                Verdict::Pass(Evidence::line(format!(
-                    "informational in the {} profile: {}",
-                    profile.as_str(),
-                    failure.render()
-                )))
-            } else {
-                Verdict::Fail(failure)
-            }
-        }
-    }
-}
-
-fn trial(
-    case: Case,
-    context: &Arc<Context>,
-    records: &Arc<Mutex<Vec<Record>>>,
-    runtime: &tokio::runtime::Handle,
-    profile: Profile,
-) -> Trial {
-    let Case {
-        clause,
-        name,
-        level,
-        body,
-        sweep,
-    } = case;
-    let (context, records, runtime) = (Arc::clone(context), Arc::clone(records), runtime.clone());
-    Trial::ignorable_test(name.clone(), move || {
-        // Counted even when the body panics: the sweeps wait for it.
-        struct Finished<'a>(&'a Context, bool);
-        impl Drop for Finished<'_> {
-            fn drop(&mut self) {
-                if !self.1 {
-                    self.0.ledger.trial_finished();
-                }
-            }
-        }
-        let _finished = Finished(&context, sweep);
-        let started = Instant::now();
-        let verdict = settle(runtime.block_on(body(Arc::clone(&context))), level, profile);
-        let outcome = match &verdict {
-            Verdict::Pass(_) => Ok(Completion::Completed),
-            Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
-            Verdict::Fail(failure) => Err(failure.render().into()),
-        };
-        records
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Record {
-                name,
-                clause,
-                level: level.as_str(),
-                verdict,
-                duration: started.elapsed(),
-            });
-        outcome
-    })
-}
-
-/// After libtest's own summary: the request count and rate, HDR-5's readings and the
-/// informational findings, on stderr (stdout stays libtest's, JSON included).
-fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
-    eprintln!(
-        "terminus-conformance: {} requests in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
-        facts.requests,
-        facts.seconds,
-        facts.requests_per_second,
-        facts.generated.requests,
-        facts.generated.seconds,
-        facts.generated.requests_per_second,
-        facts.rate_limited,
-        facts.seed
-    );
-    if quiet {
-        return;
-    }
-    // HDR-5's readings, and the findings the doc profile makes informational.
-    for record in records {
-        if let Verdict::Pass(evidence) = &record.verdict {
-            for line in &evidence.0 {
-                let first = line.lines().next().unwrap_or_default();
-                if let Some(reading) = first.strip_prefix("reading: ") {
-                    eprintln!(
-                        "  {} (permitted variance): {}",
-                        record.clause,
-                        redact(reading)
-                    );
-                } else if first.starts_with("informational") {
-                    eprintln!("  {}: {}", record.name, redact(first));
-                }
-            }
         }
     }
 }

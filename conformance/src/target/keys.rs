@@ -47,16 +47,6 @@ impl Key {
         self.secret.len()
     }
 
-    /// Never true for a real key; here for clippy's sake.
-    pub fn is_empty(&self) -> bool {
-        self.secret.is_empty()
-    }
-
-    /// The part after `thub_` (the whole key when it lacks the prefix).
-    pub fn secret_part(&self) -> &str {
-        self.secret.strip_prefix(PREFIX).unwrap_or(&self.secret)
-    }
-
     /// A variant computed from the key, shown as `<label derivation>`.
     pub fn derive(&self, derivation: impl AsRef<str>, make: impl FnOnce(&str) -> Vec<u8>) -> Text {
         Text::secret(

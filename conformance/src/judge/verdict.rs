@@ -3,8 +3,8 @@
 //! request (keys shown by derivation), what was expected and what came back, schema errors,
 //! and for generated families the seed and the shrunk minimal input.
 
-use crate::clauses::{requirement, Clause};
 use crate::redact::redact;
+use crate::spec::Clause;
 
 /// Findings shown in full in one failure message; the rest are counted.
 const FINDINGS_SHOWN: usize = 6;
@@ -68,7 +68,7 @@ impl Failure {
             "{} violated: {}\n  requirement: {}\n",
             self.clause,
             self.summary,
-            requirement(self.clause)
+            self.clause.requirement()
         );
         for finding in self.findings.iter().take(FINDINGS_SHOWN) {
             out.push_str(&format!("  request:  {}\n", finding.request));

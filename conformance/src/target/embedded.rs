@@ -4,9 +4,9 @@
 
 use terminus_mock::{MockConfig, MockServer, SchemeReading};
 
-use crate::admin::AdminPlane;
 use crate::error::Error;
-use crate::keys::Keys;
+use crate::target::AdminPlane;
+use crate::target::Keys;
 use crate::wire::tls::{certificates_from_pem, Trust};
 use crate::wire::ClientOptions;
 

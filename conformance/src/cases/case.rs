@@ -1,0 +1,270 @@
+//! A case and the handle its body works through. A case declares its clause once
+//! ([`Case::new`]); its body gets a [`Check`] that carries the clause and the case's name into
+//! every judgement ([`Check::expect_each`], [`Check::judge_one`]), every finding handed to
+//! another clause's sweep ([`Check::hand_over`]) and every failure ([`Check::fail`]).
+
+use std::future::Future;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use super::context::Context;
+use super::judges::EXPECT_REJECTED;
+use crate::generated::Family;
+use crate::judge::{owner_of, CaseResult, Evidence, Failure, Finding, Owner, Stop};
+use crate::spec::{Clause, Level};
+use crate::wire::{Reply, Request};
+
+/// A case body's future (run on the trial's thread, so it need not be `Send`).
+pub type CaseFuture = Pin<Box<dyn Future<Output = CaseResult>>>;
+type CaseBody = Box<dyn FnOnce(Check) -> CaseFuture + Send>;
+
+/// One check: `CLAUSE::what_it_sends`.
+pub struct Case {
+    /// The clause it checks.
+    pub clause: Clause,
+    /// `CLAUSE::what_it_sends`.
+    pub name: String,
+    /// How binding it is (its clause's level unless the case says otherwise).
+    pub level: Level,
+    /// Its body.
+    pub body: CaseBody,
+    /// True for a sweep: it runs after every other case and reports what they wrote in the
+    /// ledger.
+    pub sweep: bool,
+}
+
+impl Case {
+    /// A case of `clause` named `CLAUSE::what`, as binding as its clause.
+    pub fn new<F, Fut>(clause: Clause, what: impl AsRef<str>, body: F) -> Case
+    where
+        F: FnOnce(Check) -> Fut + Send + 'static,
+        Fut: Future<Output = CaseResult> + 'static,
+    {
+        Case {
+            clause,
+            name: format!("{clause}::{}", what.as_ref()),
+            level: clause.level(),
+            body: Box::new(move |check| Box::pin(body(check))),
+            sweep: false,
+        }
+    }
+
+    /// The same case at another level (HDR-5's scheme-case readings are `rfc`).
+    pub fn level(mut self, level: Level) -> Case {
+        self.level = level;
+        self
+    }
+
+    /// A sweep case of `clause`: it waits for every other case, then reports the findings
+    /// they handed to `clause` in the ledger.
+    pub fn sweep(clause: Clause, what: &str, expected: &'static str) -> Case {
+        let mut c = Case::new(clause, what, move |check: Check| async move {
+            let others = check.others.load(std::sync::atomic::Ordering::SeqCst);
+            check.ledger.wait_for(others).await;
+            let found = check.ledger.findings_for(check.clause());
+            if found.is_empty() {
+                return Ok(Evidence::line(format!(
+                    "{others} other cases ran; none saw an answer that {clause} forbids: {expected}"
+                )));
+            }
+            let mut seen_by: Vec<&str> = found.iter().map(|(c, _)| c.id()).collect();
+            seen_by.sort_unstable();
+            seen_by.dedup();
+            let mut failure = check.fail(format!(
+                "{} requests of the {} cases were answered wrongly",
+                found.len(),
+                seen_by.join(", ")
+            ));
+            failure.findings = found.into_iter().map(|(_, f)| f).collect();
+            Err(failure.into())
+        })
+        .level(Level::Must);
+        c.sweep = true;
+        c
+    }
+
+    /// Starts the body with the run's context.
+    pub(crate) fn start(self, ctx: Arc<Context>) -> CaseFuture {
+        let check = Check {
+            clause: self.clause,
+            name: self.name.into(),
+            ctx,
+        };
+        (self.body)(check)
+    }
+}
+
+/// What a case body holds: its clause and name, and (through `Deref`) the run's [`Context`].
+#[derive(Clone)]
+pub struct Check {
+    clause: Clause,
+    name: Arc<str>,
+    ctx: Arc<Context>,
+}
+
+impl Deref for Check {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
+}
+
+impl Check {
+    /// The clause the case checks.
+    pub fn clause(&self) -> Clause {
+        self.clause
+    }
+
+    /// `CLAUSE::what_it_sends`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A failure of this case's clause.
+    pub fn fail(&self, summary: impl Into<String>) -> Failure {
+        Failure::new(self.clause, summary)
+    }
+
+    /// A finding: `request` got `reply`, which is not `expected`, because of `details`.
+    pub fn finding(
+        &self,
+        request: &Request,
+        reply: &Reply,
+        expected: impl Into<String>,
+        details: Vec<String>,
+    ) -> Finding {
+        Finding {
+            request: self.show(request, reply),
+            expected: expected.into(),
+            actual: reply.describe(),
+            details,
+        }
+    }
+
+    /// A failure with one finding.
+    pub fn fail_with(
+        &self,
+        summary: impl Into<String>,
+        request: &Request,
+        reply: &Reply,
+        expected: &str,
+        details: Vec<String>,
+    ) -> Stop {
+        self.fail(summary)
+            .finding(self.finding(request, reply, expected, details))
+            .into()
+    }
+
+    /// The parameters of this case's generated family: `--cases` inputs from `--seed`, each of
+    /// which must get `expected`.
+    pub fn family<'a>(&'a self, expected: &'a str) -> Family<'a> {
+        Family {
+            clause: self.clause,
+            case_name: self.name(),
+            cases: self.cases,
+            seed: self.seed,
+            expected,
+            meter: &self.generated,
+        }
+    }
+
+    /// [`Check::family`] for inputs that must not authenticate.
+    pub fn rejecting_family(&self) -> Family<'_> {
+        self.family(EXPECT_REJECTED)
+    }
+
+    /// Writes a finding that belongs to `owner` in the ledger, for its sweep.
+    pub fn hand_over(&self, owner: Owner, mut finding: Finding) {
+        finding.details.push(format!(
+            "seen by a {} case, reported under {}",
+            self.clause,
+            owner.describe()
+        ));
+        self.ledger.record(owner, self.clause, finding);
+    }
+
+    /// Judges one reply: `None` when `judge` accepts it or when the wrong answer belongs to
+    /// another clause (then it goes to the ledger), the finding otherwise.
+    fn judged(
+        &self,
+        request: &Request,
+        reply: &Reply,
+        expected: &str,
+        judge: &impl Fn(&Reply) -> Result<(), String>,
+    ) -> Option<Finding> {
+        self.ledger.note(self.clause, request, reply);
+        let why = judge(reply).err()?;
+        let details = if why.is_empty() { vec![] } else { vec![why] };
+        let finding = self.finding(request, reply, expected, details);
+        match owner_of(self.clause, request, reply) {
+            Some(owner) => {
+                self.hand_over(owner, finding);
+                None
+            }
+            None => Some(finding),
+        }
+    }
+
+    /// Sends every probe; each must satisfy `judge` (which says why not). One failure lists
+    /// every wrong answer.
+    pub async fn expect_each(
+        &self,
+        probes: Vec<Request>,
+        expected: &str,
+        judge: impl Fn(&Reply) -> Result<(), String>,
+    ) -> CaseResult {
+        let replies = self.client.send_all(&probes).await;
+        let mut failure = self.fail("");
+        let mut statuses = std::collections::BTreeMap::<String, usize>::new();
+        for (request, reply) in probes.iter().zip(&replies) {
+            let key = reply
+                .status()
+                .map_or_else(|| "no response".to_owned(), |s| s.to_string());
+            *statuses.entry(key).or_default() += 1;
+            if let Some(finding) = self.judged(request, reply, expected, &judge) {
+                failure.findings.push(finding);
+            }
+        }
+        let seen = statuses
+            .iter()
+            .map(|(s, n)| format!("{s}×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if failure.findings.is_empty() {
+            return Ok(Evidence::line(format!(
+                "{} requests, each answered as required ({expected}); statuses: {seen}",
+                probes.len()
+            )));
+        }
+        failure.summary = format!(
+            "{} of {} requests answered wrongly (statuses seen: {seen})",
+            failure.findings.len(),
+            probes.len()
+        );
+        Err(failure.into())
+    }
+
+    /// Sends one request; the finding when `judge` refuses its reply (one that belongs to
+    /// another clause goes to the ledger instead).
+    pub async fn judge_one(
+        &self,
+        request: Request,
+        expected: &str,
+        judge: impl Fn(&Reply) -> Result<(), String>,
+    ) -> Option<Finding> {
+        let reply = self.client.send(&request).await;
+        self.judged(&request, &reply, expected, &judge)
+    }
+
+    /// What to return when the admin plane failed to do what the case needs.
+    pub fn admin_failed(&self) -> impl Fn(String) -> Stop + '_ {
+        move |why| {
+            self.fail(format!(
+                "the admin plane did not do what the case needs: {why}"
+            ))
+            .into()
+        }
+    }
+}

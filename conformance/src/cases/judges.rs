@@ -1,0 +1,44 @@
+//! The answers cases accept, shared by every family: refused with 401 ([`rejected`]), or with
+//! 400 where the HTTP layer may refuse first ([`rejected_or_400`]), accepted ([`accepted`]).
+
+use crate::wire::{Reply, Text};
+
+/// What KEY, HDR and ROUTE cases expect of a request without a valid key.
+pub const EXPECT_REJECTED: &str = "401 (the envelope): this must not authenticate";
+
+/// What HDR-4 and other malformed requests expect.
+pub const EXPECT_REJECTED_OR_400: &str = "401 (the envelope) or 400: this must not authenticate";
+
+/// The answer to a request that must not authenticate: 401.
+pub fn rejected(reply: &Reply) -> Result<(), String> {
+    match reply.status() {
+        Some(401) => Ok(()),
+        Some(s) if (200..300).contains(&s) => Err("the request was accepted".into()),
+        Some(s) if (300..400).contains(&s) => {
+            Err("a redirect: the request reached a handler without a valid key".into())
+        }
+        Some(_) | None => Err(String::new()),
+    }
+}
+
+/// HDR-4 and malformed requests: 401, or 400 from the HTTP layer.
+pub fn rejected_or_400(reply: &Reply) -> Result<(), String> {
+    match reply.status() {
+        Some(400) => Ok(()),
+        _ => rejected(reply),
+    }
+}
+
+/// A request with a valid key: any complete response but 401.
+pub fn accepted(reply: &Reply) -> Result<(), String> {
+    match reply.status() {
+        Some(401) => Err("the valid key was refused".into()),
+        Some(_) => Ok(()),
+        None => Err(String::new()),
+    }
+}
+
+/// `Bearer ` followed by `token`.
+pub fn bearer(token: Text) -> Text {
+    Text::plain("Bearer ").then(token)
+}

@@ -1,0 +1,16 @@
+//! Judging what came back and saying so: the envelope and its schema ([`EnvelopeSchema`],
+//! ERR-2), `WWW-Authenticate` challenges ([`challenge`], ERR-5), whether two answers can be
+//! told apart ([`differences`], ERR-3, KEY-4), findings handed from one clause to another's
+//! sweep ([`Ledger`]), and the verdicts and failure messages that read like bug reports
+//! ([`Failure::render`]).
+
+pub mod challenge;
+mod envelope;
+mod ledger;
+mod likeness;
+mod verdict;
+
+pub use envelope::{content_type_problem, EnvelopeSchema};
+pub use ledger::{owner_of, Ledger, Owner};
+pub use likeness::differences;
+pub use verdict::{CaseResult, Evidence, Failure, Finding, Stop, Verdict};

@@ -1,0 +1,42 @@
+//! What the runner prints after libtest's own summary, on stderr: the request count and rate,
+//! HDR-5's readings and the findings the profile made informational.
+
+use crate::judge::Verdict;
+use crate::redact::redact;
+use crate::report::{Record, RunFacts};
+
+/// After libtest's own summary: the request count and rate, HDR-5's readings and the
+/// informational findings, on stderr (stdout stays libtest's, JSON included).
+pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
+    eprintln!(
+        "terminus-conformance: {} requests in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
+        facts.requests,
+        facts.seconds,
+        facts.requests_per_second,
+        facts.generated.requests,
+        facts.generated.seconds,
+        facts.generated.requests_per_second,
+        facts.rate_limited,
+        facts.seed
+    );
+    if quiet {
+        return;
+    }
+    // HDR-5's readings, and the findings the doc profile makes informational.
+    for record in records {
+        if let Verdict::Pass(evidence) = &record.verdict {
+            for line in &evidence.0 {
+                let first = line.lines().next().unwrap_or_default();
+                if let Some(reading) = first.strip_prefix("reading: ") {
+                    eprintln!(
+                        "  {} (permitted variance): {}",
+                        record.clause,
+                        redact(reading)
+                    );
+                } else if first.starts_with("informational") {
+                    eprintln!("  {}: {}", record.name, redact(first));
+                }
+            }
+        }
+    }
+}

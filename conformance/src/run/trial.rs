@@ -1,0 +1,82 @@
+//! A case as a libtest-mimic trial: the body runs on the run's async runtime, the profile
+//! settles its verdict ([`settle`]), and a [`Record`] is kept for the reports.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use libtest_mimic::{Completion, Trial};
+
+use crate::cases::{Case, Context};
+use crate::judge::{Evidence, Stop, Verdict};
+use crate::redact::redact;
+use crate::report::Record;
+use crate::spec::{Level, Profile};
+
+/// The verdict once the profile has had its say: an `rfc`-level failure is information in
+/// the `doc` profile, an informational case's finding always is (unless no reading permits
+/// the answer).
+pub fn settle(result: Result<Evidence, Stop>, level: Level, profile: Profile) -> Verdict {
+    match result {
+        Ok(evidence) => Verdict::Pass(evidence),
+        Err(Stop::Ignored(reason)) => Verdict::Ignored(reason),
+        Err(Stop::Fail(failure)) => {
+            let downgrade = !failure.always
+                && (level == Level::Informational
+                    || (level == Level::Rfc && profile == Profile::Doc));
+            if downgrade {
+                Verdict::Pass(Evidence::line(format!(
+                    "informational in the {} profile: {}",
+                    profile.as_str(),
+                    failure.render()
+                )))
+            } else {
+                Verdict::Fail(failure)
+            }
+        }
+    }
+}
+
+pub(super) fn trial(
+    case: Case,
+    context: &Arc<Context>,
+    records: &Arc<Mutex<Vec<Record>>>,
+    runtime: &tokio::runtime::Handle,
+    profile: Profile,
+) -> Trial {
+    let (clause, name, level, sweep) = (case.clause, case.name.clone(), case.level, case.sweep);
+    let (context, records, runtime) = (Arc::clone(context), Arc::clone(records), runtime.clone());
+    Trial::ignorable_test(name.clone(), move || {
+        // Counted even when the body panics: the sweeps wait for it.
+        struct Finished<'a>(&'a Context, bool);
+        impl Drop for Finished<'_> {
+            fn drop(&mut self) {
+                if !self.1 {
+                    self.0.ledger.trial_finished();
+                }
+            }
+        }
+        let _finished = Finished(&context, sweep);
+        let started = Instant::now();
+        let verdict = settle(
+            runtime.block_on(case.start(Arc::clone(&context))),
+            level,
+            profile,
+        );
+        let outcome = match &verdict {
+            Verdict::Pass(_) => Ok(Completion::Completed),
+            Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
+            Verdict::Fail(failure) => Err(failure.render().into()),
+        };
+        records
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Record {
+                name,
+                clause,
+                level: level.as_str(),
+                verdict,
+                duration: started.elapsed(),
+            });
+        outcome
+    })
+}

@@ -1,0 +1,52 @@
+//! What SPEC.md says, as types: every numbered [`Clause`], how binding a check is ([`Level`]) and
+//! which reading the run applies ([`Profile`]).
+
+mod clause;
+
+pub use clause::{Clause, UnknownClause};
+
+/// `--profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The vendor page's reading: RFC-only requirements are informational.
+    Doc,
+    /// RFC 9110 / RFC 6750 on top: ERR-5 and HDR-5's case-insensitive scheme are required.
+    Rfc,
+}
+
+impl Profile {
+    /// `doc` or `rfc`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Doc => "doc",
+            Profile::Rfc => "rfc",
+        }
+    }
+}
+
+/// How binding a clause or a case is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Required in every profile.
+    Must,
+    /// Required in the `rfc` profile; in `doc` a failure is reported as information.
+    Rfc,
+    /// Reports what the target does where SPEC.md permits either (HDR-5); fails only on an
+    /// answer no reading permits.
+    Informational,
+    /// The client contract's `should` (SPEC.md part 4): reported, not failed, by default.
+    Should,
+}
+
+impl Level {
+    /// `must`, `rfc`, `informational` or `should` (the manifest's vocabulary).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "must",
+            Level::Rfc => "rfc",
+            Level::Informational => "informational",
+            Level::Should => "should",
+        }
+    }
+}
