@@ -9,10 +9,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::context::Context;
-use super::judges::EXPECT_REJECTED;
+use super::judges::{rejected, EXPECT_REJECTED};
 use crate::generated::Family;
 use crate::judge::{owner_of, CaseResult, Evidence, Failure, Finding, Owner, Stop};
 use crate::spec::{Clause, Level};
+use crate::target::Key;
 use crate::wire::{Reply, Request};
 
 /// A case body's future (run on the trial's thread, so it need not be `Send`).
@@ -48,6 +49,37 @@ impl Case {
             body: Box::new(move |check| Box::pin(body(check))),
             sweep: false,
         }
+    }
+
+    /// The most common case: it sends the probes `build` makes (or stops, e.g. ignored for want
+    /// of a key) and each reply must satisfy `judge`; one failure lists every wrong answer.
+    pub fn each<B>(
+        clause: Clause,
+        what: impl AsRef<str>,
+        expected: &'static str,
+        judge: fn(&Reply) -> Result<(), String>,
+        build: B,
+    ) -> Case
+    where
+        B: FnOnce(&Check) -> Result<Vec<Request>, Stop> + Send + 'static,
+    {
+        Case::new(clause, what, move |check: Check| async move {
+            let probes = build(&check)?;
+            check.expect_each(probes, expected, judge).await
+        })
+    }
+
+    /// A case whose probes are built from the valid key (ignored without one); each must get
+    /// 401.
+    pub fn refused(
+        clause: Clause,
+        what: impl AsRef<str>,
+        build: impl FnOnce(&Check, &Key) -> Vec<Request> + Send + 'static,
+    ) -> Case {
+        Case::each(clause, what, EXPECT_REJECTED, rejected, move |check| {
+            let key = check.valid_key()?;
+            Ok(build(check, key))
+        })
     }
 
     /// The same case at another level (HDR-5's scheme-case readings are `rfc`).

@@ -38,16 +38,7 @@ const SESSION_COOKIES: [&str; 16] = [
     "Authorization",
 ];
 
-/// A case whose probes are built from the valid key; each must get 401.
-fn refused(clause: Clause, what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
-    Case::new(clause, what, move |ctx: Check| async move {
-        let key = ctx.valid_key()?;
-        let probes = build(&ctx, key);
-        ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
-    })
-}
-
-/// Like [`refused`], where the HTTP layer may answer 400 instead (HDR-4, URL userinfo).
+/// Like [`Case::refused`], where the HTTP layer may answer 400 instead (HDR-4, URL userinfo).
 fn refused_or_400(clause: Clause, what: &str, build: fn(&Context, &Key) -> Vec<Request>) -> Case {
     Case::new(clause, what, move |ctx: Check| async move {
         let key = ctx.valid_key()?;
@@ -160,43 +151,43 @@ pub fn cases() -> Vec<Case> {
             ];
             ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
         }),
-        refused(Clause::Hdr1, "key_without_scheme", |ctx, k| {
+        Case::refused(Clause::Hdr1, "key_without_scheme", |ctx, k| {
             vec![auth(ctx, k.text())]
         }),
-        refused(Clause::Hdr1, "no_space_after_scheme", |ctx, k| {
+        Case::refused(Clause::Hdr1, "no_space_after_scheme", |ctx, k| {
             vec![auth_exact(ctx, Text::plain("Bearer").then(k.text()))]
         }),
-        refused(Clause::Hdr1, "tab_after_scheme", |ctx, k| {
+        Case::refused(Clause::Hdr1, "tab_after_scheme", |ctx, k| {
             vec![auth_exact(ctx, Text::plain("Bearer\t").then(k.text()))]
         }),
-        refused(Clause::Hdr1, "unicode_space_after_scheme", |ctx, k| {
+        Case::refused(Clause::Hdr1, "unicode_space_after_scheme", |ctx, k| {
             ["\u{a0}", "\u{3000}", "\u{2002}"]
                 .iter()
                 .map(|s| auth_exact(ctx, Text::plain(format!("Bearer{s}")).then(k.text())))
                 .collect()
         }),
-        refused(Clause::Hdr1, "trailing_token", |ctx, k| {
+        Case::refused(Clause::Hdr1, "trailing_token", |ctx, k| {
             [" extra", " x=y", " Bearer", "\textra"]
                 .iter()
                 .map(|t| auth_exact(ctx, bearer(k.text()).then(Text::plain(*t))))
                 .collect()
         }),
-        refused(Clause::Hdr1, "key_twice_after_scheme", |ctx, k| {
+        Case::refused(Clause::Hdr1, "key_twice_after_scheme", |ctx, k| {
             vec![auth(ctx, bearer(k.text()).then(" ").then(k.text()))]
         }),
-        refused(Clause::Hdr1, "scheme_twice", |ctx, k| {
+        Case::refused(Clause::Hdr1, "scheme_twice", |ctx, k| {
             vec![auth(ctx, Text::plain("Bearer Bearer ").then(k.text()))]
         }),
-        refused(Clause::Hdr1, "trailing_semicolon", |ctx, k| {
+        Case::refused(Clause::Hdr1, "trailing_semicolon", |ctx, k| {
             vec![auth(ctx, bearer(k.text()).then(";"))]
         }),
-        refused(Clause::Hdr1, "scheme_with_separator", |ctx, k| {
+        Case::refused(Clause::Hdr1, "scheme_with_separator", |ctx, k| {
             ["Bearer: ", "Bearer=", "Bearer:", "Bearer,"]
                 .iter()
                 .map(|s| auth_exact(ctx, Text::plain(*s).then(k.text())))
                 .collect()
         }),
-        refused(Clause::Hdr1, "scheme_misspelled", |ctx, k| {
+        Case::refused(Clause::Hdr1, "scheme_misspelled", |ctx, k| {
             ["Bearr ", "Beare ", "Bearer_", "Berear "]
                 .iter()
                 .map(|s| auth(ctx, Text::plain(*s).then(k.text())))
@@ -270,7 +261,7 @@ pub fn cases() -> Vec<Case> {
         ));
     }
     all.extend([
-        refused(Clause::Hdr3, "query_param_others", |ctx, k| {
+        Case::refused(Clause::Hdr3, "query_param_others", |ctx, k| {
             let mut v: Vec<Request> = [
                 "apikey",
                 "api-key",
@@ -291,36 +282,36 @@ pub fn cases() -> Vec<Case> {
             ));
             v
         }),
-        refused(Clause::Hdr3, "header_x_api_key", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_x_api_key", |ctx, k| {
             header_pair(ctx, "X-API-Key", k)
         }),
-        refused(Clause::Hdr3, "header_api_key", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_api_key", |ctx, k| {
             header_pair(ctx, "Api-Key", k)
         }),
-        refused(Clause::Hdr3, "header_proxy_authorization", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_proxy_authorization", |ctx, k| {
             header_pair(ctx, "Proxy-Authorization", k)
         }),
-        refused(Clause::Hdr3, "header_x_auth_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_x_auth_token", |ctx, k| {
             header_pair(ctx, "X-Auth-Token", k)
         }),
-        refused(Clause::Hdr3, "header_x_access_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_x_access_token", |ctx, k| {
             header_pair(ctx, "X-Access-Token", k)
         }),
-        refused(Clause::Hdr3, "header_authentication", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_authentication", |ctx, k| {
             header_pair(ctx, "Authentication", k)
         }),
-        refused(Clause::Hdr3, "header_x_authorization", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_x_authorization", |ctx, k| {
             header_pair(ctx, "X-Authorization", k)
         }),
-        refused(
+        Case::refused(
             Clause::Hdr3,
             "header_x_forwarded_authorization",
             |ctx, k| header_pair(ctx, "X-Forwarded-Authorization", k),
         ),
-        refused(Clause::Hdr3, "header_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_token", |ctx, k| {
             header_pair(ctx, "Token", k)
         }),
-        refused(Clause::Hdr3, "header_other_names", |ctx, k| {
+        Case::refused(Clause::Hdr3, "header_other_names", |ctx, k| {
             [
                 "X-Api-Token",
                 "X-Token",
@@ -339,25 +330,25 @@ pub fn cases() -> Vec<Case> {
             .flat_map(|n| header_pair(ctx, n, k))
             .collect()
         }),
-        refused(Clause::Hdr3, "cookie_api_key", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_api_key", |ctx, k| {
             cookie(ctx, "api_key", k)
         }),
-        refused(Clause::Hdr3, "cookie_session", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_session", |ctx, k| {
             cookie(ctx, "session", k)
         }),
-        refused(Clause::Hdr3, "cookie_access_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_access_token", |ctx, k| {
             cookie(ctx, "access_token", k)
         }),
-        refused(Clause::Hdr3, "cookie_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_token", |ctx, k| {
             cookie(ctx, "token", k)
         }),
-        refused(Clause::Hdr3, "cookie_session_names", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_session_names", |ctx, k| {
             SESSION_COOKIES
                 .iter()
                 .flat_map(|n| cookie(ctx, n, k))
                 .collect()
         }),
-        refused(Clause::Hdr3, "cookie_among_others", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_among_others", |ctx, k| {
             // One Cookie field carrying the key under every common name, after another cookie:
             // a server that looks through every cookie for a key accepts it.
             let mut value = Text::plain("theme=dark");
@@ -375,13 +366,13 @@ pub fn cases() -> Vec<Case> {
                 ),
             ]
         }),
-        refused(Clause::Hdr3, "cookie_authorization", |ctx, k| {
+        Case::refused(Clause::Hdr3, "cookie_authorization", |ctx, k| {
             vec![ctx.probe().field(
                 "Cookie",
                 Text::plain("Authorization=Bearer%20").then(k.text()),
             )]
         }),
-        refused(Clause::Hdr3, "json_body_api_key", |ctx, k| {
+        Case::refused(Clause::Hdr3, "json_body_api_key", |ctx, k| {
             ["api_key", "access_token", "key", "token"]
                 .iter()
                 .map(|n| {
@@ -394,7 +385,7 @@ pub fn cases() -> Vec<Case> {
                 })
                 .collect()
         }),
-        refused(Clause::Hdr3, "form_body_access_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "form_body_access_token", |ctx, k| {
             ["access_token", "api_key"]
                 .iter()
                 .map(|n| {
@@ -412,13 +403,13 @@ pub fn cases() -> Vec<Case> {
                 userinfo(ctx, k.text()),
             ]
         }),
-        refused(Clause::Hdr3, "scheme_basic_key_as_user", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_basic_key_as_user", |ctx, k| {
             vec![auth(
                 ctx,
                 basic(k.text().then(":"), "<base64 of valid key as user>"),
             )]
         }),
-        refused(Clause::Hdr3, "scheme_basic_key_as_password", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_basic_key_as_password", |ctx, k| {
             vec![
                 auth(
                     ctx,
@@ -436,22 +427,22 @@ pub fn cases() -> Vec<Case> {
                 ),
             ]
         }),
-        refused(Clause::Hdr3, "scheme_basic_raw_key", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_basic_raw_key", |ctx, k| {
             vec![auth(ctx, Text::plain("Basic ").then(k.text()))]
         }),
-        refused(Clause::Hdr3, "scheme_token", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_token", |ctx, k| {
             vec![
                 auth(ctx, Text::plain("Token ").then(k.text())),
                 auth(ctx, Text::plain("Token token=").then(k.text())),
             ]
         }),
-        refused(Clause::Hdr3, "scheme_apikey", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_apikey", |ctx, k| {
             ["ApiKey ", "Api-Key ", "Key ", "X-API-Key "]
                 .iter()
                 .map(|s| auth(ctx, Text::plain(*s).then(k.text())))
                 .collect()
         }),
-        refused(Clause::Hdr3, "scheme_digest", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_digest", |ctx, k| {
             vec![auth(
                 ctx,
                 Text::plain("Digest username=\"")
@@ -459,7 +450,7 @@ pub fn cases() -> Vec<Case> {
                     .then("\", realm=\"terminus-hub\", nonce=\"x\", uri=\"/\", response=\"0\""),
             )]
         }),
-        refused(Clause::Hdr3, "scheme_other", |ctx, k| {
+        Case::refused(Clause::Hdr3, "scheme_other", |ctx, k| {
             ["DPoP ", "MAC ", "OAuth ", "JWT "]
                 .iter()
                 .map(|s| auth(ctx, Text::plain(*s).then(k.text())))
@@ -572,7 +563,7 @@ pub fn cases() -> Vec<Case> {
         scheme_reading("scheme_uppercase", Level::Rfc, "BEARER "),
         scheme_reading("scheme_mixed_case", Level::Rfc, "bEaReR "),
         scheme_reading("several_spaces", Level::Informational, "Bearer   "),
-        refused(Clause::Hdr5, "lenient_scheme_still_checks_key", |ctx, k| {
+        Case::refused(Clause::Hdr5, "lenient_scheme_still_checks_key", |ctx, k| {
             vec![
                 auth(ctx, Text::plain("bearer ").then(k.truncated(k.len() - 1))),
                 auth(ctx, Text::plain("BEARER   ").then(unknown())),

@@ -14,13 +14,11 @@ use crate::wire::{show_bytes, Reply, Request, Text};
 /// A deterministic KEY case: the probe endpoint with `Authorization: Bearer <variant>` for
 /// each variant the function derives from the valid key; each must get 401.
 fn variants(clause: Clause, what: &str, derive: fn(&Key) -> Vec<Text>) -> Case {
-    Case::new(clause, what, move |ctx: Check| async move {
-        let key = ctx.valid_key()?;
-        let probes = derive(key)
+    Case::refused(clause, what, move |ctx, key| {
+        derive(key)
             .into_iter()
             .map(|v| ctx.probe().authorization(bearer(v)))
-            .collect();
-        ctx.expect_each(probes, EXPECT_REJECTED, rejected).await
+            .collect()
     })
 }
 
