@@ -38,9 +38,11 @@ mod spec;
 mod target;
 mod wire;
 
-pub use error::Error;
+pub use error::{EmbeddedError, Error};
 pub use judge::{challenge, content_type_problem, differences, EnvelopeSchema};
 pub use redact::{redact, redact_with, register_secret};
 pub use run::main;
 pub use spec::{Clause, Level, Profile, UnknownClause};
+pub use target::{AdminError, AdminProblem};
+pub use wire::tls::{CertificateFileError, TrustError};
 pub use wire::{parse_head_leniently, parse_response, retry_after, Protocol, Reply, Response};

@@ -13,7 +13,7 @@ use super::judges::{rejected, EXPECT_REJECTED};
 use crate::generated::Family;
 use crate::judge::{owner_of, CaseResult, Evidence, Failure, Finding, Owner, Stop};
 use crate::spec::{Clause, Level};
-use crate::target::Key;
+use crate::target::{AdminError, Key};
 use crate::wire::{Reply, Request};
 
 /// A case body's future (run on the trial's thread, so it need not be `Send`).
@@ -291,7 +291,7 @@ impl Check {
     }
 
     /// What to return when the admin plane failed to do what the case needs.
-    pub fn admin_failed(&self) -> impl Fn(String) -> Stop + '_ {
+    pub fn admin_failed(&self) -> impl Fn(AdminError) -> Stop + '_ {
         move |why| {
             self.fail(format!(
                 "the admin plane did not do what the case needs: {why}"

@@ -72,7 +72,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Embedded(format!("cannot start the async runtime: {e}")))?;
+        .map_err(Error::Runtime)?;
     let options = ClientOptions {
         timeout: Duration::from_secs_f64(cli.timeout),
         concurrency: cli.concurrency as usize,
@@ -244,10 +244,10 @@ fn trust_for(cli: &Cli) -> Result<Trust, Error> {
                 path: path.clone(),
                 source,
             })?;
-            let certs = certificates_from_pem(&pem).map_err(|reason| Error::Invalid {
+            let certs = certificates_from_pem(&pem).map_err(|source| Error::Certificates {
                 flag: "--ca-cert",
                 path: path.clone(),
-                reason,
+                source,
             })?;
             Ok(Trust::Certificates(certs))
         }

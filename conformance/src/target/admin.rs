@@ -10,6 +10,37 @@ use crate::target::Target;
 use crate::wire::tls::Trust;
 use crate::wire::{Client, ClientOptions, Reply, Request, Response, Text};
 
+/// An admin-plane call that did not do what the runner needs.
+#[derive(Debug, thiserror::Error)]
+#[error("{request}: {problem}")]
+pub struct AdminError {
+    /// The call, as `METHOD URL`.
+    pub request: String,
+    /// What went wrong.
+    #[source]
+    pub problem: AdminProblem,
+}
+
+/// What went wrong with an admin-plane call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdminProblem {
+    /// Another status than the one the call expects, or no response.
+    #[error("expected {expected}, got {got}")]
+    Status {
+        /// The status the call expects.
+        expected: u16,
+        /// What came back.
+        got: String,
+    },
+    /// The answer is not JSON.
+    #[error("answer is not JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+    /// A member the runner needs is missing from the answer.
+    #[error("no {0:?} in the answer")]
+    Missing(&'static str),
+}
+
 /// A key the admin plane minted: its id and the key.
 #[derive(Debug, Clone)]
 pub struct Minted {
@@ -52,40 +83,52 @@ impl AdminPlane {
             .authorization(Text::plain("Bearer ").then(Text::secret(&self.token, "<admin token>")))
     }
 
-    async fn call(&self, request: Request, expect: u16) -> Result<serde_json::Value, String> {
+    async fn call(
+        &self,
+        request: Request,
+        expected: u16,
+    ) -> Result<(String, serde_json::Value), AdminError> {
         let shown = format!("{} {}{}", request.method, self.url, request.target.shown());
-        match self.client.send(&request).await {
-            Reply::Response(Response { status, body, .. }) if status == expect => {
-                serde_json::from_slice(&body)
-                    .map_err(|e| format!("{shown}: answer is not JSON: {e}"))
+        let problem = match self.client.send(&request).await {
+            Reply::Response(Response { status, body, .. }) if status == expected => {
+                match serde_json::from_slice(&body) {
+                    Ok(json) => return Ok((shown, json)),
+                    Err(e) => AdminProblem::NotJson(e),
+                }
             }
-            other => Err(format!(
-                "{shown}: expected {expect}, got {}",
-                other.describe()
-            )),
-        }
+            other => AdminProblem::Status {
+                expected,
+                got: other.describe(),
+            },
+        };
+        Err(AdminError {
+            request: shown,
+            problem,
+        })
     }
 
     /// Mints a key named `name` and shows it as `<label>`.
-    pub async fn mint(&self, label: &str) -> Result<Minted, String> {
+    pub async fn mint(&self, label: &str) -> Result<Minted, AdminError> {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let body =
             serde_json::json!({ "name": format!("terminus-conformance {label} {n}") }).to_string();
-        let created = self
+        let (shown, created) = self
             .call(
                 self.request("POST", "/v1/keys")
                     .body("application/json", body),
                 201,
             )
             .await?;
-        let key = created
-            .get("key")
-            .and_then(|k| k.as_str())
-            .ok_or("POST /v1/keys: no \"key\" in the answer")?;
-        let id = created
-            .get("id")
-            .and_then(|k| k.as_str())
-            .ok_or("POST /v1/keys: no \"id\" in the answer")?;
+        let member = |name: &'static str| {
+            created
+                .get(name)
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| AdminError {
+                    request: shown.clone(),
+                    problem: AdminProblem::Missing(name),
+                })
+        };
+        let (key, id) = (member("key")?, member("id")?);
         Ok(Minted {
             id: id.to_owned(),
             key: Key::new(key, label),
@@ -93,7 +136,7 @@ impl AdminPlane {
     }
 
     /// Revokes the key with `id`.
-    pub async fn revoke(&self, id: &str) -> Result<(), String> {
+    pub async fn revoke(&self, id: &str) -> Result<(), AdminError> {
         self.call(self.request("DELETE", &format!("/v1/keys/{id}")), 200)
             .await
             .map(drop)

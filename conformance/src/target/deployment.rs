@@ -78,9 +78,12 @@ impl Target {
     /// A dialer for this target trusting `trust`.
     pub fn dialer(&self, trust: &Trust, timeout: Duration) -> Result<Dialer, Error> {
         let tls = if self.tls {
-            let configs = TlsConfigs::new(trust).map_err(Error::Usage)?;
-            let name = ServerName::try_from(self.host.clone())
-                .map_err(|e| Error::Usage(format!("--target {}: {e}", self.url)))?;
+            let configs = TlsConfigs::new(trust).map_err(Error::Trust)?;
+            let name =
+                ServerName::try_from(self.host.clone()).map_err(|source| Error::InvalidHost {
+                    url: self.url.clone(),
+                    source,
+                })?;
             Some((configs, name))
         } else {
             None

@@ -4,7 +4,7 @@
 
 use terminus_mock::{MockConfig, MockServer, SchemeReading};
 
-use crate::error::Error;
+use crate::error::{EmbeddedError, Error};
 use crate::target::AdminPlane;
 use crate::target::Keys;
 use crate::wire::tls::{certificates_from_pem, Trust};
@@ -36,16 +36,16 @@ pub async fn start(lenient: bool, options: &ClientOptions) -> Result<Embedded, E
     };
     let mock = MockServer::start(config)
         .await
-        .map_err(|e| Error::Embedded(format!("cannot start: {e}")))?;
-    let pem = mock
-        .ca_pem()
-        .ok_or_else(|| Error::Embedded("no CA certificate".into()))?;
-    let trust =
-        Trust::Certificates(certificates_from_pem(pem.as_bytes()).map_err(Error::Embedded)?);
+        .map_err(|e| Error::Embedded(EmbeddedError::Start(e)))?;
+    let pem = mock.ca_pem().ok_or(Error::Embedded(EmbeddedError::NoCa))?;
+    let certs =
+        certificates_from_pem(pem.as_bytes()).map_err(|e| Error::Embedded(EmbeddedError::Ca(e)))?;
+    let trust = Trust::Certificates(certs);
     let admin = AdminPlane::connect(&mock.admin_url(), mock.admin_token(), &trust, options).await?;
-    let valid = admin.mint("valid key").await.map_err(Error::Embedded)?;
-    let revoked = admin.mint("revoked key").await.map_err(Error::Embedded)?;
-    admin.revoke(&revoked.id).await.map_err(Error::Embedded)?;
+    let failed = |e| Error::Embedded(EmbeddedError::Admin(e));
+    let valid = admin.mint("valid key").await.map_err(failed)?;
+    let revoked = admin.mint("revoked key").await.map_err(failed)?;
+    admin.revoke(&revoked.id).await.map_err(failed)?;
     Ok(Embedded {
         url: mock.public_url(),
         mock,

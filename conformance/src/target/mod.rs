@@ -8,7 +8,7 @@ pub(crate) mod embedded;
 pub(crate) mod endpoints;
 mod keys;
 
-pub use admin::AdminPlane;
+pub use admin::{AdminError, AdminPlane, AdminProblem};
 pub use deployment::Target;
 pub use endpoints::Endpoint;
 pub use keys::{Key, Keys, PREFIX};

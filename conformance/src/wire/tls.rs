@@ -19,6 +19,33 @@ pub enum Trust {
     Anything,
 }
 
+/// Why trust anchors cannot become a TLS client configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TrustError {
+    /// rustls refused the protocol versions or the provider.
+    #[error("TLS setup: {0}")]
+    Setup(#[source] rustls::Error),
+    /// The platform has no CA certificates rustls can use.
+    #[error("no system CA certificates found: pass --ca-cert PEM")]
+    NoSystemRoots,
+    /// A CA certificate given cannot be a trust anchor.
+    #[error("a CA certificate is unusable: {0}")]
+    UnusableCa(#[source] rustls::Error),
+}
+
+/// Why a PEM file gives no certificate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertificateFileError {
+    /// The text is not PEM.
+    #[error("not a PEM certificate file: {0}")]
+    Pem(#[source] rustls::pki_types::pem::Error),
+    /// Valid PEM, but no `CERTIFICATE` section in it.
+    #[error("no certificate in it")]
+    Empty,
+}
+
 /// One client configuration per ALPN offer the runner makes.
 #[derive(Debug, Clone)]
 pub struct TlsConfigs {
@@ -36,11 +63,11 @@ fn provider() -> Arc<CryptoProvider> {
 
 impl TlsConfigs {
     /// Builds the three configurations; `Err` says why the trust anchors are unusable.
-    pub fn new(trust: &Trust) -> Result<Self, String> {
-        let make = |alpn: &[&[u8]]| -> Result<Arc<ClientConfig>, String> {
+    pub fn new(trust: &Trust) -> Result<Self, TrustError> {
+        let make = |alpn: &[&[u8]]| -> Result<Arc<ClientConfig>, TrustError> {
             let builder = ClientConfig::builder_with_provider(provider())
                 .with_safe_default_protocol_versions()
-                .map_err(|e| format!("TLS setup: {e}"))?;
+                .map_err(TrustError::Setup)?;
             let mut config = match trust {
                 Trust::Anything => builder
                     .dangerous()
@@ -52,9 +79,7 @@ impl TlsConfigs {
                 Trust::Certificates(certs) => {
                     let mut roots = RootCertStore::empty();
                     for cert in certs {
-                        roots
-                            .add(cert.clone())
-                            .map_err(|e| format!("a CA certificate is unusable: {e}"))?;
+                        roots.add(cert.clone()).map_err(TrustError::UnusableCa)?;
                     }
                     builder.with_root_certificates(roots).with_no_client_auth()
                 }
@@ -70,24 +95,26 @@ impl TlsConfigs {
     }
 }
 
-fn system_roots() -> Result<RootCertStore, String> {
+fn system_roots() -> Result<RootCertStore, TrustError> {
     let found = rustls_native_certs::load_native_certs();
     let mut roots = RootCertStore::empty();
     let (added, _) = roots.add_parsable_certificates(found.certs);
     if added == 0 {
-        return Err("no system CA certificates found: pass --ca-cert PEM".into());
+        return Err(TrustError::NoSystemRoots);
     }
     Ok(roots)
 }
 
 /// Parses every certificate of a PEM text.
-pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn certificates_from_pem(
+    pem: &[u8],
+) -> Result<Vec<CertificateDer<'static>>, CertificateFileError> {
     use rustls::pki_types::pem::PemObject;
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("not a PEM certificate file: {e}"))?;
+        .map_err(CertificateFileError::Pem)?;
     if certs.is_empty() {
-        return Err("no certificate in it".into());
+        return Err(CertificateFileError::Empty);
     }
     Ok(certs)
 }

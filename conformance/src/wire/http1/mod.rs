@@ -1,0 +1,170 @@
+//! The raw HTTP/1.1 client: writes a [`Request`]'s bytes exactly as built, over a pool of
+//! kept-alive connections, and reads the response with its own reader (`read.rs`).
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+
+use super::connect::{Alpn, Dialer, Io};
+use super::reply::{Reply, Response};
+use super::request::Request;
+
+mod read;
+
+use read::{closed, read_response, Failure};
+pub use read::{parse_head_leniently, parse_response};
+
+/// How long a HEAD response is watched for body bytes a server should not send (ERR-4)…
+const HEAD_BODY_WATCH: Duration = Duration::from_millis(40);
+/// …and on a connection of its own (ERR-4's probes), where a late body is the finding.
+const HEAD_BODY_WATCH_ALONE: Duration = Duration::from_millis(250);
+
+/// Serializes a request: request line, `Host`, the fields as built, `Content-Length` for a
+/// body, the body.
+pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(request.method.as_bytes());
+    out.push(b' ');
+    if !request.absolute {
+        out.extend_from_slice(base_path.as_bytes());
+    }
+    out.extend_from_slice(request.target.bytes());
+    out.extend_from_slice(b" HTTP/1.1\r\n");
+    if !request
+        .fields
+        .iter()
+        .any(|f| f.name.eq_ignore_ascii_case(b"host"))
+    {
+        out.extend_from_slice(b"Host: ");
+        out.extend_from_slice(host.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    for field in &request.fields {
+        out.extend_from_slice(&field.name);
+        out.push(b':');
+        out.extend_from_slice(&field.separator);
+        out.extend_from_slice(field.value.bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if let Some(body) = &request.body {
+        out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.bytes().len()).as_bytes());
+        out.extend_from_slice(body.bytes());
+    } else {
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+struct Conn {
+    /// `None` only while an exchange holds it.
+    io: Option<Box<dyn Io>>,
+    /// Bytes read past the last response.
+    buf: Vec<u8>,
+}
+
+/// Raw HTTP/1.1 over a pool of idle connections.
+pub struct Http1 {
+    dialer: Dialer,
+    host: String,
+    base_path: String,
+    idle: Mutex<Vec<Conn>>,
+}
+
+impl Http1 {
+    /// A client for the target `dialer` reaches; `host` is the `Host` field's value.
+    pub fn new(dialer: Dialer, host: String, base_path: String) -> Self {
+        Self {
+            dialer,
+            host,
+            base_path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Sends one request and reads its response. A kept-alive connection that turns out to
+    /// be closed is replaced once.
+    pub async fn send(&self, request: &Request) -> Reply {
+        let bytes = serialize(request, &self.host, &self.base_path);
+        let head = (request.method == "HEAD").then_some(if request.fresh_connection {
+            HEAD_BODY_WATCH_ALONE
+        } else {
+            HEAD_BODY_WATCH
+        });
+        for attempt in 0..2 {
+            let pooled = if request.fresh_connection || attempt > 0 {
+                None
+            } else {
+                self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+            };
+            let reused = pooled.is_some();
+            let mut conn = match pooled {
+                Some(conn) => conn,
+                None => match self.dialer.dial(Alpn::Http1).await {
+                    Ok(dialed) => Conn {
+                        io: Some(dialed.io),
+                        buf: Vec::new(),
+                    },
+                    Err(why) => return Reply::Broken(why),
+                },
+            };
+            match exchange(&mut conn, &bytes, head).await {
+                Ok((response, reusable)) => {
+                    if reusable && !request.fresh_connection {
+                        self.idle
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(conn);
+                    }
+                    return Reply::Response(response);
+                }
+                Err(failure) if reused && !failure.received_any => continue,
+                Err(failure) => return failure.reply,
+            }
+        }
+        Reply::Closed("the connection closed twice before any response".into())
+    }
+}
+
+/// Writes `bytes` and reads one response at the same time (a server may answer an oversized
+/// request before reading all of it). Returns the response and whether the connection can be
+/// used again.
+async fn exchange(
+    conn: &mut Conn,
+    bytes: &[u8],
+    head: Option<Duration>,
+) -> Result<(Response, bool), Failure> {
+    let Some(io) = conn.io.take() else {
+        return Err(closed(false, "connection already in use".into()));
+    };
+    let (mut reader, mut writer) = tokio::io::split(io);
+    let mut buf = std::mem::take(&mut conn.buf);
+    let (result, written) = {
+        let write = async {
+            writer.write_all(bytes).await?;
+            writer.flush().await
+        };
+        let read = read_response(&mut reader, &mut buf, head);
+        tokio::pin!(write, read);
+        let mut written: Option<std::io::Result<()>> = None;
+        let result = loop {
+            tokio::select! {
+                result = &mut read => break result,
+                done = &mut write, if written.is_none() => written = Some(done),
+            }
+        };
+        (result, written)
+    };
+    let write_complete = matches!(written, Some(Ok(())));
+    conn.io = Some(reader.unsplit(writer));
+    conn.buf = buf;
+    match result {
+        Ok((response, framed)) => Ok((response, framed && write_complete)),
+        Err(mut failure) => {
+            if let (Some(Err(e)), Reply::Closed(why)) = (&written, &mut failure.reply) {
+                why.push_str(&format!("; writing the request failed: {e}"));
+            }
+            Err(failure)
+        }
+    }
+}
