@@ -41,27 +41,21 @@ fn assert_caught(fault: Fault, flavor: Flavor, clause: &str, extra: &[&str]) -> 
     run
 }
 
-macro_rules! caught {
-    ($($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {$(
+/// One test per line: `name: Fault over Flavor by "CLAUSE" [extra args];`, each asserting with
+/// `$assert` (`assert_caught`: the clause is named; `assert_caught_only`: and no other).
+macro_rules! faults {
+    ($assert:ident; $($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {$(
         #[test]
         fn $test() {
-            assert_caught(Fault::$fault, Flavor::$flavor, $clause, &[$($($arg),*)?]);
-        }
-    )*};
-}
-
-macro_rules! caught_only {
-    ($($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {$(
-        #[test]
-        fn $test() {
-            assert_caught_only(Fault::$fault, Flavor::$flavor, $clause, &[$($($arg),*)?]);
+            $assert(Fault::$fault, Flavor::$flavor, $clause, &[$($($arg),*)?]);
         }
     )*};
 }
 
 // Found by independent targets (conformance/tests/external): each was missed, or blamed on
 // clauses it does not break as well.
-caught_only! {
+faults! {
+    assert_caught_only;
     unicode_whitespace_trimmed_off_the_key: TrimsUnicodeWhitespace over Raw by "KEY-2";
     format_checked_keys_fail_key2_alone: FormatOnlyKey over Raw by "KEY-2";
     truncated_key_accepted_fails_key2_alone: AcceptsTruncatedKey over Raw by "KEY-2";
@@ -76,7 +70,8 @@ caught_only! {
     hang_on_quote_fails_rob1_alone: HangsOnQuote over Raw by "ROB-1" ["--timeout", "1"];
 }
 
-caught! {
+faults! {
+    assert_caught;
     prefix_compared_case_insensitively: PrefixCaseInsensitive over Raw by "KEY-1";
     prefix_optional: PrefixOptional over Raw by "KEY-1";
     token_normalized: NormalizesToken over Raw by "KEY-2";

@@ -1,0 +1,266 @@
+//! A small Public API written for these tests from SPEC.md, with one switchable [`Fault`] per
+//! way a real implementation breaks a clause, and the variations SPEC.md permits. It judges a
+//! request ([`Incoming`]) and says how to answer ([`Action`]); `raw_server` and `h2_server`
+//! put it on the wire.
+
+mod authenticate;
+mod failure;
+mod routes;
+
+use authenticate::{authenticate, header};
+use failure::failure;
+use routes::{json_response, known_path, route, route_matches, ROUTES};
+use serde_json::json;
+
+/// The valid key these servers know.
+pub const VALID: &str = "thub_FakeValidKey0123456789abcdefghijklmn";
+/// The revoked key these servers know.
+pub const REVOKED: &str = "thub_FakeRevokedKey0123456789abcdefghijk";
+
+/// One way of breaking SPEC.md, or one permitted variation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Correct, strict reading.
+    None,
+    // ---- broken ----
+    /// KEY-1: compares the prefix case-insensitively.
+    PrefixCaseInsensitive,
+    /// KEY-1: accepts the secret without its prefix (prefix optional).
+    PrefixOptional,
+    /// KEY-2: accepts any prefix of the key of 10+ characters (a `starts_with` mix-up).
+    AcceptsTruncatedKey,
+    /// KEY-2: trims a trailing `=` or `.` off the token ("normalization").
+    NormalizesToken,
+    /// KEY-2: compares keys case-insensitively.
+    CaseInsensitiveKey,
+    /// KEY-4: a revoked key gets 403.
+    RevokedGets403,
+    /// KEY-4: revocation is not checked.
+    RevokedAccepted,
+    /// HDR-1: ignores tokens after the key.
+    TrailingTokenIgnored,
+    /// HDR-1: splits scheme and key on any whitespace (tab accepted).
+    TabAccepted,
+    /// HDR-1: accepts the key without the scheme.
+    SchemeOptional,
+    /// HDR-2: looks for the field name `Authorization` case-sensitively.
+    FieldNameCaseSensitive,
+    /// HDR-2: does not trim OWS around the value.
+    WhitespaceNotTrimmed,
+    /// HDR-3: accepts `X-API-Key`.
+    AcceptsXApiKey,
+    /// HDR-3: accepts `?api_key=`.
+    AcceptsQueryParam,
+    /// HDR-3: accepts `Basic` with the key as user or password.
+    AcceptsBasic,
+    /// HDR-3: accepts a `session` cookie holding the key.
+    AcceptsCookie,
+    /// HDR-4: the first of duplicate `Authorization` fields wins.
+    FirstDuplicateWins,
+    /// HDR-4: the last of duplicate fields wins (a map insert).
+    LastDuplicateWins,
+    /// HDR-4: a comma-joined list: the first credential wins.
+    CommaJoinedFirstWins,
+    /// ROUTE-1: unknown paths get 404 before authentication.
+    NotFoundBeforeAuth,
+    /// ROUTE-1: a wrong method gets 405 before authentication.
+    MethodNotAllowedBeforeAuth,
+    /// ROUTE-1: CORS preflight (OPTIONS) answered 204 before authentication.
+    OptionsOpen,
+    /// ROUTE-1: `/healthz` open.
+    HealthzOpen,
+    /// ROUTE-2: a trailing slash reaches the handler without authentication.
+    TrailingSlashBypass,
+    /// ERR-2: `code` is `"invalid_key"`.
+    ErrorCodeSet,
+    /// ERR-2: the envelope is sent as text/html.
+    TextHtmlContentType,
+    /// ERR-2: `message` is different.
+    WrongMessage,
+    /// ERR-3: "Missing API key" for a missing header.
+    DifferentMessageWhenMissing,
+    /// ERR-3: a header tells the cause (`X-Auth-Error: revoked`).
+    ReasonHeader,
+    /// ERR-3: 400 for a malformed value.
+    Status400ForMalformed,
+    /// ERR-4: HEAD responses carry the body.
+    HeadWithBody,
+    /// ERR-5 (rfc): no WWW-Authenticate.
+    MissingWwwAuthenticate,
+    /// ERR-6: the body echoes the presented credentials.
+    EchoesCredentials,
+    /// ERR-6: a header echoes the presented key.
+    EchoesInHeader,
+    /// ROB-1: a 500 when the value holds obs-text.
+    ServerErrorOnObsText,
+    /// ROB-1: hangs on values over 1000 bytes.
+    HangsOnLongValue,
+    /// ROB-1: closes the connection on `"` in the value.
+    ResetOnQuote,
+    /// OK-1: the valid key is refused on POST.
+    ValidKeyRefusedOnPost,
+    /// KEY-2: the token is trimmed with a Unicode-aware `trim()` (NBSP, NEL… as Latin-1).
+    TrimsUnicodeWhitespace,
+    /// KEY-2: any `thub_` followed by 30 to 64 alphanumerics is accepted (a format check only).
+    FormatOnlyKey,
+    /// HDR-3: a `sessionid` cookie holding the key is taken for a browser session.
+    SessionIdCookie,
+    /// ERR-4: HEAD responses carry the body, written a moment after the head.
+    HeadWithLateBody,
+    /// ERR-6: a header shows a hint of the key sent (`thub_...` and its last four characters).
+    KeyHintHeader,
+    /// ROB-1: 400 when the value holds obs-text (ASCII values get the envelope).
+    Status400ForObsText,
+    /// ROB-1: hangs on a value holding a double quote.
+    HangsOnQuote,
+    /// Everything fails: 200 for every request, echoing the request (the redaction test).
+    EchoEverything,
+    // ---- permitted ----
+    /// Extra members in the envelope and a request id header.
+    ExtraMembers,
+    /// `application/json; charset=utf-8`.
+    CharsetUtf8,
+    /// HDR-5's RFC reading.
+    LenientScheme,
+    /// Every 40th request: 429 with `Retry-After: 1`.
+    Occasional429,
+
+    /// RFC 6750 §3.1: `error="invalid_token"` in the challenge when a token was sent.
+    Rfc6750ErrorParam,
+    /// Each connection is shut down (HTTP/2 GOAWAY) after 100 requests, as nginx's
+    /// `keepalive_requests` does.
+    GoawayAfter100Requests,
+    /// The HTTP layer answers 400 to extension methods it does not parse (as Node's does), and
+    /// nothing else differs.
+    ParserRefusesExtensionMethods,
+}
+
+/// A parsed request.
+#[derive(Debug, Clone, Default)]
+pub struct Incoming {
+    pub method: String,
+    pub target: String,
+    /// Names as received (case kept by the raw server).
+    pub headers: Vec<(String, Vec<u8>)>,
+}
+
+/// A response.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// What to do with a request.
+pub enum Action {
+    Respond(Outgoing),
+    Hang,
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cause {
+    Missing,
+    Malformed,
+    Unknown,
+    Revoked,
+}
+
+/// Answers one request.
+pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
+    if fault == Fault::Occasional429 && counter % 40 == 39 {
+        let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
+        out.headers.push(("Retry-After".into(), "1".into()));
+        return Action::Respond(out);
+    }
+    if fault == Fault::EchoEverything {
+        let dump: Vec<String> = req
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {}", String::from_utf8_lossy(v)))
+            .collect();
+        let mut out = json_response(200, json!({"target": req.target, "headers": dump}));
+        out.headers.push((
+            "X-Echo".into(),
+            String::from_utf8_lossy(header(req, "authorization").unwrap_or_default()).into_owned(),
+        ));
+        return Action::Respond(out);
+    }
+    if fault == Fault::ParserRefusesExtensionMethods
+        && ![
+            "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+        ]
+        .contains(&req.method.as_str())
+    {
+        return Action::Respond(Outgoing {
+            status: 400,
+            headers: vec![("Connection".into(), "close".into())],
+            body: vec![],
+        });
+    }
+    let auth_value = header(req, "authorization").unwrap_or_default();
+    if fault == Fault::ServerErrorOnObsText && auth_value.iter().any(|&b| b >= 0x80) {
+        return Action::Respond(Outgoing {
+            status: 500,
+            headers: vec![],
+            body: b"internal error".to_vec(),
+        });
+    }
+    if fault == Fault::HangsOnLongValue && auth_value.len() > 1000 {
+        return Action::Hang;
+    }
+    if fault == Fault::HangsOnQuote && auth_value.contains(&b'"') {
+        return Action::Hang;
+    }
+    if fault == Fault::Status400ForObsText && auth_value.iter().any(|&b| b >= 0x80) {
+        return Action::Respond(Outgoing {
+            status: 400,
+            headers: vec![("Content-Type".into(), "text/plain".into())],
+            body: b"bad request".to_vec(),
+        });
+    }
+    if fault == Fault::ResetOnQuote && auth_value.contains(&b'"') {
+        return Action::Close;
+    }
+    let path = req.target.split(['?', ';']).next().unwrap_or("/");
+    let path = path
+        .strip_prefix("https://")
+        .map_or(path, |rest| rest.find('/').map_or("/", |i| &rest[i..]));
+    match fault {
+        Fault::HealthzOpen if path == "/healthz" => {
+            return Action::Respond(json_response(200, json!({"status": "ok"})))
+        }
+        Fault::OptionsOpen if req.method == "OPTIONS" => {
+            return Action::Respond(Outgoing {
+                status: 204,
+                headers: vec![("Access-Control-Allow-Origin".into(), "*".into())],
+                body: vec![],
+            })
+        }
+        Fault::NotFoundBeforeAuth if !known_path(path) => {
+            return Action::Respond(route(&req.method, path))
+        }
+        Fault::MethodNotAllowedBeforeAuth
+            if known_path(path)
+                && !ROUTES
+                    .iter()
+                    .any(|(m, p, _)| *m == req.method && route_matches(p, path)) =>
+        {
+            return Action::Respond(route(&req.method, path))
+        }
+        Fault::TrailingSlashBypass
+            if path.len() > 1 && path.ends_with('/') && known_path(path.trim_end_matches('/')) =>
+        {
+            return Action::Respond(route(&req.method, path.trim_end_matches('/')))
+        }
+        _ => {}
+    }
+    match authenticate(fault, req) {
+        Err(cause) => Action::Respond(failure(fault, cause, req, counter)),
+        Ok(()) if fault == Fault::ValidKeyRefusedOnPost && req.method == "POST" => {
+            Action::Respond(failure(fault, Cause::Unknown, req, counter))
+        }
+        Ok(()) => Action::Respond(route(&req.method, path)),
+    }
+}
