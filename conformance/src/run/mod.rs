@@ -2,6 +2,7 @@
 //! `--target`, pre-flight), turn the cases into libtest-mimic trials, run them, print the
 //! summary, write the reports, choose the exit status.
 
+use std::io::Write as _;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -112,6 +113,13 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
     context
         .others
         .store(others, std::sync::atomic::Ordering::SeqCst);
+    warn_if_nothing_selected(
+        &cli,
+        trials
+            .iter()
+            .filter(|(t, _)| !cli.harness.is_filtered_out(t))
+            .count(),
+    );
     let trials = trials.into_iter().map(|(t, _)| t).collect();
     if cli.harness.test_threads.is_none() {
         // Trials wait on the network, not the CPU.
@@ -155,25 +163,54 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
 
 /// `--list`: libtest's list, or with `--format json` the case manifest.
 fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
-    if matches!(cli.harness.format, Some(FormatSetting::Json)) {
-        let kept: Vec<&Case> = cases
-            .iter()
-            .filter(|c| {
-                !cli.harness
-                    .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
-            })
-            .collect();
-        for line in report::manifest::lines(&kept) {
-            println!("{line}");
-        }
-        return ExitCode::SUCCESS;
-    }
-    let trials = cases
-        .into_iter()
-        .map(|c| Trial::test(c.name, || Ok(())))
+    let kept: Vec<&Case> = cases
+        .iter()
+        .filter(|c| {
+            !cli.harness
+                .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
+        })
         .collect();
-    let _ = libtest_mimic::run(&cli.harness, trials);
+    warn_if_nothing_selected(cli, kept.len());
+    let lines = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
+        report::manifest::lines(&kept)
+    } else if cli.harness.ignored {
+        // As libtest: `--ignored --list` lists the ignored cases, and none is ignored before
+        // the run (a case is ignored at run time, for want of a key).
+        Vec::new()
+    } else {
+        kept.iter().map(|c| format!("{}: test", c.name)).collect()
+    };
+    // a reader that stops early (`| head`) ends the listing, quietly.
+    let mut out = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(out, "{line}").is_err() {
+            break;
+        }
+    }
+    let _ = out.flush();
     ExitCode::SUCCESS
+}
+
+/// a filter that selects no case says so (a misspelt filter in CI would otherwise pass).
+fn warn_if_nothing_selected(cli: &Cli, selected: usize) {
+    if selected == 0 && (cli.harness.filter.is_some() || !cli.harness.skip.is_empty()) {
+        eprintln!(
+            "terminus-conformance: the filter {} selects no case; `terminus-conformance --list` shows every case name",
+            filter_shown(cli)
+        );
+    }
+}
+
+fn filter_shown(cli: &Cli) -> String {
+    let mut parts = Vec::new();
+    if let Some(f) = &cli.harness.filter {
+        parts.push(format!(
+            "{f:?}{}",
+            if cli.harness.exact { " (--exact)" } else { "" }
+        ));
+    }
+    parts.extend(cli.harness.skip.iter().map(|s| format!("--skip {s:?}")));
+    parts.join(" ")
 }
 
 async fn setup(

@@ -10,5 +10,6 @@ mod servers;
 mod correct;
 mod embedded;
 mod faulty;
+mod field;
 mod parsers;
 mod secrets;
