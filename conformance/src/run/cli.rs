@@ -68,6 +68,16 @@ pub struct Cli {
     /// TERMINUS_ADMIN_TOKEN).
     #[arg(long, value_name = "URL")]
     pub admin_url: Option<String>,
+    /// allow an http:// --target (the key then travels unencrypted).
+    #[arg(long)]
+    pub plaintext: bool,
+    /// run without TERMINUS_API_KEY: only the cases that need no valid key.
+    #[arg(long)]
+    pub no_key: bool,
+    /// with --target, also send the valid key with POST, PUT, PATCH and DELETE (OK-1 on
+    /// every documented endpoint; this may create or delete data).
+    #[arg(long)]
+    pub allow_writes: bool,
     /// libtest's options.
     #[command(flatten)]
     pub harness: libtest_mimic::Arguments,
@@ -100,6 +110,19 @@ impl Cli {
             && (self.ca_cert.is_some() || self.insecure || self.admin_url.is_some())
         {
             return usage("--ca-cert, --insecure and --admin-url need --target (without it the runner checks its embedded mock)");
+        }
+        if let Some(target) = &self.target {
+            let plain = target
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+            if plain && !self.plaintext {
+                return usage(&format!("--target {target}: the key would travel unencrypted over plain HTTP; use https://, or add --plaintext if this deployment really is plain HTTP on a network you trust"));
+            }
+            if !plain && self.plaintext {
+                return usage("--plaintext is for an http:// --target; this one is not");
+            }
+        } else if self.plaintext || self.no_key || self.allow_writes {
+            return usage("--plaintext, --no-key and --allow-writes are for a --target (the embedded mock needs none of them)");
         }
         if self.target.is_some() && self.lenient_scheme {
             return usage(

@@ -235,7 +235,13 @@ async fn setup(
                 }
                 None => None,
             };
-            (target, trust, Keys::from_environment(), admin, None)
+            (
+                target,
+                trust,
+                Keys::from_environment(cli.no_key)?,
+                admin,
+                None,
+            )
         }
         None => {
             let embedded = embedded::start(cli.lenient_scheme, options).await?;

@@ -19,6 +19,20 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
         facts.rate_limited,
         facts.seed
     );
+    // what did not run, and why, counted (a run that checked half the contract says so).
+    let mut ignored = std::collections::BTreeMap::<&str, usize>::new();
+    for record in records {
+        if let Verdict::Ignored(reason) = &record.verdict {
+            *ignored.entry(reason.as_str()).or_default() += 1;
+        }
+    }
+    for (reason, n) in &ignored {
+        eprintln!(
+            "  {n} {} ignored: {}",
+            if *n == 1 { "case" } else { "cases" },
+            redact(reason)
+        );
+    }
     if quiet {
         return;
     }

@@ -2,6 +2,7 @@
 //! mints, and every variant derived from them (truncated, extended, case-flipped…), each
 //! described by its derivation and never shown.
 
+use crate::error::Error;
 use crate::redact::register_secret;
 use crate::wire::Text;
 
@@ -105,18 +106,56 @@ pub struct Keys {
 }
 
 impl Keys {
-    /// Reads `TERMINUS_API_KEY` and `TERMINUS_REVOKED_API_KEY` (empty counts as unset).
-    pub fn from_environment() -> Self {
-        let read = |name: &str, label: &str| {
-            std::env::var(name)
-                .ok()
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-                .map(|v| Key::new(v, label))
+    /// Reads `TERMINUS_API_KEY` and `TERMINUS_REVOKED_API_KEY` for a `--target` run (empty
+    /// counts as unset; whitespace around a secret, such as a CI secret's trailing newline, is
+    /// not part of it). R-2: the keys are checked before they are trusted — a missing valid key
+    /// is a usage error unless `no_key`, a "revoked" key equal to the valid one is one, and so
+    /// is a key that does not begin with `thub_` (KEY-1: it cannot be a key).
+    pub fn from_environment(no_key: bool) -> Result<Self, Error> {
+        let read = |name: &'static str, label: &str| -> Result<Option<Key>, Error> {
+            let Some(value) = std::env::var_os(name) else {
+                return Ok(None);
+            };
+            let Some(value) = value.to_str() else {
+                return Err(Error::Usage(format!(
+                    "{name} is not valid UTF-8: a Terminus Hub key is printable ASCII beginning with thub_"
+                )));
+            };
+            let value = value.trim();
+            if value.is_empty() {
+                return Ok(None);
+            }
+            let key = Key::new(value, label);
+            if !value.starts_with(PREFIX) {
+                return Err(Error::Usage(format!(
+                    "{name} does not begin with thub_, so it cannot be a Terminus Hub Public API key (KEY-1): check that the CI secret holds the API key itself"
+                )));
+            }
+            Ok(Some(key))
         };
-        Self {
-            valid: read("TERMINUS_API_KEY", "valid key"),
-            revoked: read("TERMINUS_REVOKED_API_KEY", "revoked key"),
+        let valid = read("TERMINUS_API_KEY", "valid key")?;
+        let revoked = read("TERMINUS_REVOKED_API_KEY", "revoked key")?;
+        if let (Some(v), Some(r)) = (&valid, &revoked) {
+            if v.bytes() == r.bytes() {
+                return Err(Error::Usage(
+                    "TERMINUS_REVOKED_API_KEY is the same key as TERMINUS_API_KEY: it must be a key that was revoked (create a key on the account page, revoke it, and store that one); or unset it to skip the revoked-key cases".into(),
+                ));
+            }
         }
+        if no_key {
+            if valid.is_some() {
+                eprintln!("terminus-conformance: --no-key: TERMINUS_API_KEY is set but not used; only the cases that need no valid key run");
+            }
+            return Ok(Self {
+                valid: None,
+                revoked,
+            });
+        }
+        if valid.is_none() {
+            return Err(Error::Usage(
+                "TERMINUS_API_KEY is not set (or empty): a --target run needs a valid key of the deployment, from the environment only (never a flag). Set it from your CI secret store, e.g. in GitHub Actions `env: TERMINUS_API_KEY: ${{ secrets.TERMINUS_API_KEY }}`; or pass --no-key to run only the cases that need no valid key".into(),
+            ));
+        }
+        Ok(Self { valid, revoked })
     }
 }

@@ -1,7 +1,7 @@
 //! The runner against its embedded mock, strict and lenient, and what a user sees around a
 //! run: reports, the manifest, exit statuses, the pre-flight.
 
-use super::fake_api::Fault;
+use super::fake_api::{Fault, VALID};
 use super::runner::run_with;
 use super::servers::{start, Flavor};
 
@@ -162,7 +162,11 @@ fn unreachable_target_is_one_line_and_exit_3() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());
     drop(listener);
-    let run = run_with("unreachable", &["--target", &url], &[]);
+    let run = run_with(
+        "unreachable",
+        &["--target", &url],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
     assert_eq!(run.status, 3, "{}", run.stderr);
     assert_eq!(
         run.stderr.trim().lines().count(),
@@ -180,7 +184,11 @@ fn unreachable_target_is_one_line_and_exit_3() {
 #[test]
 fn untrusted_certificate_is_a_tls_failure_and_exit_3() {
     let server = start(Fault::None, Flavor::Raw);
-    let run = run_with("untrusted", &["--target", &server.url], &[]);
+    let run = run_with(
+        "untrusted",
+        &["--target", &server.url],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
     assert_eq!(run.status, 3, "{}", run.stderr);
     assert!(
         run.stderr.contains("TLS handshake failed") && run.stderr.contains("--ca-cert"),
@@ -189,16 +197,108 @@ fn untrusted_certificate_is_a_tls_failure_and_exit_3() {
     );
 }
 
+/// a CI job whose secret is misnamed or empty does not go green having checked half the
+/// contract: exit 2, saying how to set the key, before any trial.
 #[test]
-fn missing_keys_make_cases_ignored_with_the_reason() {
+fn missing_valid_key_is_a_usage_error() {
+    let server = start(Fault::None, Flavor::Raw);
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    for env in [
+        &[][..],
+        &[("TERMINUS_API_KEY", "")],
+        &[("TERMINUS_API_KEY", "  \n")],
+    ] {
+        let run = run_with("no-key", &["--target", &server.url, "--ca-cert", &ca], env);
+        assert_eq!(run.status, 2, "{env:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("TERMINUS_API_KEY is not set") && run.stderr.contains("--no-key"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "no trials: {}", run.stdout);
+    }
+}
+
+/// the revoked key equal to the valid one, or a key without the prefix, is the user's
+/// mistake, said as such (exit 2), never a KEY-4 failure of the deployment.
+#[test]
+fn misconfigured_secrets_are_usage_errors() {
+    let server = start(Fault::None, Flavor::Raw);
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    let args = ["--target", server.url.as_str(), "--ca-cert", ca.as_str()];
+    let same = run_with(
+        "revoked-same",
+        &args,
+        &[
+            ("TERMINUS_API_KEY", VALID),
+            ("TERMINUS_REVOKED_API_KEY", VALID),
+        ],
+    );
+    assert_eq!(same.status, 2, "{}", same.stderr);
+    assert!(
+        same.stderr.contains("is the same key as TERMINUS_API_KEY"),
+        "{}",
+        same.stderr
+    );
+    let unprefixed = run_with(
+        "unprefixed",
+        &args,
+        &[("TERMINUS_API_KEY", "sk_live_not_a_terminus_key_0123456789")],
+    );
+    assert_eq!(unprefixed.status, 2, "{}", unprefixed.stderr);
+    assert!(
+        unprefixed.stderr.contains("does not begin with thub_"),
+        "{}",
+        unprefixed.stderr
+    );
+    for run in [&same, &unprefixed] {
+        assert!(
+            !run.all_output().contains(&VALID[5..15]),
+            "no piece of a key is printed"
+        );
+    }
+}
+
+/// an http:// target needs --plaintext; without it, exit 2 before anything is sent.
+#[test]
+fn plain_http_target_needs_plaintext() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let run = run_with("plain", &["--target", &url], &[("TERMINUS_API_KEY", VALID)]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--plaintext"), "{}", run.stderr);
+    assert!(
+        listener.accept().is_err(),
+        "nothing was sent to the plain-HTTP target"
+    );
+}
+
+/// `--no-key` runs only the cases that need no valid key; the others are ignored, with
+/// the reason, and the summary counts them.
+#[test]
+fn no_key_runs_only_cases_that_need_none() {
     let server = start(Fault::None, Flavor::Raw);
     let ca = server.ca_path.to_string_lossy().into_owned();
     let run = run_with(
         "no-keys",
-        &["--target", &server.url, "--ca-cert", &ca, "--cases", "8"],
+        &[
+            "--target",
+            &server.url,
+            "--ca-cert",
+            &ca,
+            "--cases",
+            "8",
+            "--no-key",
+        ],
         &[],
     );
     assert_eq!(run.status, 0, "failed: {:?}", run.failed());
+    assert!(
+        run.stderr.contains("ignored: needs a valid key"),
+        "the summary says how many were ignored and why: {}",
+        run.stderr
+    );
     let ignored = run.cases_with("ignored");
     assert!(
         ignored.contains("OK-1::get_v1_account") && ignored.contains("KEY-4::revoked_key_rejected"),
