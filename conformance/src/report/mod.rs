@@ -2,6 +2,7 @@
 //! them the JUnit XML ([`junit`]), the JSON report ([`json`]) and the case manifest
 //! ([`manifest`]).
 
+pub mod errored;
 pub mod json;
 pub mod junit;
 pub mod manifest;

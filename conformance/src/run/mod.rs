@@ -33,10 +33,17 @@ pub const EXIT_FAILED: u8 = 101;
 pub fn main() -> ExitCode {
     install_redacting_panic_hook();
     let cli = Cli::from_env();
+    let artifacts = (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone()));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("terminus-conformance: {}", redact(&e.to_string()));
+            // the artifacts CI uploads exist on every exit after the arguments parsed.
+            if let Some((junit, report)) = artifacts {
+                if let Err(w) = report::errored::write(junit.as_deref(), report.as_deref(), &e) {
+                    eprintln!("terminus-conformance: {}", redact(&w.to_string()));
+                }
+            }
             ExitCode::from(e.exit_status())
         }
     }

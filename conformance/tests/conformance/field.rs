@@ -4,6 +4,7 @@
 
 use std::process::{Command, Stdio};
 
+use super::fake_api::VALID;
 use super::runner::run_with;
 
 /// `--list` (and the JSON manifest) into a pipe whose reader is gone ends quietly, exit 0.
@@ -43,4 +44,36 @@ fn a_filter_that_selects_nothing_says_so() {
         "{}",
         ran.stderr
     );
+}
+
+/// exit 3 (and exit 2 after the arguments parsed) still writes `--junit` and `--report`,
+/// each with one errored case that names the reason, so the CI step uploading them works.
+#[test]
+fn every_exit_writes_junit_and_the_report() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let unreachable = run_with(
+        "artifacts-unreachable",
+        &["--target", &url],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
+    let no_key = run_with("artifacts-no-key", &["--target", &url], &[]);
+    for (run, status, reason) in [
+        (&unreachable, 3, "cannot reach"),
+        (&no_key, 2, "TERMINUS_API_KEY is not set"),
+    ] {
+        assert_eq!(run.status, status, "{}", run.stderr);
+        assert!(
+            run.junit.contains("<error") && run.junit.contains(reason),
+            "JUnit names the reason: {}",
+            run.junit
+        );
+        assert_eq!(run.report["cases"][0]["verdict"], "error", "{}", run.report);
+        assert_eq!(run.report["error"]["exit_status"], status);
+        assert!(run.report["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(reason)));
+        assert!(!run.all_output().contains(&VALID[5..15]));
+    }
 }

@@ -1,0 +1,87 @@
+//! the artifacts of a run that stopped before or around its trials (an unreachable target,
+//! a usage error found after the arguments parsed, an embedded mock that would not start).
+//! `--junit` and `--report` are still written, each with one errored case that names the
+//! reason, so a CI step that uploads them never breaks and the reason shows where CI shows
+//! test results.
+
+use std::path::Path;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde_json::json;
+
+use crate::error::Error;
+use crate::redact::redact;
+
+/// The one case an errored run reports.
+pub const ERRORED_CASE: &str = "terminus-conformance::run";
+
+/// The JUnit XML of a run that stopped with `error`.
+pub fn junit(error: &Error) -> String {
+    let message = redact(&error.to_string());
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status.set_message(message.as_str());
+    status.set_type(kind(error));
+    status.set_description(format!(
+        "{message}\n(exit status {}: no conformance case ran)",
+        error.exit_status()
+    ));
+    let mut case = TestCase::new(ERRORED_CASE, status);
+    case.set_classname("terminus-conformance");
+    let mut suite = TestSuite::new("terminus-conformance");
+    suite.add_test_case(case);
+    let mut report = Report::new("terminus-conformance");
+    report.add_test_suite(suite);
+    report.to_string().expect("the JUnit report serializes")
+}
+
+/// The JSON report of a run that stopped with `error`.
+pub fn json(error: &Error) -> serde_json::Value {
+    let message = redact(&error.to_string());
+    json!({
+        "tool": "terminus-conformance",
+        "version": env!("CARGO_PKG_VERSION"),
+        "error": {"kind": kind(error), "message": message, "exit_status": error.exit_status()},
+        "summary": {"passed": 0, "failed": 0, "ignored": 0, "errored": 1},
+        "cases": [{
+            "name": ERRORED_CASE,
+            "clause": null,
+            "level": null,
+            "verdict": "error",
+            "evidence": [message],
+            "duration_ms": 0.0,
+        }],
+    })
+}
+
+/// A word for what stopped the run.
+fn kind(error: &Error) -> &'static str {
+    match error.exit_status() {
+        3 => "unreachable",
+        2 => "usage",
+        _ => "error",
+    }
+}
+
+/// Writes whichever of the two artifacts were asked for.
+pub fn write(
+    junit_path: Option<&Path>,
+    report_path: Option<&Path>,
+    error: &Error,
+) -> Result<(), Error> {
+    if let Some(path) = junit_path {
+        std::fs::write(path, junit(error)).map_err(|source| Error::Write {
+            flag: "--junit",
+            path: path.to_owned(),
+            source,
+        })?;
+    }
+    if let Some(path) = report_path {
+        let text = serde_json::to_string_pretty(&json(error)).expect("JSON values serialize");
+        std::fs::write(path, text + "\n").map_err(|source| Error::Write {
+            flag: "--report",
+            path: path.to_owned(),
+            source,
+        })?;
+    }
+    Ok(())
+}
