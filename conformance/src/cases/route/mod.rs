@@ -1,0 +1,22 @@
+//! ROUTE-1, ROUTE-2: coverage. Without a key, every documented path under every method (HEAD,
+//! OPTIONS, TRACE and undocumented ones included), unknown paths, `/`, operational paths and
+//! variants of each documented path get 401 — never a 404 or 405 that tells what exists.
+//!
+//! - `route1_no_open_routes.rs`: ROUTE-1, paths and methods, and its sweep of the path variants
+//!   answered 404 or 405;
+//! - `route2_path_variants.rs`: ROUTE-2, the table of path variants and the absolute-form target.
+
+mod route1_no_open_routes;
+mod route2_path_variants;
+
+pub use route1_no_open_routes::variant_sweep;
+
+use super::Case;
+use crate::target::Endpoint;
+
+/// Every case of the ROUTE family, for these endpoints: ROUTE-1's, then ROUTE-2's.
+pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
+    let mut all = route1_no_open_routes::cases(endpoints);
+    all.extend(route2_path_variants::cases(endpoints));
+    all
+}
