@@ -105,14 +105,10 @@ impl Target {
             reason,
         };
         let dialer = self.dialer(trust, options.timeout)?;
-        let dialed = dialer.dial(Alpn::Either).await.map_err(|why| {
-            let hint = if why.contains("certificate") {
-                " (trust its CA with --ca-cert PEM, or --insecure)"
-            } else {
-                ""
-            };
-            unreachable(format!("{why}{hint}"))
-        })?;
+        let dialed = dialer
+            .dial(Alpn::Either)
+            .await
+            .map_err(|why| unreachable(format!("{why}{}", tls_hint(&why, trust))))?;
         let h2 = dialed.h2;
         drop(dialed);
         let client = Client::new(
@@ -124,11 +120,48 @@ impl Target {
             options,
         );
         match client.send_http1(&Request::get("/").alone()).await {
+            // R-3: plain HTTP sent to a TLS port (nginx: "The plain HTTP request was sent to
+            // HTTPS port"), found before any key is sent.
+            Reply::Response(r) if !self.tls && r.status == 400 && speaks_tls(&r.body) => {
+                Err(unreachable(format!(
+                    "this port speaks TLS: it answered plain HTTP with {} ({}); use https:// in --target (and drop --plaintext)",
+                    r.status,
+                    String::from_utf8_lossy(&r.body).chars().filter(|c| !c.is_control()).take(80).collect::<String>().trim()
+                )))
+            }
             Reply::Response(_) => Ok(client),
+            other if !self.tls => Err(unreachable(format!(
+                "connected, but no HTTP response to a plain-HTTP `GET /` ({}): if this port speaks TLS, use https:// in --target (and drop --plaintext)",
+                other.describe()
+            ))),
             other => Err(unreachable(format!(
                 "connected, but no HTTP response to `GET /`: {}",
                 other.describe()
             ))),
         }
+    }
+}
+
+/// True when a plain-HTTP answer says the port wanted TLS.
+fn speaks_tls(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body).to_ascii_lowercase();
+    text.contains("https port") || text.contains("tls") || text.contains("ssl")
+}
+
+/// R-4: what to do about a failed handshake, without naming a flag already given.
+fn tls_hint(why: &str, trust: &Trust) -> &'static str {
+    if why.contains("did not answer in TLS") {
+        return "; if the deployment serves plain HTTP on this port, use http:// in --target with --plaintext (the key then travels unencrypted)";
+    }
+    if why.contains("another host name") {
+        return "; use in --target a host name the certificate names";
+    }
+    if !why.contains("certificate") {
+        return "";
+    }
+    match trust {
+        Trust::System => "; if the deployment uses a private CA or a self-signed certificate, give that CA or certificate with --ca-cert PEM",
+        Trust::Certificates(_) => "; the certificate given with --ca-cert is neither the server's certificate nor a CA that signed it: check that it is the right file",
+        Trust::Anything => "",
     }
 }

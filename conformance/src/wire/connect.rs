@@ -9,7 +9,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::tls::TlsConfigs;
+use super::tls::{explain_handshake_error, TlsConfigs};
 
 /// A byte stream to the target, plain or TLS.
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -71,7 +71,7 @@ impl Dialer {
             let tls = TlsConnector::from(Arc::clone(config))
                 .connect(name.clone(), tcp)
                 .await
-                .map_err(|e| format!("TLS handshake failed: {e}"))?;
+                .map_err(|e| format!("TLS handshake failed: {}", explain_handshake_error(&e)))?;
             let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
             Ok(Dialed {
                 io: Box::new(tls),

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{verify_server_name, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 /// Which certificates the runner trusts.
@@ -81,7 +83,19 @@ impl TlsConfigs {
                     for cert in certs {
                         roots.add(cert.clone()).map_err(TrustError::UnusableCa)?;
                     }
-                    builder.with_root_certificates(roots).with_no_client_auth()
+                    let chains =
+                        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+                            .build()
+                            .map_err(|e| {
+                                TrustError::UnusableCa(rustls::Error::General(e.to_string()))
+                            })?;
+                    builder
+                        .dangerous()
+                        .with_custom_certificate_verifier(Arc::new(ChainOrPinned {
+                            chains,
+                            pinned: certs.clone(),
+                        }))
+                        .with_no_client_auth()
                 }
             };
             config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
@@ -117,6 +131,110 @@ pub fn certificates_from_pem(
         return Err(CertificateFileError::Empty);
     }
     Ok(certs)
+}
+
+/// `--ca-cert` as curl reads it. A certificate that chains to one of the given ones is
+/// trusted as usual; so is a server certificate that *is* one of the given ones (a self-signed
+/// certificate made with `openssl req -x509`, often marked CA:TRUE and used as its own end
+/// entity, which WebPKI path building refuses as `CaUsedAsEndEntity`), once it names the host.
+#[derive(Debug)]
+struct ChainOrPinned {
+    chains: Arc<WebPkiServerVerifier>,
+    pinned: Vec<CertificateDer<'static>>,
+}
+
+impl ServerCertVerifier for ChainOrPinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self.chains.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        ) {
+            Ok(verified) => Ok(verified),
+            Err(e)
+                if self
+                    .pinned
+                    .iter()
+                    .any(|p| p.as_ref() == end_entity.as_ref()) =>
+            {
+                // The very certificate the user gave: its name must still match the host.
+                let parsed = ParsedCertificate::try_from(end_entity).map_err(|_| e)?;
+                verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.chains.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.chains.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.chains.supported_verify_schemes()
+    }
+}
+
+/// What a failed TLS handshake means, in words a user can act on: an untrusted issuer,
+/// an expired certificate, another host's certificate, or a port that speaks plain HTTP.
+pub fn explain_handshake_error(error: &std::io::Error) -> String {
+    use rustls::{CertificateError, InvalidMessage};
+    let Some(tls) = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    else {
+        return error.to_string();
+    };
+    match tls {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            CertificateError::UnknownIssuer => "the server's certificate is not signed by a CA the runner trusts (unknown issuer)".into(),
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "the server's certificate has expired".into(),
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => "the server's certificate is not valid yet (check the clocks)".into(),
+            CertificateError::NotValidForName => "the server's certificate is for another host name".into(),
+            CertificateError::NotValidForNameContext { expected, presented } => format!(
+                "the server's certificate is for another host name: {} was asked for, it names {}",
+                format!("{expected:?}").trim_start_matches("DnsName(").trim_end_matches(')'),
+                if presented.is_empty() { "no host".to_owned() } else { presented.join(", ") }
+            ),
+            CertificateError::BadSignature => "the server's certificate has a bad signature".into(),
+            CertificateError::Revoked => "the server's certificate is revoked".into(),
+            CertificateError::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
+                "the server's certificate is self-signed (a CA certificate used as its own certificate) and is not the one trusted".into()
+            }
+            other => format!("the server's certificate is refused: {other:?}"),
+        },
+        rustls::Error::InvalidMessage(InvalidMessage::InvalidContentType)
+        | rustls::Error::InvalidMessage(_) => {
+            "the port did not answer in TLS (a plain-HTTP port?)".into()
+        }
+        rustls::Error::AlertReceived(alert) => {
+            format!("the server refused the TLS handshake (alert {alert:?})")
+        }
+        other => other.to_string(),
+    }
 }
 
 /// `--insecure`: accepts any certificate, still checks the handshake's signatures.

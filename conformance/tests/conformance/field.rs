@@ -4,8 +4,9 @@
 
 use std::process::{Command, Stdio};
 
-use super::fake_api::VALID;
-use super::runner::run_with;
+use super::fake_api::{Fault, VALID};
+use super::runner::{run_against, run_with};
+use super::servers::{start, start_self_signed, Flavor};
 
 /// `--list` (and the JSON manifest) into a pipe whose reader is gone ends quietly, exit 0.
 #[test]
@@ -76,4 +77,93 @@ fn every_exit_writes_junit_and_the_report() {
             .is_some_and(|m| m.contains(reason)));
         assert!(!run.all_output().contains(&VALID[5..15]));
     }
+}
+
+/// `--ca-cert` takes the server's own self-signed certificate (CA:TRUE used as the end
+/// entity, as `openssl req -x509` makes it; curl accepts it), and the run goes on.
+#[test]
+fn self_signed_certificate_given_with_ca_cert_is_trusted() {
+    let server = start_self_signed(Fault::None, Flavor::Raw, &["127.0.0.1", "localhost"]);
+    let run = run_against("self-signed", &server, &["--exact", "OK-1::get_v1_account"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.cases_with("pass").contains("OK-1::get_v1_account"));
+}
+
+/// a self-signed certificate for another host name is refused, and the error says so in
+/// words, with the fix; a certificate the given `--ca-cert` does not cover never gets the
+/// advice to pass `--ca-cert`.
+#[test]
+fn tls_errors_are_explained_without_naming_a_flag_already_given() {
+    let other_host = start_self_signed(Fault::None, Flavor::Raw, &["api.example.invalid"]);
+    let run = run_against("self-signed-other-host", &other_host, &[]);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("for another host name") && run.stderr.contains("api.example.invalid"),
+        "{}",
+        run.stderr
+    );
+    // The CA file of one server given for another: the hint blames the file, not the flag.
+    let server = start(Fault::None, Flavor::Raw);
+    let wrong_ca = other_host.ca_path.to_string_lossy().into_owned();
+    let run = run_with(
+        "wrong-ca",
+        &["--target", &server.url, "--ca-cert", &wrong_ca],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown issuer") && run.stderr.contains("given with --ca-cert"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("give that CA"), "{}", run.stderr);
+    // Without --ca-cert: the hint is to give one.
+    let run = run_with(
+        "no-ca",
+        &["--target", &server.url],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("with --ca-cert PEM"), "{}", run.stderr);
+}
+
+/// plain HTTP sent to a TLS port, or TLS to a plain-HTTP port, is found by the pre-flight:
+/// exit 3 with the fix to the URL, before any key is sent.
+#[test]
+fn protocol_mismatch_is_found_by_the_preflight() {
+    let tls = start(Fault::None, Flavor::Raw);
+    let plain_url = tls.url.replacen("https://", "http://", 1);
+    let run = run_with(
+        "plain-to-tls",
+        &["--target", &plain_url, "--plaintext"],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("use https://"), "{}", run.stderr);
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        // A plain-HTTP server: whatever arrives gets a 400, as nginx answers a ClientHello.
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 1024];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let _ = std::io::Write::write_all(
+                &mut stream,
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let run = run_with(
+        "tls-to-plain",
+        &["--target", &format!("https://127.0.0.1:{port}")],
+        &[("TERMINUS_API_KEY", VALID)],
+    );
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did not answer in TLS") && run.stderr.contains("--plaintext"),
+        "{}",
+        run.stderr
+    );
 }

@@ -32,16 +32,52 @@ pub struct FakeServer {
 
 const MAX_HEAD: usize = 16 * 1024;
 
-/// Starts a fake server with `fault` on a runtime of its own.
+/// Starts a fake server with `fault` on a runtime of its own, with a certificate from a CA of
+/// its own (the mock's certificate maker).
 pub fn start(fault: Fault, flavor: Flavor) -> FakeServer {
+    let identity = terminus_mock::tls::generate().expect("certificate");
+    let ca_pem = identity.ca_pem.clone().expect("a CA");
+    let config = (*terminus_mock::tls::server_config(&identity).expect("TLS config")).clone();
+    serve(config, ca_pem, fault, flavor)
+}
+
+/// Starts a fake server whose certificate is self-signed and marked CA:TRUE, as
+/// `openssl req -x509` makes it, naming `names`; its `ca_path` holds that very certificate.
+pub fn start_self_signed(fault: Fault, flavor: Flavor, names: &[&str]) -> FakeServer {
+    let key = rcgen::KeyPair::generate().expect("a key");
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .expect("names");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, names[0]);
+    let cert = params.self_signed(&key).expect("a self-signed certificate");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    )
+    .expect("a server config");
+    serve(config, cert.pem(), fault, flavor)
+}
+
+fn serve(
+    mut config: rustls::ServerConfig,
+    ca_pem: String,
+    fault: Fault,
+    flavor: Flavor,
+) -> FakeServer {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .unwrap();
-    let identity = terminus_mock::tls::generate().expect("certificate");
-    let ca_pem = identity.ca_pem.clone().expect("a CA");
-    let mut config = (*terminus_mock::tls::server_config(&identity).expect("TLS config")).clone();
     if flavor == Flavor::Raw {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
     }
