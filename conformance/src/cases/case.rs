@@ -14,6 +14,7 @@ use crate::generated::Family;
 use crate::judge::{owner_of, CaseResult, Evidence, Failure, Finding, Owner, Stop};
 use crate::spec::{Clause, Level};
 use crate::target::{AdminError, Key};
+use crate::wire::delivery::{self, DeliveryLog};
 use crate::wire::{Reply, Request};
 
 /// A case body's future (run on the trial's thread, so it need not be `Send`).
@@ -109,6 +110,7 @@ impl Case {
                 seen_by.join(", ")
             ));
             failure.findings = found.into_iter().map(|(_, f)| f).collect();
+            failure.observed = true;
             Err(failure.into())
         })
         .level(Level::Must);
@@ -116,14 +118,26 @@ impl Case {
         c
     }
 
-    /// Starts the body with the run's context.
+    /// Starts the body with the run's context. R-5: the requests it sends that never reach
+    /// the target (or stay rate limited) are noted; they make the case inconclusive unless it
+    /// failed on answers the target did give.
     pub(crate) fn start(self, ctx: Arc<Context>) -> CaseFuture {
         let check = Check {
             clause: self.clause,
             name: self.name.into(),
             ctx,
         };
-        (self.body)(check)
+        let body = (self.body)(check);
+        Box::pin(async move {
+            let log = Arc::new(DeliveryLog::default());
+            let result = delivery::scope(Arc::clone(&log), body).await;
+            match (log.inconclusive(), result) {
+                (None, result) => result,
+                (Some(_), Err(Stop::Fail(failure))) if failure.observed => Err(Stop::Fail(failure)),
+                (Some(_), Err(Stop::Ignored(reason))) => Err(Stop::Ignored(reason)),
+                (Some(reason), _) => Err(Stop::Inconclusive(reason)),
+            }
+        })
     }
 }
 
@@ -226,6 +240,10 @@ impl Check {
         expected: &str,
         judge: &impl Fn(&Reply) -> Result<(), String>,
     ) -> Option<Finding> {
+        if reply.is_undelivered() || reply.status() == Some(429) {
+            // Evidence of nothing: the client noted it; the case becomes inconclusive.
+            return None;
+        }
         self.ledger.note(self.clause, request, reply);
         let why = judge(reply).err()?;
         let details = if why.is_empty() { vec![] } else { vec![why] };
@@ -270,6 +288,7 @@ impl Check {
                 probes.len()
             )));
         }
+        failure.observed = true;
         failure.summary = format!(
             "{} of {} requests answered wrongly (statuses seen: {seen})",
             failure.findings.len(),

@@ -236,5 +236,6 @@ where
     failure.findings[0]
         .details
         .push("this is the shrunk minimal input".into());
+    failure.observed = true;
     Err(failure.into())
 }

@@ -153,6 +153,10 @@ const VALUE_CLAUSES: [Clause; 6] = [
 /// not `seen_by`'s own business: a 5xx, reset, hang or non-HTTP answer to a valid-HTTP
 /// `Authorization` value is ROB-1's; another 4xx than 401 is ERR-1's (ROB-1's for obs-text).
 pub fn owner_of(seen_by: Clause, request: &Request, reply: &Reply) -> Option<Owner> {
+    if reply.is_undelivered() || reply.status() == Some(429) {
+        // Evidence of nothing: nobody's finding.
+        return None;
+    }
     if seen_by == Clause::Route2 {
         // Reaching a handler (2xx, 3xx) is ROUTE-2's; anything but 401 or 400 before
         // authentication is ROUTE-1's.

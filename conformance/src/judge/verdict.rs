@@ -36,6 +36,9 @@ pub struct Failure {
     /// True when the profile cannot make this informational (a 5xx where a choice was
     /// allowed).
     pub always: bool,
+    /// True when every finding is an answer the target gave (R-5: such a failure stands even
+    /// when other requests of the case could not be delivered).
+    pub observed: bool,
 }
 
 impl Failure {
@@ -47,6 +50,7 @@ impl Failure {
             findings: Vec::new(),
             notes: Vec::new(),
             always: false,
+            observed: false,
         }
     }
 
@@ -98,6 +102,9 @@ pub enum Stop {
     Fail(Failure),
     /// It cannot run here (a key or the admin plane is missing), with the reason.
     Ignored(String),
+    /// It ran, but some of its requests never reached the target or stayed rate limited:
+    /// evidence of nothing, with the reason.
+    Inconclusive(String),
 }
 
 impl From<Failure> for Stop {
@@ -135,15 +142,18 @@ pub enum Verdict {
     Fail(Failure),
     /// Not run here, and why.
     Ignored(String),
+    /// Could not be checked: requests never delivered, or still rate limited, and why.
+    Inconclusive(String),
 }
 
 impl Verdict {
-    /// `pass`, `fail` or `ignored`.
+    /// `pass`, `fail`, `ignored` or `inconclusive`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Verdict::Pass(_) => "pass",
             Verdict::Fail(_) => "fail",
             Verdict::Ignored(_) => "ignored",
+            Verdict::Inconclusive(_) => "inconclusive",
         }
     }
 
@@ -152,7 +162,7 @@ impl Verdict {
         match self {
             Verdict::Pass(e) => e.0.iter().map(|l| redact(l)).collect(),
             Verdict::Fail(f) => vec![f.render()],
-            Verdict::Ignored(reason) => vec![redact(reason)],
+            Verdict::Ignored(reason) | Verdict::Inconclusive(reason) => vec![redact(reason)],
         }
     }
 }

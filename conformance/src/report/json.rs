@@ -18,7 +18,7 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> serde_json::Value {
         "tool": "terminus-conformance",
         "version": env!("CARGO_PKG_VERSION"),
         "run": facts_json,
-        "summary": {"passed": count("pass"), "failed": count("fail"), "ignored": count("ignored")},
+        "summary": {"passed": count("pass"), "failed": count("fail"), "ignored": count("ignored"), "inconclusive": count("inconclusive")},
         "cases": records.iter().map(|r| json!({
             "name": r.name,
             "clause": r.clause,

@@ -24,6 +24,13 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
                 status.set_message(redact(reason));
                 status
             }
+            Verdict::Inconclusive(reason) => {
+                // Not a failure of the target: an error of the run.
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_message(format!("inconclusive: {}", redact(reason)));
+                status.set_type("inconclusive");
+                status
+            }
             Verdict::Fail(failure) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 let message = failure.render();

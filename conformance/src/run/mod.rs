@@ -11,7 +11,7 @@ use libtest_mimic::{FormatSetting, Trial};
 
 use crate::cases::{catalogue, Case, Context};
 use crate::error::Error;
-use crate::judge::EnvelopeSchema;
+use crate::judge::{EnvelopeSchema, Verdict};
 use crate::redact::redact;
 use crate::report::{self, RunFacts};
 use crate::target::{embedded, endpoints, AdminPlane, Keys, Target};
@@ -28,6 +28,9 @@ use trial::trial;
 
 /// Exit status when a check failed (as `cargo test`).
 pub const EXIT_FAILED: u8 = 101;
+/// Exit status when no check failed but some could not be checked, as for an unreachable
+/// target.
+pub const EXIT_INCONCLUSIVE: u8 = 3;
 
 /// The program: parses `std::env::args`, runs, returns the exit status.
 pub fn main() -> ExitCode {
@@ -161,8 +164,16 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
     if let Some(mock) = mock {
         runtime.block_on(mock.shutdown());
     }
+    let inconclusive = records
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Inconclusive(_)))
+        .count();
     Ok(if conclusion.has_failed() {
         ExitCode::from(EXIT_FAILED)
+    } else if inconclusive > 0 {
+        // nothing failed, but not everything could be checked.
+        eprintln!("terminus-conformance: no case failed, but {inconclusive} could not be checked (inconclusive, listed above): exit status 3");
+        ExitCode::from(EXIT_INCONCLUSIVE)
     } else {
         ExitCode::SUCCESS
     })

@@ -26,6 +26,11 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
             *ignored.entry(reason.as_str()).or_default() += 1;
         }
     }
+    for record in records {
+        if let Verdict::Inconclusive(reason) = &record.verdict {
+            eprintln!("  {} inconclusive: {}", record.name, redact(reason));
+        }
+    }
     for (reason, n) in &ignored {
         eprintln!(
             "  {n} {} ignored: {}",

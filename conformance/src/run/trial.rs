@@ -19,6 +19,7 @@ pub fn settle(result: Result<Evidence, Stop>, level: Level, profile: Profile) ->
     match result {
         Ok(evidence) => Verdict::Pass(evidence),
         Err(Stop::Ignored(reason)) => Verdict::Ignored(reason),
+        Err(Stop::Inconclusive(reason)) => Verdict::Inconclusive(reason),
         Err(Stop::Fail(failure)) => {
             let downgrade = !failure.always
                 && (level == Level::Informational
@@ -65,6 +66,11 @@ pub(super) fn trial(
         let outcome = match &verdict {
             Verdict::Pass(_) => Ok(Completion::Completed),
             Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
+            // libtest has no such outcome: shown as ignored, counted by the runner (exit 3).
+            Verdict::Inconclusive(reason) => Ok(Completion::ignored_with(format!(
+                "INCONCLUSIVE: {}",
+                redact(reason)
+            ))),
             Verdict::Fail(failure) => Err(failure.render().into()),
         };
         records

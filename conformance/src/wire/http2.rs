@@ -43,23 +43,27 @@ impl Http2 {
         }
     }
 
-    async fn sender(&self) -> Result<(u64, SendRequest<Full<Bytes>>), String> {
+    async fn sender(&self) -> Result<(u64, SendRequest<Full<Bytes>>), Reply> {
         let mut slot = self.sender.lock().await;
         if let Some((generation, sender)) = slot.as_ref() {
             if !sender.is_closed() {
                 return Ok((*generation, sender.clone()));
             }
         }
-        let dialed = self.dialer.dial(Alpn::Http2).await?;
+        let dialed = self
+            .dialer
+            .dial(Alpn::Http2)
+            .await
+            .map_err(Reply::Undelivered)?;
         if !dialed.h2 {
-            return Err("the target did not select h2 in ALPN".into());
+            return Err(Reply::Broken("the target did not select h2 in ALPN".into()));
         }
         let (sender, connection) = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
             .timer(TokioTimer::new())
             .max_concurrent_reset_streams(1024)
             .handshake(TokioIo::new(dialed.io))
             .await
-            .map_err(|e| format!("HTTP/2 handshake failed: {e}"))?;
+            .map_err(|e| Reply::Broken(format!("HTTP/2 handshake failed: {e}")))?;
         tokio::spawn(async move {
             let _ = connection.await;
         });
@@ -120,6 +124,12 @@ impl Http2 {
     ) -> Result<Reply, NotExpressible> {
         let mut built = Some(self.build(request)?);
         let head = request.method == "HEAD";
+        // The connection first, outside the timeout: one that cannot be made is `Undelivered`
+        // not a hang.
+        let mut first = match self.sender().await {
+            Ok(sender) => Some(sender),
+            Err(reply) => return Ok(reply),
+        };
         let exchange = async {
             // A connection the server closes (GOAWAY after its per-connection request limit,
             // nginx's keepalive_requests) fails the streams in flight before any answer: the
@@ -134,9 +144,12 @@ impl Http2 {
                         Err(NotExpressible(why)) => return Reply::Broken(why),
                     },
                 };
-                let (generation, mut sender) = match self.sender().await {
-                    Ok(sender) => sender,
-                    Err(why) => return Reply::Broken(why),
+                let (generation, mut sender) = match first.take() {
+                    Some(sender) => sender,
+                    None => match self.sender().await {
+                        Ok(sender) => sender,
+                        Err(reply) => return reply,
+                    },
                 };
                 let failed = match sender.ready().await {
                     Err(e) => format!("HTTP/2 connection unusable: {e}"),

@@ -3,6 +3,7 @@
 //! offers it — paced ([`pacing`]) and retried on 429 (ROB-3), and [`Reply`] is what came back.
 
 pub mod connect;
+pub(crate) mod delivery;
 pub mod http1;
 pub mod http2;
 pub mod pacing;
@@ -26,6 +27,11 @@ use pacing::Pacer;
 
 /// Retries of one request answered 429 before the 429 is what the case sees (ROB-3).
 pub const MAX_429_RETRIES: u32 = 4;
+/// Waits before sending again a request that never reached the target.
+const UNDELIVERED_BACKOFF: [Duration; 2] = [Duration::from_millis(250), Duration::from_secs(1)];
+/// Undelivered requests in a row after which the target counts as down: each request is then
+/// tried once, without backoff, so a run against a target that went away ends promptly.
+const TARGET_DOWN: u64 = 32;
 /// Longest `Retry-After` the runner waits.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 
@@ -37,6 +43,8 @@ pub struct Client {
     timeout: Duration,
     sent: AtomicU64,
     rate_limited: AtomicU64,
+    /// Requests in a row that could not be delivered: past [`TARGET_DOWN`], no more backoff.
+    undelivered_in_a_row: AtomicU64,
 }
 
 /// How the [`Client`] behaves.
@@ -68,6 +76,7 @@ impl Client {
             timeout: options.timeout,
             sent: AtomicU64::new(0),
             rate_limited: AtomicU64::new(0),
+            undelivered_in_a_row: AtomicU64::new(0),
         }
     }
 
@@ -88,8 +97,13 @@ impl Client {
 
     /// Sends one request; a 429 is waited out (its `Retry-After`, bounded) and retried a few
     /// times before it is returned (ROB-3).
+    ///
+    /// A request that never reached the target (no connection, no handshake) is sent again
+    /// after a short backoff, a bounded number of times; what still cannot be delivered, or is
+    /// still answered 429, is noted for the running case as evidence of nothing.
     pub async fn send(&self, request: &Request) -> Reply {
-        let mut attempt = 0;
+        let mut rate_limited = 0;
+        let mut undelivered = 0;
         loop {
             let reply = {
                 let _slot = self.pacer.slot().await;
@@ -98,13 +112,29 @@ impl Client {
             };
             match &reply {
                 Reply::Response(response)
-                    if response.status == 429 && attempt < MAX_429_RETRIES =>
+                    if response.status == 429 && rate_limited < MAX_429_RETRIES =>
                 {
                     self.rate_limited.fetch_add(1, Ordering::Relaxed);
-                    attempt += 1;
+                    rate_limited += 1;
                     tokio::time::sleep(retry_after(response)).await;
                 }
-                _ => return reply,
+                Reply::Undelivered(_)
+                    if undelivered < UNDELIVERED_BACKOFF.len()
+                        && self.undelivered_in_a_row.load(Ordering::Relaxed) < TARGET_DOWN =>
+                {
+                    self.undelivered_in_a_row.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(UNDELIVERED_BACKOFF[undelivered]).await;
+                    undelivered += 1;
+                }
+                _ => {
+                    if reply.is_undelivered() {
+                        self.undelivered_in_a_row.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        self.undelivered_in_a_row.store(0, Ordering::Relaxed);
+                    }
+                    delivery::note(&reply);
+                    return reply;
+                }
             }
         }
     }
@@ -127,9 +157,8 @@ impl Client {
 
     /// Raw HTTP/1.1, whatever the request's [`Wire`].
     pub async fn send_http1(&self, request: &Request) -> Reply {
-        tokio::time::timeout(self.timeout, self.http1.send(request))
-            .await
-            .unwrap_or(Reply::TimedOut(self.timeout))
+        // The raw client times the exchange itself, from delivery on.
+        self.http1.send(request).await
     }
 }
 

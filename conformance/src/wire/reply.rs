@@ -106,6 +106,9 @@ pub enum Reply {
     TimedOut(Duration),
     /// Something arrived that is not HTTP, or the request could not be sent at all.
     Broken(String),
+    /// The request never reached the target: no TCP connection or no TLS handshake, even after
+    /// retries (R-5: evidence of nothing about the case that sent it).
+    Undelivered(String),
 }
 
 impl Reply {
@@ -115,6 +118,11 @@ impl Reply {
             Reply::Response(r) => Some(r),
             _ => None,
         }
+    }
+
+    /// True when the request never reached the target.
+    pub fn is_undelivered(&self) -> bool {
+        matches!(self, Reply::Undelivered(_))
     }
 
     /// The status, if there was a response.
@@ -132,6 +140,7 @@ impl Reply {
                 after.as_secs_f64()
             ),
             Reply::Broken(why) => format!("no usable response: {why}"),
+            Reply::Undelivered(why) => format!("never delivered: {why}"),
         }
     }
 }

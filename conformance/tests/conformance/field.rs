@@ -167,3 +167,47 @@ fn protocol_mismatch_is_found_by_the_preflight() {
         run.stderr
     );
 }
+
+/// a deployment that rate-limits the runner throughout is not in breach of any clause
+/// (ROB-3 permits 429): every case is inconclusive, nothing fails, exit 3, and the summary says
+/// why.
+#[test]
+fn a_target_that_always_answers_429_is_inconclusive_not_failed() {
+    let server = start(Fault::Always429, Flavor::Raw);
+    let run = run_against("always-429", &server, &[]);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.failed().is_empty(),
+        "no clause is blamed: {:?}",
+        run.failed()
+    );
+    let inconclusive = run.cases_with("inconclusive");
+    assert!(
+        inconclusive.contains("HDR-3::query_param_api_key"),
+        "{inconclusive:?}"
+    );
+    assert!(run.stderr.contains("still answered 429"), "{}", run.stderr);
+    assert!(run.stderr.contains("no case failed, but"), "{}", run.stderr);
+    assert_eq!(run.report["summary"]["failed"], 0);
+    assert!(run.junit.contains("inconclusive"), "{}", run.junit);
+}
+
+/// connections that cannot be made mid-run (the target refuses new connections after the
+/// pre-flight) are evidence of nothing: no case fails for them, they are inconclusive, exit 3.
+#[test]
+fn connections_dropped_before_the_request_are_inconclusive_not_failed() {
+    let server = start(Fault::DropsNewConnections, Flavor::Raw);
+    let run = run_against("drops-connections", &server, &[]);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.failed().is_empty(),
+        "no clause is blamed: {:?}",
+        run.failed()
+    );
+    assert!(!run.cases_with("inconclusive").is_empty());
+    assert!(
+        run.stderr.contains("never reached the target"),
+        "{}",
+        run.stderr
+    );
+}

@@ -86,10 +86,16 @@ fn serve(
     let port = listener.local_addr().unwrap().port();
     let counter = Arc::new(AtomicU64::new(0));
     runtime.spawn(async move {
+        let mut accepted = 0u64;
         loop {
             let Ok((tcp, _)) = listener.accept().await else {
                 continue;
             };
+            accepted += 1;
+            if fault == Fault::DropsNewConnections && accepted > 2 {
+                drop(tcp);
+                continue;
+            }
             let acceptor = acceptor.clone();
             let counter = counter.clone();
             tokio::spawn(async move {

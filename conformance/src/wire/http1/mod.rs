@@ -105,10 +105,17 @@ impl Http1 {
                         io: Some(dialed.io),
                         buf: Vec::new(),
                     },
-                    Err(why) => return Reply::Broken(why),
+                    Err(why) => return Reply::Undelivered(why),
                 },
             };
-            match exchange(&mut conn, &bytes, head).await {
+            // The timeout counts from delivery: a connection that cannot be made is the
+            // dialer's (its own timeout, `Undelivered`), not a hang.
+            let Ok(exchanged) =
+                tokio::time::timeout(self.dialer.timeout, exchange(&mut conn, &bytes, head)).await
+            else {
+                return Reply::TimedOut(self.dialer.timeout);
+            };
+            match exchanged {
                 Ok((response, reusable)) => {
                     if reusable && !request.fresh_connection {
                         self.idle

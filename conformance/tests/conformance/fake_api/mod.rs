@@ -133,6 +133,14 @@ pub enum Fault {
     /// The HTTP layer answers 400 to extension methods it does not parse (as Node's does), and
     /// nothing else differs.
     ParserRefusesExtensionMethods,
+
+    // ---- the field: not the target's fault, never a clause failure (R-5) ----
+    /// Every request after the pre-flight is answered 429 with `Retry-After: 0`: a deployment
+    /// that rate-limits the runner throughout.
+    Always429,
+    /// After the first two connections, every new connection is closed before the TLS
+    /// handshake: requests on kept-alive connections are answered, new connections fail.
+    DropsNewConnections,
 }
 
 /// A parsed request.
@@ -169,6 +177,11 @@ enum Cause {
 
 /// Answers one request.
 pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
+    if fault == Fault::Always429 && counter > 0 {
+        let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
+        out.headers.push(("Retry-After".into(), "0".into()));
+        return Action::Respond(out);
+    }
     if fault == Fault::Occasional429 && counter % 40 == 39 {
         let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
         out.headers.push(("Retry-After".into(), "1".into()));
