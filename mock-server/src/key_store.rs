@@ -13,6 +13,7 @@ use ring::digest::{digest, SHA256};
 use ring::rand::{SecureRandom, SystemRandom};
 use subtle::ConstantTimeEq;
 
+use crate::error::KeyStoreError;
 use crate::redact::hint;
 
 /// A SHA-256 digest of a key: all the store ever keeps of it (KEY-6).
@@ -106,18 +107,6 @@ impl Snapshot {
     }
 }
 
-/// Errors of store operations.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// No key has this id.
-    #[error("no key has the id {0:?}")]
-    UnknownId(String),
-    /// A key with this digest or id is already in the store.
-    #[error("a key with the id {0:?} or the same secret is already in the store")]
-    Duplicate(String),
-}
-
 /// Something to call after every change with the whole new state, before the change is
 /// acknowledged (persistence hooks in here).
 pub type ChangeHook = Arc<dyn Fn(&[KeyRecord]) -> std::io::Result<()> + Send + Sync>;
@@ -180,7 +169,7 @@ impl KeyStore {
     }
 
     /// Mints a new active key.
-    pub fn mint(&self, name: &str) -> Result<MintedKey, InsertError> {
+    pub fn mint(&self, name: &str) -> Result<MintedKey, KeyStoreError> {
         let key = format!("{KEY_PREFIX}{}", random_base62(SECRET_LEN));
         let record = KeyRecord {
             id: format!("key_{}", random_base62(16)),
@@ -196,10 +185,10 @@ impl KeyStore {
     }
 
     /// Adds a record (from a keys file or a state file). Fails on a duplicate id or digest.
-    pub fn insert(&self, record: KeyRecord) -> Result<(), InsertError> {
+    pub fn insert(&self, record: KeyRecord) -> Result<(), KeyStoreError> {
         self.change(|snap| {
             if snap.by_id.contains_key(&record.id) || snap.by_digest.contains_key(&record.digest) {
-                return Err(InsertError::Store(StoreError::Duplicate(record.id.clone())));
+                return Err(KeyStoreError::Duplicate(record.id.clone()));
             }
             snap.push(record);
             Ok(())
@@ -208,12 +197,12 @@ impl KeyStore {
 
     /// Revokes a key by id. Revoking a revoked key is not an error: it returns the record as
     /// it stands, with its first revocation time.
-    pub fn revoke(&self, id: &str) -> Result<KeyRecord, InsertError> {
+    pub fn revoke(&self, id: &str) -> Result<KeyRecord, KeyStoreError> {
         self.change(|snap| {
             let &index = snap
                 .by_id
                 .get(id)
-                .ok_or_else(|| InsertError::Store(StoreError::UnknownId(id.to_owned())))?;
+                .ok_or_else(|| KeyStoreError::UnknownId(id.to_owned()))?;
             let record = &mut snap.records[index];
             if record.status == KeyStatus::Active {
                 record.status = KeyStatus::Revoked;
@@ -238,8 +227,8 @@ impl KeyStore {
     /// the copy. Writers are serialised; readers never wait.
     fn change<T>(
         &self,
-        edit: impl FnOnce(&mut Snapshot) -> Result<T, InsertError>,
-    ) -> Result<T, InsertError> {
+        edit: impl FnOnce(&mut Snapshot) -> Result<T, KeyStoreError>,
+    ) -> Result<T, KeyStoreError> {
         let _writer = self
             .writer
             .lock()
@@ -247,7 +236,7 @@ impl KeyStore {
         let mut next = Snapshot::clone(&self.snapshot.load());
         let out = edit(&mut next)?;
         if let Some(hook) = &self.on_change {
-            hook(&next.records).map_err(InsertError::Persist)?;
+            hook(&next.records).map_err(KeyStoreError::NotSaved)?;
         }
         self.snapshot.store(Arc::new(next));
         Ok(out)
@@ -273,18 +262,6 @@ pub fn random_base62(len: usize) -> String {
         }
     }
     out
-}
-
-/// Why a change to the store was refused.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum InsertError {
-    /// The change itself is invalid.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The change could not be made durable, so it was not made.
-    #[error("the key store could not be saved: {0}")]
-    Persist(std::io::Error),
 }
 
 #[cfg(test)]
@@ -331,7 +308,7 @@ mod tests {
         assert_eq!(first.revoked_at, second.revoked_at);
         assert!(matches!(
             store.revoke("key_nope"),
-            Err(InsertError::Store(StoreError::UnknownId(_)))
+            Err(KeyStoreError::UnknownId(_))
         ));
     }
 

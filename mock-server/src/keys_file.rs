@@ -58,11 +58,7 @@ pub fn builtin() -> Vec<KeyRecord> {
 /// Parses the keys format; `origin` names the source in errors. Error messages never quote a
 /// key.
 pub fn parse(text: &str, origin: &str) -> Result<Vec<KeyRecord>, Error> {
-    let invalid = |reason: String| Error::InvalidFile {
-        what: "keys file",
-        origin: origin.to_owned(),
-        reason,
-    };
+    let invalid = Error::invalid_file("keys file", origin);
     let file: KeysFile = serde_json::from_str(text).map_err(|e| {
         // serde's message may quote the offending value, which may be a key: keep the position.
         invalid(format!(

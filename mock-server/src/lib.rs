@@ -45,6 +45,7 @@ pub mod tls;
 
 pub use auth::SchemeReading;
 pub use error::Error;
+pub use error::{ConfigError, KeyStoreError, TlsError};
 pub use key_store::{KeyRecord, KeyStatus, KeyStore, MintedKey};
 pub use listener::Limits;
 pub use redact::redact;

@@ -90,11 +90,7 @@ impl RouteTable {
 
     /// Parses the routes format; `origin` names the source in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self, Error> {
-        let invalid = |reason: String| Error::InvalidFile {
-            what: "routes file",
-            origin: origin.to_owned(),
-            reason,
-        };
+        let invalid = Error::invalid_file("routes file", origin);
         let file: RoutesFile = serde_json::from_str(text).map_err(|e| {
             invalid(format!(
                 "{e} (expected {{\"routes\": [{{\"method\", \"path\", \"status\", \"body\"}}]}})"

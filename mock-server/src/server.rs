@@ -11,12 +11,15 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::admin::AdminApi;
 use crate::auth::SchemeReading;
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::key_store::{random_base62, KeyRecord, KeyStore};
 use crate::listener::{discard_unread_body, serve, Limits};
 use crate::public_api::PublicApi;
 use crate::routes::RouteTable;
 use crate::{keys_file, state_file, tls};
+
+/// The shortest admin token accepted when the admin plane listens beyond loopback.
+const REMOTE_ADMIN_TOKEN_MIN: usize = 32;
 
 /// Where the TLS identity comes from.
 #[derive(Debug, Clone, Default)]
@@ -132,35 +135,29 @@ impl MockServer {
     pub async fn start_with_store(config: MockConfig, mut store: KeyStore) -> Result<Self, Error> {
         let admin_token = match config.admin_token {
             Some(token) if token.trim().is_empty() => {
-                return Err(Error::Config(
-                    "the admin token is empty: set --admin-token or TERMINUS_ADMIN_TOKEN to a secret, or set neither to have one made".into(),
-                ))
+                return Err(ConfigError::EmptyAdminToken.into())
             }
             Some(token) => token,
             None => random_base62(40),
         };
         if !config.admin_listen.ip().is_loopback() {
             if !config.allow_remote_admin {
-                return Err(Error::Config(format!(
-                    "--admin-listen {} is not a loopback address: the admin plane mints keys, so it listens on loopback unless --allow-remote-admin is given",
-                    config.admin_listen
-                )));
+                return Err(ConfigError::RemoteAdminNotAllowed {
+                    addr: config.admin_listen,
+                }
+                .into());
             }
-            if admin_token.chars().count() < 32 {
-                return Err(Error::Config(
-                    "--allow-remote-admin needs an admin token of at least 32 characters (or none, to have one made)".into(),
-                ));
+            if admin_token.chars().count() < REMOTE_ADMIN_TOKEN_MIN {
+                return Err(ConfigError::RemoteAdminTokenTooShort {
+                    min: REMOTE_ADMIN_TOKEN_MIN,
+                }
+                .into());
             }
         }
-        let seed_error = |e: crate::key_store::InsertError| Error::InvalidFile {
-            what: "keys file",
-            origin: "the configured keys".into(),
-            reason: e.to_string(),
-        };
         if let Some(path) = &config.state {
             // The saved state first; seed keys it does not hold yet are added to it.
             for record in state_file::load(path)?.unwrap_or_default() {
-                store.insert(record).map_err(seed_error)?;
+                store.insert(record).map_err(Error::SeedKeys)?;
             }
             let known = store.list();
             for record in config.keys {
@@ -168,7 +165,7 @@ impl MockServer {
                     .iter()
                     .any(|k| k.id == record.id || k.digest == record.digest)
                 {
-                    store.insert(record).map_err(seed_error)?;
+                    store.insert(record).map_err(Error::SeedKeys)?;
                 }
             }
             state_file::save(path, &store.list()).map_err(|source| Error::WriteFile {
@@ -179,7 +176,7 @@ impl MockServer {
             store.set_change_hook(state_file::hook(path.clone()));
         } else {
             for record in config.keys {
-                store.insert(record).map_err(seed_error)?;
+                store.insert(record).map_err(Error::SeedKeys)?;
             }
         }
 
