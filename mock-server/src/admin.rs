@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 
 use crate::envelope::{self, Body};
 use crate::error::KeyStoreError;
-use crate::key_store::{key_digest, KeyDigest, KeyRecord, KeyStore};
+use crate::keys::{key_digest, KeyDigest, KeyRecord, KeyStore};
 
 /// The most a request body to the admin plane may hold.
 const MAX_BODY: usize = 64 * 1024;

@@ -7,7 +7,7 @@
 use http::header::AUTHORIZATION;
 use http::HeaderMap;
 
-use crate::key_store::{KeyStore, Verification, KEY_PREFIX};
+use crate::keys::{KeyStore, Verification, KEY_PREFIX};
 
 /// How the scheme of HDR-1 is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

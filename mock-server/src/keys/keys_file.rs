@@ -7,8 +7,8 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
+use super::{key_digest, KeyDigest, KeyRecord, KeyStatus, KEY_PREFIX};
 use crate::error::Error;
-use crate::key_store::{key_digest, KeyDigest, KeyRecord, KeyStatus, KEY_PREFIX};
 use crate::redact::hint;
 
 /// The bundled test-only keys, embedded at compile time.
