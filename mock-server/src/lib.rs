@@ -25,9 +25,10 @@
 //! ## Where things live
 //!
 //! - `auth.rs` ([`auth`]): where a presented key is judged, before routing (KEY-*, HDR-*);
-//! - `keys/`: where keys are stored: `store.rs` ([`KeyStore`]: SHA-256 digests, states,
-//!   constant-time checks), `keys_file.rs` ([`keys_file`]: `fixtures/keys.json`, `--keys`),
-//!   `state_file.rs` (`--state`, the store kept across restarts);
+//! - `keys/`: where keys are stored: `store.rs` ([`KeyStore`]: mint, revoke, constant-time
+//!   checks), `record.rs` ([`KeyRecord`]: a SHA-256 digest, a state, times; never the key),
+//!   `keys_file.rs` ([`keys_file`]: `fixtures/keys.json`, `--keys`), `state_file.rs`
+//!   (`--state`, the store kept across restarts);
 //! - `envelope.rs`: where the 401 envelope (ERR-*) and the other canned bodies are written;
 //! - `routes.rs` ([`RouteTable`]): the endpoints served after authentication;
 //! - `public_api.rs`: the Public API service: authenticate, then route, then log;

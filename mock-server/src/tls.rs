@@ -30,6 +30,13 @@ pub struct Identity {
 }
 
 /// Makes a fresh CA and a leaf for `localhost`, `127.0.0.1` and `::1` (ECDSA P-256).
+///
+/// ```
+/// let identity = terminus_mock::tls::generate()?;
+/// assert_eq!(identity.chain.len(), 1, "the leaf; clients trust the CA");
+/// assert!(identity.ca_pem.unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
+/// # Ok::<(), terminus_mock::Error>(())
+/// ```
 pub fn generate() -> Result<Identity, Error> {
     let failed = |what| move |source| TlsError::Generate { what, source };
     let ca_key = KeyPair::generate().map_err(failed("CA's key pair"))?;
@@ -105,6 +112,14 @@ pub fn load(cert_path: &Path, key_path: &Path) -> Result<Identity, Error> {
 }
 
 /// The rustls configuration both listeners use.
+///
+/// ```
+/// use terminus_mock::tls;
+///
+/// let config = tls::server_config(&tls::generate()?)?;
+/// assert_eq!(config.alpn_protocols, [&b"h2"[..], b"http/1.1"]);
+/// # Ok::<(), terminus_mock::Error>(())
+/// ```
 pub fn server_config(identity: &Identity) -> Result<Arc<ServerConfig>, Error> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = ServerConfig::builder_with_provider(provider)

@@ -1,13 +1,16 @@
 //! Keys: the store a presented key is checked against (digests only, KEY-2..KEY-6), and the
 //! two files it is filled from and saved to.
 //!
-//! - `store.rs`: [`KeyStore`], issued keys as SHA-256 digests with their states and times,
-//!   compared in constant time; minting and revoking;
+//! - `record.rs`: one key as the store knows it ([`KeyRecord`]: digest, state, times), and
+//!   [`MintedKey`], the one value that ever holds a whole key;
+//! - `store.rs`: [`KeyStore`], the issued keys, compared in constant time; minting and
+//!   revoking;
 //! - `keys_file.rs`: the keys file (`fixtures/keys.json`, `--keys FILE`), keys to start with;
 //! - `state_file.rs`: `--state PATH`, the store kept across restarts, written before a change
 //!   is acknowledged.
 
 pub mod keys_file;
+mod record;
 pub(crate) mod state_file;
 mod store;
 
@@ -15,10 +18,10 @@ use std::path::Path;
 
 use crate::error::Error;
 
-pub(crate) use store::{key_digest, random_base62};
-pub use store::{
-    ChangeHook, KeyDigest, KeyRecord, KeyStatus, KeyStore, MintedKey, Verification, KEY_PREFIX,
-};
+pub(crate) use record::key_digest;
+pub use record::{KeyDigest, KeyRecord, KeyStatus, MintedKey, Verification, KEY_PREFIX};
+pub(crate) use store::random_base62;
+pub use store::{ChangeHook, KeyStore};
 
 /// Fills the store at start-up. With a state file: the saved state first, then the seed keys
 /// it does not hold yet, saved at once, and every later change saved before it is acknowledged.

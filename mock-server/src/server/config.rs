@@ -32,6 +32,19 @@ pub enum TlsMode {
 }
 
 /// How the Public API listener uses the machine's cores.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use terminus_mock::{MockConfig, MockServer, Threading};
+///
+/// // Two threads, two listeners on one port, as the binary runs (`--threads 2`).
+/// let config = MockConfig { threading: Threading::PerCore(2), ..MockConfig::default() };
+/// let mock = MockServer::start(config).await?;
+/// tokio::net::TcpStream::connect(mock.public_addr()).await?;
+/// mock.shutdown().await; // returns once both threads have stopped
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Threading {
     /// On the caller's tokio runtime (a library user's; the runner's embedded default).
@@ -45,17 +58,47 @@ pub enum Threading {
 
 /// Everything the mock needs to start. [`MockConfig::default`] is what the runner's embedded
 /// default uses: loopback, ports chosen by the system, a fresh CA, the bundled test keys and
-/// routes, the strict scheme reading.
+/// routes, the strict scheme reading. Change what a test needs with struct update syntax:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use terminus_mock::{MockConfig, MockServer, SchemeReading, TlsMode};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// let config = MockConfig {
+///     scheme: SchemeReading::Lenient, // HDR-5's RFC reading: `bearer`, several spaces
+///     keys: Vec::new(),               // none of the test-only keys: only those minted
+///     tls: TlsMode::Plaintext,        // plain HTTP, for debugging only
+///     ..MockConfig::default()
+/// };
+/// let mock = MockServer::start(config).await?;
+/// assert!(mock.public_url().starts_with("http://127.0.0.1:"));
+/// assert!(mock.key_store().list().is_empty());
+///
+/// let key = mock.key_store().mint("ci")?.key;
+/// let mut conn = tokio::net::TcpStream::connect(mock.public_addr()).await?;
+/// let request = format!(
+///     "GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthorization: bearer   {key}\r\n\
+///      Connection: close\r\n\r\n"
+/// );
+/// conn.write_all(request.as_bytes()).await?;
+/// let mut response = String::new();
+/// conn.read_to_string(&mut response).await?;
+/// assert!(response.starts_with("HTTP/1.1 200 "), "lenient: {response}");
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone)]
 pub struct MockConfig {
     /// The Public API listener's address.
     pub listen: SocketAddr,
     /// The admin plane listener's address.
     pub admin_listen: SocketAddr,
-    /// The admin token; `None` makes a random one (see [`MockServer::admin_token`](crate::MockServer::admin_token)).
+    /// The admin token; `None` makes a random one (see
+    /// [`MockServer::admin_token`](crate::MockServer::admin_token)).
     pub admin_token: Option<String>,
     /// Lets the admin plane listen on a non-loopback address (its token must then have at
-    /// least 32 characters).
+    /// least 32 characters; see [`ConfigError`](crate::ConfigError)).
     pub allow_remote_admin: bool,
     /// TLS identity.
     pub tls: TlsMode,
@@ -67,7 +110,8 @@ pub struct MockConfig {
     pub scheme: SchemeReading,
     /// Bounds on clients.
     pub limits: Limits,
-    /// Keep the key store in this file across restarts (digests only, written before a change is acknowledged).
+    /// Keep the key store in this file across restarts (`--state`): digests only, every
+    /// change written before it is acknowledged.
     pub state: Option<PathBuf>,
     /// Where the Public API listener runs.
     pub threading: Threading,
