@@ -12,7 +12,8 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use crate::envelope::{self, Body};
-use crate::key_store::{key_digest, InsertError, KeyDigest, KeyRecord, KeyStore, StoreError};
+use crate::error::KeyStoreError;
+use crate::keys::{key_digest, KeyDigest, KeyRecord, KeyStore};
 
 /// The most a request body to the admin plane may hold.
 const MAX_BODY: usize = 64 * 1024;
@@ -98,7 +99,7 @@ impl AdminApi {
             },
             (["v1", "keys", id], &Method::DELETE) => match self.store.revoke(id) {
                 Ok(record) => record_response(StatusCode::OK, &record),
-                Err(InsertError::Store(StoreError::UnknownId(_))) => unknown_key(id),
+                Err(KeyStoreError::UnknownId(_)) => unknown_key(id),
                 Err(e) => not_saved(&e),
             },
             (["v1", "keys", _], _) => wrong_method("GET, DELETE"),
@@ -217,7 +218,7 @@ fn unknown_key(id: &str) -> Response<Body> {
     )
 }
 
-fn not_saved(e: &InsertError) -> Response<Body> {
+fn not_saved(e: &KeyStoreError) -> Response<Body> {
     tracing::error!(target: "terminus_mock::admin", "key store change refused: {e}");
     envelope::error(
         StatusCode::INTERNAL_SERVER_ERROR,

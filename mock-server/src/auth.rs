@@ -7,7 +7,7 @@
 use http::header::AUTHORIZATION;
 use http::HeaderMap;
 
-use crate::key_store::{KeyStore, Verification, KEY_PREFIX};
+use crate::keys::{KeyStore, Verification, KEY_PREFIX};
 
 /// How the scheme of HDR-1 is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,6 +98,29 @@ fn bearer_token(value: &[u8], reading: SchemeReading) -> Option<&[u8]> {
 }
 
 /// Decides whether the request's headers carry a valid key.
+///
+/// ```
+/// use http::header::{HeaderMap, HeaderValue, AUTHORIZATION};
+/// use terminus_mock::auth::{authenticate, Decision, Rejection};
+/// use terminus_mock::{KeyStore, SchemeReading};
+///
+/// let store = KeyStore::new();
+/// let minted = store.mint("ci")?;
+/// let judge = |value: &str, reading| {
+///     let mut headers = HeaderMap::new();
+///     headers.insert(AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+///     authenticate(&headers, &store, reading)
+/// };
+/// let exact = format!("Bearer {}", minted.key);
+/// assert_eq!(judge(&exact, SchemeReading::Strict), Decision::Accepted(minted.record.id.clone()));
+/// // HDR-5: `bearer` fails in the strict reading, passes in the lenient one.
+/// let lower = format!("bearer {}", minted.key);
+/// assert_eq!(judge(&lower, SchemeReading::Strict), Decision::Rejected(Rejection::NotBearer));
+/// assert!(matches!(judge(&lower, SchemeReading::Lenient), Decision::Accepted(_)));
+/// // KEY-1: no `thub_`, no key.
+/// assert_eq!(judge("Bearer 123", SchemeReading::Strict), Decision::Rejected(Rejection::NoPrefix));
+/// # Ok::<(), terminus_mock::KeyStoreError>(())
+/// ```
 pub fn authenticate(headers: &HeaderMap, store: &KeyStore, reading: SchemeReading) -> Decision {
     let mut fields = headers.get_all(AUTHORIZATION).iter();
     let Some(field) = fields.next() else {

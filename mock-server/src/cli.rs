@@ -171,8 +171,9 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
     let minted = {
         let mut minted = Vec::new();
         for name in &names {
-            minted.push(mock.key_store().mint(name).map_err(|e| {
-                Error::Config(format!("cannot mint the key {name:?} at start-up: {e}"))
+            minted.push(mock.key_store().mint(name).map_err(|source| Error::Mint {
+                name: name.clone(),
+                source,
             })?);
         }
         minted

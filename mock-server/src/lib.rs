@@ -5,47 +5,64 @@
 //! failure is the same 401 envelope, over real TLS a client trusts, with keys minted and
 //! revoked through an admin plane.
 //!
-//! Where things live:
-//! - [`auth`]: the authentication decision (KEY-*, HDR-*), taken before routing;
-//! - [`key_store`]: keys as SHA-256 digests, states, constant-time checks;
-//! - [`envelope`]: the 401 envelope and other canned bodies (ERR-*);
-//! - [`routes`]: the endpoints served after authentication (`fixtures/routes.json`);
-//! - [`admin`]: the admin control plane (create, list, revoke keys);
-//! - [`tls`]: certificates and the rustls configuration;
-//! - [`listener`]: accepting, TLS handshakes, HTTP/1.1 and HTTP/2, limits, shutdown;
-//! - [`server`]: [`MockServer`], what a program starts and holds;
-//! - [`state_file`]: `--state`, the key store kept across restarts (digests only);
-//! - [`redact()`]: the one function every printed or logged key goes through.
-//!
-//! ```no_run
-//! # async fn demo() -> Result<(), terminus_mock::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use terminus_mock::{MockConfig, MockServer};
+//!
 //! let mock = MockServer::start(MockConfig::default()).await?;
-//! let key = mock.key_store().mint("my-sdk-tests").expect("minted").key;
-//! // Point the SDK at mock.public_url(), trusting mock.ca_pem(), with `key`.
+//! let key = mock.key_store().mint("my-sdk-tests")?.key;
+//! // Point the SDK under test at the URL, trusting the CA, with `key`.
+//! assert!(mock.public_url().starts_with("https://127.0.0.1:"));
+//! assert!(mock.ca_pem().unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
 //! # drop(key);
 //! mock.shutdown().await;
 //! # Ok(()) }
 //! ```
+//!
+//! `examples/sdk_test.rs` makes the HTTPS request itself.
+//!
+//! ## Where things live
+//!
+//! - `auth.rs` ([`auth`]): where a presented key is judged, before routing (KEY-*, HDR-*);
+//! - `keys/`: where keys are stored: `store.rs` ([`KeyStore`]: mint, revoke, constant-time
+//!   checks), `record.rs` ([`KeyRecord`]: a SHA-256 digest, a state, times; never the key),
+//!   `keys_file.rs` ([`keys_file`]: `fixtures/keys.json`, `--keys`), `state_file.rs`
+//!   (`--state`, the store kept across restarts);
+//! - `envelope.rs`: where the 401 envelope (ERR-*) and the other canned bodies are written;
+//! - `routes.rs` ([`RouteTable`]): the endpoints served after authentication;
+//! - `public_api.rs`: the Public API service: authenticate, then route, then log;
+//! - `admin.rs`: the admin plane (create, list, revoke keys; `GET /healthz`);
+//! - `tls.rs` ([`tls`]): where the certificates are made (rcgen) or read, and rustls set up;
+//! - `listener/`: where connections are accepted: TLS handshakes, HTTP/1.1 and HTTP/2,
+//!   [`Limits`], graceful shutdown (`coalesce.rs`: HTTP/2 writes, one per turn);
+//! - `server/`: [`MockServer`] (`mod.rs`), [`MockConfig`] (`config.rs`), the Public API on
+//!   one thread per core (`per_core.rs`);
+//! - `error.rs`: [`Error`] and its groups, [`KeyStoreError`];
+//! - `redact.rs`: [`redact()`], the one function every printed or logged key goes through;
+//! - `main.rs`, `cli.rs`: the `terminus-mock` binary (flags, banner, ready file, signals).
 #![warn(missing_docs)]
 
-pub mod admin;
+// Modules are private; what a program needs is re-exported below. `auth`, `routes` and `tls`
+// stay public for the fuzz targets (fuzz/) and the runner's tests, which call them directly.
+mod admin;
 pub mod auth;
-pub mod envelope;
+mod envelope;
 mod error;
-pub mod key_store;
-pub mod keys_file;
-pub mod listener;
-pub mod public_api;
+mod keys;
+mod listener;
+mod public_api;
 mod redact;
 pub mod routes;
-pub mod server;
-pub mod state_file;
+mod server;
 pub mod tls;
 
 pub use auth::SchemeReading;
-pub use error::Error;
-pub use key_store::{KeyRecord, KeyStatus, KeyStore, MintedKey};
+pub use error::{ConfigError, Error, KeyStoreError, TlsError};
+pub use keys::keys_file;
+pub use keys::{
+    ChangeHook, KeyDigest, KeyRecord, KeyStatus, KeyStore, MintedKey, Verification, KEY_PREFIX,
+};
 pub use listener::Limits;
 pub use redact::redact;
 pub use routes::RouteTable;

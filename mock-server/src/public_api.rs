@@ -7,7 +7,7 @@ use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::auth::{authenticate, Decision, SchemeReading};
 use crate::envelope::{self, Body};
-use crate::key_store::KeyStore;
+use crate::keys::KeyStore;
 use crate::redact::{hint, redact};
 use crate::routes::{RouteMatch, RouteTable};
 

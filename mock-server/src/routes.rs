@@ -65,7 +65,31 @@ pub enum RouteMatch<'a> {
     NotFound,
 }
 
-/// All endpoints.
+/// All endpoints: what an authenticated request is answered with.
+///
+/// ```
+/// use http::{Method, StatusCode};
+/// use terminus_mock::routes::{RouteMatch, RouteTable};
+///
+/// let table = RouteTable::parse(
+///     r#"{"routes": [
+///         {"method": "GET", "path": "/v1/widgets/{id}", "status": 200, "body": {"id": "{id}"}},
+///         {"method": "DELETE", "path": "/v1/widgets/{id}", "status": 204}
+///     ]}"#,
+///     "widgets.json",
+/// )?;
+/// let RouteMatch::Found(route, params) = table.find(&Method::GET, "/v1/widgets/w_7") else {
+///     panic!("GET /v1/widgets/w_7 is a route");
+/// };
+/// assert_eq!(route.status, StatusCode::OK);
+/// assert_eq!(route.body(&params), r#"{"id":"w_7"}"#);
+/// match table.find(&Method::PUT, "/v1/widgets/w_7") {
+///     RouteMatch::WrongMethod(allow) => assert_eq!(allow, "GET, DELETE, HEAD, OPTIONS"),
+///     other => panic!("{other:?}"),
+/// }
+/// assert!(matches!(table.find(&Method::GET, "/v1/widgets/"), RouteMatch::NotFound));
+/// # Ok::<(), terminus_mock::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct RouteTable {
     routes: Vec<Route>,
@@ -73,12 +97,29 @@ pub struct RouteTable {
 
 impl RouteTable {
     /// The bundled `fixtures/routes.json`.
+    ///
+    /// ```
+    /// use http::Method;
+    /// use terminus_mock::routes::{RouteMatch, RouteTable};
+    ///
+    /// let table = RouteTable::builtin();
+    /// assert!(matches!(table.find(&Method::GET, "/v1/account"), RouteMatch::Found(..)));
+    /// assert!(matches!(table.find(&Method::HEAD, "/v1/account"), RouteMatch::Found(..)));
+    /// ```
     pub fn builtin() -> Self {
         Self::parse(BUILTIN_ROUTES, "the built-in routes fixture")
             .expect("the built-in routes fixture is valid (tested)")
     }
 
-    /// Reads a routes file.
+    /// Reads a routes file (`--routes FILE`).
+    ///
+    /// ```
+    /// use terminus_mock::{Error, RouteTable};
+    ///
+    /// let err = RouteTable::from_file("no-such-routes.json".as_ref()).unwrap_err();
+    /// assert!(matches!(err, Error::ReadFile { .. }));
+    /// assert!(err.to_string().contains("--routes"), "{err}");
+    /// ```
     pub fn from_file(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFile {
             what: "routes file (--routes)",
@@ -89,12 +130,21 @@ impl RouteTable {
     }
 
     /// Parses the routes format; `origin` names the source in errors.
+    ///
+    /// ```
+    /// use terminus_mock::{Error, RouteTable};
+    ///
+    /// let err = RouteTable::parse(
+    ///     r#"{"routes": [{"method": "GET", "path": "/v1/me", "status": 401}]}"#,
+    ///     "mine.json",
+    /// )
+    /// .unwrap_err();
+    /// assert!(matches!(err, Error::InvalidFile { .. }));
+    /// assert!(err.to_string().contains("mine.json"), "{err}");
+    /// assert!(err.to_string().contains("401 is reserved"), "{err}");
+    /// ```
     pub fn parse(text: &str, origin: &str) -> Result<Self, Error> {
-        let invalid = |reason: String| Error::InvalidFile {
-            what: "routes file",
-            origin: origin.to_owned(),
-            reason,
-        };
+        let invalid = Error::invalid_file("routes file", origin);
         let file: RoutesFile = serde_json::from_str(text).map_err(|e| {
             invalid(format!(
                 "{e} (expected {{\"routes\": [{{\"method\", \"path\", \"status\", \"body\"}}]}})"

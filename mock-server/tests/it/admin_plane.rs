@@ -175,15 +175,19 @@ async fn revoking_twice_is_idempotent_and_keeps_the_first_time() {
 
 #[tokio::test]
 async fn a_non_loopback_admin_listener_needs_the_flag_and_a_long_token() {
-    use terminus_mock::{MockConfig, MockServer};
+    use terminus_mock::{ConfigError, Error, MockConfig, MockServer};
     let remote: std::net::SocketAddr = "0.0.0.0:0".parse().unwrap();
     let err = MockServer::start(MockConfig {
         admin_listen: remote,
         ..MockConfig::default()
     })
     .await
-    .unwrap_err()
-    .to_string();
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Config(ConfigError::RemoteAdminNotAllowed { addr }) if addr == remote),
+        "{err:?}"
+    );
+    let err = err.to_string();
     assert!(err.contains("--allow-remote-admin"), "{err}");
     let err = MockServer::start(MockConfig {
         admin_listen: remote,
@@ -192,7 +196,25 @@ async fn a_non_loopback_admin_listener_needs_the_flag_and_a_long_token() {
         ..MockConfig::default()
     })
     .await
-    .unwrap_err()
-    .to_string();
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Config(ConfigError::RemoteAdminTokenTooShort { min: 32 })
+        ),
+        "{err:?}"
+    );
+    let err = err.to_string();
     assert!(err.contains("32 characters"), "{err}");
+    let err = MockServer::start(MockConfig {
+        admin_token: Some(" \t".into()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Config(ConfigError::EmptyAdminToken)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("--admin-token"), "{err}");
 }

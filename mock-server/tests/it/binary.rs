@@ -37,6 +37,13 @@ fn run_to_error(args: &[&str]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `--listen` and `--admin-listen` on loopback ports the system chooses, then `args`.
+fn on_loopback<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"];
+    all.extend_from_slice(args);
+    all
+}
+
 #[tokio::test]
 async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
     let dir = temp_dir("session");
@@ -153,14 +160,7 @@ async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
 fn bad_files_and_flags_name_the_flag_the_file_and_what_to_do() {
     let dir = temp_dir("errors");
     let missing = dir.join("nope.json");
-    let out = run_to_error(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--admin-listen",
-        "127.0.0.1:0",
-        "--keys",
-        missing.to_str().unwrap(),
-    ]);
+    let out = run_to_error(&on_loopback(&["--keys", missing.to_str().unwrap()]));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -174,14 +174,7 @@ fn bad_files_and_flags_name_the_flag_the_file_and_what_to_do() {
         r#"{"routes":[{"method":"GET","path":"/x","status":999}]}"#,
     )
     .unwrap();
-    let out = run_to_error(&[
-        "--listen",
-        "127.0.0.1:0",
-        "--admin-listen",
-        "127.0.0.1:0",
-        "--routes",
-        bad_routes.to_str().unwrap(),
-    ]);
+    let out = run_to_error(&on_loopback(&["--routes", bad_routes.to_str().unwrap()]));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("routes.json") && err.contains("999"), "{err}");
 

@@ -112,12 +112,14 @@ async fn acknowledged_changes_survive_sigkill_mid_churn() {
     let mut run = start(&dir, 1);
 
     // Clients mint keys and revoke every other one as fast as they can; what was acknowledged
-    // (a whole 201 or 200) is recorded.
+    // (a whole 201 or 200) is recorded, and so is a revocation sent but never answered: the kill
+    // may land after it was saved and before its 200, so either outcome is right for it.
     let minted: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let revoked: Arc<Mutex<Vec<String>>> = Arc::default();
+    let unanswered: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut workers = Vec::new();
     for _ in 0..6 {
-        let (minted, revoked) = (minted.clone(), revoked.clone());
+        let (minted, revoked, unanswered) = (minted.clone(), revoked.clone(), unanswered.clone());
         let (addr, tls) = (run.admin, run.tls.clone());
         workers.push(tokio::spawn(async move {
             for i in 0.. {
@@ -136,7 +138,10 @@ async fn acknowledged_changes_survive_sigkill_mid_churn() {
                 if i % 2 == 0 {
                     match admin(addr, &tls, "DELETE", &format!("/v1/keys/{id}")).await {
                         Some(r) if r.status == 200 => revoked.lock().await.push(id),
-                        _ => break,
+                        _ => {
+                            unanswered.lock().await.push(id);
+                            break;
+                        }
                     }
                 }
             }
@@ -150,6 +155,7 @@ async fn acknowledged_changes_survive_sigkill_mid_churn() {
     }
     let minted = minted.lock().await.clone();
     let revoked = revoked.lock().await.clone();
+    let unanswered = unanswered.lock().await.clone();
     assert!(
         minted.len() > 20,
         "too little churn to mean anything: {}",
@@ -163,12 +169,16 @@ async fn acknowledged_changes_survive_sigkill_mid_churn() {
 
     let mut run = start(&dir, 2);
     for (id, key) in &minted {
+        let status = status_with(&run, key).await;
+        if unanswered.contains(id) {
+            assert!(
+                status == 200 || status == 401,
+                "key {id} after restart: {status}"
+            );
+            continue;
+        }
         let expected = if revoked.contains(id) { 401 } else { 200 };
-        assert_eq!(
-            status_with(&run, key).await,
-            expected,
-            "key {id} after restart"
-        );
+        assert_eq!(status, expected, "key {id} after restart");
     }
     let list = admin(run.admin, &run.tls, "GET", "/v1/keys").await.unwrap();
     let list: serde_json::Value = serde_json::from_slice(&list.body).unwrap();

@@ -10,7 +10,9 @@ use terminus_mock::{Limits, MockConfig};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
-use crate::support::{closed_within, read_response, request, send_raw, Mock};
+use crate::support::{
+    account_request_with_authorization, closed_within, read_response, request, send_raw, Mock,
+};
 
 #[tokio::test]
 async fn rob_1_generated_authorization_values_get_the_envelope() {
@@ -33,10 +35,7 @@ async fn rob_1_generated_authorization_values_get_the_envelope() {
     }
     let mut conn = mock.tls().await;
     for value in values {
-        let mut raw = b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthorization: ".to_vec();
-        raw.extend_from_slice(&value);
-        raw.extend_from_slice(b"\r\n\r\n");
-        let response = send_raw(&mut conn, &raw).await;
+        let response = send_raw(&mut conn, &account_request_with_authorization(&value)).await;
         assert_eq!(
             response.status,
             401,
@@ -58,10 +57,9 @@ async fn rob_2_invalid_bytes_get_400_and_never_2xx_or_5xx() {
         format!("Bearer {key}\rX"),
         format!("Bearer {key}\x1b"),
     ] {
-        let mut raw = b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthorization: ".to_vec();
-        raw.extend_from_slice(bad.as_bytes());
-        raw.extend_from_slice(b"\r\n\r\n");
-        let response = mock.raw(&raw).await;
+        let response = mock
+            .raw(&account_request_with_authorization(bad.as_bytes()))
+            .await;
         assert!(
             response.status == 400 || response.status == 401,
             "{bad:?}: {}",
@@ -74,13 +72,11 @@ async fn rob_2_invalid_bytes_get_400_and_never_2xx_or_5xx() {
 async fn rob_2_header_sections_within_4_kib_get_the_envelope_and_oversized_get_431() {
     let mock = Mock::start().await;
     let value = format!("Bearer thub_{}", "a".repeat(3900));
-    mock.get("/v1/account", &[&format!("Authorization: {value}")])
+    mock.get_with_authorization("/v1/account", &value)
         .await
         .assert_envelope();
     let huge = format!("Bearer thub_{}", "a".repeat(20_000));
-    let response = mock
-        .get("/v1/account", &[&format!("Authorization: {huge}")])
-        .await;
+    let response = mock.get_with_authorization("/v1/account", &huge).await;
     assert_eq!(response.status, 431);
     // Many fields, each small, adding up past the limit.
     let many: Vec<String> = (0..200)
@@ -103,12 +99,10 @@ async fn slow_clients_are_closed_at_the_header_read_timeout_while_others_are_ser
     .await;
     let mut slow = Vec::new();
     for _ in 0..20 {
-        let mut conn = mock.tls().await;
-        conn.write_all(b"GET /v1/account HTTP/1.1\r\nHost: loc")
-            .await
-            .unwrap();
-        conn.flush().await.unwrap();
-        slow.push(conn);
+        slow.push(
+            mock.tls_after_sending(b"GET /v1/account HTTP/1.1\r\nHost: loc")
+                .await,
+        );
     }
     let started = Instant::now();
     mock.get("/v1/account", &[]).await.assert_envelope();
@@ -210,11 +204,9 @@ async fn the_connection_cap_holds_extra_clients_in_the_backlog_until_a_slot_free
 async fn resets_mid_request_and_half_open_connections_leave_the_server_serving() {
     let mock = Mock::start().await;
     for _ in 0..50 {
-        let mut conn = mock.tls().await;
-        conn.write_all(b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthoriz")
-            .await
-            .unwrap();
-        conn.flush().await.unwrap();
+        let conn = mock
+            .tls_after_sending(b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthoriz")
+            .await;
         // SO_LINGER 0: the close is a TCP RST, mid-request.
         conn.get_ref().0.set_zero_linger().unwrap();
         drop(conn);

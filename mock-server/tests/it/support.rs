@@ -85,6 +85,20 @@ impl Mock {
         self.raw(&request("GET", path, header_lines)).await
     }
 
+    /// `GET path` with one `Authorization` field whose value is `value`.
+    pub async fn get_with_authorization(&self, path: &str, value: &str) -> RawResponse {
+        self.get(path, &[&format!("Authorization: {value}")]).await
+    }
+
+    /// A fresh TLS connection on which `partial` was sent and flushed, and nothing more: a slow
+    /// client, or one about to vanish.
+    pub async fn tls_after_sending(&self, partial: &[u8]) -> TlsStream<TcpStream> {
+        let mut conn = self.tls().await;
+        conn.write_all(partial).await.expect("write");
+        conn.flush().await.expect("flush");
+        conn
+    }
+
     /// `GET path` with `Authorization: Bearer <key>`.
     pub async fn get_with_key(&self, path: &str, key: &str) -> RawResponse {
         self.get(path, &[&format!("Authorization: Bearer {key}")])
@@ -139,6 +153,15 @@ pub fn request(method: &str, path: &str, header_lines: &[&str]) -> Vec<u8> {
     }
     out.push_str("\r\n");
     out.into_bytes()
+}
+
+/// `GET /v1/account` with one `Authorization` field of exactly these bytes: obs-text and
+/// control bytes included, which a `&str` header line cannot carry.
+pub fn account_request_with_authorization(value: &[u8]) -> Vec<u8> {
+    let mut raw = b"GET /v1/account HTTP/1.1\r\nHost: localhost\r\nAuthorization: ".to_vec();
+    raw.extend_from_slice(value);
+    raw.extend_from_slice(b"\r\n\r\n");
+    raw
 }
 
 /// One HTTP/1.1 response, as read off the wire.

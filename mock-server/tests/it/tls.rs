@@ -1,9 +1,10 @@
 //! TLS: versions, ALPN, certificates from files, and clear errors for bad ones.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use rustls::pki_types::ServerName;
-use terminus_mock::{MockConfig, MockServer, TlsMode};
+use terminus_mock::{Error, MockConfig, MockServer, TlsError, TlsMode};
 use tokio::net::TcpStream;
 
 use crate::support::Mock;
@@ -27,6 +28,18 @@ fn client(
     .with_no_client_auth();
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+/// Starts the mock with `--tls-cert DIR/cert --tls-key DIR/key`.
+async fn start_with_files(dir: &Path, cert: &str, key: &str) -> Result<MockServer, Error> {
+    MockServer::start(MockConfig {
+        tls: TlsMode::Files {
+            cert: dir.join(cert),
+            key: dir.join(key),
+        },
+        ..MockConfig::default()
+    })
+    .await
 }
 
 #[tokio::test]
@@ -82,15 +95,7 @@ async fn certificates_from_files_are_served() {
         .unwrap();
     std::fs::write(dir.join("cert.pem"), leaf.pem()).unwrap();
     std::fs::write(dir.join("key.pem"), leaf_key.serialize_pem()).unwrap();
-    let mock = MockServer::start(MockConfig {
-        tls: TlsMode::Files {
-            cert: dir.join("cert.pem"),
-            key: dir.join("key.pem"),
-        },
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap();
+    let mock = start_with_files(&dir, "cert.pem", "key.pem").await.unwrap();
     assert!(mock.ca_pem().is_none());
     let connector = client(&ca_cert.pem(), &[&rustls::version::TLS13], &[b"http/1.1"]);
     let mut stream = crate::support::tls_to(mock.public_addr(), &connector).await;
@@ -98,35 +103,53 @@ async fn certificates_from_files_are_served() {
         .await
         .assert_envelope();
 
-    // Bad files: the error names the flag, the file and what is wrong.
+    // Bad files: the error names the flag, the file and what is wrong, and keeps its cause.
     std::fs::write(dir.join("junk.pem"), "not a pem").unwrap();
-    let err = MockServer::start(MockConfig {
-        tls: TlsMode::Files {
-            cert: dir.join("junk.pem"),
-            key: dir.join("key.pem"),
-        },
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap_err()
-    .to_string();
+    std::fs::write(
+        dir.join("broken.pem"),
+        "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    // (the flag given a bad file, the file, the error expected); the other flag gets a good one.
+    type IsExpected = fn(&Error) -> bool;
+    let bad_files: [(&str, &str, IsExpected); 4] = [
+        ("--tls-cert", "junk.pem", |e| {
+            matches!(e, Error::Tls(TlsError::NoCertificate { .. }))
+        }),
+        ("--tls-cert", "broken.pem", |e| {
+            matches!(e, Error::Tls(TlsError::CertificatePem { .. }))
+        }),
+        ("--tls-key", "junk.pem", |e| {
+            matches!(e, Error::Tls(TlsError::PrivateKeyPem { .. }))
+        }),
+        ("--tls-key", "missing.pem", |e| {
+            matches!(e, Error::ReadFile { .. })
+        }),
+    ];
+    for (flag, file, is_expected) in bad_files {
+        let (cert, key) = match flag {
+            "--tls-cert" => (file, "key.pem"),
+            _ => ("cert.pem", file),
+        };
+        let err = start_with_files(&dir, cert, key).await.unwrap_err();
+        assert!(is_expected(&err), "{flag} {file}: {err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains(flag) && message.contains(file),
+            "{flag} {file}: {message}"
+        );
+    }
+    // A key that is not the certificate's: rustls's reason is kept.
+    let other_key = rcgen::KeyPair::generate().unwrap();
+    std::fs::write(dir.join("other-key.pem"), other_key.serialize_pem()).unwrap();
+    let err = start_with_files(&dir, "cert.pem", "other-key.pem")
+        .await
+        .unwrap_err();
     assert!(
-        err.contains("--tls-cert") && err.contains("junk.pem"),
-        "{err}"
+        matches!(err, Error::Tls(TlsError::CertificateAndKey(_))),
+        "{err:?}"
     );
-    let err = MockServer::start(MockConfig {
-        tls: TlsMode::Files {
-            cert: dir.join("cert.pem"),
-            key: dir.join("missing.pem"),
-        },
-        ..MockConfig::default()
-    })
-    .await
-    .unwrap_err()
-    .to_string();
-    assert!(
-        err.contains("--tls-key") && err.contains("missing.pem"),
-        "{err}"
-    );
+    let message = err.to_string();
+    assert!(message.contains("--tls-key"), "{message}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,85 +9,17 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use arc_swap::ArcSwap;
-use ring::digest::{digest, SHA256};
 use ring::rand::{SecureRandom, SystemRandom};
 use subtle::ConstantTimeEq;
 
+use super::record::{
+    key_digest, KeyDigest, KeyRecord, KeyStatus, MintedKey, Verification, KEY_PREFIX,
+};
+use crate::error::KeyStoreError;
 use crate::redact::hint;
-
-/// A SHA-256 digest of a key: all the store ever keeps of it (KEY-6).
-pub type KeyDigest = [u8; 32];
-
-/// The prefix every Public API key begins with (KEY-1).
-pub const KEY_PREFIX: &str = "thub_";
 
 /// Length of the random part of a minted key, in base62 characters (about 238 bits).
 const SECRET_LEN: usize = 40;
-
-/// Digest of a presented or issued key.
-pub fn key_digest(key: &[u8]) -> KeyDigest {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest(&SHA256, key).as_ref());
-    out
-}
-
-/// Whether a key may still be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyStatus {
-    /// Authenticates Public API requests.
-    Active,
-    /// Revoked: fails exactly like an unknown key (KEY-4).
-    Revoked,
-}
-
-/// What the store knows of one key: never the key itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyRecord {
-    /// Stable identifier, `key_…`, used by the admin plane to revoke.
-    pub id: String,
-    /// Free-form label given at creation.
-    pub name: String,
-    /// `thub_…WXYZ`: the prefix and the last four characters.
-    pub hint: String,
-    /// SHA-256 of the whole key.
-    pub digest: KeyDigest,
-    /// Active or revoked.
-    pub status: KeyStatus,
-    /// When the key was created.
-    pub created_at: SystemTime,
-    /// When the key was revoked, if it was.
-    pub revoked_at: Option<SystemTime>,
-}
-
-/// A key just minted: the only value that ever holds the whole key (KEY-6: shown once).
-#[derive(Clone)]
-pub struct MintedKey {
-    /// The record now in the store.
-    pub record: KeyRecord,
-    /// The whole key, `thub_…`. Hand it to the user once and drop it.
-    pub key: String,
-}
-
-impl std::fmt::Debug for MintedKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MintedKey")
-            .field("record", &self.record)
-            .field("key", &self.record.hint)
-            .finish()
-    }
-}
-
-/// The result of checking a presented key against the store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verification {
-    /// An issued, active key; carries its id.
-    Active(String),
-    /// An issued key that was revoked: the caller must answer exactly as for [`Unknown`](Self::Unknown).
-    Revoked(String),
-    /// Never issued.
-    Unknown,
-}
 
 /// An immutable view of the store, swapped whole on every change.
 #[derive(Debug, Default, Clone)]
@@ -106,23 +38,28 @@ impl Snapshot {
     }
 }
 
-/// Errors of store operations.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// No key has this id.
-    #[error("no key has the id {0:?}")]
-    UnknownId(String),
-    /// A key with this digest or id is already in the store.
-    #[error("a key with the id {0:?} or the same secret is already in the store")]
-    Duplicate(String),
-}
-
 /// Something to call after every change with the whole new state, before the change is
 /// acknowledged (persistence hooks in here).
 pub type ChangeHook = Arc<dyn Fn(&[KeyRecord]) -> std::io::Result<()> + Send + Sync>;
 
 /// The key store. Cheap to clone; clones share the same keys.
+///
+/// Rotation (KEY-5) as an SDK test does it: a second key, then the first revoked.
+///
+/// ```
+/// use terminus_mock::{KeyStatus, KeyStore, Verification};
+///
+/// let store = KeyStore::new();
+/// let old = store.mint("2024 key")?;
+/// let new = store.mint("2025 key")?;
+/// store.revoke(&old.record.id)?;
+///
+/// assert_eq!(store.verify(old.key.as_bytes()), Verification::Revoked(old.record.id.clone()));
+/// assert_eq!(store.verify(new.key.as_bytes()), Verification::Active(new.record.id.clone()));
+/// let states: Vec<_> = store.list().iter().map(|r| r.status).collect();
+/// assert_eq!(states, [KeyStatus::Revoked, KeyStatus::Active]);
+/// # Ok::<(), terminus_mock::KeyStoreError>(())
+/// ```
 #[derive(Clone)]
 pub struct KeyStore {
     snapshot: Arc<ArcSwap<Snapshot>>,
@@ -146,6 +83,11 @@ impl Default for KeyStore {
 
 impl KeyStore {
     /// An empty store.
+    ///
+    /// ```
+    /// let store = terminus_mock::KeyStore::new();
+    /// assert!(store.list().is_empty());
+    /// ```
     pub fn new() -> Self {
         Self {
             snapshot: Arc::new(ArcSwap::from_pointee(Snapshot::default())),
@@ -155,7 +97,19 @@ impl KeyStore {
     }
 
     /// Calls `hook` with every new state before a change is acknowledged; a hook error fails
-    /// the change and leaves the store as it was (nothing acknowledged is lost).
+    /// the change and leaves the store as it was (nothing acknowledged is lost). The hook
+    /// belongs to this handle and to the clones made from it afterwards.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use terminus_mock::{KeyStore, KeyStoreError};
+    ///
+    /// let mut store = KeyStore::new();
+    /// store.set_change_hook(Arc::new(|_records| Err(std::io::Error::other("disk full"))));
+    /// let refused = store.mint("ci").unwrap_err();
+    /// assert!(matches!(refused, KeyStoreError::NotSaved(_)));
+    /// assert!(store.list().is_empty(), "a change that was not saved was not made");
+    /// ```
     pub fn set_change_hook(&mut self, hook: ChangeHook) {
         self.on_change = Some(hook);
     }
@@ -163,6 +117,19 @@ impl KeyStore {
     /// Checks a presented key (KEY-2: byte-for-byte). The lookup goes by the SHA-256 of the
     /// presented bytes, and the digests are then compared in constant time, so timing reveals
     /// nothing of an issued key.
+    ///
+    /// ```
+    /// use terminus_mock::{KeyStore, Verification};
+    ///
+    /// let store = KeyStore::new();
+    /// let minted = store.mint("ci")?;
+    /// assert_eq!(store.verify(minted.key.as_bytes()), Verification::Active(minted.record.id));
+    /// // No normalisation: a near miss is a key never issued.
+    /// for near_miss in [minted.key.to_uppercase(), format!("{} ", minted.key)] {
+    ///     assert_eq!(store.verify(near_miss.as_bytes()), Verification::Unknown);
+    /// }
+    /// # Ok::<(), terminus_mock::KeyStoreError>(())
+    /// ```
     pub fn verify(&self, presented: &[u8]) -> Verification {
         let wanted = key_digest(presented);
         let snap = self.snapshot.load();
@@ -179,8 +146,20 @@ impl KeyStore {
         }
     }
 
-    /// Mints a new active key.
-    pub fn mint(&self, name: &str) -> Result<MintedKey, InsertError> {
+    /// Mints a new active key: `thub_` and 40 random base62 characters. The whole key is in
+    /// the returned [`MintedKey`] only; the store keeps its digest (KEY-6).
+    ///
+    /// ```
+    /// let store = terminus_mock::KeyStore::new();
+    /// let minted = store.mint("ci")?;
+    /// assert!(minted.key.starts_with("thub_"));
+    /// assert_eq!(minted.key.len(), 45);
+    /// // What may be shown: the prefix and the last four characters.
+    /// assert_eq!(minted.record.hint, format!("thub_…{}", &minted.key[41..]));
+    /// assert!(!format!("{minted:?}").contains(&minted.key), "Debug shows the hint only");
+    /// # Ok::<(), terminus_mock::KeyStoreError>(())
+    /// ```
+    pub fn mint(&self, name: &str) -> Result<MintedKey, KeyStoreError> {
         let key = format!("{KEY_PREFIX}{}", random_base62(SECRET_LEN));
         let record = KeyRecord {
             id: format!("key_{}", random_base62(16)),
@@ -196,24 +175,51 @@ impl KeyStore {
     }
 
     /// Adds a record (from a keys file or a state file). Fails on a duplicate id or digest.
-    pub fn insert(&self, record: KeyRecord) -> Result<(), InsertError> {
+    ///
+    /// ```
+    /// use terminus_mock::{keys_file, KeyStore, KeyStoreError};
+    ///
+    /// let store = KeyStore::new();
+    /// let records = keys_file::builtin(); // fixtures/keys.json: test-only keys
+    /// for record in records.clone() {
+    ///     store.insert(record)?;
+    /// }
+    /// assert_eq!(store.list().len(), records.len());
+    /// let again = store.insert(records[0].clone()).unwrap_err();
+    /// assert!(matches!(again, KeyStoreError::Duplicate(id) if id == records[0].id));
+    /// # Ok::<(), KeyStoreError>(())
+    /// ```
+    pub fn insert(&self, record: KeyRecord) -> Result<(), KeyStoreError> {
         self.change(|snap| {
             if snap.by_id.contains_key(&record.id) || snap.by_digest.contains_key(&record.digest) {
-                return Err(InsertError::Store(StoreError::Duplicate(record.id.clone())));
+                return Err(KeyStoreError::Duplicate(record.id.clone()));
             }
             snap.push(record);
             Ok(())
         })
     }
 
-    /// Revokes a key by id. Revoking a revoked key is not an error: it returns the record as
-    /// it stands, with its first revocation time.
-    pub fn revoke(&self, id: &str) -> Result<KeyRecord, InsertError> {
+    /// Revokes a key by id (KEY-4: the next request with it fails). Revoking a revoked key is
+    /// not an error: it returns the record as it stands, with its first revocation time.
+    ///
+    /// ```
+    /// use terminus_mock::{KeyStatus, KeyStore, KeyStoreError, Verification};
+    ///
+    /// let store = KeyStore::new();
+    /// let minted = store.mint("ci")?;
+    /// let first = store.revoke(&minted.record.id)?;
+    /// assert_eq!(first.status, KeyStatus::Revoked);
+    /// assert!(matches!(store.verify(minted.key.as_bytes()), Verification::Revoked(_)));
+    /// assert_eq!(store.revoke(&minted.record.id)?.revoked_at, first.revoked_at);
+    /// assert!(matches!(store.revoke("key_none"), Err(KeyStoreError::UnknownId(_))));
+    /// # Ok::<(), KeyStoreError>(())
+    /// ```
+    pub fn revoke(&self, id: &str) -> Result<KeyRecord, KeyStoreError> {
         self.change(|snap| {
             let &index = snap
                 .by_id
                 .get(id)
-                .ok_or_else(|| InsertError::Store(StoreError::UnknownId(id.to_owned())))?;
+                .ok_or_else(|| KeyStoreError::UnknownId(id.to_owned()))?;
             let record = &mut snap.records[index];
             if record.status == KeyStatus::Active {
                 record.status = KeyStatus::Revoked;
@@ -223,12 +229,30 @@ impl KeyStore {
         })
     }
 
-    /// Every record, in creation order.
+    /// Every record, in creation order: what "Account → API Keys" lists, never a key.
+    ///
+    /// ```
+    /// let store = terminus_mock::KeyStore::new();
+    /// let minted = store.mint("ci")?;
+    /// let listed = store.list();
+    /// assert_eq!(listed.len(), 1);
+    /// assert_eq!(listed[0].name, "ci");
+    /// assert_eq!(listed[0].hint, minted.record.hint);
+    /// # Ok::<(), terminus_mock::KeyStoreError>(())
+    /// ```
     pub fn list(&self) -> Vec<KeyRecord> {
         self.snapshot.load().records.clone()
     }
 
     /// One record by id.
+    ///
+    /// ```
+    /// let store = terminus_mock::KeyStore::new();
+    /// let id = store.mint("ci")?.record.id;
+    /// assert_eq!(store.get(&id).map(|r| r.name), Some("ci".to_owned()));
+    /// assert!(store.get("key_none").is_none());
+    /// # Ok::<(), terminus_mock::KeyStoreError>(())
+    /// ```
     pub fn get(&self, id: &str) -> Option<KeyRecord> {
         let snap = self.snapshot.load();
         snap.by_id.get(id).map(|&i| snap.records[i].clone())
@@ -238,8 +262,8 @@ impl KeyStore {
     /// the copy. Writers are serialised; readers never wait.
     fn change<T>(
         &self,
-        edit: impl FnOnce(&mut Snapshot) -> Result<T, InsertError>,
-    ) -> Result<T, InsertError> {
+        edit: impl FnOnce(&mut Snapshot) -> Result<T, KeyStoreError>,
+    ) -> Result<T, KeyStoreError> {
         let _writer = self
             .writer
             .lock()
@@ -247,7 +271,7 @@ impl KeyStore {
         let mut next = Snapshot::clone(&self.snapshot.load());
         let out = edit(&mut next)?;
         if let Some(hook) = &self.on_change {
-            hook(&next.records).map_err(InsertError::Persist)?;
+            hook(&next.records).map_err(KeyStoreError::NotSaved)?;
         }
         self.snapshot.store(Arc::new(next));
         Ok(out)
@@ -273,18 +297,6 @@ pub fn random_base62(len: usize) -> String {
         }
     }
     out
-}
-
-/// Why a change to the store was refused.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum InsertError {
-    /// The change itself is invalid.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The change could not be made durable, so it was not made.
-    #[error("the key store could not be saved: {0}")]
-    Persist(std::io::Error),
 }
 
 #[cfg(test)]
@@ -331,7 +343,7 @@ mod tests {
         assert_eq!(first.revoked_at, second.revoked_at);
         assert!(matches!(
             store.revoke("key_nope"),
-            Err(InsertError::Store(StoreError::UnknownId(_)))
+            Err(KeyStoreError::UnknownId(_))
         ));
     }
 

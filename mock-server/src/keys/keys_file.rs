@@ -7,8 +7,8 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
+use super::{key_digest, KeyDigest, KeyRecord, KeyStatus, KEY_PREFIX};
 use crate::error::Error;
-use crate::key_store::{key_digest, KeyDigest, KeyRecord, KeyStatus, KEY_PREFIX};
 use crate::redact::hint;
 
 /// The bundled test-only keys, embedded at compile time.
@@ -49,7 +49,15 @@ pub fn load_file(path: &Path) -> Result<Vec<KeyRecord>, Error> {
     parse(&text, &path.display().to_string())
 }
 
-/// The bundled test-only keys.
+/// The bundled test-only keys, active and revoked.
+///
+/// ```
+/// use terminus_mock::{keys_file, KeyStatus};
+///
+/// let records = keys_file::builtin();
+/// assert!(records.iter().any(|r| r.status == KeyStatus::Active));
+/// assert!(records.iter().any(|r| r.status == KeyStatus::Revoked));
+/// ```
 pub fn builtin() -> Vec<KeyRecord> {
     parse(BUILTIN_KEYS, "fixtures/keys.json (built in)")
         .expect("the built-in keys fixture is valid (tested)")
@@ -57,12 +65,24 @@ pub fn builtin() -> Vec<KeyRecord> {
 
 /// Parses the keys format; `origin` names the source in errors. Error messages never quote a
 /// key.
+///
+/// ```
+/// use terminus_mock::{keys_file, KeyStatus, KeyStore, Verification};
+///
+/// // An entry may hold only the key's SHA-256, so the file holds no secret.
+/// let sha256 = "0".repeat(64);
+/// let text =
+///     format!(r#"{{"keys": [{{"id": "k1", "sha256": "{sha256}", "status": "revoked"}}]}}"#);
+/// let records = keys_file::parse(&text, "keys.json")?;
+/// assert_eq!((records[0].id.as_str(), records[0].status), ("k1", KeyStatus::Revoked));
+///
+/// let err = keys_file::parse(r#"{"keys": [{"id": "k2", "status": "active"}]}"#, "keys.json")
+///     .unwrap_err();
+/// assert!(err.to_string().contains("exactly one of \"key\" and \"sha256\""), "{err}");
+/// # Ok::<(), terminus_mock::Error>(())
+/// ```
 pub fn parse(text: &str, origin: &str) -> Result<Vec<KeyRecord>, Error> {
-    let invalid = |reason: String| Error::InvalidFile {
-        what: "keys file",
-        origin: origin.to_owned(),
-        reason,
-    };
+    let invalid = Error::invalid_file("keys file", origin);
     let file: KeysFile = serde_json::from_str(text).map_err(|e| {
         // serde's message may quote the offending value, which may be a key: keep the position.
         invalid(format!(

@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use super::keys_file::{self, hex_digest};
+use super::{ChangeHook, KeyRecord};
 use crate::admin::rfc3339;
 use crate::error::Error;
-use crate::key_store::{ChangeHook, KeyRecord};
-use crate::keys_file::{self, hex_digest};
 
 /// Reads a state file; `None` when it does not exist yet (first start).
 pub fn load(path: &Path) -> Result<Option<Vec<KeyRecord>>, Error> {
@@ -82,7 +82,7 @@ pub fn save(path: &Path, records: &[KeyRecord]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::key_store::{KeyStatus, KeyStore};
+    use crate::keys::{KeyStatus, KeyStore};
 
     #[test]
     fn state_round_trips_without_keys() {
