@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicUsize;
 use crate::generated::GeneratedMeter;
 use crate::judge::{EnvelopeSchema, Ledger, Stop};
 use crate::spec::Profile;
-use crate::target::{AdminPlane, Endpoint, Key, Keys};
+use crate::target::{AdminPlane, Endpoint, Key, KeyRefusal, Keys};
 use crate::wire::{Client, Reply, Request};
 
 /// Everything a case body needs: the client, the keys, the endpoints, the options.
@@ -37,22 +37,72 @@ pub struct Context {
     pub others: AtomicUsize,
     /// Requests and time of the generated families (their requests/s in the reports).
     pub generated: GeneratedMeter,
+    /// whether the valid key may travel with POST, PUT, PATCH or DELETE (the embedded
+    /// mock, or `--allow-writes`).
+    pub allow_writes: bool,
 }
 
 impl Context {
-    /// The valid key, or the reason the case is ignored.
+    /// The valid key, or the reason the case is ignored (none given, or refused by the target
+    /// before the trials: R-2).
     pub fn valid_key(&self) -> Result<&Key, Stop> {
+        if self.keys.valid_refused.is_some() {
+            return Err(Stop::Ignored(format!(
+                "the target refused TERMINUS_API_KEY before the trials; {} reports it",
+                self.valid_key_reporter()
+            )));
+        }
         self.keys
             .valid
             .as_ref()
             .ok_or_else(|| Stop::Ignored("needs a valid key: set TERMINUS_API_KEY".into()))
     }
 
-    /// The revoked key, or the reason the case is ignored.
+    /// The revoked key, or the reason the case is ignored (none given, or accepted by the
+    /// target before the trials: R-2, KEY-4 reports it).
     pub fn revoked_key(&self) -> Result<&Key, Stop> {
+        if self.keys.revoked_accepted.is_some() {
+            return Err(Stop::Ignored(
+                "the target accepted TERMINUS_REVOKED_API_KEY before the trials; KEY-4::revoked_key_rejected reports it".into(),
+            ));
+        }
         self.keys.revoked.as_ref().ok_or_else(|| {
             Stop::Ignored("needs a revoked key: set TERMINUS_REVOKED_API_KEY".into())
         })
+    }
+
+    /// the one case that reports a valid key the target refused: OK-1 on the first
+    /// documented endpoint.
+    pub fn valid_key_reporter(&self) -> String {
+        format!("{}::{}", crate::spec::Clause::Ok1, self.endpoints[0].slug())
+    }
+
+    /// tries the keys before the trials (a safe `GET` of the probe path), so that a
+    /// wrong secret is one clear failure, not a wall of them.
+    pub async fn check_keys(&mut self) {
+        let path = self.probe_endpoint().path();
+        let probe =
+            |key: &Key| Request::get(path.as_str()).authorization(crate::cases::bearer(key.text()));
+        if let Some(valid) = &self.keys.valid {
+            let request = probe(valid);
+            let reply = self.client.send(&request).await;
+            if reply.status() == Some(401) {
+                self.keys.valid_refused = Some(KeyRefusal {
+                    request: self.show(&request, &reply),
+                    answer: reply.describe(),
+                });
+            }
+        }
+        if let Some(revoked) = &self.keys.revoked {
+            let request = probe(revoked);
+            let reply = self.client.send(&request).await;
+            if reply.status().is_some_and(|s| s < 400) {
+                self.keys.revoked_accepted = Some(KeyRefusal {
+                    request: self.show(&request, &reply),
+                    answer: reply.describe(),
+                });
+            }
+        }
     }
 
     /// The admin plane, or the reason the case is ignored.
@@ -72,10 +122,17 @@ impl Context {
             .unwrap_or(&self.endpoints[0])
     }
 
-    /// `GET` (or the probe endpoint's method) of the probe endpoint's path.
+    /// The probe endpoint's method and path; `GET` of its path when the only documented methods
+    /// are unsafe and the run is read-only.
     pub fn probe(&self) -> Request {
         let e = self.probe_endpoint();
-        Request::new(&e.method, e.path())
+        let safe = matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+        let method = if safe || self.allow_writes {
+            e.method.as_str()
+        } else {
+            "GET"
+        };
+        Request::new(method, e.path())
     }
 
     /// A path under the target's base path.

@@ -274,7 +274,13 @@ async fn setup(
         }
     };
     let client = target.connect(&trust, options).await?;
-    let context = Context {
+    // against a --target the valid key goes with safe methods only, unless asked.
+    let allow_writes = mock.is_some() || cli.allow_writes;
+    if let (false, Some(valid)) = (allow_writes, &keys.valid) {
+        client.read_only(valid.bytes());
+    }
+    let embedded = mock.is_some();
+    let mut context = Context {
         client,
         keys,
         endpoints,
@@ -288,7 +294,11 @@ async fn setup(
         ledger: Default::default(),
         others: Default::default(),
         generated: Default::default(),
+        allow_writes,
     };
+    if !embedded {
+        context.check_keys().await;
+    }
     Ok((context, mock, target.url))
 }
 

@@ -53,6 +53,7 @@ pub async fn start(lenient: bool, options: &ClientOptions) -> Result<Embedded, E
         keys: Keys {
             valid: Some(valid.key),
             revoked: Some(revoked.key),
+            ..Keys::default()
         },
         admin,
     })

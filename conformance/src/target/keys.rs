@@ -103,6 +103,21 @@ pub struct Keys {
     pub valid: Option<Key>,
     /// `TERMINUS_REVOKED_API_KEY`, or the one the embedded mock minted and revoked.
     pub revoked: Option<Key>,
+    /// the target refused the valid key before the trials (the request and its answer):
+    /// one OK-1 case reports it, the other cases that need the key are ignored.
+    pub valid_refused: Option<KeyRefusal>,
+    /// the target accepted the "revoked" key before the trials: KEY-4 reports it, the
+    /// other cases that need that key are ignored.
+    pub revoked_accepted: Option<KeyRefusal>,
+}
+
+/// What the target answered when the runner tried a key before the trials.
+#[derive(Debug, Clone)]
+pub struct KeyRefusal {
+    /// The request, keys shown by name.
+    pub request: String,
+    /// The answer.
+    pub answer: String,
 }
 
 impl Keys {
@@ -147,8 +162,8 @@ impl Keys {
                 eprintln!("terminus-conformance: --no-key: TERMINUS_API_KEY is set but not used; only the cases that need no valid key run");
             }
             return Ok(Self {
-                valid: None,
                 revoked,
+                ..Self::default()
             });
         }
         if valid.is_none() {
@@ -156,6 +171,10 @@ impl Keys {
                 "TERMINUS_API_KEY is not set (or empty): a --target run needs a valid key of the deployment, from the environment only (never a flag). Set it from your CI secret store, e.g. in GitHub Actions `env: TERMINUS_API_KEY: ${{ secrets.TERMINUS_API_KEY }}`; or pass --no-key to run only the cases that need no valid key".into(),
             ));
         }
-        Ok(Self { valid, revoked })
+        Ok(Self {
+            valid,
+            revoked,
+            ..Self::default()
+        })
     }
 }

@@ -11,4 +11,4 @@ mod keys;
 pub use admin::{AdminError, AdminPlane, AdminProblem};
 pub use deployment::Target;
 pub use endpoints::Endpoint;
-pub use keys::{Key, Keys, PREFIX};
+pub use keys::{Key, KeyRefusal, Keys, PREFIX};

@@ -45,6 +45,8 @@ pub struct Client {
     rate_limited: AtomicU64,
     /// Requests in a row that could not be delivered: past [`TARGET_DOWN`], no more backoff.
     undelivered_in_a_row: AtomicU64,
+    /// the valid key, when a read-only run must never send it with an unsafe method.
+    read_only: std::sync::OnceLock<Vec<u8>>,
 }
 
 /// How the [`Client`] behaves.
@@ -77,7 +79,13 @@ impl Client {
             sent: AtomicU64::new(0),
             rate_limited: AtomicU64::new(0),
             undelivered_in_a_row: AtomicU64::new(0),
+            read_only: std::sync::OnceLock::new(),
         }
+    }
+
+    /// from now on, never send `valid_key` with a method other than GET, HEAD or OPTIONS.
+    pub fn read_only(&self, valid_key: &[u8]) {
+        let _ = self.read_only.set(valid_key.to_vec());
     }
 
     /// True when [`Wire::Any`] requests travel over HTTP/2.
@@ -102,6 +110,17 @@ impl Client {
     /// after a short backoff, a bounded number of times; what still cannot be delivered, or is
     /// still answered 429, is noted for the running case as evidence of nothing.
     pub async fn send(&self, request: &Request) -> Reply {
+        if let Some(secret) = self.read_only.get() {
+            if !request.is_safe() && request.carries(secret) {
+                // The cases avoid this; the interlock makes sure.
+                let reply = Reply::Undelivered(format!(
+                    "withheld by the runner: {} with the valid key in a read-only run (R-1; --allow-writes permits it)",
+                    request.method
+                ));
+                delivery::note(&reply);
+                return reply;
+            }
+        }
         let mut rate_limited = 0;
         let mut undelivered = 0;
         loop {

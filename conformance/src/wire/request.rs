@@ -146,6 +146,21 @@ impl Request {
             })
     }
 
+    /// True when `secret` appears whole anywhere in the request: target, field values, body.
+    pub fn carries(&self, secret: &[u8]) -> bool {
+        let holds =
+            |bytes: &[u8]| !secret.is_empty() && bytes.windows(secret.len()).any(|w| w == secret);
+        holds(self.target.bytes())
+            || self.fields.iter().any(|f| holds(f.value.bytes()))
+            || self.body.as_ref().is_some_and(|b| holds(b.bytes()))
+    }
+
+    /// True for GET, HEAD and OPTIONS, the methods a read-only run sends the valid key with
+    ///
+    pub fn is_safe(&self) -> bool {
+        matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+    }
+
     /// Every credential the request carries (ERR-6 checks none comes back).
     pub fn credentials(&self) -> Vec<Vec<u8>> {
         let mut all: Vec<Vec<u8>> = self.target.credentials().to_vec();

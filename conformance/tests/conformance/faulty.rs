@@ -104,7 +104,7 @@ faults! {
     credentials_echoed: EchoesCredentials over Raw by "ERR-6";
     hang_on_long_value: HangsOnLongValue over Raw by "ROB-1" ["--timeout", "1"];
     reset_on_quote: ResetOnQuote over Raw by "ROB-1";
-    valid_key_refused_on_post: ValidKeyRefusedOnPost over Raw by "OK-1";
+    valid_key_refused_on_post: ValidKeyRefusedOnPost over Raw by "OK-1" ["--allow-writes"];
 }
 
 #[test]

@@ -211,3 +211,88 @@ fn connections_dropped_before_the_request_are_inconclusive_not_failed() {
         run.stderr
     );
 }
+
+/// against a `--target`, the valid key never travels with POST, PUT, PATCH or DELETE by
+/// default; OK-1 for those endpoints is ignored with the reason. `--allow-writes` checks them.
+#[test]
+fn read_only_by_default() {
+    for flavor in [Flavor::Raw, Flavor::Hyper] {
+        let server = start(Fault::None, flavor);
+        let run = run_against("read-only", &server, &[]);
+        assert_eq!(run.status, 0, "{flavor:?}: {:?}", run.failed());
+        let writes = server.writes_with_valid_key.lock().unwrap().clone();
+        assert!(
+            writes.is_empty(),
+            "{flavor:?}: the valid key went with {writes:?}"
+        );
+        let ignored = run.cases_with("ignored");
+        assert!(
+            ignored.contains("OK-1::post_v1_projects")
+                && ignored.contains("OK-1::delete_v1_projects_id"),
+            "{ignored:?}"
+        );
+        assert!(
+            run.stderr.contains("--allow-writes checks it"),
+            "{}",
+            run.stderr
+        );
+    }
+    let server = start(Fault::None, Flavor::Raw);
+    let run = run_against("allow-writes", &server, &["--allow-writes"]);
+    assert_eq!(run.status, 0, "{:?}", run.failed());
+    assert!(run.cases_with("pass").contains("OK-1::post_v1_projects"));
+    assert!(!server.writes_with_valid_key.lock().unwrap().is_empty());
+}
+
+/// a valid key the target refuses (a wrong secret) is one failure that says to check the
+/// secret, not a wall of them; the other cases that need the key are ignored for that reason.
+#[test]
+fn a_refused_valid_key_is_one_failure_naming_the_secret() {
+    let server = start(Fault::None, Flavor::Raw);
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    let run = run_with(
+        "wrong-secret",
+        &["--target", &server.url, "--ca-cert", &ca, "--cases", "8"],
+        &[(
+            "TERMINUS_API_KEY",
+            "thub_NotTheKeyOfThisDeployment0123456789",
+        )],
+    );
+    assert_eq!(run.status, 101, "{}", run.stderr);
+    assert_eq!(
+        run.failed().into_iter().collect::<Vec<_>>(),
+        ["OK-1::get_v1_account"],
+        "exactly one failure"
+    );
+    assert!(
+        run.stdout
+            .contains("or the secret is not a valid, active key"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("the target refused TERMINUS_API_KEY"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// a "revoked" key that the target accepts fails KEY-4 once, with the two readings.
+#[test]
+fn an_accepted_revoked_key_is_one_key4_failure_with_both_readings() {
+    let broken = start(Fault::RevokedAccepted, Flavor::Raw);
+    let run = run_against("revoked-accepted", &broken, &[]);
+    assert_eq!(run.status, 101, "{}", run.stderr);
+    let failed = run.failed();
+    assert_eq!(
+        failed.iter().collect::<Vec<_>>(),
+        ["KEY-4::revoked_key_rejected"],
+        "one failure, under KEY-4"
+    );
+    assert!(
+        run.stdout
+            .contains("or TERMINUS_REVOKED_API_KEY is not a revoked key"),
+        "{}",
+        run.stdout
+    );
+}

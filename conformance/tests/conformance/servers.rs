@@ -27,10 +27,25 @@ pub enum Flavor {
 pub struct FakeServer {
     pub url: String,
     pub ca_path: std::path::PathBuf,
+    /// `METHOD target` of every request with a method other than GET, HEAD or OPTIONS that
+    /// carried the valid key anywhere (R-1: a read-only run sends none).
+    pub writes_with_valid_key: WriteLog,
     _runtime: tokio::runtime::Runtime,
 }
 
 const MAX_HEAD: usize = 16 * 1024;
+
+/// See [`FakeServer::writes_with_valid_key`].
+pub type WriteLog = Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Notes `method target` when an unsafe method carries the valid key in `parts`.
+fn note_write(log: &WriteLog, method: &str, target: &str, parts: &[&[u8]]) {
+    let key = super::fake_api::VALID.as_bytes();
+    let carries = parts.iter().any(|p| p.windows(key.len()).any(|w| w == key));
+    if carries && !matches!(method, "GET" | "HEAD" | "OPTIONS") {
+        log.lock().unwrap().push(format!("{method} {target}"));
+    }
+}
 
 /// Starts a fake server with `fault` on a runtime of its own, with a certificate from a CA of
 /// its own (the mock's certificate maker).
@@ -85,6 +100,8 @@ fn serve(
     let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
     let port = listener.local_addr().unwrap().port();
     let counter = Arc::new(AtomicU64::new(0));
+    let writes: WriteLog = Arc::default();
+    let writes_seen = writes.clone();
     runtime.spawn(async move {
         let mut accepted = 0u64;
         loop {
@@ -98,6 +115,7 @@ fn serve(
             }
             let acceptor = acceptor.clone();
             let counter = counter.clone();
+            let writes = writes_seen.clone();
             tokio::spawn(async move {
                 let Ok(Ok(tls)) =
                     tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
@@ -105,8 +123,8 @@ fn serve(
                     return;
                 };
                 match flavor {
-                    Flavor::Raw => serve_raw(tls, fault, counter).await,
-                    Flavor::Hyper => serve_hyper(tls, fault, counter).await,
+                    Flavor::Raw => serve_raw(tls, fault, counter, writes).await,
+                    Flavor::Hyper => serve_hyper(tls, fault, counter, writes).await,
                 }
             });
         }
@@ -121,6 +139,7 @@ fn serve(
     FakeServer {
         url: format!("https://127.0.0.1:{port}"),
         ca_path,
+        writes_with_valid_key: writes,
         _runtime: runtime,
     }
 }
@@ -141,6 +160,7 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
     mut io: S,
     fault: Fault,
     counter: Arc<AtomicU64>,
+    writes: WriteLog,
 ) {
     let mut buf: Vec<u8> = Vec::new();
     loop {
@@ -206,6 +226,10 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
                 Ok(n) => buf.extend_from_slice(&chunk[..n]),
             }
         }
+        let mut parts: Vec<&[u8]> = request.headers.iter().map(|(_, v)| v.as_slice()).collect();
+        parts.push(request.target.as_bytes());
+        parts.push(&buf[..length]);
+        note_write(&writes, &request.method, &request.target, &parts);
         buf.drain(..length);
         let n = counter.fetch_add(1, Ordering::Relaxed);
         match handle(fault, &request, n) {
@@ -243,12 +267,14 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     io: S,
     fault: Fault,
     counter: Arc<AtomicU64>,
+    writes: WriteLog,
 ) {
     let served = Arc::new(AtomicU64::new(0));
     let served_here = served.clone();
     let service =
         hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
             let counter = counter.clone();
+            let writes = writes.clone();
             served_here.fetch_add(1, Ordering::Relaxed);
             async move {
                 let incoming = Incoming {
@@ -263,7 +289,17 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                         .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
                         .collect(),
                 };
-                let _ = request.into_body().collect().await;
+                let body = request
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes())
+                    .unwrap_or_default();
+                let mut parts: Vec<&[u8]> =
+                    incoming.headers.iter().map(|(_, v)| v.as_slice()).collect();
+                parts.push(incoming.target.as_bytes());
+                parts.push(&body);
+                note_write(&writes, &incoming.method, &incoming.target, &parts);
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let out = match handle(fault, &incoming, n) {
                     Action::Respond(out) => out,

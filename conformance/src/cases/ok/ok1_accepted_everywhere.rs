@@ -4,11 +4,18 @@
 //! One case per documented endpoint sends its method and path with the valid key (and `{}` as a
 //! JSON body where the method takes one), over HTTP/2 where the target offers it and over raw
 //! HTTP/1.1; any complete answer but 401 passes. Without a valid key the cases are ignored.
+//!
+//! Against a `--target`, an endpoint whose method is not safe (POST, PUT, PATCH, DELETE) is
+//! checked only with `--allow-writes` (R-1: it may create or delete data). A valid key the
+//! target refused before the trials is reported once, by the first endpoint's case, with the
+//! two readings (the deployment refuses valid keys, or the secret is wrong); the others are
+//! ignored with that reason.
 
-use crate::cases::{accepted, bearer, Case, Context};
-use crate::judge::Stop;
+use crate::cases::{accepted, bearer, Case, Check, Context};
+use crate::judge::{Finding, Stop};
 use crate::spec::Clause;
 use crate::target::Endpoint;
+use crate::target::KeyRefusal;
 use crate::wire::{Request, Text};
 
 /// `OK-1::<method>_<path>`, one per endpoint, in the endpoints' order.
@@ -20,6 +27,18 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
 /// HTTP/1.1 when the first may travel over HTTP/2: the key must work on both wires.
 fn accepted_on(endpoint: Endpoint) -> Case {
     Case::new(Clause::Ok1, endpoint.slug(), move |ctx| async move {
+        if let Some(refusal) = &ctx.keys.valid_refused {
+            if ctx.name() == ctx.valid_key_reporter() {
+                return Err(valid_key_refused(&ctx, refusal));
+            }
+        }
+        if !ctx.allow_writes && !matches!(endpoint.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+            ctx.valid_key()?;
+            return Err(Stop::Ignored(format!(
+                "read-only run (R-1): {} with the valid key could change data on the deployment; --allow-writes checks it",
+                endpoint.display()
+            )));
+        }
         let mut probes = vec![with_key(
             &ctx,
             &endpoint,
@@ -39,6 +58,24 @@ fn accepted_on(endpoint: Endpoint) -> Case {
         )
         .await
     })
+}
+
+/// one clear failure for a valid key the target refused, naming both readings.
+fn valid_key_refused(ctx: &Check, refusal: &KeyRefusal) -> Stop {
+    let mut failure = ctx.fail(
+        "the target refused TERMINUS_API_KEY: either the deployment refuses valid keys, or the secret is not a valid, active key of this deployment",
+    );
+    failure.findings.push(Finding {
+        request: refusal.request.clone(),
+        expected: "not 401: a valid key is accepted".into(),
+        actual: refusal.answer.clone(),
+        details: vec![
+            "check the CI secret first: the right environment's key, not revoked, copied whole (the runner trims surrounding whitespace)".into(),
+            "every other case that needs the valid key is ignored, not failed, for this reason".into(),
+        ],
+    });
+    failure.observed = true;
+    failure.into()
 }
 
 /// `request` with `Authorization: Bearer <valid key>`, and an empty JSON object as body for a
