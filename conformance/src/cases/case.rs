@@ -92,11 +92,10 @@ impl Case {
     /// A sweep case of `clause`: it waits for every other case, then reports the findings
     /// they handed to `clause` in the ledger.
     pub fn sweep(clause: Clause, what: &str, expected: &'static str) -> Case {
-        let mut c = Case::new(clause, what, move |check: Check| async move {
-            let others = check.others.load(std::sync::atomic::Ordering::SeqCst);
-            check.ledger.wait_for(others).await;
+        Case::last(clause, what, move |check: Check| async move {
             let found = check.ledger.findings_for(check.clause());
             if found.is_empty() {
+                let others = check.others.load(std::sync::atomic::Ordering::SeqCst);
                 return Ok(Evidence::line(format!(
                     "{others} other cases ran; none saw an answer that {clause} forbids: {expected}"
                 )));
@@ -113,7 +112,21 @@ impl Case {
             failure.observed = true;
             Err(failure.into())
         })
-        .level(Level::Must);
+        .level(Level::Must)
+    }
+
+    /// A case of `clause` that runs after every other case (as the sweeps do), e.g. to report
+    /// what the whole run met.
+    pub fn last<F, Fut>(clause: Clause, what: &str, body: F) -> Case
+    where
+        F: FnOnce(Check) -> Fut + Send + 'static,
+        Fut: Future<Output = CaseResult> + 'static,
+    {
+        let mut c = Case::new(clause, what, move |check: Check| async move {
+            let others = check.others.load(std::sync::atomic::Ordering::SeqCst);
+            check.ledger.wait_for(others).await;
+            body(check).await
+        });
         c.sweep = true;
         c
     }

@@ -33,5 +33,7 @@ pub fn catalogue(endpoints: &[Endpoint]) -> Vec<Case> {
     all.push(route::variant_sweep());
     all.push(error::refusal_sweep());
     all.push(robust::robustness_sweep());
+    // after every request of the run, the 429s it met.
+    all.push(robust::rate_limits_met());
     all
 }

@@ -43,6 +43,10 @@ pub struct Client {
     timeout: Duration,
     sent: AtomicU64,
     rate_limited: AtomicU64,
+    /// 429s with a `Retry-After` the runner could read.
+    with_retry_after: AtomicU64,
+    /// Milliseconds the runner waited for 429s.
+    waited_ms: AtomicU64,
     /// Requests in a row that could not be delivered: past [`TARGET_DOWN`], no more backoff.
     undelivered_in_a_row: AtomicU64,
     /// the valid key, when a read-only run must never send it with an unsafe method.
@@ -78,6 +82,8 @@ impl Client {
             timeout: options.timeout,
             sent: AtomicU64::new(0),
             rate_limited: AtomicU64::new(0),
+            with_retry_after: AtomicU64::new(0),
+            waited_ms: AtomicU64::new(0),
             undelivered_in_a_row: AtomicU64::new(0),
             read_only: std::sync::OnceLock::new(),
         }
@@ -101,6 +107,16 @@ impl Client {
     /// Responses with status 429 seen so far.
     pub fn rate_limited(&self) -> u64 {
         self.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// the 429s met, how many carried a readable `Retry-After` (delta-seconds), and how
+    /// long the runner waited for them in all.
+    pub fn rate_limits(&self) -> (u64, u64, Duration) {
+        (
+            self.rate_limited.load(Ordering::Relaxed),
+            self.with_retry_after.load(Ordering::Relaxed),
+            Duration::from_millis(self.waited_ms.load(Ordering::Relaxed)),
+        )
     }
 
     /// Sends one request; a 429 is waited out (its `Retry-After`, bounded) and retried a few
@@ -134,8 +150,17 @@ impl Client {
                     if response.status == 429 && rate_limited < MAX_429_RETRIES =>
                 {
                     self.rate_limited.fetch_add(1, Ordering::Relaxed);
+                    if response
+                        .header_text("retry-after")
+                        .is_some_and(|v| v.trim().parse::<u64>().is_ok())
+                    {
+                        self.with_retry_after.fetch_add(1, Ordering::Relaxed);
+                    }
                     rate_limited += 1;
-                    tokio::time::sleep(retry_after(response)).await;
+                    let wait = retry_after(response);
+                    self.waited_ms
+                        .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
+                    tokio::time::sleep(wait).await;
                 }
                 Reply::Undelivered(_)
                     if undelivered < UNDELIVERED_BACKOFF.len()

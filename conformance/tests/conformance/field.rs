@@ -296,3 +296,24 @@ fn an_accepted_revoked_key_is_one_key4_failure_with_both_readings() {
         run.stdout
     );
 }
+
+/// the informational ROB-3 case reports the 429s the run met, their Retry-After and the
+/// time waited; it passes, also when there were none.
+#[test]
+fn rob3_reports_the_rate_limits_met() {
+    let server = start(Fault::Occasional429, Flavor::Raw);
+    let run = run_against("rob3", &server, &[]);
+    assert_eq!(run.status, 0, "{:?}", run.failed());
+    let rob3 = run.report["cases"]
+        .as_array()
+        .and_then(|cases| cases.iter().find(|c| c["name"] == "ROB-3::rate_limits_met"))
+        .cloned()
+        .expect("ROB-3::rate_limits_met in the report");
+    assert_eq!(rob3["verdict"], "pass");
+    assert_eq!(rob3["level"], "informational");
+    let evidence = rob3["evidence"].to_string();
+    assert!(
+        evidence.contains("answers 429 met") && evidence.contains("carried a Retry-After"),
+        "{evidence}"
+    );
+}

@@ -6,12 +6,15 @@
 //! - `rob1_any_value.rs`: ROB-1, the generated families and fixed values, and its sweep of
 //!   what the KEY and HDR cases saw;
 //! - `rob2_invalid_http.rs`: ROB-2, control bytes, bare CR and LF, oversized header sections,
-//!   invalid field syntax.
+//!   invalid field syntax;
+//! - `rob3_rate_limits.rs`: ROB-3, the 429s the run met, reported after every case.
 
 mod rob1_any_value;
 mod rob2_invalid_http;
+mod rob3_rate_limits;
 
 pub use rob1_any_value::robustness_sweep;
+pub use rob3_rate_limits::rate_limits_met;
 
 use super::Case;
 use crate::wire::Text;
