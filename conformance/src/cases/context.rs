@@ -43,6 +43,28 @@ pub struct Context {
 }
 
 impl Context {
+    /// a copy of this context whose client sends nothing (see [`Client::planner`]), to
+    /// count the requests a run plans. It has no admin plane: the few lifecycle requests are
+    /// left out of the count.
+    pub fn planner(&self) -> Context {
+        Context {
+            client: self.client.planner(),
+            keys: self.keys.clone(),
+            endpoints: self.endpoints.clone(),
+            profile: self.profile,
+            cases: self.cases,
+            seed: self.seed,
+            admin: None,
+            schema: EnvelopeSchema::load(None).expect("the bundled schema compiles"),
+            base_path: self.base_path.clone(),
+            authority: self.authority.clone(),
+            ledger: Ledger::default(),
+            others: AtomicUsize::new(0),
+            generated: GeneratedMeter::default(),
+            allow_writes: self.allow_writes,
+        }
+    }
+
     /// The valid key, or the reason the case is ignored (none given, or refused by the target
     /// before the trials: R-2).
     pub fn valid_key(&self) -> Result<&Key, Stop> {

@@ -126,6 +126,11 @@ impl Ledger {
             .collect()
     }
 
+    /// How many trials (sweeps aside) have finished.
+    pub fn finished(&self) -> usize {
+        *self.finished.borrow()
+    }
+
     /// One more trial has finished.
     pub fn trial_finished(&self) {
         self.finished.send_modify(|n| *n += 1);

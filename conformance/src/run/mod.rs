@@ -19,6 +19,7 @@ use crate::wire::tls::{certificates_from_pem, Trust};
 use crate::wire::ClientOptions;
 
 pub(crate) mod cli;
+mod progress;
 mod summary;
 mod trial;
 
@@ -135,8 +136,27 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         // Trials wait on the network, not the CPU.
         cli.harness.test_threads = Some((cli.concurrency as usize).clamp(1, 32));
     }
+    // the plan, then progress while the trials run.
+    let selected: Vec<Case> = catalogue(&context.endpoints)
+        .into_iter()
+        .filter(|c| {
+            !cli.harness
+                .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
+        })
+        .collect();
+    let total = selected.iter().filter(|c| !c.sweep).count();
+    let cases_selected = selected.len();
+    let planned = runtime.block_on(progress::plan(&context, selected));
+    if !quiet {
+        progress::announce(cases_selected, planned, cli.rate);
+    }
+    let reporter =
+        (!quiet).then(|| progress::Progress::start(Arc::clone(&context), total, planned));
     let started = Instant::now();
     let conclusion = libtest_mimic::run(&cli.harness, trials);
+    if let Some(reporter) = reporter {
+        reporter.finish();
+    }
     let seconds = started.elapsed().as_secs_f64();
     let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(|e| e.into_inner()));
     records.sort_by(|a, b| a.name.cmp(&b.name));

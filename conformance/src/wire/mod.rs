@@ -51,6 +51,8 @@ pub struct Client {
     undelivered_in_a_row: AtomicU64,
     /// the valid key, when a read-only run must never send it with an unsafe method.
     read_only: std::sync::OnceLock<Vec<u8>>,
+    /// a planner sends nothing; it counts what a run would send.
+    dry: bool,
 }
 
 /// How the [`Client`] behaves.
@@ -86,7 +88,28 @@ impl Client {
             waited_ms: AtomicU64::new(0),
             undelivered_in_a_row: AtomicU64::new(0),
             read_only: std::sync::OnceLock::new(),
+            dry: false,
         }
+    }
+
+    /// a client that sends nothing and answers every request with the 401 envelope at
+    /// once, counting: run the cases through it to learn how many requests a run plans.
+    pub fn planner(&self) -> Client {
+        let (host, base_path) = self.http1.host_and_base();
+        let mut planner = Client::new(
+            self.http1.dialer().clone(),
+            host.to_owned(),
+            String::new(),
+            base_path.to_owned(),
+            self.http2.is_some(),
+            &ClientOptions {
+                timeout: self.timeout,
+                concurrency: usize::MAX >> 4,
+                rate: 0.0,
+            },
+        );
+        planner.dry = true;
+        planner
     }
 
     /// from now on, never send `valid_key` with a method other than GET, HEAD or OPTIONS.
@@ -136,6 +159,10 @@ impl Client {
                 delivery::note(&reply);
                 return reply;
             }
+        }
+        if self.dry {
+            self.sent.fetch_add(1, Ordering::Relaxed);
+            return Reply::Response(Response::planned_refusal());
         }
         let mut rate_limited = 0;
         let mut undelivered = 0;

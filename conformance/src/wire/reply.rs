@@ -40,6 +40,24 @@ pub struct Response {
 }
 
 impl Response {
+    /// The envelope as a planner answers every request (R-7: nothing is sent).
+    pub fn planned_refusal() -> Response {
+        Response {
+            status: 401,
+            headers: vec![
+                ("content-type".into(), b"application/json".to_vec()),
+                (
+                    "www-authenticate".into(),
+                    b"Bearer realm=\"terminus-hub\"".to_vec(),
+                ),
+            ],
+            body: Bytes::from_static(
+                br#"{"error":{"type":"authentication_error","code":null,"message":"Invalid API key"}}"#,
+            ),
+            protocol: Protocol::Http1,
+        }
+    }
+
     /// The first value of the field `name` (lowercase).
     pub fn header(&self, name: &str) -> Option<&[u8]> {
         self.headers

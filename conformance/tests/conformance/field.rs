@@ -317,3 +317,55 @@ fn rob3_reports_the_rate_limits_met() {
         "{evidence}"
     );
 }
+
+/// before the first trial the run says how many requests it plans and, with `--rate`, how
+/// long that takes; a polite run then shows progress lines on stderr (every ~10 s in CI logs;
+/// every 0.5 s here).
+#[test]
+fn a_polite_run_announces_its_plan_and_shows_progress() {
+    let server = start(Fault::None, Flavor::Raw);
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    let run = run_with(
+        "progress",
+        &[
+            "--target",
+            &server.url,
+            "--ca-cert",
+            &ca,
+            "--rate",
+            "60",
+            "--cases",
+            "8",
+            "HDR-3::",
+        ],
+        &[
+            ("TERMINUS_API_KEY", VALID),
+            ("TERMINUS_PROGRESS_SECS", "0.5"),
+        ],
+    );
+    assert_eq!(run.status, 0, "{:?}", run.failed());
+    let plan = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("requests planned"))
+        .unwrap_or_else(|| panic!("a plan line: {}", run.stderr));
+    assert!(plan.contains("at --rate 60 that is about"), "{plan}");
+    let planned: u64 = plan
+        .split("about ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    let sent = run.report["run"]["requests"].as_u64().unwrap_or(0);
+    assert!(
+        planned > 0 && planned.abs_diff(sent) <= sent / 10 + 3,
+        "planned {planned}, sent {sent}"
+    );
+    let progress: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" cases, ") && l.contains("requests/s"))
+        .collect();
+    assert!(!progress.is_empty(), "progress lines: {}", run.stderr);
+    assert!(progress[0].contains("left"), "{}", progress[0]);
+}

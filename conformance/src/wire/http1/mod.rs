@@ -82,6 +82,16 @@ impl Http1 {
         }
     }
 
+    /// The dialer this client connects with.
+    pub fn dialer(&self) -> &Dialer {
+        &self.dialer
+    }
+
+    /// The `Host` value and base path it sends.
+    pub fn host_and_base(&self) -> (&str, &str) {
+        (&self.host, &self.base_path)
+    }
+
     /// Sends one request and reads its response. A kept-alive connection that turns out to
     /// be closed is replaced once.
     pub async fn send(&self, request: &Request) -> Reply {
