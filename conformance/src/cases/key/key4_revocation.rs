@@ -25,6 +25,23 @@ pub(super) fn cases() -> Vec<Case> {
 /// The revoked key on every endpoint: a server that checks revocation on some routes only
 /// accepts it somewhere.
 async fn revoked_key_rejected(ctx: Check) -> CaseResult {
+    if let Some(accepted) = &ctx.keys.revoked_accepted {
+        // one failure, with both readings.
+        let mut failure = ctx.fail(
+            "the target accepted TERMINUS_REVOKED_API_KEY: either revocation is not immediate (or not enforced), or TERMINUS_REVOKED_API_KEY is not a revoked key of this deployment",
+        );
+        failure.findings.push(Finding {
+            request: accepted.request.clone(),
+            expected: EXPECT_REJECTED.into(),
+            actual: accepted.answer.clone(),
+            details: vec![
+                "check the CI secret: it must hold a key that was created and then revoked on this deployment's account page".into(),
+                "the other cases that need the revoked key are ignored, not failed, for this reason".into(),
+            ],
+        });
+        failure.observed = true;
+        return Err(failure.into());
+    }
     let revoked = ctx.revoked_key()?;
     ctx.expect_each(
         every_endpoint_with(&ctx, revoked),
