@@ -222,8 +222,8 @@ impl Check {
         Family {
             clause: self.clause,
             case_name: self.name(),
-            cases: self.cases,
-            seed: self.seed,
+            cases: self.options.cases,
+            seed: self.options.seed,
             expected,
             meter: &self.generated,
         }

@@ -17,12 +17,8 @@ pub struct Context {
     pub keys: Keys,
     /// The documented endpoints.
     pub endpoints: Vec<Endpoint>,
-    /// `--profile`.
-    pub profile: Profile,
-    /// `--cases`: inputs per generated family.
-    pub cases: u32,
-    /// `--seed`.
-    pub seed: u64,
+    /// What the command line asked for.
+    pub options: RunOptions,
     /// The admin plane, when the run has one (embedded default, or `--admin-url`).
     pub admin: Option<AdminPlane>,
     /// The envelope's schema.
@@ -37,6 +33,17 @@ pub struct Context {
     pub others: AtomicUsize,
     /// Requests and time of the generated families (their requests/s in the reports).
     pub generated: GeneratedMeter,
+}
+
+/// The options of a run that cases read.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// `--profile`.
+    pub profile: Profile,
+    /// `--cases`: inputs per generated family.
+    pub cases: u32,
+    /// `--seed`.
+    pub seed: u64,
     /// whether the valid key may travel with POST, PUT, PATCH or DELETE (the embedded
     /// mock, or `--allow-writes`).
     pub allow_writes: bool,
@@ -51,9 +58,7 @@ impl Context {
             client: self.client.planner(),
             keys: self.keys.clone(),
             endpoints: self.endpoints.clone(),
-            profile: self.profile,
-            cases: self.cases,
-            seed: self.seed,
+            options: self.options,
             admin: None,
             schema: EnvelopeSchema::load(None).expect("the bundled schema compiles"),
             base_path: self.base_path.clone(),
@@ -61,7 +66,6 @@ impl Context {
             ledger: Ledger::default(),
             others: AtomicUsize::new(0),
             generated: GeneratedMeter::default(),
-            allow_writes: self.allow_writes,
         }
     }
 
@@ -149,7 +153,7 @@ impl Context {
     pub fn probe(&self) -> Request {
         let e = self.probe_endpoint();
         let safe = matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS");
-        let method = if safe || self.allow_writes {
+        let method = if safe || self.options.allow_writes {
             e.method.as_str()
         } else {
             "GET"

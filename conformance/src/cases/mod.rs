@@ -4,6 +4,21 @@
 //! ([`Case::new`]); its body works through a [`Check`] that carries the clause into every
 //! judgement. Adding a clause is one [`Clause`](crate::spec::Clause) variant and one file here.
 
+/// Declares a family's clause files and its `cases()`: every file's cases, one file after the
+/// other, in the order given (the manifest's). Each clause file is named once, here.
+macro_rules! clause_files {
+    ($($file:ident),+ $(,)?) => {
+        $(mod $file;)+
+
+        /// Every case of the family, clause file by clause file (the manifest's order).
+        pub(super) fn cases() -> Vec<crate::cases::Case> {
+            let mut all = Vec::new();
+            $(all.extend($file::cases());)+
+            all
+        }
+    };
+}
+
 mod case;
 mod context;
 mod error;
@@ -15,7 +30,7 @@ mod robust;
 mod route;
 
 pub use case::{Case, Check};
-pub use context::Context;
+pub use context::{Context, RunOptions};
 pub use judges::{accepted, bearer, rejected, rejected_or_400, EXPECT_REJECTED};
 
 use crate::target::Endpoint;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use libtest_mimic::{FormatSetting, Trial};
 
-use crate::cases::{catalogue, Case, Context};
+use crate::cases::{catalogue, Case, Context, RunOptions};
 use crate::error::Error;
 use crate::judge::{EnvelopeSchema, Verdict};
 use crate::redact::redact;
@@ -304,9 +304,12 @@ async fn setup(
         client,
         keys,
         endpoints,
-        profile: cli.profile,
-        cases: cli.cases,
-        seed,
+        options: RunOptions {
+            profile: cli.profile,
+            cases: cli.cases,
+            seed,
+            allow_writes,
+        },
         admin,
         schema,
         base_path: target.base_path.clone(),
@@ -314,7 +317,6 @@ async fn setup(
         ledger: Default::default(),
         others: Default::default(),
         generated: Default::default(),
-        allow_writes,
     };
     if !embedded {
         context.check_keys().await;

@@ -73,7 +73,7 @@ impl TlsConfigs {
             let mut config = match trust {
                 Trust::Anything => builder
                     .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider())))
+                    .with_custom_certificate_verifier(Arc::new(Verifier::anything()))
                     .with_no_client_auth(),
                 Trust::System => builder
                     .with_root_certificates(system_roots()?)
@@ -91,9 +91,10 @@ impl TlsConfigs {
                             })?;
                     builder
                         .dangerous()
-                        .with_custom_certificate_verifier(Arc::new(ChainOrPinned {
-                            chains,
+                        .with_custom_certificate_verifier(Arc::new(Verifier {
+                            chains: Some(chains),
                             pinned: certs.clone(),
+                            provider: provider(),
                         }))
                         .with_no_client_auth()
                 }
@@ -131,71 +132,6 @@ pub fn certificates_from_pem(
         return Err(CertificateFileError::Empty);
     }
     Ok(certs)
-}
-
-/// `--ca-cert` as curl reads it. A certificate that chains to one of the given ones is
-/// trusted as usual; so is a server certificate that *is* one of the given ones (a self-signed
-/// certificate made with `openssl req -x509`, often marked CA:TRUE and used as its own end
-/// entity, which WebPKI path building refuses as `CaUsedAsEndEntity`), once it names the host.
-#[derive(Debug)]
-struct ChainOrPinned {
-    chains: Arc<WebPkiServerVerifier>,
-    pinned: Vec<CertificateDer<'static>>,
-}
-
-impl ServerCertVerifier for ChainOrPinned {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.chains.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
-            Ok(verified) => Ok(verified),
-            Err(e)
-                if self
-                    .pinned
-                    .iter()
-                    .any(|p| p.as_ref() == end_entity.as_ref()) =>
-            {
-                // The very certificate the user gave: its name must still match the host.
-                let parsed = ParsedCertificate::try_from(end_entity).map_err(|_| e)?;
-                verify_server_name(&parsed, server_name)?;
-                Ok(ServerCertVerified::assertion())
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.chains.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.chains.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.chains.supported_verify_schemes()
-    }
 }
 
 /// What a failed TLS handshake means, in words a user can act on: an untrusted issuer,
@@ -237,20 +173,58 @@ pub fn explain_handshake_error(error: &std::io::Error) -> String {
     }
 }
 
-/// `--insecure`: accepts any certificate, still checks the handshake's signatures.
+/// The runner's certificate check. `--insecure` ([`Verifier::anything`]): any certificate, the
+/// handshake's signatures still checked. R-4, `--ca-cert` as curl reads it: a certificate that
+/// chains to one of the given ones is trusted as usual; so is a server certificate that *is* one
+/// of the given ones (a self-signed certificate made with `openssl req -x509`, often marked
+/// CA:TRUE and used as its own end entity, which WebPKI path building refuses as
+/// `CaUsedAsEndEntity`), once it names the host.
 #[derive(Debug)]
-struct AcceptAnyCertificate(Arc<CryptoProvider>);
+struct Verifier {
+    /// `None` for `--insecure`.
+    chains: Option<Arc<WebPkiServerVerifier>>,
+    pinned: Vec<CertificateDer<'static>>,
+    provider: Arc<CryptoProvider>,
+}
 
-impl ServerCertVerifier for AcceptAnyCertificate {
+impl Verifier {
+    fn anything() -> Self {
+        Self {
+            chains: None,
+            pinned: Vec::new(),
+            provider: provider(),
+        }
+    }
+}
+
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(chains) = &self.chains else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chains.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Ok(verified) => Ok(verified),
+            Err(e)
+                if self
+                    .pinned
+                    .iter()
+                    .any(|p| p.as_ref() == end_entity.as_ref()) =>
+            {
+                // The very certificate the user gave: its name must still match the host.
+                let parsed = ParsedCertificate::try_from(end_entity).map_err(|_| e)?;
+                verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn verify_tls12_signature(
@@ -263,7 +237,7 @@ impl ServerCertVerifier for AcceptAnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -277,11 +251,13 @@ impl ServerCertVerifier for AcceptAnyCertificate {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

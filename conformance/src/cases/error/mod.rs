@@ -8,28 +8,13 @@
 //! `causes.rs` is the table of causes every clause file draws from; `errN_*.rs` is clause ERR-N.
 
 mod causes;
-mod err1_status;
-mod err2_envelope;
-mod err3_indistinguishable;
-mod err4_head_like_get;
-mod err5_challenge;
-mod err6_no_echo;
+
+#[rustfmt::skip]
+clause_files! { err1_status, err2_envelope, err3_indistinguishable, err4_head_like_get, err5_challenge, err6_no_echo }
 
 pub use err1_status::refusal_sweep;
 
-use super::Case;
 use crate::wire::{Reply, Response};
-
-/// Every case of the ERR family, clause by clause.
-pub fn cases() -> Vec<Case> {
-    let mut all = err1_status::cases();
-    all.extend(err2_envelope::cases());
-    all.extend(err3_indistinguishable::cases());
-    all.extend(err4_head_like_get::cases());
-    all.extend(err5_challenge::cases());
-    all.extend(err6_no_echo::cases());
-    all
-}
 
 /// The three responses ERR-3 and ERR-4 compare (a baseline twice, to tell noise from signal,
 /// then the answer under test), or `None` when one of them did not come.

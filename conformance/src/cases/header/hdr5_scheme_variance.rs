@@ -69,7 +69,7 @@ async fn read_scheme(ctx: &Check, level: Level, scheme: &str) -> CaseResult {
     let finding =
         |expected: &str, why: &str| ctx.finding(&request, &reply, expected, vec![why.into()]);
     match reply.status() {
-        Some(401) if level == Level::Rfc && ctx.profile == Profile::Doc => Ok(Evidence::line(format!(
+        Some(401) if level == Level::Rfc && ctx.options.profile == Profile::Doc => Ok(Evidence::line(format!(
             "reading: {shown} is rejected with 401 (doc reading; --profile rfc fails this)"
         ))),
         Some(401) if level == Level::Rfc => Err(ctx.fail(format!("{shown} is rejected: the doc reading; the rfc profile requires a case-insensitive scheme (RFC 9110 §11.1)"))

@@ -6,27 +6,14 @@
 //!
 //! Here: the family's [`cases`] in manifest order, and the probes several clauses build on.
 
-mod hdr1_bearer_form;
-mod hdr2_case_and_ows;
-mod hdr3_other_channels;
-mod hdr4_duplicates;
-mod hdr5_scheme_variance;
+#[rustfmt::skip]
+clause_files! { hdr1_bearer_form, hdr2_case_and_ows, hdr3_other_channels, hdr4_duplicates, hdr5_scheme_variance }
 
 use super::judges::EXPECT_REJECTED_OR_400;
 use super::{rejected_or_400, Case, Check, Context};
 use crate::spec::Clause;
 use crate::target::Key;
 use crate::wire::{Request, Text};
-
-/// Every case of the HDR family, clause by clause (the manifest's order).
-pub fn cases() -> Vec<Case> {
-    let mut all = hdr1_bearer_form::cases();
-    all.extend(hdr2_case_and_ows::cases());
-    all.extend(hdr3_other_channels::cases());
-    all.extend(hdr4_duplicates::cases());
-    all.extend(hdr5_scheme_variance::cases());
-    all
-}
 
 /// An unknown but well-formed key, for the other half of duplicates and lists (HDR-4) and for
 /// checks that a variant still needs a known key (HDR-2, HDR-5).

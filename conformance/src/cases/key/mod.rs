@@ -18,33 +18,14 @@ macro_rules! cases_named_after {
     };
 }
 
-mod key1_prefix;
-mod key2_opaque;
-mod key3_full_access;
-mod key4_revocation;
-mod key5_rotation;
-mod key6_shown_once;
+#[rustfmt::skip]
+clause_files! { key1_prefix, key2_opaque, key3_full_access, key4_revocation, key5_rotation, key6_shown_once }
 
 use super::{bearer, Case, Check, Context};
 use crate::judge::Stop;
 use crate::spec::Clause;
 use crate::target::Key;
 use crate::wire::{Reply, Request, Response, Text};
-
-/// Every case of the KEY family, clause by clause (the manifest's order).
-pub fn cases() -> Vec<Case> {
-    [
-        key1_prefix::cases(),
-        key2_opaque::cases(),
-        key3_full_access::cases(),
-        key4_revocation::cases(),
-        key5_rotation::cases(),
-        key6_shown_once::cases(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
-}
 
 /// A deterministic KEY case (KEY-1, KEY-2): the probe endpoint with
 /// `Authorization: Bearer <variant>` for each variant `derive` makes of the valid key; each
@@ -70,7 +51,9 @@ fn every_endpoint_with(ctx: &Context, key: &Key) -> Vec<Request> {
     let probes: Vec<Request> = ctx
         .endpoints
         .iter()
-        .filter(|e| ctx.allow_writes || matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS"))
+        .filter(|e| {
+            ctx.options.allow_writes || matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        })
         .map(|e| Request::new(&e.method, e.path()).authorization(bearer(key.text())))
         .collect();
     if probes.is_empty() {

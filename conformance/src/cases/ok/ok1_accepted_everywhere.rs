@@ -32,7 +32,9 @@ fn accepted_on(endpoint: Endpoint) -> Case {
                 return Err(valid_key_refused(&ctx, refusal));
             }
         }
-        if !ctx.allow_writes && !matches!(endpoint.method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+        if !ctx.options.allow_writes
+            && !matches!(endpoint.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        {
             ctx.valid_key()?;
             return Err(Stop::Ignored(format!(
                 "read-only run (R-1): {} with the valid key could change data on the deployment; --allow-writes checks it",

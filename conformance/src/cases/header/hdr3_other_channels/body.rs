@@ -46,7 +46,7 @@ pub(super) fn cases() -> Vec<Case> {
 /// read-only run the valid key travels with safe methods only: the body goes with a `GET`
 /// of the probe endpoint (frameworks that merge body parameters do so for `GET` too).
 fn body_request(ctx: &Context) -> Request {
-    if !ctx.allow_writes {
+    if !ctx.options.allow_writes {
         return Request::new("GET", ctx.probe_endpoint().path());
     }
     match ctx.endpoints.iter().find(|e| e.method == "POST") {

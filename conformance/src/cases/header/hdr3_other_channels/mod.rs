@@ -7,28 +7,14 @@
 //! Every case carries the valid key in a channel other than `Authorization: Bearer <key>`, a
 //! file per channel; each must get 401 (URL userinfo: 401 or 400).
 
-mod body;
-mod cookies;
-mod headers;
-mod query;
-mod schemes;
-mod userinfo;
+// The channels, in the manifest's order.
+#[rustfmt::skip]
+clause_files! { query, headers, cookies, body, userinfo, schemes }
 
 use crate::cases::{Case, Context};
 use crate::spec::Clause;
 use crate::target::Key;
 use crate::wire::Request;
-
-/// The HDR-3 cases, channel by channel (the manifest's order).
-pub(super) fn cases() -> Vec<Case> {
-    let mut all = query::cases();
-    all.extend(headers::cases());
-    all.extend(cookies::cases());
-    all.extend(body::cases());
-    all.push(userinfo::url_userinfo());
-    all.extend(schemes::cases());
-    all
-}
 
 /// A channel that carries the key under a name (a query parameter, a header field, a cookie):
 /// the probes it makes for one name.

@@ -9,7 +9,12 @@ use crate::wire::{Request, Text};
 
 /// The key as user (with and without the empty password) and as password: each must get 401 or
 /// 400.
-pub(super) fn url_userinfo() -> Case {
+pub(super) fn cases() -> Vec<Case> {
+    vec![url_userinfo()]
+}
+
+/// The one userinfo case.
+fn url_userinfo() -> Case {
     refused_or_400(Clause::Hdr3, "url_userinfo", |ctx, k| {
         vec![
             userinfo(ctx, k.text().then(":")),
