@@ -186,6 +186,37 @@ mod tests {
         }
     }
 
+    /// Every clause SPEC.md numbers (`**KEY-1**`, `- **R-5 …**`, `**CLI-3**`) is a variant, and
+    /// every variant is a clause of SPEC.md. The repository's own SPEC.md when it has one, else
+    /// the upstream text beside the checkout (`../shared/SPEC.md`).
+    #[test]
+    fn every_clause_of_spec_md_is_a_variant_and_back() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let candidates = [root.join("SPEC.md"), root.join("../shared/SPEC.md")];
+        let Some(text) = candidates
+            .iter()
+            .find_map(|p| std::fs::read_to_string(p).ok())
+        else {
+            panic!("no SPEC.md at {candidates:?}: the clause list is checked against it");
+        };
+        let mut in_spec = std::collections::BTreeSet::new();
+        for piece in text.split("**").skip(1).step_by(2) {
+            let id = piece.split_whitespace().next().unwrap_or_default();
+            let shaped = id.split_once('-').is_some_and(|(family, n)| {
+                !family.is_empty()
+                    && family.bytes().all(|b| b.is_ascii_uppercase())
+                    && !n.is_empty()
+                    && n.bytes().all(|b| b.is_ascii_digit())
+            });
+            if shaped {
+                in_spec.insert(id.to_owned());
+            }
+        }
+        let in_code: std::collections::BTreeSet<String> =
+            Clause::ALL.iter().map(|c| c.id().to_owned()).collect();
+        assert_eq!(in_spec, in_code, "SPEC.md's clauses and Clause::ALL differ");
+    }
+
     #[test]
     fn levels_follow_spec() {
         assert_eq!(Clause::Hdr5.level(), Level::Informational);
