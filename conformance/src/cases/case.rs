@@ -278,6 +278,7 @@ impl Check {
         expected: &str,
         judge: impl Fn(&Reply) -> Result<(), String>,
     ) -> CaseResult {
+        let probes = self.client.on_every_wire(probes);
         let replies = self.client.send_all(&probes).await;
         let mut failure = self.fail("");
         let mut statuses = std::collections::BTreeMap::<String, usize>::new();
@@ -318,8 +319,12 @@ impl Check {
         expected: &str,
         judge: impl Fn(&Reply) -> Result<(), String>,
     ) -> Option<Finding> {
-        let reply = self.client.send(&request).await;
-        self.judged(&request, &reply, expected, &judge)
+        let probes = self.client.on_every_wire(vec![request]);
+        let replies = self.client.send_all(&probes).await;
+        probes
+            .iter()
+            .zip(&replies)
+            .find_map(|(request, reply)| self.judged(request, reply, expected, &judge))
     }
 
     /// What to return when the admin plane failed to do what the case needs.

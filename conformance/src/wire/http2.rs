@@ -83,6 +83,12 @@ impl Http2 {
         }
     }
 
+    /// True when HTTP/2 can carry `request` as it is (valid field names and values, a relative
+    /// target).
+    pub fn can_carry(&self, request: &Request) -> bool {
+        self.build(request).is_ok()
+    }
+
     /// Builds the hyper request, or says why HTTP/2 cannot carry it.
     fn build(&self, request: &Request) -> Result<http::Request<Full<Bytes>>, NotExpressible> {
         let refuse = |why: String| NotExpressible(why);
@@ -152,10 +158,10 @@ impl Http2 {
                     },
                 };
                 let failed = match sender.ready().await {
-                    Err(e) => format!("HTTP/2 connection unusable: {e}"),
+                    Err(e) => format!("HTTP/2 connection unusable: {}", with_sources(&e)),
                     Ok(()) => match sender.send_request(built).await {
                         Ok(response) => break response,
-                        Err(e) => format!("HTTP/2 stream failed: {e}"),
+                        Err(e) => format!("HTTP/2 stream failed: {}", with_sources(&e)),
                     },
                 };
                 if attempt >= 3 {
@@ -187,4 +193,16 @@ impl Http2 {
             .await
             .unwrap_or(Reply::TimedOut(timeout)))
     }
+}
+
+/// An error and its sources, `: `-separated (hyper's own text is only "http2 error").
+fn with_sources(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

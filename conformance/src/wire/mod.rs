@@ -218,12 +218,45 @@ impl Client {
 
     /// Over HTTP/2 when asked for [`Wire::Any`] and offered, else raw HTTP/1.1.
     pub async fn dispatch(&self, request: &Request) -> Reply {
-        if let (Wire::Any, Some(h2)) = (request.wire, &self.http2) {
-            if let Ok(reply) = h2.send(request, self.timeout).await {
-                return reply;
+        match (request.wire, &self.http2) {
+            (Wire::Any, Some(h2)) => {
+                if let Ok(reply) = h2.send(request, self.timeout).await {
+                    return reply;
+                }
             }
+            (Wire::Http2, Some(h2)) => {
+                return match h2.send(request, self.timeout).await {
+                    Ok(reply) => reply,
+                    Err(why) => Reply::Broken(format!("not expressible over HTTP/2: {}", why.0)),
+                };
+            }
+            _ => {}
         }
         self.send_http1(request).await
+    }
+
+    /// Every protocol the target speaks, for each probe: a target that offers HTTP/2 gets each
+    /// probe over HTTP/2 and over raw HTTP/1.1 (the HTTP/2 copy of a raw probe only when HTTP/2
+    /// can carry it — no bytes HTTP/2 forbids — and it needs no connection of its own). A front
+    /// end may judge the two differently.
+    pub fn on_every_wire(&self, probes: Vec<Request>) -> Vec<Request> {
+        let Some(h2) = &self.http2 else {
+            return probes;
+        };
+        let mut all = Vec::with_capacity(probes.len() * 2);
+        for probe in probes {
+            // A probe that needs a connection of its own (bytes that poison a connection, a
+            // header section over the limits) is not put on the shared HTTP/2 connection: what
+            // it does to that connection would fall on the other cases' streams.
+            let other = probe.other_wire();
+            let carried =
+                other.wire != Wire::Http2 || (!probe.fresh_connection && h2.can_carry(&other));
+            all.push(probe);
+            if carried {
+                all.push(other);
+            }
+        }
+        all
     }
 
     /// Raw HTTP/1.1, whatever the request's [`Wire`].

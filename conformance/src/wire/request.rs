@@ -10,6 +10,8 @@ pub enum Wire {
     Http1Exact,
     /// HTTP/2 when the target offers it, else HTTP/1.1: so h2 deployments are checked too.
     Any,
+    /// HTTP/2 only (the HTTP/2 copy of a probe, sent only when HTTP/2 can carry it).
+    Http2,
 }
 
 /// One header field, its name exactly as sent over HTTP/1.1.
@@ -103,6 +105,18 @@ impl Request {
     pub fn exact(mut self) -> Self {
         self.wire = Wire::Http1Exact;
         self
+    }
+
+    /// The same request over the other protocol, for a target that speaks both: raw HTTP/1.1
+    /// for one that would travel over HTTP/2, HTTP/2 for one built for raw HTTP/1.1.
+    pub fn other_wire(&self) -> Request {
+        let mut other = self.clone();
+        other.wire = match self.wire {
+            Wire::Any | Wire::Http2 => Wire::Http1Exact,
+            Wire::Http1Exact => Wire::Http2,
+        };
+        other.fresh_connection = false;
+        other
     }
 
     /// Raw HTTP/1.1 on a connection of its own, closed afterwards.

@@ -56,6 +56,9 @@ macro_rules! faults {
 // clauses it does not break as well.
 faults! {
     assert_caught_only;
+    // One protocol only: each probe goes over HTTP/2 and HTTP/1.1 where both are spoken.
+    not_found_before_auth_over_http1_only: NotFoundBeforeAuthOverHttp1 over Hyper by "ROUTE-1";
+    trailing_slash_bypass_over_http2_only: TrailingSlashBypassOverHttp2 over Hyper by "ROUTE-2";
     unicode_whitespace_trimmed_off_the_key: TrimsUnicodeWhitespace over Raw by "KEY-2";
     format_checked_keys_fail_key2_alone: FormatOnlyKey over Raw by "KEY-2";
     truncated_key_accepted_fails_key2_alone: AcceptsTruncatedKey over Raw by "KEY-2";
@@ -72,6 +75,8 @@ faults! {
 
 faults! {
     assert_caught;
+    // KEY-2 too: a prefix compared case-insensitively accepts a key with a case change.
+    prefix_case_insensitive_over_http1_only: PrefixCaseInsensitiveOverHttp1 over Hyper by "KEY-1";
     prefix_compared_case_insensitively: PrefixCaseInsensitive over Raw by "KEY-1";
     prefix_optional: PrefixOptional over Raw by "KEY-1";
     token_normalized: NormalizesToken over Raw by "KEY-2";

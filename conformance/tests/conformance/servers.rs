@@ -177,6 +177,7 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
                             .iter()
                             .map(|h| (h.name.to_owned(), h.value.to_vec()))
                             .collect(),
+                        http2: false,
                     };
                     break (request, len);
                 }
@@ -278,6 +279,7 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
             served_here.fetch_add(1, Ordering::Relaxed);
             async move {
                 let incoming = Incoming {
+                    http2: request.version() == http::Version::HTTP_2,
                     method: request.method().as_str().to_owned(),
                     target: request
                         .uri()

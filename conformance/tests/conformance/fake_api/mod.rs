@@ -134,6 +134,14 @@ pub enum Fault {
     /// nothing else differs.
     ParserRefusesExtensionMethods,
 
+    // ---- broken on one protocol only (a front end that judges HTTP/2 and HTTP/1.1 apart) ----
+    /// ROUTE-1, over HTTP/1.1 only: unknown paths get 404 before authentication.
+    NotFoundBeforeAuthOverHttp1,
+    /// ROUTE-2, over HTTP/2 only: a trailing slash reaches the handler without a key.
+    TrailingSlashBypassOverHttp2,
+    /// KEY-1, over HTTP/1.1 only: the prefix is compared case-insensitively.
+    PrefixCaseInsensitiveOverHttp1,
+
     // ---- the field: not the target's fault, never a clause failure (R-5) ----
     /// Every request after the pre-flight is answered 429 with `Retry-After: 0`: a deployment
     /// that rate-limits the runner throughout.
@@ -150,6 +158,8 @@ pub struct Incoming {
     pub target: String,
     /// Names as received (case kept by the raw server).
     pub headers: Vec<(String, Vec<u8>)>,
+    /// True when it came over HTTP/2.
+    pub http2: bool,
 }
 
 /// A response.
@@ -177,6 +187,19 @@ enum Cause {
 
 /// Answers one request.
 pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
+    // A fault of one protocol is that fault there, and none on the other.
+    let fault = match (fault, req.http2) {
+        (Fault::NotFoundBeforeAuthOverHttp1, false) => Fault::NotFoundBeforeAuth,
+        (Fault::TrailingSlashBypassOverHttp2, true) => Fault::TrailingSlashBypass,
+        (Fault::PrefixCaseInsensitiveOverHttp1, false) => Fault::PrefixCaseInsensitive,
+        (
+            Fault::NotFoundBeforeAuthOverHttp1
+            | Fault::TrailingSlashBypassOverHttp2
+            | Fault::PrefixCaseInsensitiveOverHttp1,
+            _,
+        ) => Fault::None,
+        (fault, _) => fault,
+    };
     if fault == Fault::Always429 && counter > 0 {
         let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
         out.headers.push(("Retry-After".into(), "0".into()));
