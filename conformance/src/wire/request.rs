@@ -43,6 +43,11 @@ pub struct Request {
     pub wire: Wire,
     /// Its connection is closed afterwards (invalid bytes poison a connection).
     pub fresh_connection: bool,
+    /// The protocol version on the raw request line (`HTTP/1.1`; `HTTP/1.0` for ROUTE-1's
+    /// front-end probes).
+    pub version: &'static str,
+    /// No `Host` field at all (HTTP/1.0 does not need one).
+    pub omit_host: bool,
 }
 
 impl Request {
@@ -56,6 +61,8 @@ impl Request {
             body: None,
             wire: Wire::Any,
             fresh_connection: false,
+            version: "HTTP/1.1",
+            omit_host: false,
         }
     }
 
@@ -105,6 +112,14 @@ impl Request {
     pub fn exact(mut self) -> Self {
         self.wire = Wire::Http1Exact;
         self
+    }
+
+    /// As an HTTP/1.0 request on a connection of its own (`Host` kept unless `with_host` is
+    /// false).
+    pub fn http10(mut self, with_host: bool) -> Self {
+        self.version = "HTTP/1.0";
+        self.omit_host = !with_host;
+        self.alone()
     }
 
     /// The same request over the other protocol, for a target that speaks both: raw HTTP/1.1
@@ -196,6 +211,13 @@ impl Request {
             format!("{base_path}{}", self.target.shown())
         };
         let mut out = format!("{} {target}", self.method);
+        if self.version != "HTTP/1.1" {
+            out.push(' ');
+            out.push_str(self.version);
+        }
+        if self.omit_host {
+            out.push_str("\n    (no Host field)");
+        }
         for field in &self.fields {
             out.push_str("\n    ");
             out.push_str(&super::text::show_bytes(&field.name));

@@ -56,6 +56,12 @@ macro_rules! faults {
 // clauses it does not break as well.
 faults! {
     assert_caught_only;
+    // Request forms front ends treat as internal or public.
+    http_1_0_skips_auth: Http10SkipsAuth over Raw by "ROUTE-1";
+    loopback_host_trusted: LoopbackHostTrusted over Raw by "ROUTE-1";
+    loopback_forwarded_for_trusted: TrustsLoopbackForwardedFor over Hyper by "ROUTE-1";
+    auth_exempts_by_rewritten_url: AuthExemptsRewrittenUrl over Hyper by "ROUTE-1";
+    method_override_to_options_open: MethodOverrideOptionsOpen over Raw by "ROUTE-1";
     // One protocol only: each probe goes over HTTP/2 and HTTP/1.1 where both are spoken.
     not_found_before_auth_over_http1_only: NotFoundBeforeAuthOverHttp1 over Hyper by "ROUTE-1";
     trailing_slash_bypass_over_http2_only: TrailingSlashBypassOverHttp2 over Hyper by "ROUTE-2";

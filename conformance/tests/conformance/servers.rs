@@ -178,6 +178,7 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
                             .map(|h| (h.name.to_owned(), h.value.to_vec()))
                             .collect(),
                         http2: false,
+                        http10: parsed.version == Some(0),
                     };
                     break (request, len);
                 }
@@ -280,6 +281,7 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
             async move {
                 let incoming = Incoming {
                     http2: request.version() == http::Version::HTTP_2,
+                    http10: request.version() == http::Version::HTTP_10,
                     method: request.method().as_str().to_owned(),
                     target: request
                         .uri()

@@ -4,8 +4,11 @@
 //!
 //! - `route1_no_open_routes.rs`: ROUTE-1, paths and methods, and its sweep of the path variants
 //!   answered 404 or 405;
+//! - `route1_front_ends.rs`: ROUTE-1, the request forms front ends treat specially (HTTP/1.0,
+//!   `Host`, forwarding headers, URL rewrites, method overrides);
 //! - `route2_path_variants.rs`: ROUTE-2, the table of path variants and the absolute-form target.
 
+mod route1_front_ends;
 mod route1_no_open_routes;
 mod route2_path_variants;
 
@@ -17,6 +20,7 @@ use crate::target::Endpoint;
 /// Every case of the ROUTE family, for these endpoints: ROUTE-1's, then ROUTE-2's.
 pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     let mut all = route1_no_open_routes::cases(endpoints);
+    all.extend(route1_front_ends::cases());
     all.extend(route2_path_variants::cases(endpoints));
     all
 }

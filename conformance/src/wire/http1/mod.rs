@@ -30,11 +30,14 @@ pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
         out.extend_from_slice(base_path.as_bytes());
     }
     out.extend_from_slice(request.target.bytes());
-    out.extend_from_slice(b" HTTP/1.1\r\n");
-    if !request
-        .fields
-        .iter()
-        .any(|f| f.name.eq_ignore_ascii_case(b"host"))
+    out.push(b' ');
+    out.extend_from_slice(request.version.as_bytes());
+    out.extend_from_slice(b"\r\n");
+    if !request.omit_host
+        && !request
+            .fields
+            .iter()
+            .any(|f| f.name.eq_ignore_ascii_case(b"host"))
     {
         out.extend_from_slice(b"Host: ");
         out.extend_from_slice(host.as_bytes());

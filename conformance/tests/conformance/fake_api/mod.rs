@@ -134,6 +134,19 @@ pub enum Fault {
     /// nothing else differs.
     ParserRefusesExtensionMethods,
 
+    // ---- front ends that treat a request form as internal or public (ROUTE-1) ----
+    /// HTTP/1.0 requests skip authentication (routed to a default back end).
+    Http10SkipsAuth,
+    /// `Host: localhost` (any port) is trusted as internal.
+    LoopbackHostTrusted,
+    /// `X-Forwarded-For` or `X-Real-IP` of `127.0.0.1` is trusted as internal.
+    TrustsLoopbackForwardedFor,
+    /// The authenticator exempts by `X-Original-URL` (a health path), the router routes on the
+    /// real path.
+    AuthExemptsRewrittenUrl,
+    /// `X-HTTP-Method-Override: OPTIONS` is answered as a CORS preflight, without a key.
+    MethodOverrideOptionsOpen,
+
     // ---- broken on one protocol only (a front end that judges HTTP/2 and HTTP/1.1 apart) ----
     /// ROUTE-1, over HTTP/1.1 only: unknown paths get 404 before authentication.
     NotFoundBeforeAuthOverHttp1,
@@ -160,6 +173,8 @@ pub struct Incoming {
     pub headers: Vec<(String, Vec<u8>)>,
     /// True when it came over HTTP/2.
     pub http2: bool,
+    /// True for an HTTP/1.0 request line.
+    pub http10: bool,
 }
 
 /// A response.
@@ -263,7 +278,35 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
     let path = path
         .strip_prefix("https://")
         .map_or(path, |rest| rest.find('/').map_or("/", |i| &rest[i..]));
+    let is = |name: &str, values: &[&str]| {
+        header(req, name)
+            .is_some_and(|v| values.iter().any(|x| v.eq_ignore_ascii_case(x.as_bytes())))
+    };
+    let loopback_host = header(req, "host").is_some_and(|h| {
+        let h = String::from_utf8_lossy(h);
+        // (Not 127.0.0.1: these fakes listen there, and the runner's own Host names it.)
+        h == "localhost" || h.starts_with("localhost:")
+    });
     match fault {
+        Fault::Http10SkipsAuth if req.http10 => return Action::Respond(route(&req.method, path)),
+        Fault::LoopbackHostTrusted if loopback_host => {
+            return Action::Respond(route(&req.method, path))
+        }
+        Fault::TrustsLoopbackForwardedFor
+            if is("x-forwarded-for", &["127.0.0.1"]) || is("x-real-ip", &["127.0.0.1"]) =>
+        {
+            return Action::Respond(route(&req.method, path))
+        }
+        Fault::AuthExemptsRewrittenUrl if is("x-original-url", &["/healthz", "/health"]) => {
+            return Action::Respond(route(&req.method, path))
+        }
+        Fault::MethodOverrideOptionsOpen if is("x-http-method-override", &["OPTIONS"]) => {
+            return Action::Respond(Outgoing {
+                status: 204,
+                headers: vec![("Access-Control-Allow-Origin".into(), "*".into())],
+                body: vec![],
+            })
+        }
         Fault::HealthzOpen if path == "/healthz" => {
             return Action::Respond(json_response(200, json!({"status": "ok"})))
         }
