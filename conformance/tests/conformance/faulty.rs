@@ -81,6 +81,10 @@ faults! {
 
 faults! {
     assert_caught;
+    // Keys split or padded by bytes a stack strips, decodes or stops at.
+    inner_whitespace_removed: RemovesInnerWhitespace over Raw by "KEY-2";
+    token_ends_at_obs_text: StopsAtObsText over Raw by "KEY-2";
+    token_percent_decoded: PercentDecodesKey over Hyper by "KEY-2";
     // KEY-2 too: a prefix compared case-insensitively accepts a key with a case change.
     prefix_case_insensitive_over_http1_only: PrefixCaseInsensitiveOverHttp1 over Hyper by "KEY-1";
     prefix_compared_case_insensitively: PrefixCaseInsensitive over Raw by "KEY-1";

@@ -15,6 +15,29 @@ fn trim_ows(mut v: &[u8]) -> &[u8] {
     v
 }
 
+fn percent_decode(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 pub(super) fn header<'a>(req: &'a Incoming, name: &str) -> Option<&'a [u8]> {
     req.headers
         .iter()
@@ -23,6 +46,26 @@ pub(super) fn header<'a>(req: &'a Incoming, name: &str) -> Option<&'a [u8]> {
 }
 
 fn judge_key(fault: Fault, token: &[u8]) -> Result<(), Cause> {
+    // What a sloppy stack does to the token before comparing it.
+    let rewritten: Vec<u8>;
+    let token: &[u8] = match fault {
+        Fault::RemovesInnerWhitespace => {
+            rewritten = token
+                .iter()
+                .copied()
+                .filter(|b| !matches!(b, b' ' | b'\t'))
+                .collect();
+            &rewritten
+        }
+        Fault::StopsAtObsText => {
+            &token[..token.iter().position(|&b| b >= 0x80).unwrap_or(token.len())]
+        }
+        Fault::PercentDecodesKey => {
+            rewritten = percent_decode(token);
+            &rewritten
+        }
+        _ => token,
+    };
     let token: String = if fault == Fault::TrimsUnicodeWhitespace {
         // Latin-1, as Python's and Node's HTTP servers decode field values.
         token.iter().map(|&b| b as char).collect()

@@ -33,6 +33,12 @@ pub enum Fault {
     NormalizesToken,
     /// KEY-2: compares keys case-insensitively.
     CaseInsensitiveKey,
+    /// KEY-2: drops spaces and tabs inside the token before comparing.
+    RemovesInnerWhitespace,
+    /// KEY-2: an ASCII-only parser: the token ends at the first byte ≥ 0x80.
+    StopsAtObsText,
+    /// KEY-2: percent-decodes the token before comparing.
+    PercentDecodesKey,
     /// KEY-4: a revoked key gets 403.
     RevokedGets403,
     /// KEY-4: revocation is not checked.

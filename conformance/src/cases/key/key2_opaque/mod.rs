@@ -11,6 +11,7 @@
 mod edits;
 mod generated_keys;
 mod lookalikes;
+mod split_keys;
 mod trimmed_bytes;
 
 use crate::cases::Case;
@@ -20,5 +21,6 @@ pub(super) fn cases() -> Vec<Case> {
     let mut all = edits::cases();
     all.push(trimmed_bytes::whitespace_like_bytes_around_key());
     all.extend(generated_keys::cases());
+    all.extend(split_keys::cases());
     all
 }
