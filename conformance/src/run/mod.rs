@@ -296,8 +296,10 @@ async fn setup(
     let client = target.connect(&trust, options).await?;
     // against a --target the valid key goes with safe methods only, unless asked.
     let allow_writes = mock.is_some() || cli.allow_writes;
-    if let (false, Some(valid)) = (allow_writes, &keys.valid) {
-        client.read_only(valid.bytes());
+    if !allow_writes {
+        for key in keys.valid.iter().chain(&keys.second) {
+            client.read_only(key.bytes());
+        }
     }
     let embedded = mock.is_some();
     let mut context = Context {

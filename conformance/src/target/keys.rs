@@ -103,6 +103,9 @@ pub struct Keys {
     pub valid: Option<Key>,
     /// `TERMINUS_REVOKED_API_KEY`, or the one the embedded mock minted and revoked.
     pub revoked: Option<Key>,
+    /// `TERMINUS_SECOND_API_KEY`: another active key of the same account, for KEY-3 against a
+    /// deployment without an admin plane the runner can use.
+    pub second: Option<Key>,
     /// the target refused the valid key before the trials (the request and its answer):
     /// one OK-1 case reports it, the other cases that need the key are ignored.
     pub valid_refused: Option<KeyRefusal>,
@@ -150,6 +153,13 @@ impl Keys {
         };
         let valid = read("TERMINUS_API_KEY", "valid key")?;
         let revoked = read("TERMINUS_REVOKED_API_KEY", "revoked key")?;
+        let second = read("TERMINUS_SECOND_API_KEY", "second key")?;
+        let same = |a: &Option<Key>, b: &Option<Key>| matches!((a, b), (Some(a), Some(b)) if a.bytes() == b.bytes());
+        if same(&second, &valid) || same(&second, &revoked) {
+            return Err(Error::Usage(
+                "TERMINUS_SECOND_API_KEY must be another active key of the same account, not TERMINUS_API_KEY or TERMINUS_REVOKED_API_KEY".into(),
+            ));
+        }
         if let (Some(v), Some(r)) = (&valid, &revoked) {
             if v.bytes() == r.bytes() {
                 return Err(Error::Usage(
@@ -163,6 +173,7 @@ impl Keys {
             }
             return Ok(Self {
                 revoked,
+                second,
                 ..Self::default()
             });
         }
@@ -174,6 +185,7 @@ impl Keys {
         Ok(Self {
             valid,
             revoked,
+            second,
             ..Self::default()
         })
     }

@@ -50,7 +50,7 @@ pub struct Client {
     /// Requests in a row that could not be delivered: past [`TARGET_DOWN`], no more backoff.
     undelivered_in_a_row: AtomicU64,
     /// the valid key, when a read-only run must never send it with an unsafe method.
-    read_only: std::sync::OnceLock<Vec<u8>>,
+    read_only: std::sync::RwLock<Vec<Vec<u8>>>,
     /// a planner sends nothing; it counts what a run would send.
     dry: bool,
 }
@@ -87,7 +87,7 @@ impl Client {
             with_retry_after: AtomicU64::new(0),
             waited_ms: AtomicU64::new(0),
             undelivered_in_a_row: AtomicU64::new(0),
-            read_only: std::sync::OnceLock::new(),
+            read_only: std::sync::RwLock::default(),
             dry: false,
         }
     }
@@ -112,9 +112,13 @@ impl Client {
         planner
     }
 
-    /// from now on, never send `valid_key` with a method other than GET, HEAD or OPTIONS.
+    /// from now on, never send `valid_key` (any key that authenticates) with a method other
+    /// than GET, HEAD or OPTIONS.
     pub fn read_only(&self, valid_key: &[u8]) {
-        let _ = self.read_only.set(valid_key.to_vec());
+        self.read_only
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(valid_key.to_vec());
     }
 
     /// True when [`Wire::Any`] requests travel over HTTP/2.
@@ -149,16 +153,21 @@ impl Client {
     /// after a short backoff, a bounded number of times; what still cannot be delivered, or is
     /// still answered 429, is noted for the running case as evidence of nothing.
     pub async fn send(&self, request: &Request) -> Reply {
-        if let Some(secret) = self.read_only.get() {
-            if !request.is_safe() && request.carries(secret) {
-                // The cases avoid this; the interlock makes sure.
-                let reply = Reply::Undelivered(format!(
-                    "withheld by the runner: {} with the valid key in a read-only run (R-1; --allow-writes permits it)",
-                    request.method
-                ));
-                delivery::note(&reply);
-                return reply;
-            }
+        let withheld = !request.is_safe()
+            && self
+                .read_only
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .any(|secret| request.carries(secret));
+        if withheld {
+            // The cases avoid this; the interlock makes sure.
+            let reply = Reply::Undelivered(format!(
+                "withheld by the runner: {} with the valid key in a read-only run (R-1; --allow-writes permits it)",
+                request.method
+            ));
+            delivery::note(&reply);
+            return reply;
         }
         if self.dry {
             self.sent.fetch_add(1, Ordering::Relaxed);

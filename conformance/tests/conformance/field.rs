@@ -369,3 +369,32 @@ fn a_polite_run_announces_its_plan_and_shows_progress() {
     assert!(!progress.is_empty(), "progress lines: {}", run.stderr);
     assert!(progress[0].contains("left"), "{}", progress[0]);
 }
+
+/// `TERMINUS_SECOND_API_KEY` (another active key of the account) lets KEY-3 run against a
+/// deployment without an admin plane; without it KEY-3 is ignored with the reason.
+#[test]
+fn a_second_key_from_the_environment_runs_key3() {
+    let server = start(Fault::None, Flavor::Raw);
+    let without = run_against("no-second-key", &server, &["KEY-3::"]);
+    assert_eq!(without.status, 0, "{}", without.stderr);
+    assert!(without
+        .cases_with("ignored")
+        .contains("KEY-3::second_key_reaches_every_endpoint"));
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    let with = run_with(
+        "second-key",
+        &["--target", &server.url, "--ca-cert", &ca, "KEY-3::"],
+        &[
+            ("TERMINUS_API_KEY", VALID),
+            ("TERMINUS_SECOND_API_KEY", super::fake_api::SECOND),
+        ],
+    );
+    assert_eq!(with.status, 0, "{:?}", with.failed());
+    assert!(with
+        .cases_with("pass")
+        .contains("KEY-3::second_key_reaches_every_endpoint"));
+    assert!(with
+        .cases_with("pass")
+        .contains("KEY-3::second_key_sees_same_account"));
+    assert!(!with.all_output().contains(&super::fake_api::SECOND[5..15]));
+}

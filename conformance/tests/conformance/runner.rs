@@ -76,7 +76,8 @@ pub fn run_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         .arg("--junit")
         .arg(&junit)
         .env_remove("TERMINUS_API_KEY")
-        .env_remove("TERMINUS_REVOKED_API_KEY");
+        .env_remove("TERMINUS_REVOKED_API_KEY")
+        .env_remove("TERMINUS_SECOND_API_KEY");
     for (k, v) in env {
         command.env(k, v);
     }

@@ -1,12 +1,13 @@
 //! > **KEY-3** Every active key carries the same full account access: any active key can call
 //! > every endpoint, and two keys of one account see the same account.
 //!
-//! A second key minted on the admin plane: it must not get 401 on any documented endpoint, and
+//! A second key (`TERMINUS_SECOND_API_KEY`, else one minted on the admin plane): it must not
+//! get 401 on any documented endpoint, and
 //! on every GET endpoint without a path parameter it must get the answer the valid key gets.
 
 use super::{every_endpoint_with, mint, reference_twice_and_candidate};
 use crate::cases::{accepted, bearer, Case, Check};
-use crate::judge::{differences, CaseResult, Evidence, Finding};
+use crate::judge::{differences, CaseResult, Evidence, Finding, Stop};
 use crate::spec::Clause;
 use crate::target::Key;
 use crate::wire::Request;
@@ -20,12 +21,24 @@ pub(super) fn cases() -> Vec<Case> {
     )
 }
 
+/// The second key: `TERMINUS_SECOND_API_KEY`, else one minted on the admin plane.
+async fn second_key(ctx: &Check) -> Result<Key, Stop> {
+    if let Some(second) = &ctx.keys.second {
+        return Ok(second.clone());
+    }
+    Ok(mint(ctx, "second key").await?.1)
+}
+
 /// The second key on every endpoint: a server that scopes keys refuses it somewhere.
 async fn second_key_reaches_every_endpoint(ctx: Check) -> CaseResult {
-    let (_, second) = mint(&ctx, "second key").await?;
+    let second = second_key(&ctx).await?;
     ctx.expect_each(
         every_endpoint_with(&ctx, &second),
-        "not 401: a second active key has the same full access",
+        if ctx.keys.second.is_some() {
+            "not 401: a second active key has the same full access (refused everywhere? check that TERMINUS_SECOND_API_KEY is an active key of the same account)"
+        } else {
+            "not 401: a second active key has the same full access"
+        },
         accepted,
     )
     .await
@@ -36,7 +49,7 @@ async fn second_key_reaches_every_endpoint(ctx: Check) -> CaseResult {
 /// difference beyond what varies between the valid key's two answers fails.
 async fn second_key_sees_same_account(ctx: Check) -> CaseResult {
     let valid = ctx.valid_key()?.clone();
-    let (_, second) = mint(&ctx, "second key").await?;
+    let second = second_key(&ctx).await?;
     let mut evidence = Evidence::default();
     for endpoint in ctx
         .endpoints

@@ -14,6 +14,8 @@ use serde_json::json;
 
 /// The valid key these servers know.
 pub const VALID: &str = "thub_FakeValidKey0123456789abcdefghijklmn";
+/// A second active key of the same account (KEY-3 with `TERMINUS_SECOND_API_KEY`).
+pub const SECOND: &str = "thub_FakeSecondKey0123456789abcdefghijkl";
 /// The revoked key these servers know.
 pub const REVOKED: &str = "thub_FakeRevokedKey0123456789abcdefghijk";
 

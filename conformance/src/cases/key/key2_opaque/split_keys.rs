@@ -31,19 +31,24 @@ pub(super) fn cases() -> Vec<Case> {
     )]
 }
 
-/// `bytes` inside the key (after its prefix and a few characters), after it and before it.
-fn placed(key: &Key, bytes: &[u8]) -> [Text; 3] {
+/// `bytes` inside the key (at its middle), after it and before it. Whitespace goes inside only:
+/// around the key it is how the key is presented (HDR-1's trailing tokens, HDR-5's spaces), not
+/// a change to the key.
+fn placed(key: &Key, bytes: &[u8]) -> Vec<Text> {
     let shown = show_bytes(bytes);
     let middle = key.len() / 2;
-    [
-        key.derive(format!("split at {middle} by {shown}"), |k| {
-            [&k.as_bytes()[..middle], bytes, &k.as_bytes()[middle..]].concat()
-        }),
-        key.derive(format!("followed by {shown} and x"), |k| {
+    let mut variants = vec![key.derive(format!("split at {middle} by {shown}"), |k| {
+        [&k.as_bytes()[..middle], bytes, &k.as_bytes()[middle..]].concat()
+    })];
+    if !matches!(bytes, b" " | b"\t") {
+        variants.push(key.derive(format!("followed by {shown} and x"), |k| {
             [k.as_bytes(), bytes, b"x"].concat()
-        }),
-        key.derive(format!("preceded by {shown}"), |k| [bytes, k.as_bytes()].concat()),
-    ]
+        }));
+        variants.push(key.derive(format!("preceded by {shown}"), |k| {
+            [bytes, k.as_bytes()].concat()
+        }));
+    }
+    variants
 }
 
 async fn split_or_followed(ctx: Check) -> CaseResult {
