@@ -41,6 +41,13 @@ pub fn differences(
     if a1.status != b.status {
         out.push(format!("status {} vs {}", a1.status, b.status));
     }
+    // The whole status line: a reason phrase per cause ("401 Key Revoked") is a signal too.
+    if a1.protocol == b.protocol && a1.reason == a2.reason && a1.reason != b.reason {
+        out.push(format!(
+            "reason phrase {:?} vs {:?} (the status line)",
+            a1.reason, b.reason
+        ));
+    }
     let mut names: Vec<&str> = a1
         .headers
         .iter()
@@ -73,7 +80,23 @@ pub fn differences(
         }
     }
     match (a1.json(), a2.json(), b.json()) {
-        (Some(j1), Some(j2), Some(jb)) => json_differences("", &j1, &j2, &jb, echoes, &mut out),
+        (Some(j1), Some(j2), Some(jb)) => {
+            let before = out.len();
+            json_differences("", &j1, &j2, &jb, echoes, &mut out);
+            // The body's text, not only its JSON: the same members written differently (order,
+            // spacing) for one cause tell it apart too.
+            if out.len() == before
+                && a1.body == a2.body
+                && a1.body != b.body
+                && !echoes_any(&b.body, echoes)
+            {
+                out.push(format!(
+                    "body text: the same JSON written differently: {} vs {}",
+                    show_bytes(&a1.body),
+                    show_bytes(&b.body)
+                ));
+            }
+        }
         (Some(_), _, None) => out.push("body: JSON vs not JSON".into()),
         (None, _, Some(_)) => out.push("body: not JSON vs JSON".into()),
         _ => {
@@ -150,6 +173,8 @@ mod tests {
                 .collect(),
             body: body.to_owned().into(),
             protocol: Protocol::Http1,
+            reason: "Unauthorized".into(),
+            elapsed: std::time::Duration::ZERO,
         }
     }
 

@@ -184,6 +184,8 @@ impl Http2 {
                 .collect();
             Reply::Response(Response {
                 status: parts.status.as_u16(),
+                reason: String::new(),
+                elapsed: Duration::ZERO,
                 headers,
                 body,
                 protocol: Protocol::Http2,

@@ -179,7 +179,12 @@ impl Client {
             let reply = {
                 let _slot = self.pacer.slot().await;
                 self.sent.fetch_add(1, Ordering::Relaxed);
-                self.dispatch(request).await
+                let sent = std::time::Instant::now();
+                let mut reply = self.dispatch(request).await;
+                if let Reply::Response(response) = &mut reply {
+                    response.elapsed = sent.elapsed();
+                }
+                reply
             };
             match &reply {
                 Reply::Response(response)

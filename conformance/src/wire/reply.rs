@@ -31,12 +31,16 @@ impl Protocol {
 pub struct Response {
     /// The status code.
     pub status: u16,
+    /// The reason phrase of an HTTP/1.1 status line (HTTP/2 has none).
+    pub reason: String,
     /// The header fields in order, names lowercased.
     pub headers: Vec<(String, Vec<u8>)>,
     /// The body (none for HEAD unless the server sent one anyway).
     pub body: Bytes,
     /// Which protocol carried it.
     pub protocol: Protocol,
+    /// From sending the request to having the whole response (ERR-3's time to answer).
+    pub elapsed: Duration,
 }
 
 impl Response {
@@ -44,6 +48,8 @@ impl Response {
     pub fn planned_refusal() -> Response {
         Response {
             status: 401,
+            reason: "Unauthorized".into(),
+            elapsed: Duration::ZERO,
             headers: vec![
                 ("content-type".into(), b"application/json".to_vec()),
                 (

@@ -56,6 +56,8 @@ macro_rules! faults {
 // clauses it does not break as well.
 faults! {
     assert_caught_only;
+    // Every observable of a refusal: the time to answer.
+    revoked_key_answered_slowly: SlowForRevokedKey over Raw by "ERR-3";
     // Request forms front ends treat as internal or public.
     http_1_0_skips_auth: Http10SkipsAuth over Raw by "ROUTE-1";
     loopback_host_trusted: LoopbackHostTrusted over Raw by "ROUTE-1";
@@ -81,6 +83,10 @@ faults! {
 
 faults! {
     assert_caught;
+    // Every observable of a refusal: the status line and the body's text (KEY-4 too: a revoked
+    // key answered otherwise than an unknown one).
+    reason_phrase_tells_the_cause: ReasonPhraseByCause over Raw by "ERR-3";
+    body_text_tells_the_cause: BodyTextByCause over Hyper by "ERR-3";
     // Keys split or padded by bytes a stack strips, decodes or stops at.
     inner_whitespace_removed: RemovesInnerWhitespace over Raw by "KEY-2";
     token_ends_at_obs_text: StopsAtObsText over Raw by "KEY-2";

@@ -144,9 +144,26 @@ fn serve(
     }
 }
 
+/// The reason phrase an [`Outgoing`] asks for with the pseudo-header `:reason` (else `X`).
+fn reason(out: &Outgoing) -> &str {
+    out.headers
+        .iter()
+        .find(|(n, _)| n == ":reason")
+        .map_or("X", |(_, v)| v.as_str())
+}
+
+/// The delay an [`Outgoing`] asks for with the pseudo-header `:delay-ms`.
+fn delay(out: &Outgoing) -> Option<Duration> {
+    out.headers
+        .iter()
+        .find(|(n, _)| n == ":delay-ms")
+        .and_then(|(_, v)| v.parse().ok())
+        .map(Duration::from_millis)
+}
+
 fn write_response(out: &Outgoing, head: bool, head_body: bool) -> Vec<u8> {
-    let mut bytes = format!("HTTP/1.1 {} X\r\n", out.status).into_bytes();
-    for (n, v) in &out.headers {
+    let mut bytes = format!("HTTP/1.1 {} {}\r\n", out.status, reason(out)).into_bytes();
+    for (n, v) in out.headers.iter().filter(|(n, _)| !n.starts_with(':')) {
         bytes.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
     }
     bytes.extend_from_slice(format!("Content-Length: {}\r\n\r\n", out.body.len()).as_bytes());
@@ -250,6 +267,9 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
                 }
             }
             Action::Respond(out) => {
+                if let Some(delay) = delay(&out) {
+                    tokio::time::sleep(delay).await;
+                }
                 let bytes =
                     write_response(&out, request.method == "HEAD", fault == Fault::HeadWithBody);
                 if io.write_all(&bytes).await.is_err() {
@@ -306,7 +326,12 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                 note_write(&writes, &incoming.method, &incoming.target, &parts);
                 let n = counter.fetch_add(1, Ordering::Relaxed);
                 let out = match handle(fault, &incoming, n) {
-                    Action::Respond(out) => out,
+                    Action::Respond(out) => {
+                        if let Some(delay) = delay(&out) {
+                            tokio::time::sleep(delay).await;
+                        }
+                        out
+                    }
                     Action::Hang => {
                         tokio::time::sleep(Duration::from_secs(3600)).await;
                         Outgoing {
@@ -322,7 +347,7 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                     },
                 };
                 let mut response = http::Response::builder().status(out.status);
-                for (n, v) in &out.headers {
+                for (n, v) in out.headers.iter().filter(|(n, _)| !n.starts_with(':')) {
                     response = response.header(n, v);
                 }
                 Ok::<_, Infallible>(

@@ -79,6 +79,11 @@ impl Cause {
         Cause::new(name, Sends::UndocumentedRoute, head, build)
     }
 
+    /// True when the request presents a credential (ERR-3's finer comparisons apply).
+    pub fn presents_credential(&self) -> bool {
+        self.sends == Sends::Credential
+    }
+
     /// True for a path or a method rather than a credential ([`Sends::UndocumentedRoute`]).
     pub fn by_route(&self) -> bool {
         self.sends == Sends::UndocumentedRoute

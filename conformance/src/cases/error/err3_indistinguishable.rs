@@ -16,9 +16,11 @@
 use super::causes::{case_per_cause, Cause, CAUSES, UNRECOGNIZED_KEY};
 use super::three_responses;
 use crate::cases::{Case, Check};
-use crate::judge::{differences, CaseResult, Evidence};
+use std::time::Duration;
+
+use crate::judge::{differences, CaseResult, Evidence, Finding, Stop};
 use crate::spec::Clause;
-use crate::wire::{Request, Response};
+use crate::wire::{Reply, Request, Response};
 
 /// `<cause>_like_unrecognized_key`, one per cause but the baseline, in the table's order.
 pub fn cases() -> Vec<Case> {
@@ -31,6 +33,65 @@ pub fn cases() -> Vec<Case> {
         |cause| format!("{cause}_like_unrecognized_key"),
         |ctx, cause| async move { indistinguishable(&ctx, cause).await },
     )
+}
+
+/// Requests of each kind for the time comparison, sent one after the other, alternating.
+const TIMING_SAMPLES: usize = 7;
+/// The largest difference of median times to answer ERR-3 allows.
+const TIMING_LIMIT: Duration = Duration::from_millis(100);
+
+/// ERR-3's time to answer: the baseline and the cause alternately, one at a time, seven of
+/// each; their median times to answer may differ by 100 ms at most (a key looked up in a slow
+/// store only when it exists, a revoked key checked against a second list, tell themselves).
+async fn time_to_answer(
+    ctx: &Check,
+    cause: Cause,
+    baseline: &Request,
+    request: &Request,
+) -> Result<String, Stop> {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..TIMING_SAMPLES {
+        for (probe, times) in [(baseline, &mut a), (request, &mut b)] {
+            match ctx.client.send(probe).await {
+                Reply::Response(r) => times.push(r.elapsed),
+                // A reset or a hang here is not a time: the comparison above saw the answers.
+                other => {
+                    return Ok(format!(
+                        "time to answer not compared: {}",
+                        other.describe()
+                    ))
+                }
+            }
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let (ma, mb) = (median(&mut a), median(&mut b));
+    let shown = format!(
+        "median time to answer: {:.1} ms for an unrecognized key, {:.1} ms for {cause} ({TIMING_SAMPLES} each)",
+        ma.as_secs_f64() * 1e3,
+        mb.as_secs_f64() * 1e3
+    );
+    if ma.abs_diff(mb) <= TIMING_LIMIT {
+        return Ok(shown);
+    }
+    let mut failure = ctx.fail(format!(
+        "the failure for {cause} can be told apart from an unrecognized key by the time it takes"
+    ));
+    failure.findings.push(Finding {
+        request: request.describe(&ctx.base_path),
+        expected: "a median time to answer within 100 ms of an unrecognized key's".into(),
+        actual: shown,
+        details: vec![format!(
+            "times (ms), unrecognized key: {:?}; {cause}: {:?}",
+            a.iter().map(|d| d.as_millis()).collect::<Vec<_>>(),
+            b.iter().map(|d| d.as_millis()).collect::<Vec<_>>()
+        )],
+    });
+    failure.observed = true;
+    Err(failure.into())
 }
 
 /// `error.type`, `error.code`, `error.message` of a body, for the comparison.
@@ -114,10 +175,13 @@ async fn indistinguishable(ctx: &Check, cause: Cause) -> CaseResult {
         }
     }
     if diffs.is_empty() {
-        return Ok(Evidence::line(format!(
-            "{cause}: answered like an unrecognized key ({})",
-            b.status
-        )));
+        let answered = format!("{cause}: answered like an unrecognized key ({})", b.status);
+        if by_route || !cause.presents_credential() {
+            return Ok(Evidence::line(answered));
+        }
+        return time_to_answer(ctx, cause, &probes[0], &probes[2])
+            .await
+            .map(|timing| Evidence::line(answered).and(timing));
     }
     Err(ctx.fail_with(
         format!("the failure for {cause} can be told apart from an unrecognized key"),

@@ -104,6 +104,17 @@ pub fn parse_head_leniently(head: &[u8]) -> Option<Head> {
     Some((status, headers))
 }
 
+/// The reason phrase of the status line at the start of `buf` (ERR-3 compares it too).
+fn reason_phrase(buf: &[u8]) -> String {
+    let line_end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+    let line = buf[..line_end]
+        .strip_suffix(b"\r")
+        .unwrap_or(&buf[..line_end]);
+    let mut parts = line.splitn(3, |&b| b == b' ');
+    let (_version, _code) = (parts.next(), parts.next());
+    String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned()
+}
+
 /// The end of a response head in `buf` (after its empty line), if it is all there.
 fn head_end(buf: &[u8]) -> Option<usize> {
     let crlf = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4);
@@ -124,7 +135,7 @@ pub(super) async fn read_response<R: AsyncRead + Unpin>(
 ) -> Result<(Response, bool), Failure> {
     let mut received_any = !buf.is_empty();
     loop {
-        let (status, headers) = loop {
+        let (status, headers, reason) = loop {
             let mut slots = [httparse::EMPTY_HEADER; 256];
             let mut parsed = httparse::Response::new(&mut slots);
             match parsed.parse(buf) {
@@ -135,8 +146,9 @@ pub(super) async fn read_response<R: AsyncRead + Unpin>(
                         .iter()
                         .map(|h| (h.name.to_ascii_lowercase(), h.value.to_vec()))
                         .collect();
+                    let reason = reason_phrase(buf);
                     buf.drain(..len);
-                    break (status, headers);
+                    break (status, headers, reason);
                 }
                 Ok(httparse::Status::Partial) if buf.len() > MAX_RESPONSE_BYTES => {
                     return Err(broken("response head larger than 4 MiB".into()))
@@ -158,9 +170,10 @@ pub(super) async fn read_response<R: AsyncRead + Unpin>(
                     let lenient = head_end(buf).and_then(|end| {
                         parse_head_leniently(&buf[..end]).map(|parsed| (parsed, end))
                     });
-                    if let Some((parsed, end)) = lenient {
+                    if let Some(((status, headers), end)) = lenient {
+                        let reason = reason_phrase(buf);
                         buf.drain(..end);
-                        break parsed;
+                        break (status, headers, reason);
                     }
                     if head_end(buf).is_none() && buf.starts_with(b"HTTP/1.") {
                         // Perhaps lenient parsing can use it once the head is complete.
@@ -209,9 +222,11 @@ pub(super) async fn read_response<R: AsyncRead + Unpin>(
         };
         let response = Response {
             status,
+            reason,
             headers,
             body: Bytes::from(body),
             protocol: Protocol::Http1,
+            elapsed: Duration::ZERO,
         };
         return Ok((response, framed && !close));
     }

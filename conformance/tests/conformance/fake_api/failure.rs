@@ -70,9 +70,21 @@ pub(super) fn failure(fault: Fault, cause: Cause, req: &Incoming, counter: u64) 
             ));
         }
     }
+    if cause == Cause::Revoked {
+        match fault {
+            Fault::SlowForRevokedKey => headers.push((":delay-ms".into(), "300".into())),
+            Fault::ReasonPhraseByCause => headers.push((":reason".into(), "Key Revoked".into())),
+            _ => {}
+        }
+    }
+    let body = match (fault, cause) {
+        // The same JSON, written differently for one cause.
+        (Fault::BodyTextByCause, Cause::Revoked) => serde_json::to_string_pretty(&body).unwrap(),
+        _ => body.to_string(),
+    };
     Outgoing {
         status,
         headers,
-        body: body.to_string().into_bytes(),
+        body: body.into_bytes(),
     }
 }

@@ -41,6 +41,12 @@ pub enum Fault {
     StopsAtObsText,
     /// KEY-2: percent-decodes the token before comparing.
     PercentDecodesKey,
+    /// ERR-3: a revoked key is answered 300 ms later than an unknown one (looked up elsewhere).
+    SlowForRevokedKey,
+    /// ERR-3: the reason phrase tells the cause (`401 Key Revoked`).
+    ReasonPhraseByCause,
+    /// ERR-3: for a revoked key, the same envelope written differently (pretty-printed).
+    BodyTextByCause,
     /// KEY-4: a revoked key gets 403.
     RevokedGets403,
     /// KEY-4: revocation is not checked.
