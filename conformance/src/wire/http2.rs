@@ -86,7 +86,14 @@ impl Http2 {
     /// True when HTTP/2 can carry `request` as it is (valid field names and values, a relative
     /// target).
     pub fn can_carry(&self, request: &Request) -> bool {
-        self.build(request).is_ok()
+        // RFC 9113 §8.2.1: a field value with leading or trailing whitespace is malformed over
+        // HTTP/2, where over HTTP/1.1 it is legal OWS (HDR-2): such a probe means something
+        // else there, and stays on HTTP/1.1.
+        let ows_around = request.fields.iter().any(|f| {
+            let v = f.value.bytes();
+            matches!(v.first(), Some(b' ' | b'\t')) || matches!(v.last(), Some(b' ' | b'\t'))
+        });
+        !ows_around && self.build(request).is_ok()
     }
 
     /// Builds the hyper request, or says why HTTP/2 cannot carry it.
