@@ -10,7 +10,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust test-clients lint fmt-check deps-check bench soak fuzz clean
+.PHONY: all build run mock test test-rust test-examples test-clients lint fmt-check deps-check bench soak fuzz clean
 
 all: build
 
@@ -25,13 +25,20 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: test-rust test-clients lint deps-check
+test: test-rust test-examples test-clients lint deps-check
 	@echo "make test: all checks passed"
 
 test-rust:
 	$(CARGO) build --workspace --all-targets
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+
+# The mock's runnable examples: each asserts its own outcome and exits non-zero otherwise.
+MOCK_EXAMPLES := sdk_test rotate_keys custom_routes keys_across_restarts
+test-examples:
+	@for e in $(MOCK_EXAMPLES); do \
+		echo "example $$e"; $(CARGO) run -q -p terminus-mock --example $$e >/dev/null || exit 1; \
+	done
 
 # curl, Python and Node against the real binary, trusting the CA it prints (the debug build
 # test-rust made: no second, release build inside make test).
