@@ -100,7 +100,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         redact(&target_url),
         if mock.is_some() { "embedded terminus-mock" } else { "--target" },
         cli.profile.as_str(),
-        cli.cases,
+        cli.cases(),
         if context.client.speaks_h2() { "HTTP/2 and HTTP/1.1" } else { "HTTP/1.1 (no h2 offered)" },
     );
     let records = Arc::new(Mutex::new(Vec::new()));
@@ -165,7 +165,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         embedded: mock.is_some(),
         profile: cli.profile.as_str(),
         seed,
-        cases_per_family: cli.cases,
+        cases_per_family: cli.cases(),
         requests: context.client.requests_sent(),
         rate_limited: context.client.rate_limited(),
         http2: context.client.speaks_h2(),
@@ -308,7 +308,7 @@ async fn setup(
         endpoints,
         options: RunOptions {
             profile: cli.profile,
-            cases: cli.cases,
+            cases: cli.cases(),
             seed,
             allow_writes,
         },

@@ -398,3 +398,38 @@ fn a_second_key_from_the_environment_runs_key3() {
         .contains("KEY-3::second_key_sees_same_account"));
     assert!(!with.all_output().contains(&super::fake_api::SECOND[5..15]));
 }
+
+/// Request budget: against a `--target` the generated families run 128 inputs each by default
+/// (the embedded mock keeps 256); `--cases` still sets it.
+#[test]
+fn target_runs_default_to_the_measured_budget() {
+    let server = start(Fault::None, Flavor::Raw);
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    let args = [
+        "--target",
+        server.url.as_str(),
+        "--ca-cert",
+        ca.as_str(),
+        "--exact",
+        "KEY-2::random_unknown_keys",
+    ];
+    let run = run_with("budget-default", &args, &[("TERMINUS_API_KEY", VALID)]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("128 inputs per generated family"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.report["run"]["cases_per_family"], 128);
+    let embedded = run_with(
+        "budget-embedded",
+        &["--exact", "KEY-2::random_unknown_keys"],
+        &[],
+    );
+    assert_eq!(embedded.status, 0, "{}", embedded.stderr);
+    assert!(
+        embedded.stderr.contains("256 inputs per generated family"),
+        "{}",
+        embedded.stderr
+    );
+}
