@@ -2,7 +2,7 @@
 //! run: reports, the manifest, exit statuses, the pre-flight.
 
 use super::fake_api::{Fault, VALID};
-use super::runner::run_with;
+use super::runner::{run_on, run_with};
 use super::servers::{start, Flavor};
 
 #[test]
@@ -279,20 +279,7 @@ fn plain_http_target_needs_plaintext() {
 #[test]
 fn no_key_runs_only_cases_that_need_none() {
     let server = start(Fault::None, Flavor::Raw);
-    let ca = server.ca_path.to_string_lossy().into_owned();
-    let run = run_with(
-        "no-keys",
-        &[
-            "--target",
-            &server.url,
-            "--ca-cert",
-            &ca,
-            "--cases",
-            "8",
-            "--no-key",
-        ],
-        &[],
-    );
+    let run = run_on("no-keys", &server, &["--cases", "8", "--no-key"], &[]);
     assert_eq!(run.status, 0, "failed: {:?}", run.failed());
     assert!(
         run.stderr.contains("ignored: needs a valid key"),

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 
 use super::fake_api::{Fault, VALID};
-use super::runner::{run_against, run_with};
+use super::runner::{run_against, run_on, run_with};
 use super::servers::{start, start_self_signed, Flavor};
 
 /// `--list` (and the JSON manifest) into a pipe whose reader is gone ends quietly, exit 0.
@@ -249,10 +249,10 @@ fn read_only_by_default() {
 #[test]
 fn a_refused_valid_key_is_one_failure_naming_the_secret() {
     let server = start(Fault::None, Flavor::Raw);
-    let ca = server.ca_path.to_string_lossy().into_owned();
-    let run = run_with(
+    let run = run_on(
         "wrong-secret",
-        &["--target", &server.url, "--ca-cert", &ca, "--cases", "8"],
+        &server,
+        &["--cases", "8"],
         &[(
             "TERMINUS_API_KEY",
             "thub_NotTheKeyOfThisDeployment0123456789",
@@ -324,20 +324,10 @@ fn rob3_reports_the_rate_limits_met() {
 #[test]
 fn a_polite_run_announces_its_plan_and_shows_progress() {
     let server = start(Fault::None, Flavor::Raw);
-    let ca = server.ca_path.to_string_lossy().into_owned();
-    let run = run_with(
+    let run = run_on(
         "progress",
-        &[
-            "--target",
-            &server.url,
-            "--ca-cert",
-            &ca,
-            "--rate",
-            "60",
-            "--cases",
-            "8",
-            "HDR-3::",
-        ],
+        &server,
+        &["--rate", "60", "--cases", "8", "HDR-3::"],
         &[
             ("TERMINUS_API_KEY", VALID),
             ("TERMINUS_PROGRESS_SECS", "0.5"),
@@ -380,10 +370,10 @@ fn a_second_key_from_the_environment_runs_key3() {
     assert!(without
         .cases_with("ignored")
         .contains("KEY-3::second_key_reaches_every_endpoint"));
-    let ca = server.ca_path.to_string_lossy().into_owned();
-    let with = run_with(
+    let with = run_on(
         "second-key",
-        &["--target", &server.url, "--ca-cert", &ca, "KEY-3::"],
+        &server,
+        &["KEY-3::"],
         &[
             ("TERMINUS_API_KEY", VALID),
             ("TERMINUS_SECOND_API_KEY", super::fake_api::SECOND),
@@ -404,16 +394,13 @@ fn a_second_key_from_the_environment_runs_key3() {
 #[test]
 fn target_runs_default_to_the_measured_budget() {
     let server = start(Fault::None, Flavor::Raw);
-    let ca = server.ca_path.to_string_lossy().into_owned();
-    let args = [
-        "--target",
-        server.url.as_str(),
-        "--ca-cert",
-        ca.as_str(),
-        "--exact",
-        "KEY-2::random_unknown_keys",
-    ];
-    let run = run_with("budget-default", &args, &[("TERMINUS_API_KEY", VALID)]);
+    let args = ["--exact", "KEY-2::random_unknown_keys"];
+    let run = run_on(
+        "budget-default",
+        &server,
+        &args,
+        &[("TERMINUS_API_KEY", VALID)],
+    );
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains("128 inputs per generated family"),

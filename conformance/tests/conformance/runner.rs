@@ -94,6 +94,14 @@ pub fn run_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Runs against `server` (its URL and CA), with `args` after them and only the keys in `env`.
+pub fn run_on(name: &str, server: &FakeServer, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let ca = server.ca_path.to_string_lossy().into_owned();
+    let mut all = vec!["--target", server.url.as_str(), "--ca-cert", ca.as_str()];
+    all.extend_from_slice(args);
+    run_with(name, &all, env)
+}
+
 /// Runs against a fake server with both keys and small generated families.
 pub fn run_against(name: &str, server: &FakeServer, extra: &[&str]) -> Run {
     let ca = server.ca_path.to_string_lossy().into_owned();
