@@ -7,6 +7,7 @@ mod fake_api;
 mod runner;
 mod servers;
 
+mod budget;
 mod correct;
 mod embedded;
 mod faulty;
