@@ -41,21 +41,46 @@ fn assert_caught(fault: Fault, flavor: Flavor, clause: &str, extra: &[&str]) -> 
     run
 }
 
+/// One broken server and the clause that must catch it: a line of the tables below.
+pub struct Known {
+    /// The test's name.
+    pub test: &'static str,
+    /// The fault.
+    pub fault: Fault,
+    /// The server that carries it.
+    pub flavor: Flavor,
+    /// The clause that must catch it.
+    pub clause: &'static str,
+    /// Extra runner arguments.
+    pub extra: &'static [&'static str],
+}
+
 /// One test per line: `name: Fault over Flavor by "CLAUSE" [extra args];`, each asserting with
-/// `$assert` (`assert_caught`: the clause is named; `assert_caught_only`: and no other).
+/// `$assert` (`assert_caught`: the clause is named; `assert_caught_only`: and no other); the
+/// lines are also the table `$table` (the request-budget measurement runs them all).
 macro_rules! faults {
-    ($assert:ident; $($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {$(
-        #[test]
-        fn $test() {
-            $assert(Fault::$fault, Flavor::$flavor, $clause, &[$($($arg),*)?]);
-        }
-    )*};
+    ($assert:ident, $table:ident; $($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {
+        $(
+            #[test]
+            fn $test() {
+                $assert(Fault::$fault, Flavor::$flavor, $clause, &[$($($arg),*)?]);
+            }
+        )*
+        /// The faults of this block, as a table.
+        pub const $table: &[Known] = &[$(Known {
+            test: stringify!($test),
+            fault: Fault::$fault,
+            flavor: Flavor::$flavor,
+            clause: $clause,
+            extra: &[$($($arg),*)?],
+        }),*];
+    };
 }
 
 // Found by independent targets (conformance/tests/external): each was missed, or blamed on
 // clauses it does not break as well.
 faults! {
-    assert_caught_only;
+    assert_caught_only, CAUGHT_ALONE;
     // Every observable of a refusal: the time to answer.
     revoked_key_answered_slowly: SlowForRevokedKey over Raw by "ERR-3";
     // Request forms front ends treat as internal or public.
@@ -82,7 +107,7 @@ faults! {
 }
 
 faults! {
-    assert_caught;
+    assert_caught, CAUGHT;
     // Every observable of a refusal: the status line and the body's text (KEY-4 too: a revoked
     // key answered otherwise than an unknown one).
     reason_phrase_tells_the_cause: ReasonPhraseByCause over Raw by "ERR-3";

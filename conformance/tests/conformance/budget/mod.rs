@@ -15,13 +15,14 @@
 //! 4. A full run against correct servers at each N: its requests, and at `--rate 20` its time.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Instant;
 
-use super::fake_api::{Fault, REVOKED, VALID};
-use super::runner::{run_with, Run};
+use super::fake_api::Fault;
+use super::faulty::{Known, CAUGHT, CAUGHT_ALONE};
+
+mod runs;
 use super::servers::{start, FakeServer, Flavor};
+use runs::{all_cases, caught, first_input, hangs, miss, parallel, ran, run, skip_exactly, Alone};
 
 /// The generated families (`generated::run` in `src/cases/`).
 const FAMILIES: [&str; 7] = [
@@ -64,254 +65,9 @@ const BUSY: usize = 2;
 /// timeouts (a hang found costs the timeout and up to 6 s of shrinking), beside them.
 const WAITING: usize = 4;
 
-/// One line of `faulty.rs`.
-struct Known {
-    test: &'static str,
-    fault: Fault,
-    flavor: Flavor,
-    clause: &'static str,
-    extra: &'static [&'static str],
-}
-
-macro_rules! known {
-    ($($test:ident: $fault:ident over $flavor:ident by $clause:literal $([$($arg:literal),*])?;)*) => {
-        &[$(Known {
-            test: stringify!($test),
-            fault: Fault::$fault,
-            flavor: Flavor::$flavor,
-            clause: $clause,
-            extra: &[$($($arg),*)?],
-        }),*]
-    };
-}
-
-/// Every fault `faulty.rs` asserts is caught, copied line for line (`the_table_is_faulty_rs`
-/// keeps the copy true).
-const FAULTS: &[Known] = known! {
-    unicode_whitespace_trimmed_off_the_key: TrimsUnicodeWhitespace over Raw by "KEY-2";
-    format_checked_keys_fail_key2_alone: FormatOnlyKey over Raw by "KEY-2";
-    truncated_key_accepted_fails_key2_alone: AcceptsTruncatedKey over Raw by "KEY-2";
-    sessionid_cookie_accepted: SessionIdCookie over Raw by "HDR-3";
-    head_body_written_late_fails_err4_alone: HeadWithLateBody over Raw by "ERR-4";
-    key_hint_in_a_header: KeyHintHeader over Raw by "ERR-6";
-    header_echo_fails_err6_alone: EchoesInHeader over Raw by "ERR-6";
-    not_found_before_auth_fails_route1_alone: NotFoundBeforeAuth over Raw by "ROUTE-1";
-    method_not_allowed_before_auth_fails_route1_alone: MethodNotAllowedBeforeAuth over Hyper by "ROUTE-1";
-    server_error_on_obs_text_fails_rob1_alone: ServerErrorOnObsText over Raw by "ROB-1";
-    status_400_for_obs_text_fails_rob1_alone: Status400ForObsText over Raw by "ROB-1";
-    hang_on_quote_fails_rob1_alone: HangsOnQuote over Raw by "ROB-1" ["--timeout", "1"];
-    prefix_compared_case_insensitively: PrefixCaseInsensitive over Raw by "KEY-1";
-    prefix_optional: PrefixOptional over Raw by "KEY-1";
-    token_normalized: NormalizesToken over Raw by "KEY-2";
-    key_compared_case_insensitively: CaseInsensitiveKey over Hyper by "KEY-2";
-    revoked_key_gets_403: RevokedGets403 over Raw by "KEY-4";
-    revoked_key_accepted: RevokedAccepted over Raw by "KEY-4";
-    trailing_token_ignored: TrailingTokenIgnored over Raw by "HDR-1";
-    tab_after_scheme_accepted: TabAccepted over Raw by "HDR-1";
-    scheme_optional: SchemeOptional over Raw by "HDR-1";
-    field_name_case_sensitive: FieldNameCaseSensitive over Raw by "HDR-2";
-    whitespace_not_trimmed: WhitespaceNotTrimmed over Raw by "HDR-2";
-    x_api_key_accepted: AcceptsXApiKey over Hyper by "HDR-3";
-    query_param_accepted: AcceptsQueryParam over Raw by "HDR-3";
-    basic_accepted: AcceptsBasic over Raw by "HDR-3";
-    cookie_accepted: AcceptsCookie over Raw by "HDR-3";
-    first_duplicate_wins: FirstDuplicateWins over Raw by "HDR-4";
-    last_duplicate_wins: LastDuplicateWins over Hyper by "HDR-4";
-    comma_joined_first_wins: CommaJoinedFirstWins over Raw by "HDR-4";
-    options_open: OptionsOpen over Raw by "ROUTE-1";
-    healthz_open: HealthzOpen over Raw by "ROUTE-1";
-    trailing_slash_bypass: TrailingSlashBypass over Raw by "ROUTE-2";
-    error_code_set: ErrorCodeSet over Raw by "ERR-2";
-    text_html_content_type: TextHtmlContentType over Raw by "ERR-2";
-    wrong_message: WrongMessage over Raw by "ERR-2";
-    different_message_when_missing: DifferentMessageWhenMissing over Raw by "ERR-3";
-    reason_header: ReasonHeader over Raw by "ERR-3";
-    status_400_for_malformed: Status400ForMalformed over Raw by "ERR-1";
-    head_with_body: HeadWithBody over Raw by "ERR-4";
-    missing_www_authenticate_in_rfc_profile: MissingWwwAuthenticate over Raw by "ERR-5" ["--profile", "rfc"];
-    credentials_echoed: EchoesCredentials over Raw by "ERR-6";
-    hang_on_long_value: HangsOnLongValue over Raw by "ROB-1" ["--timeout", "1"];
-    reset_on_quote: ResetOnQuote over Raw by "ROB-1";
-    valid_key_refused_on_post: ValidKeyRefusedOnPost over Raw by "OK-1" ["--allow-writes"];
-};
-
-impl Known {
-    /// The line as `faulty.rs` writes it.
-    fn line(&self) -> String {
-        let extra = if self.extra.is_empty() {
-            String::new()
-        } else {
-            let args: Vec<String> = self.extra.iter().map(|a| format!("{a:?}")).collect();
-            format!(" [{}]", args.join(", "))
-        };
-        format!(
-            "{}: {:?} over {:?} by {:?}{extra};",
-            self.test, self.fault, self.flavor, self.clause
-        )
-    }
-}
-
-/// The `name: Fault over Flavor by "CLAUSE" [args];` lines of `faulty.rs`.
-fn faulty_rs_lines() -> BTreeSet<String> {
-    include_str!("faulty.rs")
-        .lines()
-        .map(str::trim)
-        .filter(|l| l.contains(" over ") && l.contains(" by \"") && l.ends_with(';'))
-        .map(str::to_owned)
-        .collect()
-}
-
-#[test]
-fn the_table_is_faulty_rs() {
-    let table: BTreeSet<String> = FAULTS.iter().map(Known::line).collect();
-    let faulty = faulty_rs_lines();
-    assert_eq!(
-        table.symmetric_difference(&faulty).collect::<Vec<_>>(),
-        Vec::<&String>::new(),
-        "budget.rs's FAULTS must list exactly faulty.rs's faults"
-    );
-}
-
-/// Runs the runner against `server` with explicit arguments (`TERMINUS_TEST_DEFAULTS` plays no
-/// part), both keys in the environment.
-fn run(name: &str, server: &FakeServer, cases: u32, seed: u64, args: &[&str]) -> Run {
-    let ca = server.ca_path.to_string_lossy().into_owned();
-    let (cases, seed) = (cases.to_string(), seed.to_string());
-    let mut all = vec![
-        "--target",
-        server.url.as_str(),
-        "--ca-cert",
-        ca.as_str(),
-        "-q",
-        "--cases",
-        cases.as_str(),
-        "--seed",
-        seed.as_str(),
-    ];
-    all.extend_from_slice(args);
-    run_with(
-        name,
-        &all,
-        &[
-            ("TERMINUS_API_KEY", VALID),
-            ("TERMINUS_REVOKED_API_KEY", REVOKED),
-        ],
-    )
-}
-
-/// Caught under `clause`: exit 101 and a failed case of that clause.
-fn caught(run: &Run, clause: &str) -> bool {
-    run.status == 101 && run.failed_clauses().contains(clause)
-}
-
-/// Names of the cases that ran.
-fn ran(run: &Run) -> BTreeSet<String> {
-    run.report["cases"]
-        .as_array()
-        .map(|cases| {
-            cases
-                .iter()
-                .map(|c| c["name"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Every case name the runner has (`--list`).
-fn all_cases() -> Vec<String> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_terminus-conformance"))
-        .arg("--list")
-        .output()
-        .expect("the runner lists its cases");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.strip_suffix(": test"))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The first input (1-based) that caught the fault under `clause`, as the failure message of a
-/// family says it (`generated input K of N was answered wrongly`); none when no family case of
-/// `clause` failed (a sweep's catch names no input).
-fn first_input(run: &Run, clause: &str) -> Option<u32> {
-    run.report["cases"]
-        .as_array()?
-        .iter()
-        .filter(|c| c["verdict"] == "fail" && c["clause"] == clause)
-        .flat_map(|c| c["evidence"].as_array().cloned().unwrap_or_default())
-        .filter_map(|e| {
-            let text = e.as_str()?;
-            let rest = &text[text.find("generated input ")? + "generated input ".len()..];
-            rest.split(' ').next()?.parse().ok()
-        })
-        .min()
-}
-
-/// `--exact` and a `--skip` for each of `names`.
-fn skip_exactly<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut args = vec!["--exact"];
-    args.extend(names.into_iter().flat_map(|n| ["--skip", n]));
-    args
-}
-
-/// Runs `work` on every job, [`BUSY`] at once, and the jobs for which `waits` holds on
-/// [`WAITING`] threads of their own; results in the order of `jobs`.
-fn parallel<J: Sync, R: Send>(
-    jobs: &[J],
-    waits: impl Fn(&J) -> bool + Sync,
-    work: impl Fn(&J) -> R + Sync,
-) -> Vec<R> {
-    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let lanes = [(false, BUSY), (true, WAITING)].map(|(waiting, threads)| {
-        let queue: Vec<usize> = (0..jobs.len())
-            .filter(|&i| waits(&jobs[i]) == waiting)
-            .collect();
-        (queue, AtomicUsize::new(0), threads)
-    });
-    std::thread::scope(|scope| {
-        for (queue, next, threads) in &lanes {
-            for _ in 0..*threads {
-                scope.spawn(|| {
-                    while let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let result = work(&jobs[i]);
-                        results.lock().unwrap()[i] = Some(result);
-                    }
-                });
-            }
-        }
-    });
-    results
-        .into_inner()
-        .unwrap()
-        .into_iter()
-        .map(|r| r.expect("every job ran"))
-        .collect()
-}
-
-/// What a families-alone run found.
-struct Alone {
-    /// Caught under the fault's clause.
-    caught: bool,
-    /// [`first_input`].
-    first: Option<u32>,
-    /// Every failed case.
-    failed: BTreeSet<String>,
-}
-
-/// `(1 - p)^n` as a percentage.
-fn miss(p: f64, n: u32) -> String {
-    let m = (1.0 - p).powi(n as i32) * 100.0;
-    if m >= 1.0 {
-        format!("{m:.0}%")
-    } else if m >= 0.01 {
-        format!("{m:.2}%")
-    } else {
-        format!("{m:.0e}%")
-    }
-}
-
-fn hangs(k: &Known) -> bool {
-    k.extra.contains(&"--timeout")
+/// Every fault `faulty.rs` asserts is caught.
+fn faults() -> Vec<&'static Known> {
+    CAUGHT_ALONE.iter().chain(CAUGHT).collect()
 }
 
 #[test]
@@ -322,16 +78,17 @@ fn budget() {
     for name in FAMILIES.iter().chain(&SWEEPS) {
         assert!(cases.iter().any(|c| c == name), "{name} is a case");
     }
-    let servers: Vec<FakeServer> = FAULTS.iter().map(|k| start(k.fault, k.flavor)).collect();
-    let all: Vec<usize> = (0..FAULTS.len()).collect();
+    let faults = faults();
+    let servers: Vec<FakeServer> = faults.iter().map(|k| start(k.fault, k.flavor)).collect();
+    let all: Vec<usize> = (0..faults.len()).collect();
 
     // 1. Every fault with the families skipped: those no longer caught depend on a family.
     let no_families = skip_exactly(FAMILIES);
     let without = parallel(
         &all,
-        |&i| hangs(&FAULTS[i]),
+        |&i| hangs(faults[i]),
         |&i| {
-            let k = &FAULTS[i];
+            let k = &faults[i];
             let mut args = k.extra.to_vec();
             args.extend(&no_families);
             let r = run(&format!("budget-1-{}", k.test), &servers[i], 24, 7, &args);
@@ -348,10 +105,10 @@ fn budget() {
     eprintln!(
         "1. [{:.0} s] {} faults; caught only with a generated family: {:?}",
         started.elapsed().as_secs_f64(),
-        FAULTS.len(),
+        faults.len(),
         dependent
             .iter()
-            .map(|&i| FAULTS[i].test)
+            .map(|&i| faults[i].test)
             .collect::<Vec<_>>()
     );
 
@@ -364,7 +121,7 @@ fn budget() {
             .filter(|c| !FAMILIES.contains(c) && !SWEEPS.contains(c)),
     );
     let alone = |i: usize, n: u32, seed: u64| -> Alone {
-        let k = &FAULTS[i];
+        let k = &faults[i];
         let mut args = k.extra.to_vec();
         args.extend(&only_families);
         let r = run(
@@ -399,7 +156,7 @@ fn budget() {
         .collect();
     let screened = parallel(
         &screen_jobs,
-        |&(i, _)| hangs(&FAULTS[i]),
+        |&(i, _)| hangs(faults[i]),
         |&(i, seed)| alone(i, 256, seed),
     );
     let mut candidates = dependent.clone();
@@ -420,13 +177,13 @@ fn budget() {
         started.elapsed().as_secs_f64(),
         candidates
             .iter()
-            .map(|&i| FAULTS[i].test)
+            .map(|&i| faults[i].test)
             .collect::<Vec<_>>()
     );
     for (i, failed) in &elsewhere {
         eprintln!(
             "   {} ({}) is not caught under its clause by the families, but they fail {failed:?}",
-            FAULTS[*i].test, FAULTS[*i].clause
+            faults[*i].test, faults[*i].clause
         );
     }
 
@@ -441,7 +198,7 @@ fn budget() {
         .collect();
     let grid = parallel(
         &grid_jobs,
-        |&(i, _, _)| hangs(&FAULTS[i]),
+        |&(i, _, _)| hangs(faults[i]),
         |&(i, n, seed)| alone(i, n, seed),
     );
     let mut rates: BTreeMap<(usize, u32), usize> = BTreeMap::new();
@@ -462,7 +219,7 @@ fn budget() {
                 a.caught,
                 k <= n,
                 "{} --seed {seed}: caught at input {k} of 256, so --cases {n} catches it iff {k} <= {n}",
-                FAULTS[i].test
+                faults[i].test
             );
             checked += 1;
         }
@@ -488,7 +245,7 @@ fn budget() {
         .collect();
     let more = parallel(
         &more_jobs,
-        |&(i, _)| hangs(&FAULTS[i]),
+        |&(i, _)| hangs(faults[i]),
         |&(i, seed)| alone(i, 256, seed).first,
     );
     let mut firsts: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
@@ -496,7 +253,7 @@ fn budget() {
         let first = first.unwrap_or_else(|| {
             panic!(
                 "{} --seed {seed}: no family named its first catching input in 256",
-                FAULTS[i].test
+                faults[i].test
             )
         });
         firsts.entry(i).or_default().push(first);
@@ -542,7 +299,7 @@ fn budget() {
         "|---:".repeat(CASES.len())
     );
     for &i in &candidates {
-        let k = &FAULTS[i];
+        let k = &faults[i];
         let mark = if dependent.contains(&i) { " *" } else { "" };
         let cells: String = CASES
             .iter()
@@ -557,7 +314,7 @@ fn budget() {
     out += &format!(
         "\n{} of {} faults depend on a family (* above: not caught with the families skipped).\nSmallest --cases at which the families alone catch every fault above with every seed: {}\n",
         dependent.len(),
-        FAULTS.len(),
+        faults.len(),
         smallest.map_or("none measured".to_owned(), |n| n.to_string())
     );
     if !firsts.is_empty() {
@@ -577,8 +334,8 @@ fn budget() {
                 .collect();
             out += &format!(
                 "| {} ({}) | {}, {} | {p:.3}{cells} |\n",
-                FAULTS[i].test,
-                FAULTS[i].clause,
+                faults[i].test,
+                faults[i].clause,
                 ks[ks.len() / 2],
                 ks[ks.len() - 1]
             );
