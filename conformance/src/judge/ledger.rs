@@ -165,8 +165,9 @@ pub fn owner_of(seen_by: Clause, request: &Request, reply: &Reply) -> Option<Own
     if seen_by == Clause::Route2 {
         // Reaching a handler (2xx, 3xx) is ROUTE-2's; anything but 401 or 400 before
         // authentication is ROUTE-1's.
-        return match reply.status() {
-            Some(s) if s < 400 || s == 401 || s == 400 || s == 429 => None,
+        return match (reply, reply.status()) {
+            (_, Some(s)) if s < 400 || s == 401 || s == 400 || s == 429 => None,
+            (Reply::Closed(_), _) => None,
             _ => Some(Owner::Route1),
         };
     }

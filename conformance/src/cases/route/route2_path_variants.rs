@@ -11,6 +11,7 @@
 use crate::cases::{rejected_or_400, Case};
 use crate::spec::Clause;
 use crate::target::Endpoint;
+use crate::wire::Reply;
 use crate::wire::Request;
 
 /// A variant of a documented path: (case name, how to derive the variants of a path).
@@ -108,8 +109,8 @@ fn variants_of_every_endpoint(
     Case::each(
         Clause::Route2,
         name,
-        "401 (the envelope), or 400: no path variant reaches a handler without a valid key",
-        rejected_or_400,
+        "401 (the envelope), 400, or a refused stream (an HTTP/2 :path the server finds malformed): no path variant reaches a handler without a valid key",
+        refused_before_any_handler,
         move |_| {
             let mut probes = Vec::new();
             for e in &endpoints {
@@ -122,6 +123,16 @@ fn variants_of_every_endpoint(
             Ok(probes)
         },
     )
+}
+
+/// ROUTE-2's judge: 401, 400, or a stream or connection the server closed without an answer
+/// (an HTTP/2 server resets a stream whose `:path` it finds malformed, such as `//v1/account`):
+/// none of them reaches a handler.
+fn refused_before_any_handler(reply: &Reply) -> Result<(), String> {
+    match reply {
+        Reply::Closed(_) => Ok(()),
+        _ => rejected_or_400(reply),
+    }
 }
 
 /// The probe endpoint as an absolute-form target (`GET https://host/v1/account`), which a
