@@ -10,9 +10,10 @@ use crate::spec::Profile;
 /// terminus-conformance: checks a Terminus Hub Public API deployment against every clause of
 /// SPEC.md part 1. Without --target it checks an embedded terminus-mock.
 ///
-/// Keys come from the environment only: TERMINUS_API_KEY (valid) and TERMINUS_REVOKED_API_KEY
-/// (revoked); cases that need a missing one are ignored, with the reason. Exit status: 0 all
-/// pass, 101 a check failed, 2 usage error, 3 target unreachable.
+/// Keys come from the environment only: TERMINUS_API_KEY (valid; required with --target unless
+/// --no-key), TERMINUS_REVOKED_API_KEY (revoked) and TERMINUS_SECOND_API_KEY (another active
+/// key); cases that need a missing one are ignored, with the reason. Exit status: 0 all pass,
+/// 101 a check failed, 2 usage error, 3 target unreachable or cases inconclusive.
 #[derive(Parser, Debug)]
 #[command(name = "terminus-conformance", version, about, long_about = None)]
 pub struct Cli {
