@@ -6,29 +6,19 @@ use std::sync::Mutex;
 
 use super::super::fake_api::{REVOKED, VALID};
 use super::super::faulty::Known;
-use super::super::runner::{run_with, Run};
+use super::super::runner::{run_on, Run};
 use super::super::servers::FakeServer;
 use super::{BUSY, WAITING};
 
 /// Runs the runner against `server` with explicit arguments (`TERMINUS_TEST_DEFAULTS` plays no
 /// part), both keys in the environment.
 pub(super) fn run(name: &str, server: &FakeServer, cases: u32, seed: u64, args: &[&str]) -> Run {
-    let ca = server.ca_path.to_string_lossy().into_owned();
     let (cases, seed) = (cases.to_string(), seed.to_string());
-    let mut all = vec![
-        "--target",
-        server.url.as_str(),
-        "--ca-cert",
-        ca.as_str(),
-        "-q",
-        "--cases",
-        cases.as_str(),
-        "--seed",
-        seed.as_str(),
-    ];
+    let mut all = vec!["-q", "--cases", cases.as_str(), "--seed", seed.as_str()];
     all.extend_from_slice(args);
-    run_with(
+    run_on(
         name,
+        server,
         &all,
         &[
             ("TERMINUS_API_KEY", VALID),
