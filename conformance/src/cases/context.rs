@@ -7,7 +7,7 @@ use crate::generated::GeneratedMeter;
 use crate::judge::{EnvelopeSchema, Ledger, Stop};
 use crate::spec::Profile;
 use crate::target::{AdminPlane, Endpoint, Key, KeyRefusal, Keys};
-use crate::wire::{Client, Reply, Request};
+use crate::wire::{is_safe_method, Client, Reply, Request};
 
 /// Everything a case body needs: the client, the keys, the endpoints, the options.
 pub struct Context {
@@ -152,7 +152,7 @@ impl Context {
     /// are unsafe and the run is read-only.
     pub fn probe(&self) -> Request {
         let e = self.probe_endpoint();
-        let safe = matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS");
+        let safe = is_safe_method(&e.method);
         let method = if safe || self.options.allow_writes {
             e.method.as_str()
         } else {

@@ -25,6 +25,11 @@ pub struct Field {
     pub separator: Vec<u8>,
 }
 
+/// True for GET, HEAD and OPTIONS: the methods a read-only run sends a valid key with.
+pub fn is_safe_method(method: &str) -> bool {
+    matches!(method, "GET" | "HEAD" | "OPTIONS")
+}
+
 /// One request of a case.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -187,7 +192,7 @@ impl Request {
     /// True for GET, HEAD and OPTIONS, the methods a read-only run sends the valid key with
     ///
     pub fn is_safe(&self) -> bool {
-        matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+        is_safe_method(&self.method)
     }
 
     /// Every credential the request carries (ERR-6 checks none comes back).

@@ -25,7 +25,7 @@ use super::{bearer, Case, Check, Context};
 use crate::judge::Stop;
 use crate::spec::Clause;
 use crate::target::Key;
-use crate::wire::{Reply, Request, Response, Text};
+use crate::wire::{is_safe_method, Reply, Request, Response, Text};
 
 /// A deterministic KEY case (KEY-1, KEY-2): the probe endpoint with
 /// `Authorization: Bearer <variant>` for each variant `derive` makes of the valid key; each
@@ -51,9 +51,7 @@ fn every_endpoint_with(ctx: &Context, key: &Key) -> Vec<Request> {
     let probes: Vec<Request> = ctx
         .endpoints
         .iter()
-        .filter(|e| {
-            ctx.options.allow_writes || matches!(e.method.as_str(), "GET" | "HEAD" | "OPTIONS")
-        })
+        .filter(|e| ctx.options.allow_writes || is_safe_method(&e.method))
         .map(|e| Request::new(&e.method, e.path()).authorization(bearer(key.text())))
         .collect();
     if probes.is_empty() {

@@ -16,7 +16,7 @@ use crate::judge::{Finding, Stop};
 use crate::spec::Clause;
 use crate::target::Endpoint;
 use crate::target::KeyRefusal;
-use crate::wire::{Request, Text};
+use crate::wire::{is_safe_method, Request, Text};
 
 /// `OK-1::<method>_<path>`, one per endpoint, in the endpoints' order.
 pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
@@ -32,9 +32,7 @@ fn accepted_on(endpoint: Endpoint) -> Case {
                 return Err(valid_key_refused(&ctx, refusal));
             }
         }
-        if !ctx.options.allow_writes
-            && !matches!(endpoint.method.as_str(), "GET" | "HEAD" | "OPTIONS")
-        {
+        if !ctx.options.allow_writes && !is_safe_method(&endpoint.method) {
             ctx.valid_key()?;
             return Err(Stop::Ignored(format!(
                 "read-only run (R-1): {} with the valid key could change data on the deployment; --allow-writes checks it",
