@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod cases;
+mod client;
 mod error;
 mod generated;
 mod judge;

@@ -23,6 +23,8 @@ mod progress;
 mod summary;
 mod trial;
 
+pub(crate) use trial::settle;
+
 use cli::Cli;
 use summary::summarize;
 use trial::trial;
@@ -36,6 +38,13 @@ pub const EXIT_INCONCLUSIVE: u8 = 3;
 /// The program: parses `std::env::args`, runs, returns the exit status.
 pub fn main() -> ExitCode {
     install_redacting_panic_hook();
+    // `terminus-conformance client -- CMD`: grading a client (SPEC.md part 4).
+    let mut args = std::env::args_os();
+    if let (Some(_), Some(first)) = (args.next(), args.next()) {
+        if first == "client" {
+            return crate::client::main(args.collect());
+        }
+    }
     let cli = Cli::from_env();
     let artifacts = (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone()));
     match run(cli) {

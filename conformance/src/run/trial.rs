@@ -13,18 +13,24 @@ use crate::report::Record;
 use crate::spec::{Level, Profile};
 
 /// The verdict once the profile has had its say: an `rfc`-level failure is information in
-/// the `doc` profile, an informational case's finding always is (unless no reading permits
-/// the answer).
+/// the `doc` profile, a `should`-level one (the client contract) outside `strict`, an
+/// informational case's finding always is (unless no reading permits the answer).
 pub fn settle(result: Result<Evidence, Stop>, level: Level, profile: Profile) -> Verdict {
     match result {
         Ok(evidence) => Verdict::Pass(evidence),
         Err(Stop::Ignored(reason)) => Verdict::Ignored(reason),
         Err(Stop::Inconclusive(reason)) => Verdict::Inconclusive(reason),
         Err(Stop::Fail(failure)) => {
+            let should = level == Level::Should && profile != Profile::Strict;
             let downgrade = !failure.always
                 && (level == Level::Informational
                     || (level == Level::Rfc && profile == Profile::Doc));
-            if downgrade {
+            if should {
+                Verdict::Pass(Evidence::line(format!(
+                    "should-level, reported (fails with --profile strict): {}",
+                    failure.render()
+                )))
+            } else if downgrade {
                 Verdict::Pass(Evidence::line(format!(
                     "informational in the {} profile: {}",
                     profile.as_str(),

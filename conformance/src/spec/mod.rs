@@ -9,10 +9,14 @@ pub use clause::{Clause, UnknownClause};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
-    /// The vendor page's reading: RFC-only requirements are informational.
+    /// The vendor page's reading: RFC-only requirements are informational, and so are the
+    /// client contract's `should` clauses.
     Doc,
     /// RFC 9110 / RFC 6750 on top: ERR-5 and HDR-5's case-insensitive scheme are required.
     Rfc,
+    /// Everything: the `rfc` profile, and the client contract's `should` clauses (CLI-3,
+    /// CLI-7) fail too.
+    Strict,
 }
 
 impl Profile {
@@ -21,6 +25,7 @@ impl Profile {
         match self {
             Profile::Doc => "doc",
             Profile::Rfc => "rfc",
+            Profile::Strict => "strict",
         }
     }
 }

@@ -1,0 +1,313 @@
+//! Grading a client (SPEC.md part 4): `terminus-conformance client -- CMD [ARGS...]` runs the
+//! smoke program CMD once per [`Scenario`], each against an in-process terminus-mock set up for
+//! it, and judges every client clause the scenario checks from the mock's request journal, the
+//! program's exit status and its output. Each judgement is a libtest-mimic trial
+//! `CLI-N::scenario`, so filters, `--list`, `--format`, `--junit`, `--report`, the profiles and
+//! the exit statuses work as for servers.
+//!
+//! - `scenario.rs`: the scenarios, and which clauses each checks;
+//! - `stage.rs`: the mock set up for a scenario (key, certificate, faults, second origin);
+//! - `program.rs`: finding CMD, running it with the scenario's environment and a timeout;
+//! - `journal.rs`: the mock's journal as the runner reads it (JSON, `schemas/`);
+//! - `judge.rs`: the judgement of each clause, with failures that read like bug reports.
+
+mod journal;
+mod judge;
+mod program;
+mod scenario;
+mod stage;
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use libtest_mimic::{Completion, FormatSetting, Trial};
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::error::Error;
+use crate::judge::Verdict;
+use crate::redact::redact;
+use crate::report::{self, Record, RunFacts};
+use crate::run::{settle, EXIT_FAILED, EXIT_INCONCLUSIVE};
+use crate::spec::{Clause, Profile};
+
+pub use judge::{says_how_to_give_a_key, Outcome};
+pub use program::{Program, ProgramError};
+pub use scenario::Scenario;
+
+/// terminus-conformance client: grades an SDK against the client contract (SPEC.md part 4).
+///
+/// Runs CMD once per scenario, with TERMINUS_BASE_URL (where to send `GET /v1/account`),
+/// TERMINUS_API_KEY (valid, revoked or absent) and the scenario's CA in SSL_CERT_FILE,
+/// REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and NODE_EXTRA_CA_CERTS. CMD makes one call through the
+/// SDK and exits 0 on success, non-zero on an error (printing the error as the SDK reports
+/// it). Exit status: 0 all pass, 101 a must-level check failed (or a should-level one with
+/// --profile strict), 2 usage error, 3 a case could not be judged.
+#[derive(Parser, Debug)]
+#[command(
+    name = "terminus-conformance client",
+    override_usage = "terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS]...",
+    version
+)]
+pub struct ClientCli {
+    /// Seconds each run of CMD may take before it is killed.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// doc: should-level findings are reported, not failed; strict: they fail too.
+    #[arg(long, value_enum, default_value_t = Profile::Doc)]
+    pub profile: Profile,
+    /// Write a JUnit XML report.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<std::path::PathBuf>,
+    /// Write a JSON report.
+    #[arg(long, value_name = "PATH")]
+    pub report: Option<std::path::PathBuf>,
+    /// libtest's options.
+    #[command(flatten)]
+    pub harness: libtest_mimic::Arguments,
+    /// The smoke program and its arguments, after `--`.
+    #[arg(last = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+/// `terminus-conformance client ...`: `args` are the arguments after `client`.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    let mut argv = vec![OsString::from("terminus-conformance client")];
+    argv.extend(args);
+    let cli = ClientCli::parse_from(argv);
+    let artifacts = (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone()));
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("terminus-conformance client: {}", redact(&e.to_string()));
+            if let Some((junit, report)) = artifacts {
+                if let Err(w) = report::errored::write(junit.as_deref(), report.as_deref(), &e) {
+                    eprintln!("terminus-conformance client: {}", redact(&w.to_string()));
+                }
+            }
+            ExitCode::from(e.exit_status())
+        }
+    }
+}
+
+/// Every trial: (scenario, clause), in run and manifest order.
+pub fn trials() -> Vec<(Scenario, Clause)> {
+    Scenario::ALL
+        .iter()
+        .flat_map(|s| s.clauses().iter().map(move |c| (*s, *c)))
+        .collect()
+}
+
+/// The manifest lines of the client trials (`--list --format json`).
+pub fn manifest(selected: &[(Scenario, Clause)]) -> Vec<String> {
+    selected
+        .iter()
+        .map(|(scenario, clause)| {
+            json!({
+                "type": "test",
+                "name": scenario.trial_name(*clause),
+                "clause": clause,
+                "level": clause.level().as_str(),
+                "requirement": clause.requirement(),
+                "scenario": scenario.what(),
+            })
+            .to_string()
+        })
+        .collect()
+}
+
+fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
+    if !(cli.timeout > 0.0 && cli.timeout.is_finite()) {
+        return Err(Error::Usage(
+            "--timeout must be a positive number of seconds".into(),
+        ));
+    }
+    let all = trials();
+    let selected: Vec<(Scenario, Clause)> = all
+        .iter()
+        .copied()
+        .filter(|(s, c)| !cli.harness.is_filtered_out(&Trial::test(s.trial_name(*c), || Ok(()))))
+        .collect();
+    if cli.harness.list {
+        let lines = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
+            manifest(&selected)
+        } else {
+            selected
+                .iter()
+                .map(|(s, c)| format!("{}: test", s.trial_name(*c)))
+                .collect()
+        };
+        let mut out = std::io::stdout().lock();
+        for line in lines {
+            if writeln!(out, "{line}").is_err() {
+                break;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let program = Program::find(&cli.command).map_err(|e| Error::Usage(e.to_string()))?;
+    if selected.is_empty() {
+        eprintln!("terminus-conformance client: the filter selects no case; `terminus-conformance client --list` shows every case name");
+    }
+    let timeout = Duration::from_secs_f64(cli.timeout);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)?;
+    let quiet = matches!(cli.harness.format, Some(FormatSetting::Json));
+    // Every scenario a selected trial needs starts now, all at once; trials wait for theirs.
+    let mut needed: Vec<Scenario> = Vec::new();
+    for (s, _) in &selected {
+        if !needed.contains(s) {
+            needed.push(*s);
+        }
+    }
+    if !quiet {
+        eprintln!(
+            "terminus-conformance client {}: grading `{}` in {} scenario(s), {} check(s), profile {}, {} s timeout per run",
+            env!("CARGO_PKG_VERSION"),
+            redact(&program.shown),
+            needed.len(),
+            selected.len(),
+            cli.profile.as_str(),
+            cli.timeout
+        );
+    }
+    let started = Instant::now();
+    let mut outcomes: HashMap<Scenario, watch::Receiver<Option<Arc<Result<Outcome, String>>>>> =
+        HashMap::new();
+    for scenario in &needed {
+        let (tx, rx) = watch::channel(None);
+        let program = program.clone();
+        let scenario = *scenario;
+        runtime.spawn(async move {
+            let outcome = stage::grade(scenario, &program, timeout).await;
+            let _ = tx.send(Some(Arc::new(outcome)));
+        });
+        outcomes.insert(scenario, rx);
+    }
+    let records = Arc::new(Mutex::new(Vec::new()));
+    let trials: Vec<Trial> = all
+        .iter()
+        .map(|(scenario, clause)| {
+            let name = scenario.trial_name(*clause);
+            let rx = outcomes.get(scenario).cloned();
+            let (records, handle, profile) = (Arc::clone(&records), runtime.handle().clone(), cli.profile);
+            let (scenario, clause) = (*scenario, *clause);
+            Trial::ignorable_test(name.clone(), move || {
+                let trial_started = Instant::now();
+                let result = match rx {
+                    None => Err(crate::judge::Stop::Inconclusive("scenario not started".into())),
+                    Some(mut rx) => {
+                        let outcome = handle.block_on(async {
+                            rx.wait_for(Option::is_some).await.ok().and_then(|v| v.clone())
+                        });
+                        match outcome.as_deref() {
+                            Some(Ok(outcome)) => judge::judge(clause, outcome),
+                            Some(Err(why)) => Err(crate::judge::Stop::Inconclusive(format!(
+                                "the scenario could not be set up: {why}"
+                            ))),
+                            None => Err(crate::judge::Stop::Inconclusive(
+                                "the scenario ended without an outcome".into(),
+                            )),
+                        }
+                    }
+                };
+                let verdict = settle(result, clause.level(), profile);
+                let outcome = match &verdict {
+                    Verdict::Pass(_) => Ok(Completion::Completed),
+                    Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
+                    Verdict::Inconclusive(reason) => Ok(Completion::ignored_with(format!(
+                        "INCONCLUSIVE: {}",
+                        redact(reason)
+                    ))),
+                    Verdict::Fail(failure) => Err(failure.render().into()),
+                };
+                records.lock().unwrap_or_else(|e| e.into_inner()).push(Record {
+                    name,
+                    clause,
+                    level: clause.level().as_str(),
+                    verdict,
+                    duration: trial_started.elapsed(),
+                });
+                let _ = scenario;
+                outcome
+            })
+        })
+        .collect();
+    if cli.harness.test_threads.is_none() {
+        // Trials wait on their scenario, not the CPU.
+        cli.harness.test_threads = Some(all.len().clamp(1, 64));
+    }
+    let conclusion = libtest_mimic::run(&cli.harness, trials);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(|e| e.into_inner()));
+    let order: HashMap<String, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(i, (s, c))| (s.trial_name(*c), i))
+        .collect();
+    records.sort_by_key(|r| order.get(&r.name).copied().unwrap_or(usize::MAX));
+    summarize(&records, quiet);
+    let facts = RunFacts {
+        target: format!("client program: {}", redact(&program.shown)),
+        embedded: true,
+        profile: cli.profile.as_str(),
+        seed: 0,
+        cases_per_family: 0,
+        requests: 0,
+        rate_limited: 0,
+        http2: false,
+        seconds,
+        requests_per_second: 0.0,
+        generated: Default::default(),
+    };
+    if let Some(path) = &cli.junit {
+        report::junit::write(path, &facts, &records)?;
+    }
+    if let Some(path) = &cli.report {
+        report::json::write(path, &facts, &records)?;
+    }
+    let inconclusive = records
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Inconclusive(_)))
+        .count();
+    Ok(if conclusion.has_failed() {
+        ExitCode::from(EXIT_FAILED)
+    } else if inconclusive > 0 {
+        eprintln!("terminus-conformance client: no check failed, but {inconclusive} could not be judged (inconclusive, listed above): exit status 3");
+        ExitCode::from(EXIT_INCONCLUSIVE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// After libtest's summary: the should-level findings the profile reported without failing,
+/// and the inconclusive cases.
+fn summarize(records: &[Record], quiet: bool) {
+    for record in records {
+        match &record.verdict {
+            Verdict::Inconclusive(reason) => {
+                eprintln!("  {} inconclusive: {}", record.name, redact(reason));
+            }
+            Verdict::Pass(evidence) if !quiet => {
+                for line in &evidence.0 {
+                    if line.starts_with("should-level") {
+                        eprintln!(
+                            "  {}: {}",
+                            record.name,
+                            redact(line.lines().next().unwrap_or_default())
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
