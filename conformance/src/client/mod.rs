@@ -36,9 +36,9 @@ use crate::report::{self, Record, RunFacts};
 use crate::run::{settle, EXIT_FAILED, EXIT_INCONCLUSIVE};
 use crate::spec::{Clause, Profile};
 
-pub use judge::{says_how_to_give_a_key, Outcome};
-pub use program::{Program, ProgramError};
-pub use scenario::Scenario;
+use judge::Outcome;
+use program::Program;
+use scenario::Scenario;
 
 /// terminus-conformance client: grades an SDK against the client contract (SPEC.md part 4).
 ///

@@ -8,6 +8,7 @@ mod runner;
 mod servers;
 
 mod budget;
+mod clients;
 mod correct;
 mod embedded;
 mod faulty;
