@@ -53,12 +53,24 @@ fn case(record: &Record) -> String {
         id = anchor(&record.name),
         open = if open { " open" } else { "" },
         label = verdict.to_uppercase(),
-        name = text(&record.name),
+        name = name(&record.name),
         level = text(record.level),
         ms = record.duration.as_secs_f64() * 1000.0,
         gist = text(gist),
         evidence = text(evidence),
     )
+}
+
+/// A case's name, shown so that a narrow screen breaks it after `CLAUSE::`, not inside `KEY-3`.
+fn name(name: &str) -> String {
+    match name.split_once("::") {
+        Some((clause, case)) => format!(
+            "<span class=\"clause-id\">{}::</span><wbr>{}",
+            text(clause),
+            text(case)
+        ),
+        None => text(name),
+    }
 }
 
 /// The `id` of a case's `<details>`: `case-` and its name, with anything but letters, digits,
