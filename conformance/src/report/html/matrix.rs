@@ -1,6 +1,7 @@
 //! The clause matrix: a row per clause that has cases, in SPEC.md's order ([`Clause::ALL`]),
-//! with its level, its requirement, the clause's verdict and a cell per verdict counting its
-//! cases. Every cell says its verdict in words as well as in colour.
+//! with its level, its verdict (and how many of its cases ran, when some were ignored), its
+//! requirement and a cell per verdict counting its cases. Every cell says its verdict in words
+//! as well as in colour.
 
 use std::collections::HashMap;
 

@@ -31,23 +31,7 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
     let mut ordered: Vec<&Record> = records.iter().collect();
     ordered.sort_by_key(|r| (rank(&r.verdict), r.clause));
     let count = |v: &str| records.iter().filter(|r| r.verdict.as_str() == v).count();
-    let (failed, inconclusive) = (count("fail"), count("inconclusive"));
-    let (class, word, meaning) = if failed > 0 {
-        (
-            "fail",
-            "FAILED",
-            format!(
-                "exit status 101: {failed} {} failed",
-                plural(failed, "check", "checks")
-            ),
-        )
-    } else if inconclusive > 0 {
-        ("inconclusive", "INCONCLUSIVE", format!("exit status 3: no check failed, but {inconclusive} {} could not be checked (R-5: the requests never reached the target or stayed rate limited)", plural(inconclusive, "case", "cases")))
-    } else if records.is_empty() {
-        ("pass", "NOTHING RAN", "exit status 0: no case ran".into())
-    } else {
-        ("pass", "PASSED", "exit status 0: every check passed".into())
-    };
+    let (class, word, meaning) = run_outcome(count("fail"), count("inconclusive"), records.len());
     let mut body = String::new();
     body.push_str(&outcome(class, word, &meaning));
     body.push_str(&facts_list(facts));
@@ -73,6 +57,30 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
     body.push_str(&cases::cases(&ordered));
     let title = format!("terminus-conformance: {} — {word}", redact(&facts.target));
     page(&title, &body)
+}
+
+/// The run's outcome as the exit status has it: a class, a word, and what the status means.
+fn run_outcome(
+    failed: usize,
+    inconclusive: usize,
+    ran: usize,
+) -> (&'static str, &'static str, String) {
+    if failed > 0 {
+        let checks = plural(failed, "check", "checks");
+        (
+            "fail",
+            "FAILED",
+            format!("exit status 101: {failed} {checks} failed"),
+        )
+    } else if inconclusive > 0 {
+        let cases = plural(inconclusive, "case", "cases");
+        let meaning = format!("exit status 3: no check failed, but {inconclusive} {cases} could not be checked (R-5: requests that never reached the target or stayed rate limited)");
+        ("inconclusive", "INCONCLUSIVE", meaning)
+    } else if ran == 0 {
+        ("pass", "NOTHING RAN", "exit status 0: no case ran".into())
+    } else {
+        ("pass", "PASSED", "exit status 0: every check passed".into())
+    }
 }
 
 /// Writes the report to `path`.
