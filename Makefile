@@ -1,7 +1,8 @@
 # terminus-conformance — see README.md.
 #   make run    the conformance suite against the embedded mock (the main job)
 #   make mock   start the mock server (terminus-mock) in the foreground
-#   make test   build, every test, clippy -D warnings, rustfmt --check, no aws-lc-rs
+#   make test   build, every test (the --html page in headless Chromium, installed if absent),
+#               clippy -D warnings, rustfmt --check, no aws-lc-rs
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
@@ -10,7 +11,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust test-examples test-clients lint fmt-check deps-check bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots test-examples test-clients lint fmt-check deps-check bench soak fuzz clean
 
 all: build
 
@@ -28,10 +29,22 @@ mock: build
 test: test-rust test-examples test-clients lint deps-check
 	@echo "make test: all checks passed"
 
-test-rust:
+# TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
+test-rust: browser
 	$(CARGO) build --workspace --all-targets
-	$(CARGO) test --workspace --all-targets
+	TERMINUS_REQUIRE_CHROMIUM=1 $(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+
+# The --html report is rendered in headless Chromium by a test: Debian's chromium, installed
+# with apt-get when absent (as root, or through sudo).
+browser:
+	bash tests/chromium.sh
+
+# docs/report.png (1280x1600) and docs/report-mobile.png (390x844): the --html page of a run
+# against a server that breaks ERR-2, as Chromium shows it.
+report-screenshots: browser
+	TERMINUS_REQUIRE_CHROMIUM=1 TERMINUS_SCREENSHOT_DIR=$(CURDIR)/docs \
+		$(CARGO) test -p terminus-conformance --test conformance html::
 
 # The mock's runnable examples: each asserts its own outcome and exits non-zero otherwise.
 MOCK_EXAMPLES := sdk_test rotate_keys custom_routes keys_across_restarts

@@ -76,7 +76,7 @@ pub enum Error {
     /// A report could not be written.
     #[error("cannot write {flag} {path}: {source}")]
     Write {
-        /// `--junit` or `--report`.
+        /// `--junit`, `--report` or `--html`.
         flag: &'static str,
         /// The file.
         path: PathBuf,

@@ -1,8 +1,8 @@
 //! R-6: the artifacts of a run that stopped before or around its trials (an unreachable target,
 //! a usage error found after the arguments parsed, an embedded mock that would not start).
-//! `--junit` and `--report` are still written, each with one errored case that names the
-//! reason, so a CI step that uploads them never breaks and the reason shows where CI shows
-//! test results.
+//! `--junit`, `--report` and `--html` are still written, the first two each with one errored
+//! case that names the reason, the page saying that the run errored and why, so a CI step that
+//! uploads them never breaks and the reason shows where CI shows test results.
 
 use std::path::Path;
 
@@ -53,6 +53,30 @@ pub fn json(error: &Error) -> serde_json::Value {
     })
 }
 
+/// The HTML page of a run that stopped with `error`: the reason, what the exit status means,
+/// and that no case ran.
+pub fn html(error: &Error) -> String {
+    let status = error.exit_status();
+    let meaning = match status {
+        3 => "the target cannot be reached",
+        2 => "usage error: the command line, a file it names or the environment needs a fix",
+        _ => "the run could not be carried out",
+    };
+    let body = format!(
+        "{}<dl class=\"facts\"><dt>reason</dt><dd>{}</dd><dt>kind</dt><dd>{}</dd>{}</dl>\n\
+         <p>No conformance case ran: there is no clause matrix and no case to show.</p>\n",
+        super::html::outcome(
+            "errored",
+            "ERRORED",
+            &format!("exit status {status}: {meaning}")
+        ),
+        super::html::text(&error.to_string()),
+        kind(error),
+        super::html::versions(),
+    );
+    super::html::page("terminus-conformance: the run errored", &body)
+}
+
 /// A word for what stopped the run.
 fn kind(error: &Error) -> &'static str {
     match error.exit_status() {
@@ -62,10 +86,11 @@ fn kind(error: &Error) -> &'static str {
     }
 }
 
-/// Writes whichever of the two artifacts were asked for.
+/// Writes whichever of the three artifacts were asked for.
 pub fn write(
     junit_path: Option<&Path>,
     report_path: Option<&Path>,
+    html_path: Option<&Path>,
     error: &Error,
 ) -> Result<(), Error> {
     if let Some(path) = junit_path {
@@ -79,6 +104,13 @@ pub fn write(
         let text = serde_json::to_string_pretty(&json(error)).expect("JSON values serialize");
         std::fs::write(path, text + "\n").map_err(|source| Error::Write {
             flag: "--report",
+            path: path.to_owned(),
+            source,
+        })?;
+    }
+    if let Some(path) = html_path {
+        std::fs::write(path, redact(&html(error))).map_err(|source| Error::Write {
+            flag: "--html",
             path: path.to_owned(),
             source,
         })?;

@@ -1,8 +1,9 @@
 //! What a run leaves behind besides libtest's output: a [`Record`] per trial run, and from
-//! them the JUnit XML ([`junit`]), the JSON report ([`json`]) and the case manifest
-//! ([`manifest`]).
+//! them the JUnit XML ([`junit`]), the JSON report ([`json`]), the HTML page ([`html`]) and the
+//! case manifest ([`manifest`]).
 
 pub mod errored;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod manifest;

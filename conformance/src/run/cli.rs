@@ -51,6 +51,10 @@ pub struct Cli {
     /// Write a JSON report (per case: clause, name, level, verdict, evidence, duration).
     #[arg(long, value_name = "PATH")]
     pub report: Option<PathBuf>,
+    /// Write an HTML report: one self-contained page (the run's facts, a clause matrix, every
+    /// case with its evidence, failures first).
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
     /// Requests per second at most (0: no limit).
     #[arg(long, value_name = "N", default_value_t = 0.0)]
     pub rate: f64,

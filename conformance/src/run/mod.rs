@@ -46,14 +46,17 @@ pub fn main() -> ExitCode {
         }
     }
     let cli = Cli::from_env();
-    let artifacts = (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone()));
+    let artifacts =
+        (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone(), cli.html.clone()));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("terminus-conformance: {}", redact(&e.to_string()));
             // the artifacts CI uploads exist on every exit after the arguments parsed.
-            if let Some((junit, report)) = artifacts {
-                if let Err(w) = report::errored::write(junit.as_deref(), report.as_deref(), &e) {
+            if let Some((junit, report, html)) = artifacts {
+                if let Err(w) =
+                    report::errored::write(junit.as_deref(), report.as_deref(), html.as_deref(), &e)
+                {
                     eprintln!("terminus-conformance: {}", redact(&w.to_string()));
                 }
             }
@@ -188,6 +191,9 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
     }
     if let Some(path) = &cli.report {
         report::json::write(path, &facts, &records)?;
+    }
+    if let Some(path) = &cli.html {
+        report::html::write(path, &facts, &records)?;
     }
     drop(context);
     if let Some(mock) = mock {

@@ -5,6 +5,10 @@ mod clause;
 
 pub use clause::{Clause, UnknownClause};
 
+/// The version of SPEC.md this runner checks (its `Spec version:` line; a test keeps the two
+/// equal).
+pub const SPEC_VERSION: &str = "1.0.0";
+
 /// `--profile`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,5 +57,21 @@ impl Level {
             Level::Informational => "informational",
             Level::Should => "should",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The repository's SPEC.md says `Spec version: X` near its top, and X is [`super::SPEC_VERSION`].
+    #[test]
+    fn spec_version_is_spec_md_s() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../SPEC.md");
+        let text = std::fs::read_to_string(&path).expect("the repository's SPEC.md");
+        let stated = text
+            .lines()
+            .take(10)
+            .find_map(|l| l.strip_prefix("Spec version:"))
+            .map(str::trim);
+        assert_eq!(stated, Some(super::SPEC_VERSION), "{}", path.display());
     }
 }

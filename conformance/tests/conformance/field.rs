@@ -48,7 +48,8 @@ fn a_filter_that_selects_nothing_says_so() {
 }
 
 /// exit 3 (and exit 2 after the arguments parsed) still writes `--junit` and `--report`,
-/// each with one errored case that names the reason, so the CI step uploading them works.
+/// each with one errored case that names the reason, and `--html`, a page saying the run
+/// errored and why, so the CI step uploading them works.
 #[test]
 fn every_exit_writes_junit_and_the_report() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -75,6 +76,13 @@ fn every_exit_writes_junit_and_the_report() {
         assert!(run.report["error"]["message"]
             .as_str()
             .is_some_and(|m| m.contains(reason)));
+        assert!(
+            run.html.contains("data-outcome=\"errored\"")
+                && run.html.contains(&format!("exit status {status}:"))
+                && run.html.contains(reason),
+            "the page says the run errored, and why: {}",
+            run.html
+        );
         assert!(!run.all_output().contains(&VALID[5..15]));
     }
 }
@@ -190,6 +198,7 @@ fn a_target_that_always_answers_429_is_inconclusive_not_failed() {
     assert!(run.stderr.contains("no case failed, but"), "{}", run.stderr);
     assert_eq!(run.report["summary"]["failed"], 0);
     assert!(run.junit.contains("inconclusive"), "{}", run.junit);
+    assert!(run.html.contains("data-outcome=\"inconclusive\""));
 }
 
 /// connections that cannot be made mid-run (the target refuses new connections after the

@@ -13,5 +13,6 @@ mod correct;
 mod embedded;
 mod faulty;
 mod field;
+mod html;
 mod parsers;
 mod secrets;

@@ -1,5 +1,5 @@
 //! Runs the `terminus-conformance` binary as a user would — a subprocess with keys in the
-//! environment and `--report` — and reads what it concluded.
+//! environment, `--report`, `--junit` and `--html` — and reads what it concluded.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -14,6 +14,10 @@ pub struct Run {
     pub stderr: String,
     pub report: serde_json::Value,
     pub junit: String,
+    /// The `--html` page.
+    pub html: String,
+    /// Where the `--html` page was written.
+    pub html_path: std::path::PathBuf,
 }
 
 impl Run {
@@ -47,8 +51,8 @@ impl Run {
     /// Everything it printed or wrote.
     pub fn all_output(&self) -> String {
         format!(
-            "{}\n{}\n{}\n{}",
-            self.stdout, self.stderr, self.report, self.junit
+            "{}\n{}\n{}\n{}\n{}",
+            self.stdout, self.stderr, self.report, self.junit, self.html
         )
     }
 }
@@ -62,12 +66,15 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
-/// Runs the binary with `args` plus `--report` and `--junit`, environment `env`.
+/// Runs the binary with `args` plus `--report`, `--junit` and `--html`, environment `env`.
 pub fn run_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
     let dir = scratch(name);
     let report = dir.join("report.json");
     let junit = dir.join("junit.xml");
-    let _ = std::fs::remove_file(&report);
+    let html = dir.join("report.html");
+    for old in [&report, &junit, &html] {
+        let _ = std::fs::remove_file(old);
+    }
     let mut command = Command::new(env!("CARGO_BIN_EXE_terminus-conformance"));
     command
         .args(args)
@@ -75,6 +82,8 @@ pub fn run_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
         .arg(&report)
         .arg("--junit")
         .arg(&junit)
+        .arg("--html")
+        .arg(&html)
         .env_remove("TERMINUS_API_KEY")
         .env_remove("TERMINUS_REVOKED_API_KEY")
         .env_remove("TERMINUS_SECOND_API_KEY");
@@ -91,6 +100,8 @@ pub fn run_with(name: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
             .and_then(|t| serde_json::from_str(&t).ok())
             .unwrap_or_default(),
         junit: std::fs::read_to_string(&junit).unwrap_or_default(),
+        html: std::fs::read_to_string(&html).unwrap_or_default(),
+        html_path: html,
     }
 }
 

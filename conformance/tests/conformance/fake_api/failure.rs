@@ -15,6 +15,7 @@ pub(super) fn failure(fault: Fault, cause: Cause, req: &Incoming, counter: u64) 
     let message = match (fault, cause) {
         (Fault::DifferentMessageWhenMissing, Cause::Missing) => "Missing API key",
         (Fault::WrongMessage, _) => "Unauthorized",
+        (Fault::MarkupInMessage, _) => super::MARKUP,
         _ => "Invalid API key",
     };
     let code = if fault == Fault::ErrorCodeSet {

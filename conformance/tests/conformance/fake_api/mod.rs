@@ -18,6 +18,9 @@ pub const VALID: &str = "thub_FakeValidKey0123456789abcdefghijklmn";
 pub const SECOND: &str = "thub_FakeSecondKey0123456789abcdefghijkl";
 /// The revoked key these servers know.
 pub const REVOKED: &str = "thub_FakeRevokedKey0123456789abcdefghijk";
+/// The `message` of [`Fault::MarkupInMessage`]: a script, and an image from another origin.
+pub const MARKUP: &str =
+    "<script>document.title='pwned'</script><img src=http://127.0.0.1:9/pwned.png>";
 
 /// One way of breaking SPEC.md, or one permitted variation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +94,8 @@ pub enum Fault {
     TextHtmlContentType,
     /// ERR-2: `message` is different.
     WrongMessage,
+    /// ERR-2: `message` is markup ([`MARKUP`]): what the HTML report must show as text.
+    MarkupInMessage,
     /// ERR-3: "Missing API key" for a missing header.
     DifferentMessageWhenMissing,
     /// ERR-3: a header tells the cause (`X-Auth-Error: revoked`).
