@@ -67,6 +67,9 @@ pub struct ClientCli {
     /// Write a JSON report.
     #[arg(long, value_name = "PATH")]
     pub report: Option<std::path::PathBuf>,
+    /// Write a self-contained HTML report.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<std::path::PathBuf>,
     /// libtest's options.
     #[command(flatten)]
     pub harness: libtest_mimic::Arguments,
@@ -80,13 +83,16 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     let mut argv = vec![OsString::from("terminus-conformance client")];
     argv.extend(args);
     let cli = ClientCli::parse_from(argv);
-    let artifacts = (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone()));
+    let artifacts =
+        (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone(), cli.html.clone()));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("terminus-conformance client: {}", redact(&e.to_string()));
-            if let Some((junit, report)) = artifacts {
-                if let Err(w) = report::errored::write(junit.as_deref(), report.as_deref(), &e) {
+            if let Some((junit, report, html)) = artifacts {
+                if let Err(w) =
+                    report::errored::write(junit.as_deref(), report.as_deref(), html.as_deref(), &e)
+                {
                     eprintln!("terminus-conformance client: {}", redact(&w.to_string()));
                 }
             }
@@ -273,6 +279,9 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
     }
     if let Some(path) = &cli.report {
         report::json::write(path, &facts, &records)?;
+    }
+    if let Some(path) = &cli.html {
+        report::html::write(path, &facts, &records)?;
     }
     let inconclusive = records
         .iter()
