@@ -1,0 +1,132 @@
+// The example SDK's test suite against terminus-mock, with node:test and fetch: what an SDK
+// author checks with the mock's request journal and scripted faults.
+//
+// Node reads NODE_EXTRA_CA_CERTS once, when the process starts, so the CA must exist before:
+// run.sh starts the mock once with --ca-dir (which makes the CA and keeps it), then runs this
+// file with NODE_EXTRA_CA_CERTS=DIR/ca.pem; the mock started below reuses that CA.
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+
+import { Client, AuthenticationError } from "./terminus-sdk.mjs";
+
+const MOCK = process.env.TERMINUS_MOCK ?? new URL("../../target/debug/terminus-mock", import.meta.url).pathname;
+const CA_DIR = process.env.TERMINUS_CA_DIR;
+const ADMIN_TOKEN = "examples-node-admin-token-0123456789";
+let mockProcess, ready;
+
+async function admin(method, path, body) {
+  const response = await fetch(ready.admin_url + path, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(response.status < 300, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.status === 204 ? null : response.json();
+}
+const mint = async (name) => admin("POST", "/v1/keys", { name });
+const journal = async (query = "") => (await admin("GET", `/v1/requests${query}`)).requests;
+const authorization = (entry) => entry.headers.filter((h) => h.name === "authorization").map((h) => h.value);
+
+before(async () => {
+  assert.ok(CA_DIR, "TERMINUS_CA_DIR: run this suite through examples/node/run.sh");
+  const work = mkdtempSync(join(tmpdir(), "terminus-examples-node-"));
+  const readyFile = join(work, "ready.json");
+  mockProcess = spawn(MOCK, [
+    "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--redirect-listen", "127.0.0.1:0",
+    "--admin-token", ADMIN_TOKEN, "--no-mint", "--ca-dir", CA_DIR, "--ready-file", readyFile,
+  ], { stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; i < 200 && !(existsSync(readyFile) && readFileSync(readyFile, "utf8").length); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  ready = JSON.parse(readFileSync(readyFile, "utf8"));
+});
+
+after(() => mockProcess?.kill("SIGTERM"));
+
+beforeEach(async () => {
+  await admin("DELETE", "/v1/requests");
+  await admin("DELETE", "/v1/faults");
+});
+
+test("a valid key reads the account with one request", async () => {
+  const { key } = await mint("sdk-valid");
+  const account = await new Client({ apiKey: key, baseUrl: ready.public_url }).account();
+  assert.equal(account.object, "account");
+  const [entry, ...rest] = await journal();
+  assert.equal(rest.length, 0);
+  assert.deepEqual(authorization(entry), ['Bearer <valid key "sdk-valid">']);
+  assert.equal(entry.status, 200);
+});
+
+test("a revoked key throws with the envelope's message, and the 401 is not retried", async () => {
+  const { key, id } = await mint("sdk-old");
+  await admin("DELETE", `/v1/keys/${id}`);
+  await assert.rejects(new Client({ apiKey: key, baseUrl: ready.public_url }).account(), (e) => {
+    assert.ok(e instanceof AuthenticationError);
+    assert.equal(e.apiMessage, "Invalid API key");
+    assert.ok(!e.message.includes(key.slice(5, 15)));
+    return true;
+  });
+  const entries = await journal();
+  assert.equal(entries.length, 1);
+  assert.deepEqual(authorization(entries[0]), ['Bearer <revoked key "sdk-old">']);
+});
+
+test("429 with Retry-After is waited out", async () => {
+  const { key } = await mint("sdk-429");
+  await admin("POST", "/v1/faults", {
+    method: "GET", path: "/v1/account", times: 1,
+    respond: { kind: "status", status: 429, headers: { "retry-after": "1" } },
+  });
+  await new Client({ apiKey: key, baseUrl: ready.public_url }).account();
+  const [first, second] = await journal();
+  assert.deepEqual([first.status, second.status], [429, 200]);
+  const waited = (Date.parse(second.time) - Date.parse(first.time)) / 1000;
+  assert.ok(waited >= 0.95, `retried ${waited} s after Retry-After: 1`);
+});
+
+test("503 then success", async () => {
+  const { key } = await mint("sdk-503");
+  await admin("POST", "/v1/faults", { path: "/v1/account", times: 1, respond: { kind: "status", status: 503 } });
+  await new Client({ apiKey: key, baseUrl: ready.public_url }).account();
+  assert.deepEqual((await journal()).map((e) => e.status), [503, 200]);
+});
+
+test("a redirect to another origin does not carry the key", async () => {
+  const { key } = await mint("sdk-redirect");
+  const other = ready.redirect_url.replace("127.0.0.1", "localhost");
+  await admin("POST", "/v1/faults", {
+    path: "/v1/account", times: 1, respond: { kind: "redirect", status: 307, location: `${other}/v1/account` },
+  });
+  await new Client({ apiKey: key, baseUrl: ready.public_url }).account();
+  const followed = await journal("?listener=redirect");
+  assert.ok(followed.length > 0, "the SDK follows the redirect");
+  for (const entry of followed) {
+    assert.deepEqual(authorization(entry), []);
+    assert.ok(!JSON.stringify(entry).includes("valid key"));
+  }
+});
+
+test("no key fails before sending", async () => {
+  const saved = process.env.TERMINUS_API_KEY;
+  delete process.env.TERMINUS_API_KEY;
+  try {
+    assert.throws(() => new Client({ baseUrl: ready.public_url }), /TERMINUS_API_KEY/);
+  } finally {
+    if (saved !== undefined) process.env.TERMINUS_API_KEY = saved;
+  }
+  assert.deepEqual(await journal(), []);
+});
+
+test("the key is not in the client's inspection or JSON", async () => {
+  const { key } = await mint("sdk-inspect");
+  const client = new Client({ apiKey: key, baseUrl: ready.public_url });
+  for (const shown of [inspect(client), JSON.stringify(client), String(client)]) {
+    for (let i = 0; i + 10 <= key.length; i++) assert.ok(!shown.includes(key.slice(i, i + 10)), shown);
+  }
+});

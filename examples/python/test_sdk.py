@@ -1,0 +1,89 @@
+"""The example SDK's test suite against terminus-mock: what an SDK author checks with the
+mock's request journal and scripted faults. Run: `make examples-python` (or pytest here with
+TERMINUS_MOCK set)."""
+import datetime
+
+import pytest
+
+from terminus_sdk import AuthenticationError, Client
+
+
+def when(entry):
+    return datetime.datetime.fromisoformat(entry["time"].replace("Z", "+00:00"))
+
+
+def authorization(entry):
+    return [h["value"] for h in entry["headers"] if h["name"] == "authorization"]
+
+
+def test_a_valid_key_reads_the_account_with_one_request(mock):
+    key, _ = mock.mint("sdk-valid")
+    assert Client(api_key=key, base_url=mock.url).account()["object"] == "account"
+    [entry] = mock.journal()
+    assert entry["path"] == "/v1/account"
+    assert authorization(entry) == ['Bearer <valid key "sdk-valid">']
+    assert entry["status"] == 200
+
+
+def test_a_revoked_key_raises_with_the_envelope_message_and_is_not_retried(mock):
+    key, key_id = mock.mint("sdk-old")
+    mock.revoke(key_id)
+    with pytest.raises(AuthenticationError) as raised:
+        Client(api_key=key, base_url=mock.url).account()
+    assert raised.value.message == "Invalid API key"
+    assert key[5:15] not in str(raised.value)
+    # The 401 is final: exactly one request reached the mock.
+    [entry] = mock.journal()
+    assert authorization(entry) == ['Bearer <revoked key "sdk-old">']
+    assert entry["status"] == 401
+
+
+def test_429_with_retry_after_is_waited_out(mock):
+    key, _ = mock.mint("sdk-429")
+    mock.fault(method="GET", path="/v1/account", times=1,
+               respond={"kind": "status", "status": 429, "headers": {"retry-after": "1"}})
+    assert Client(api_key=key, base_url=mock.url).account()["object"] == "account"
+    first, second = mock.journal()
+    assert (first["status"], second["status"]) == (429, 200)
+    waited = (when(second) - when(first)).total_seconds()
+    assert waited >= 0.95, f"retried {waited:.3f} s after a 429 that said Retry-After: 1"
+
+
+def test_503_then_success(mock):
+    key, _ = mock.mint("sdk-503")
+    mock.fault(path="/v1/account", times=1, respond={"kind": "status", "status": 503})
+    assert Client(api_key=key, base_url=mock.url).account()["object"] == "account"
+    assert [e["status"] for e in mock.journal()] == [503, 200]
+
+
+def test_retries_are_bounded(mock):
+    key, _ = mock.mint("sdk-bounded")
+    mock.fault(path="/v1/account", respond={"kind": "status", "status": 503})
+    with pytest.raises(Exception):
+        Client(api_key=key, base_url=mock.url, max_retries=2, backoff=0.05).account()
+    assert len(mock.journal()) == 3
+
+
+def test_a_redirect_to_another_origin_does_not_carry_the_key(mock):
+    key, _ = mock.mint("sdk-redirect")
+    mock.fault(path="/v1/account", times=1,
+               respond={"kind": "redirect", "status": 307, "location": mock.other_origin + "/v1/account"})
+    Client(api_key=key, base_url=mock.url).account()
+    followed = mock.journal(listener="redirect")
+    assert followed, "requests follows a 307 to the second origin"
+    for entry in followed:
+        assert authorization(entry) == [], entry
+        assert "valid key" not in str(entry), entry
+
+
+def test_no_key_fails_before_sending(mock, monkeypatch):
+    monkeypatch.delenv("TERMINUS_API_KEY", raising=False)
+    with pytest.raises(ValueError, match="TERMINUS_API_KEY"):
+        Client(base_url=mock.url)
+    assert mock.journal() == []
+
+
+def test_the_key_is_not_in_the_repr(mock):
+    key, _ = mock.mint("sdk-repr")
+    shown = repr(Client(api_key=key, base_url=mock.url))
+    assert all(key[i:i + 10] not in shown for i in range(len(key) - 9))
