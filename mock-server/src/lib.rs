@@ -49,16 +49,19 @@ mod admin;
 pub mod auth;
 mod envelope;
 mod error;
+mod journal;
 mod keys;
 mod listener;
 mod public_api;
 mod redact;
+mod redirect;
 pub mod routes;
 mod server;
 pub mod tls;
 
 pub use auth::SchemeReading;
 pub use error::{ConfigError, Error, KeyStoreError, TlsError};
+pub use journal::{Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam};
 pub use keys::keys_file;
 pub use keys::{
     ChangeHook, KeyDigest, KeyRecord, KeyStatus, KeyStore, MintedKey, Verification, KEY_PREFIX,
