@@ -108,4 +108,18 @@ pub const SCHEMAS: &[(&str, &str)] = &[
             "/../schemas/admin-key-list.schema.json"
         )),
     ),
+    (
+        "journal-entry.schema.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schemas/journal-entry.schema.json"
+        )),
+    ),
+    (
+        "request-list.schema.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schemas/request-list.schema.json"
+        )),
+    ),
 ];
