@@ -5,6 +5,8 @@
 //!
 //! The key store is only read here; what a request is answered is decided by `auth.rs`.
 
+use std::fmt::Write as _;
+
 use crate::keys::{KeyStore, Verification, KEY_PREFIX};
 use crate::redact::redact;
 
@@ -20,13 +22,25 @@ pub(crate) enum Found {
 }
 
 impl Found {
-    fn description(&self) -> String {
+    fn describe(&self, out: &mut String) {
         match self {
-            Found::Valid { name, .. } => format!("<valid key {name:?}>"),
-            Found::Revoked { name, .. } => format!("<revoked key {name:?}>"),
-            Found::Unknown => "<unknown thub_ key>".to_owned(),
+            Found::Valid { name, .. } => describe_valid(name, out),
+            Found::Revoked { name, .. } => {
+                let _ = write!(out, "<revoked key {name:?}>");
+            }
+            Found::Unknown => out.push_str("<unknown thub_ key>"),
         }
     }
+
+    fn description(&self) -> String {
+        let mut out = String::new();
+        self.describe(&mut out);
+        out
+    }
+}
+
+fn describe_valid(name: &str, out: &mut String) {
+    let _ = write!(out, "<valid key {name:?}>");
 }
 
 /// What a word of a credential that is not a `thub_` key is shown as.
@@ -35,11 +49,26 @@ const NOT_A_KEY: &str = "<not a key>";
 /// Describes the credentials of one request against one key store.
 pub(crate) struct Credentials<'a> {
     store: &'a KeyStore,
+    /// The name of the key `auth.rs` accepted, when it did: the `thub_` word of
+    /// `Authorization` is that key, so it is not looked up a second time.
+    accepted: Option<&'a str>,
 }
 
 impl<'a> Credentials<'a> {
     pub(crate) fn new(store: &'a KeyStore) -> Self {
-        Self { store }
+        Self {
+            store,
+            accepted: None,
+        }
+    }
+
+    /// The request's `Authorization` carried the valid key named `name` (the Public API
+    /// accepted it).
+    pub(crate) fn accepted(store: &'a KeyStore, name: &'a str) -> Self {
+        Self {
+            store,
+            accepted: Some(name),
+        }
     }
 
     /// Looks one `thub_` token up (byte for byte, as `auth.rs` does).
@@ -59,7 +88,7 @@ impl<'a> Credentials<'a> {
 
     /// The name of the key with this id (empty if it is gone).
     pub(crate) fn name_of(&self, id: &str) -> String {
-        self.store.get(id).map(|r| r.name).unwrap_or_default()
+        self.store.name_of(id).unwrap_or_default()
     }
 
     /// Any text (a header value, a path, a query name): each `thub_` token described, the rest
@@ -72,7 +101,7 @@ impl<'a> Credentials<'a> {
         for (before, token) in Tokens(text) {
             out.push_str(&redact(before));
             if let Some(token) = token {
-                out.push_str(&self.find(token).description());
+                self.find(token).describe(&mut out);
             }
         }
         out
@@ -116,7 +145,7 @@ impl<'a> Credentials<'a> {
 
     /// An `Authorization` (or `Proxy-Authorization`) value: the scheme word kept as sent
     /// (`Bearer`, `bearer`, `Basic`), each credential word after it described. Also returns
-    /// what the first `thub_` word was: the key the Public API judged.
+    /// what the first `thub_` word was, unless the Public API accepted it: the key judged.
     pub(crate) fn authorization(&mut self, value: &str) -> (String, Option<Found>) {
         let mut out = String::with_capacity(value.len() + 16);
         let mut first = None;
@@ -133,9 +162,13 @@ impl<'a> Credentials<'a> {
             if expect_scheme && is_scheme(word) {
                 out.push_str(word);
             } else if word.starts_with(KEY_PREFIX) {
-                let found = self.find(word);
-                out.push_str(&found.description());
-                first = first.or(Some(found));
+                if let Some(name) = self.accepted.take() {
+                    describe_valid(name, &mut out);
+                } else {
+                    let found = self.find(word);
+                    found.describe(&mut out);
+                    first = first.or(Some(found));
+                }
             } else {
                 self.push_credential_word(&mut out, word);
             }
@@ -202,12 +235,18 @@ impl<'t> Iterator for Words<'t> {
         if self.0.is_empty() {
             return None;
         }
-        let is_separator = |c: char| c == ' ' || c == '\t' || c == ',';
+        // The separators are ASCII, so byte positions are character boundaries.
+        let is_separator = |b: &u8| matches!(b, b' ' | b'\t' | b',');
         let rest = self.0;
-        let word_start = rest.find(|c| !is_separator(c)).unwrap_or(rest.len());
-        let word_end = rest[word_start..]
-            .find(is_separator)
-            .map_or(rest.len(), |n| word_start + n);
+        let bytes = rest.as_bytes();
+        let word_start = bytes
+            .iter()
+            .position(|b| !is_separator(b))
+            .unwrap_or(bytes.len());
+        let word_end = bytes[word_start..]
+            .iter()
+            .position(is_separator)
+            .map_or(bytes.len(), |n| word_start + n);
         self.0 = &rest[word_end..];
         Some((&rest[..word_start], &rest[word_start..word_end]))
     }

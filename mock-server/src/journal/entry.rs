@@ -3,6 +3,7 @@
 //! 10 consecutive characters of one (every credential is replaced by what it was, see
 //! `credentials.rs`).
 
+use std::borrow::Cow;
 use std::time::SystemTime;
 
 use http::Request;
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::credentials::{Credentials, Found};
 use crate::auth::{Decision, Rejection};
+use crate::keys::KeyStore;
 
 /// One request a listener of the mock saw, as `GET /v1/requests`, `--journal` and
 /// [`MockServer::received_requests`](crate::MockServer::received_requests) give it.
@@ -137,17 +139,28 @@ impl JournalEntry {
         request: &Request<B>,
         received: SystemTime,
         (listener, tls): (Listener, bool),
-        credentials: &mut Credentials<'_>,
+        store: &KeyStore,
         decision: &Decision,
         status: u16,
         latency_us: u64,
     ) -> Self {
+        let accepted = match decision {
+            Decision::Accepted(id) => Some((id, store.name_of(id).unwrap_or_default())),
+            Decision::Rejected(_) => None,
+        };
+        let credentials = &mut match &accepted {
+            Some((_, name)) => Credentials::accepted(store, name),
+            None => Credentials::new(store),
+        };
         let mut judged = None;
         let headers = request
             .headers()
             .iter()
             .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes());
+                let value = match value.to_str() {
+                    Ok(visible_ascii) => Cow::Borrowed(visible_ascii),
+                    Err(_) => String::from_utf8_lossy(value.as_bytes()),
+                };
                 let value = if name == http::header::AUTHORIZATION {
                     let (shown, found) = credentials.authorization(&value);
                     if judged.is_none() {
@@ -181,18 +194,20 @@ impl JournalEntry {
                     .collect()
             })
             .unwrap_or_default();
-        let key = match decision {
-            Decision::Accepted(id) => KeySummary::Valid {
-                name: credentials.name_of(id),
+        let method = credentials.text(request.method().as_str());
+        let path = credentials.text(request.uri().path());
+        let key = match (decision, accepted) {
+            (_, Some((id, name))) => KeySummary::Valid {
+                name,
                 id: id.clone(),
             },
-            Decision::Rejected(Rejection::Revoked) => match judged {
+            (Decision::Rejected(Rejection::Revoked), _) => match judged {
                 Some(Found::Revoked { id, name }) => KeySummary::Revoked { name, id },
                 _ => KeySummary::Unknown,
             },
-            Decision::Rejected(Rejection::Unknown) => KeySummary::Unknown,
-            Decision::Rejected(Rejection::Missing) => KeySummary::Absent,
-            Decision::Rejected(_) => KeySummary::Malformed,
+            (Decision::Rejected(Rejection::Unknown), _) => KeySummary::Unknown,
+            (Decision::Rejected(Rejection::Missing), _) => KeySummary::Absent,
+            (_, None) => KeySummary::Malformed,
         };
         JournalEntry {
             seq: 0,
@@ -200,8 +215,8 @@ impl JournalEntry {
             listener,
             tls,
             protocol: Protocol::of(request.version()),
-            method: credentials.text(request.method().as_str()),
-            path: credentials.text(request.uri().path()),
+            method,
+            path,
             query,
             headers,
             key,

@@ -31,7 +31,6 @@ use crate::keys::KeyStore;
 pub(crate) use endpoints::{clear as clear_endpoint, list as list_endpoint};
 pub use entry::{Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam};
 
-use credentials::Credentials;
 use filter::RequestFilter;
 
 /// The journal's entries, shared by every listener and the admin plane. Cheap to clone.
@@ -224,7 +223,7 @@ impl Recorder {
             request,
             received,
             (self.listener, self.tls),
-            &mut Credentials::new(&self.store),
+            &self.store,
             decision,
             status.as_u16(),
             elapsed.as_micros() as u64,
