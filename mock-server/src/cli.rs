@@ -82,7 +82,7 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
     plaintext: bool,
 
-    /// Write this file (JSON: URLs, CA path, pid) once both listeners accept.
+    /// Write this file (JSON: URLs, redirect URLs, CA path, pid) once every listener accepts.
     #[arg(long, value_name = "PATH")]
     ready_file: Option<PathBuf>,
 

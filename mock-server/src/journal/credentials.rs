@@ -145,8 +145,10 @@ impl<'a> Credentials<'a> {
 
     /// An `Authorization` (or `Proxy-Authorization`) value: the scheme word kept as sent
     /// (`Bearer`, `bearer`, `Basic`), each credential word after it described. Also returns
-    /// what the first `thub_` word was, unless the Public API accepted it: the key judged.
-    pub(crate) fn authorization(&mut self, value: &str) -> (String, Option<Found>) {
+    /// what the first `thub_` word was, unless the Public API accepted it. `judged`: this is
+    /// the `Authorization` field the Public API judged (its key, if accepted, is not looked up
+    /// again).
+    pub(crate) fn authorization(&mut self, value: &str, judged: bool) -> (String, Option<Found>) {
         let mut out = String::with_capacity(value.len() + 16);
         let mut first = None;
         let mut expect_scheme = true;
@@ -162,7 +164,7 @@ impl<'a> Credentials<'a> {
             if expect_scheme && is_scheme(word) {
                 out.push_str(word);
             } else if word.starts_with(KEY_PREFIX) {
-                if let Some(name) = self.accepted.take() {
+                if let Some(name) = self.accepted.take_if(|_| judged) {
                     describe_valid(name, &mut out);
                 } else {
                     let found = self.find(word);
@@ -269,7 +271,7 @@ mod tests {
     fn authorization_keeps_the_scheme_and_describes_the_key() {
         let (store, valid, revoked) = store();
         let mut c = Credentials::new(&store);
-        let show = |c: &mut Credentials, v: &str| c.authorization(v).0;
+        let show = |c: &mut Credentials, v: &str| c.authorization(v, true).0;
         assert_eq!(
             show(&mut c, &format!("Bearer {valid}")),
             r#"Bearer <valid key "ci">"#
@@ -290,7 +292,7 @@ mod tests {
         );
         assert_eq!(show(&mut c, "Bearer 123"), "Bearer <not a key>");
         assert_eq!(
-            show(&mut c, &format!("{valid}")),
+            show(&mut c, &valid),
             r#"<valid key "ci">"#,
             "a key without a scheme"
         );
@@ -307,7 +309,7 @@ mod tests {
             show(&mut c, &format!("Bearer {valid} extra")),
             r#"Bearer <valid key "ci"> <not a key>"#
         );
-        let (_, found) = c.authorization(&format!("Bearer {revoked}"));
+        let (_, found) = c.authorization(&format!("Bearer {revoked}"), true);
         assert!(matches!(found, Some(Found::Revoked { name, .. }) if name == "old"));
     }
 
@@ -327,12 +329,9 @@ mod tests {
             c.text(&format!("/v1/{valid}/x")),
             r#"/v1/<valid key "ci">/x"#
         );
-        assert_eq!(
-            c.keys_in(&format!("{valid}")),
-            Some(r#"<valid key "ci">"#.into())
-        );
+        assert_eq!(c.keys_in(&valid), Some(r#"<valid key "ci">"#.into()));
         assert_eq!(c.keys_in("42"), None);
-        assert_eq!(c.credential(&format!("{valid}")), r#"<valid key "ci">"#);
+        assert_eq!(c.credential(&valid), r#"<valid key "ci">"#);
         assert_eq!(c.credential("secret"), "<not a key>");
         // The rest is redacted: the secret without its prefix is not shown either.
         assert_eq!(c.text(&valid[5..]), format!("…{}", &valid[41..]));
@@ -353,8 +352,8 @@ mod tests {
             let sent = if prefixed { key } else { &key[5..] };
             let value = format!("{before}{sent}{after}");
             let mut c = Credentials::new(&store);
-            for shown in [c.text(&value), c.authorization(&value).0, c.credential(&value)] {
-                for window in key[5..].as_bytes().windows(10) {
+            for shown in [c.text(&value), c.authorization(&value, true).0, c.credential(&value)] {
+                for window in key.as_bytes()[5..].windows(10) {
                     let piece = std::str::from_utf8(window).unwrap();
                     prop_assert!(!shown.contains(piece), "{piece} in {shown}");
                 }

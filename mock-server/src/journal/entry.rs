@@ -132,9 +132,9 @@ impl JournalEntry {
             .map(|h| h.value.as_str())
     }
 
-    /// Builds the entry of one request: every credential in it described through `credentials`
-    /// (which looks keys up in the store), the key summary from the Public API's `decision`.
-    /// The sequence number is set when the entry joins the journal.
+    /// Builds the entry of one request: every credential in it described (keys looked up in
+    /// `store`), the key summary from the Public API's `decision`. The sequence number is set
+    /// when the entry joins the journal.
     pub(crate) fn from_request<B>(
         request: &Request<B>,
         received: SystemTime,
@@ -162,11 +162,13 @@ impl JournalEntry {
                     Err(_) => String::from_utf8_lossy(value.as_bytes()),
                 };
                 let value = if name == http::header::AUTHORIZATION {
-                    let (shown, found) = credentials.authorization(&value);
+                    let (shown, found) = credentials.authorization(&value, true);
                     if judged.is_none() {
                         judged = found;
                     }
                     shown
+                } else if name == http::header::PROXY_AUTHORIZATION {
+                    credentials.authorization(&value, false).0
                 } else if is_credential_header(name.as_str()) {
                     credentials.credential(&value)
                 } else {
@@ -229,10 +231,7 @@ impl JournalEntry {
 /// Header fields whose whole value is a credential: every word of it is either a key's
 /// description or `<not a key>`.
 fn is_credential_header(name: &str) -> bool {
-    matches!(
-        name,
-        "proxy-authorization" | "x-api-key" | "api-key" | "x-auth-token"
-    )
+    matches!(name, "x-api-key" | "api-key" | "x-auth-token")
 }
 
 /// One header field of a [`JournalEntry`].

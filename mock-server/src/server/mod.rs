@@ -1,4 +1,5 @@
-//! Starting and stopping the mock: both listeners, the key store, TLS, and the handle a
+//! Starting and stopping the mock: its listeners (the Public API, the admin plane, the redirect
+//! origin when asked), the key store, the request journal, TLS, and the handle a
 //! program (the runner's embedded default, a test) holds while it runs.
 
 mod config;
@@ -58,8 +59,8 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Binds both listeners and starts serving on the current tokio runtime. When this
-    /// returns, both listeners accept connections: no wait, no retry loop.
+    /// Binds every listener and starts serving on the current tokio runtime. When this
+    /// returns, they all accept connections: no wait, no retry loop.
     ///
     /// A request over HTTPS, trusting the CA the mock made, with no key and then with one:
     ///
@@ -440,7 +441,8 @@ impl MockServer {
     }
 
     /// Stops accepting, lets requests in flight finish (up to [`Limits::shutdown_grace`]), and
-    /// returns once both listeners are closed.
+    /// returns once every listener is closed and the `--journal` file
+    /// ([`MockConfig::journal_file`]) is written.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]

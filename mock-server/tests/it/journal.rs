@@ -212,6 +212,8 @@ async fn keys_elsewhere_in_the_request_are_replaced_and_headers_kept_in_order() 
         format!("X-Trace: {}", &key[5..]), // the secret without its prefix
         "X-Dup: first".to_owned(),
         "X-Dup: second".to_owned(),
+        // Before the accepted Authorization: described on its own, not taken for that key.
+        format!("Proxy-Authorization: Basic {UNKNOWN}"),
         format!("Authorization: Bearer {key}"),
     ];
     let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
@@ -248,6 +250,10 @@ async fn keys_elsewhere_in_the_request_are_replaced_and_headers_kept_in_order() 
         Some(r#"session=abc; token=<revoked key "revoked">"#)
     );
     assert_eq!(entry.header("x-api-key"), Some(r#"<valid key "test">"#));
+    assert_eq!(
+        entry.header("proxy-authorization"),
+        Some("Basic <unknown thub_ key>")
+    );
     assert_eq!(entry.header("x-trace"), Some(&*format!("…{}", &key[41..])));
     assert_eq!(
         entry.header_values("x-dup").collect::<Vec<_>>(),
@@ -264,12 +270,13 @@ async fn keys_elsewhere_in_the_request_are_replaced_and_headers_kept_in_order() 
             "x-trace",
             "x-dup",
             "x-dup",
+            "proxy-authorization",
             "authorization"
         ]
     );
     assert!(matches!(&entry.key, KeySummary::Valid { name, .. } if name == "test"));
     assert_no_piece_of(
-        &[&key, &revoked],
+        &[&key, &revoked, UNKNOWN],
         &serde_json::to_string(&entries).unwrap(),
         "the journal",
     );
