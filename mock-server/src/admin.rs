@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 
 use crate::envelope::{self, Body};
 use crate::error::KeyStoreError;
+use crate::journal::{self, Journal};
 use crate::keys::{key_digest, KeyDigest, KeyRecord, KeyStore};
 
 /// The most a request body to the admin plane may hold.
@@ -25,6 +26,7 @@ const ADMIN_CHALLENGE: &str = r#"Bearer realm="terminus-mock-admin""#;
 pub struct AdminApi {
     store: KeyStore,
     token_digest: KeyDigest,
+    journal: Option<Journal>,
 }
 
 impl std::fmt::Debug for AdminApi {
@@ -46,7 +48,14 @@ impl AdminApi {
         Self {
             store,
             token_digest: key_digest(token.as_bytes()),
+            journal: None,
         }
+    }
+
+    /// Serves the request journal: `GET` and `DELETE /v1/requests`.
+    pub(crate) fn with_journal(mut self, journal: Journal) -> Self {
+        self.journal = Some(journal);
+        self
     }
 
     /// Answers one admin request.
@@ -103,10 +112,15 @@ impl AdminApi {
                 Err(e) => not_saved(&e),
             },
             (["v1", "keys", _], _) => wrong_method("GET, DELETE"),
+            (["v1", "requests"], m) => match (&self.journal, m) {
+                (Some(j), &Method::GET) => journal::list_endpoint(j, request.uri().query()),
+                (Some(j), &Method::DELETE) => journal::clear_endpoint(j),
+                _ => wrong_method("GET, DELETE"),
+            },
             _ => envelope::error(
                 StatusCode::NOT_FOUND,
                 "not_found_error",
-                "No such admin endpoint: the admin plane has GET /healthz, GET and POST /v1/keys, GET and DELETE /v1/keys/{id}",
+                "No such admin endpoint: the admin plane has GET /healthz, GET and POST /v1/keys, GET and DELETE /v1/keys/{id}, GET and DELETE /v1/requests",
             ),
         }
     }

@@ -82,7 +82,7 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
     plaintext: bool,
 
-    /// Write this file (JSON: URLs, CA path, pid) once both listeners accept.
+    /// Write this file (JSON: URLs, redirect URLs, CA path, pid) once every listener accepts.
     #[arg(long, value_name = "PATH")]
     ready_file: Option<PathBuf>,
 
@@ -102,6 +102,24 @@ pub struct Cli {
     /// Connections served at once per listener; more wait in the backlog.
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     max_connections: u64,
+
+    /// Requests the journal keeps (GET /v1/requests on the admin plane); the oldest are dropped
+    /// and counted. 0 keeps none.
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    journal_size: u64,
+
+    /// Also append every journal entry to this file, one JSON line each (no key in them).
+    #[arg(long, value_name = "PATH")]
+    journal: Option<PathBuf>,
+
+    /// Start a second origin over TLS here, for redirect tests: it answers anything
+    /// 200 {"redirected":true} WITHOUT authentication and journals it (port 0: any).
+    #[arg(long, value_name = "ADDR", conflicts_with = "plaintext")]
+    redirect_listen: Option<SocketAddr>,
+
+    /// The same second origin over plain HTTP.
+    #[arg(long, value_name = "ADDR")]
+    redirect_plain_listen: Option<SocketAddr>,
 }
 
 /// Starts the mock, prints how to use it, waits for a signal, shuts down gracefully.
@@ -148,6 +166,10 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             || std::thread::available_parallelism().map_or(1, |n| n.get()),
             usize::from,
         )),
+        journal_size: cli.journal_size as usize,
+        journal_file: cli.journal.clone(),
+        redirect_listen: cli.redirect_listen,
+        redirect_plain_listen: cli.redirect_plain_listen,
     };
     // A restart with --state keeps its keys: minting another "local" key each time would pile up.
     let resumed = cli.state.as_deref().is_some_and(Path::exists);
@@ -184,6 +206,8 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         let ready = serde_json::json!({
             "public_url": mock.public_url(),
             "admin_url": mock.admin_url(),
+            "redirect_url": mock.redirect_url(),
+            "redirect_plain_url": mock.redirect_plain_url(),
             "ca_path": ca_path,
             "pid": std::process::id(),
         });
@@ -217,9 +241,17 @@ fn print_banner(
     );
     println!("  Public API   {}", mock.public_url());
     println!(
-        "  Admin API    {}   (GET /healthz, /v1/keys)",
+        "  Admin API    {}   (GET /healthz, /v1/keys, /v1/requests)",
         mock.admin_url()
     );
+    for url in [mock.redirect_url(), mock.redirect_plain_url()]
+        .into_iter()
+        .flatten()
+    {
+        println!(
+            "  Redirect     {url}   (a second origin: answers anything 200, no authentication)"
+        );
+    }
     if cli.plaintext {
         println!("  WARNING      --plaintext: no TLS. Keys cross the wire in clear text; use this for debugging only.");
     }

@@ -169,6 +169,9 @@ pub enum ConfigError {
         /// The least number of characters.
         min: usize,
     },
+    /// `--redirect-listen` (a TLS origin) with `--plaintext`, which has no certificate to serve.
+    #[error("--redirect-listen serves TLS, and --plaintext has no certificate: use --redirect-plain-listen for a plain-HTTP redirect origin, or drop --plaintext")]
+    RedirectNeedsTls,
 }
 
 /// Why a change to the key store was refused. The store is left as it was.

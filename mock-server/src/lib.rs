@@ -31,8 +31,12 @@
 //!   (`--state`, the store kept across restarts);
 //! - `envelope.rs`: where the 401 envelope (ERR-*) and the other canned bodies are written;
 //! - `routes.rs` ([`RouteTable`]): the endpoints served after authentication;
-//! - `public_api.rs`: the Public API service: authenticate, then route, then log;
-//! - `admin.rs`: the admin plane (create, list, revoke keys; `GET /healthz`);
+//! - `public_api.rs`: the Public API service: authenticate, then route, then journal and log;
+//! - `journal/`: the request journal ([`JournalEntry`], every credential described, never a
+//!   key; `GET`/`DELETE /v1/requests`, `--journal`), read with
+//!   [`MockServer::received_requests`];
+//! - `redirect.rs`: the second origin for redirect tests ([`MockServer::redirect_url`]);
+//! - `admin.rs`: the admin plane (create, list, revoke keys; the journal; `GET /healthz`);
 //! - `tls.rs` ([`tls`]): where the certificates are made (rcgen) or read, and rustls set up;
 //! - `listener/`: where connections are accepted: TLS handshakes, HTTP/1.1 and HTTP/2,
 //!   [`Limits`], graceful shutdown (`coalesce.rs`: HTTP/2 writes, one per turn);
@@ -49,16 +53,19 @@ mod admin;
 pub mod auth;
 mod envelope;
 mod error;
+mod journal;
 mod keys;
 mod listener;
 mod public_api;
 mod redact;
+mod redirect;
 pub mod routes;
 mod server;
 pub mod tls;
 
 pub use auth::SchemeReading;
 pub use error::{ConfigError, Error, KeyStoreError, TlsError};
+pub use journal::{Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam};
 pub use keys::keys_file;
 pub use keys::{
     ChangeHook, KeyDigest, KeyRecord, KeyStatus, KeyStore, MintedKey, Verification, KEY_PREFIX,
@@ -103,6 +110,20 @@ pub const SCHEMAS: &[(&str, &str)] = &[
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../schemas/admin-key-list.schema.json"
+        )),
+    ),
+    (
+        "journal-entry.schema.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schemas/journal-entry.schema.json"
+        )),
+    ),
+    (
+        "request-list.schema.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schemas/request-list.schema.json"
         )),
     ),
 ];

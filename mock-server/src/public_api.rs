@@ -1,5 +1,6 @@
 //! The Public API listener's service: authenticate first, for every method and path
-//! (ROUTE-1), then route (fixtures), and log one line per request with the key's hint only.
+//! (ROUTE-1), then route (fixtures), then journal the request (credentials described, never
+//! the key) and log one line per request with the key's hint only.
 
 use std::time::Instant;
 
@@ -7,6 +8,7 @@ use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::auth::{authenticate, Decision, SchemeReading};
 use crate::envelope::{self, Body};
+use crate::journal::Recorder;
 use crate::keys::KeyStore;
 use crate::redact::{hint, redact};
 use crate::routes::{RouteMatch, RouteTable};
@@ -17,6 +19,7 @@ pub struct PublicApi {
     store: KeyStore,
     routes: RouteTable,
     reading: SchemeReading,
+    journal: Option<Recorder>,
 }
 
 impl PublicApi {
@@ -26,7 +29,14 @@ impl PublicApi {
             store,
             routes,
             reading,
+            journal: None,
         }
+    }
+
+    /// Records every request in the request journal.
+    pub(crate) fn with_journal(mut self, journal: Recorder) -> Self {
+        self.journal = Some(journal);
+        self
     }
 
     /// Answers one request. The body is never read: authentication needs only the headers,
@@ -38,6 +48,9 @@ impl PublicApi {
             Decision::Rejected(_) => envelope::auth_failure(),
             Decision::Accepted(_) => self.route(request.method(), request.uri().path()),
         };
+        if let Some(journal) = &self.journal {
+            journal.record(request, &decision, response.status(), started);
+        }
         if tracing::enabled!(target: "terminus_mock::request", tracing::Level::INFO) {
             log_request(request, &decision, response.status(), started);
         }

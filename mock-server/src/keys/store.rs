@@ -258,6 +258,13 @@ impl KeyStore {
         snap.by_id.get(id).map(|&i| snap.records[i].clone())
     }
 
+    /// The name of the key with this id, without copying the rest of its record (the journal
+    /// asks it on every request).
+    pub(crate) fn name_of(&self, id: &str) -> Option<String> {
+        let snap = self.snapshot.load();
+        snap.by_id.get(id).map(|&i| snap.records[i].name.clone())
+    }
+
     /// Applies `edit` to a copy of the current snapshot, runs the change hook, and publishes
     /// the copy. Writers are serialised; readers never wait.
     fn change<T>(

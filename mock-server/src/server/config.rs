@@ -115,6 +115,17 @@ pub struct MockConfig {
     pub state: Option<PathBuf>,
     /// Where the Public API listener runs.
     pub threading: Threading,
+    /// How many requests the journal keeps, the oldest dropped first (`--journal-size`,
+    /// default 1000); 0 keeps none (they still go to [`journal_file`](Self::journal_file)).
+    pub journal_size: usize,
+    /// Also append every journal entry to this file as one JSON line (`--journal`).
+    pub journal_file: Option<PathBuf>,
+    /// Start the redirect origin over TLS on this address (`--redirect-listen`): a second
+    /// origin that answers anything 200 without authentication and journals it, for tests
+    /// that follow a redirect. Port 0 lets the system choose.
+    pub redirect_listen: Option<SocketAddr>,
+    /// The same over plain HTTP (`--redirect-plain-listen`).
+    pub redirect_plain_listen: Option<SocketAddr>,
 }
 
 impl Default for MockConfig {
@@ -132,6 +143,10 @@ impl Default for MockConfig {
             limits: Limits::default(),
             state: None,
             threading: Threading::CallerRuntime,
+            journal_size: 1000,
+            journal_file: None,
+            redirect_listen: None,
+            redirect_plain_listen: None,
         }
     }
 }
@@ -158,5 +173,13 @@ impl MockConfig {
             }
         }
         Ok(token)
+    }
+
+    /// The redirect origin over TLS needs a certificate: refused with plain HTTP.
+    pub(crate) fn check_redirect(&self) -> Result<(), ConfigError> {
+        if self.redirect_listen.is_some() && matches!(self.tls, TlsMode::Plaintext) {
+            return Err(ConfigError::RedirectNeedsTls);
+        }
+        Ok(())
     }
 }

@@ -1,4 +1,5 @@
-//! Starting and stopping the mock: both listeners, the key store, TLS, and the handle a
+//! Starting and stopping the mock: its listeners (the Public API, the admin plane, the redirect
+//! origin when asked), the key store, the request journal, TLS, and the handle a
 //! program (the runner's embedded default, a test) holds while it runs.
 
 mod config;
@@ -13,9 +14,11 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::admin::AdminApi;
 use crate::error::Error;
+use crate::journal::{Journal, JournalEntry, Listener};
 use crate::keys::{self, KeyStore};
 use crate::listener::{discard_unread_body, serve, Limits};
 use crate::public_api::PublicApi;
+use crate::redirect::RedirectOrigin;
 use crate::tls;
 
 pub use config::{MockConfig, Threading, TlsMode};
@@ -47,14 +50,17 @@ pub struct MockServer {
     admin_token: String,
     ca_pem: Option<String>,
     plaintext: bool,
+    redirect_addr: Option<SocketAddr>,
+    redirect_plain_addr: Option<SocketAddr>,
     store: KeyStore,
+    journal: Journal,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl MockServer {
-    /// Binds both listeners and starts serving on the current tokio runtime. When this
-    /// returns, both listeners accept connections: no wait, no retry loop.
+    /// Binds every listener and starts serving on the current tokio runtime. When this
+    /// returns, they all accept connections: no wait, no retry loop.
     ///
     /// A request over HTTPS, trusting the CA the mock made, with no key and then with one:
     ///
@@ -120,6 +126,7 @@ impl MockServer {
     /// ```
     pub async fn start_with_store(config: MockConfig, mut store: KeyStore) -> Result<Self, Error> {
         let admin_token = config.checked_admin_token()?;
+        config.check_redirect()?;
         keys::fill(&mut store, config.keys, config.state.as_deref())?;
 
         let (acceptor, ca_pem) = match &config.tls {
@@ -146,9 +153,39 @@ impl MockServer {
             source,
         })?;
 
+        // The second origin for redirect tests: TLS (same certificate) and/or plain.
+        let mut redirects = Vec::new();
+        for (addr, tls, flag) in [
+            (config.redirect_listen, true, "--redirect-listen"),
+            (
+                config.redirect_plain_listen,
+                false,
+                "--redirect-plain-listen",
+            ),
+        ] {
+            if let Some(addr) = addr {
+                let listener = bind(addr, flag).await?;
+                let local =
+                    listener
+                        .local_addr()
+                        .map_err(|source| Error::Bind { addr, flag, source })?;
+                redirects.push((listener, local, tls));
+            }
+        }
+        let redirect_addr = |tls: bool| redirects.iter().find(|r| r.2 == tls).map(|r| r.1);
+        let (redirect_addr, redirect_plain_addr) = (redirect_addr(true), redirect_addr(false));
+        let journal = Journal::new(config.journal_size, config.journal_file.as_deref())?;
+
         let (stop, stopped) = watch::channel(false);
-        let public = PublicApi::new(store.clone(), config.routes, config.scheme);
-        let admin = AdminApi::new(store.clone(), &admin_token);
+        let public = PublicApi::new(store.clone(), config.routes, config.scheme).with_journal(
+            journal.recorder(
+                Listener::Public,
+                acceptor.is_some(),
+                store.clone(),
+                config.scheme,
+            ),
+        );
+        let admin = AdminApi::new(store.clone(), &admin_token).with_journal(journal.clone());
         let handler = move |request: http::Request<hyper::body::Incoming>| {
             let response = public.handle(&request);
             discard_unread_body(request);
@@ -191,7 +228,25 @@ impl MockServer {
                 (addr, task)
             }
         };
-        let admin_task = tokio::spawn(serve(
+        let mut tasks = vec![public_task];
+        for (listener, _, tls) in redirects {
+            let recorder = journal.recorder(Listener::Redirect, tls, store.clone(), config.scheme);
+            let origin = RedirectOrigin::new(recorder);
+            let handler = move |request: http::Request<hyper::body::Incoming>| {
+                let response = origin.handle(&request);
+                discard_unread_body(request);
+                std::future::ready(response)
+            };
+            let acceptor = if tls { acceptor.clone() } else { None };
+            tasks.push(tokio::spawn(serve(
+                listener,
+                acceptor,
+                handler,
+                config.limits.clone(),
+                stopped.clone(),
+            )));
+        }
+        tasks.push(tokio::spawn(serve(
             admin_listener,
             acceptor.clone(),
             move |request| {
@@ -200,16 +255,19 @@ impl MockServer {
             },
             config.limits,
             stopped,
-        ));
+        )));
         Ok(Self {
             public_addr,
             admin_addr,
             admin_token,
             ca_pem,
             plaintext: acceptor.is_none(),
+            redirect_addr,
+            redirect_plain_addr,
             store,
+            journal,
             stop,
-            tasks: vec![public_task, admin_task],
+            tasks,
         })
     }
 
@@ -326,8 +384,65 @@ impl MockServer {
         &self.store
     }
 
+    /// The redirect origin's base URL over TLS (`https://127.0.0.1:PORT`), when
+    /// [`MockConfig::redirect_listen`] started it: another origin than
+    /// [`public_url`](Self::public_url), with the same certificate, that answers anything
+    /// `200 {"redirected":true}` **without authentication** and journals it with
+    /// `listener: "redirect"`. Point a redirect at it and assert the key did not follow.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use terminus_mock::{MockConfig, MockServer};
+    ///
+    /// let loopback = "127.0.0.1:0".parse()?;
+    /// let config = MockConfig { redirect_listen: Some(loopback), ..MockConfig::default() };
+    /// let mock = MockServer::start(config).await?;
+    /// let url = mock.redirect_url().expect("started");
+    /// assert!(url.starts_with("https://127.0.0.1:") && url != mock.public_url());
+    /// assert_eq!(mock.redirect_plain_url(), None, "no plain one asked for");
+    /// # Ok(()) }
+    /// ```
+    pub fn redirect_url(&self) -> Option<String> {
+        self.redirect_addr.map(|addr| url(false, addr))
+    }
+
+    /// The redirect origin's base URL over plain HTTP (`http://127.0.0.1:PORT`), when
+    /// [`MockConfig::redirect_plain_listen`] started it; see [`redirect_url`](Self::redirect_url).
+    pub fn redirect_plain_url(&self) -> Option<String> {
+        self.redirect_plain_addr.map(|addr| url(true, addr))
+    }
+
+    /// Every request the Public API and redirect listeners saw, oldest first (the last
+    /// [`MockConfig::journal_size`]), each credential in it replaced by what it was. The
+    /// example of [`JournalEntry`] sends one and asserts it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
+    /// assert!(mock.received_requests().is_empty(), "nothing sent yet");
+    /// # Ok(()) }
+    /// ```
+    pub fn received_requests(&self) -> Vec<JournalEntry> {
+        self.journal.entries()
+    }
+
+    /// Forgets the journal's entries and resets [`dropped_requests`](Self::dropped_requests)
+    /// (as `DELETE /v1/requests` does); sequence numbers go on from where they were.
+    pub fn clear_requests(&self) {
+        self.journal.clear();
+    }
+
+    /// How many entries the journal dropped, oldest first, because it was full, since it was
+    /// started or last cleared.
+    pub fn dropped_requests(&self) -> u64 {
+        self.journal.dropped()
+    }
+
     /// Stops accepting, lets requests in flight finish (up to [`Limits::shutdown_grace`]), and
-    /// returns once both listeners are closed.
+    /// returns once every listener is closed and the `--journal` file
+    /// ([`MockConfig::journal_file`]) is written.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -343,6 +458,7 @@ impl MockServer {
         for task in self.tasks.drain(..) {
             let _ = task.await;
         }
+        self.journal.close().await;
     }
 }
 

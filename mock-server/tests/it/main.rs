@@ -10,6 +10,7 @@ mod contract_headers;
 mod contract_keys;
 mod contract_routes;
 mod http2;
+mod journal;
 mod persistence;
 mod robustness;
 mod rotation;

@@ -1,0 +1,356 @@
+//! One request as the journal keeps it: [`JournalEntry`] and its parts. Built once per request
+//! from the request's head, the authentication decision and the status; never holds a key, nor
+//! 10 consecutive characters of one (every credential is replaced by what it was, see
+//! `credentials.rs`).
+
+use std::borrow::Cow;
+use std::time::SystemTime;
+
+use http::Request;
+use serde::{Deserialize, Serialize};
+
+use super::credentials::{Credentials, Found};
+use crate::auth::{Decision, Rejection};
+use crate::keys::KeyStore;
+
+/// One request a listener of the mock saw, as `GET /v1/requests`, `--journal` and
+/// [`MockServer::received_requests`](crate::MockServer::received_requests) give it.
+///
+/// Every place a key could travel is shown as what the key was, never as the key: in
+/// `Authorization` (`Bearer <valid key "ci">`), in any other header (`User-Agent`, `Cookie`,
+/// `X-Api-Key`), in the path and in query values (which are otherwise never shown). Everything
+/// else of a header value, the path and the query names goes through
+/// [`redact`](crate::redact()), which hides any run of 10 or more letters, digits, `_` or `-`
+/// (so `application/json` reads `…tion/json`). Header names are shown as received, in lower
+/// case.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::Arc;
+/// use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
+/// use terminus_mock::{KeySummary, MockConfig, MockServer, Protocol};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// let mock = MockServer::start(MockConfig::default()).await?;
+/// let key = mock.key_store().mint("ci")?.key;
+///
+/// // What the SDK under test does: one HTTPS request, trusting the mock's CA, with the key.
+/// let mut roots = rustls::RootCertStore::empty();
+/// for cert in CertificateDer::pem_slice_iter(mock.ca_pem().unwrap().as_bytes()) {
+///     roots.add(cert?)?;
+/// }
+/// let provider = Arc::new(rustls::crypto::ring::default_provider());
+/// let tls = rustls::ClientConfig::builder_with_provider(provider)
+///     .with_safe_default_protocol_versions()?
+///     .with_root_certificates(roots)
+///     .with_no_client_auth();
+/// let tcp = tokio::net::TcpStream::connect(mock.public_addr()).await?;
+/// let mut conn = tokio_rustls::TlsConnector::from(Arc::new(tls))
+///     .connect(ServerName::try_from("localhost")?, tcp)
+///     .await?;
+/// let request = format!(
+///     "GET /v1/account?expand=owner HTTP/1.1\r\nHost: localhost\r\n\
+///      Authorization: Bearer {key}\r\nConnection: close\r\n\r\n"
+/// );
+/// conn.write_all(request.as_bytes()).await?;
+/// conn.read_to_end(&mut Vec::new()).await?;
+///
+/// // What the test asserts: exactly one request, with the key, answered 200.
+/// let journal = mock.received_requests();
+/// assert_eq!(journal.len(), 1);
+/// let entry = &journal[0];
+/// assert_eq!((entry.method.as_str(), entry.path.as_str()), ("GET", "/v1/account"));
+/// assert_eq!(entry.protocol, Protocol::Http11);
+/// assert!(entry.tls);
+/// assert_eq!(entry.status, 200);
+/// assert_eq!(entry.query[0].name, "expand");
+/// assert_eq!(entry.header("authorization"), Some(r#"Bearer <valid key "ci">"#));
+/// assert!(matches!(&entry.key, KeySummary::Valid { name, .. } if name == "ci"));
+/// // No piece of the key anywhere in it.
+/// assert!(!serde_json::to_string(&journal)?.contains(&key[5..15]));
+/// mock.shutdown().await;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JournalEntry {
+    /// Sequence number: 1 for the first request the mock saw, one more for each after it, on
+    /// every listener. Not reset by clearing the journal, so it works as a cursor
+    /// (`GET /v1/requests?since=SEQ`).
+    pub seq: u64,
+    /// When the request's head was received (RFC 3339 in UTC, to the microsecond, in JSON).
+    #[serde(with = "rfc3339")]
+    pub time: SystemTime,
+    /// Which listener saw it.
+    pub listener: Listener,
+    /// Whether it came over TLS.
+    pub tls: bool,
+    /// The HTTP version it was sent with.
+    pub protocol: Protocol,
+    /// The method, as sent.
+    pub method: String,
+    /// The path, without the query, as sent (credentials described, the rest redacted).
+    pub path: String,
+    /// The query parameters, in order: names only, never values.
+    pub query: Vec<QueryParam>,
+    /// Every header field, in the order received, repeated fields kept; names in lower case.
+    /// HTTP/2 pseudo-header fields (`:authority`, …) are not among them.
+    pub headers: Vec<Header>,
+    /// The credential the request was judged by.
+    pub key: KeySummary,
+    /// The response's status code.
+    pub status: u16,
+    /// Microseconds from the request's head to the decided response.
+    pub latency_us: u64,
+}
+
+impl JournalEntry {
+    /// The value of the first header field named `name` (any case).
+    ///
+    /// ```
+    /// # let entry: terminus_mock::JournalEntry = serde_json::from_str(r#"{"seq":1,
+    /// #   "time":"2025-01-01T00:00:00.000000Z","listener":"public","tls":true,
+    /// #   "protocol":"HTTP/1.1","method":"GET","path":"/v1/account","query":[],
+    /// #   "headers":[{"name":"authorization","value":"Bearer <unknown thub_ key>"}],
+    /// #   "key":{"state":"unknown"},"status":401,"latency_us":12}"#).unwrap();
+    /// assert_eq!(entry.header("Authorization"), Some("Bearer <unknown thub_ key>"));
+    /// assert_eq!(entry.header("cookie"), None);
+    /// ```
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// The values of every header field named `name` (any case), in order.
+    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// Builds the entry of one request: every credential in it described (keys looked up in
+    /// `store`), the key summary from the Public API's `decision`. The sequence number is set
+    /// when the entry joins the journal.
+    pub(crate) fn from_request<B>(
+        request: &Request<B>,
+        received: SystemTime,
+        (listener, tls): (Listener, bool),
+        store: &KeyStore,
+        decision: &Decision,
+        status: u16,
+        latency_us: u64,
+    ) -> Self {
+        let accepted = match decision {
+            Decision::Accepted(id) => Some((id, store.name_of(id).unwrap_or_default())),
+            Decision::Rejected(_) => None,
+        };
+        let credentials = &mut match &accepted {
+            Some((_, name)) => Credentials::accepted(store, name),
+            None => Credentials::new(store),
+        };
+        let mut judged = None;
+        let headers = request
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                let value = match value.to_str() {
+                    Ok(visible_ascii) => Cow::Borrowed(visible_ascii),
+                    Err(_) => String::from_utf8_lossy(value.as_bytes()),
+                };
+                let value = if name == http::header::AUTHORIZATION {
+                    let (shown, found) = credentials.authorization(&value, true);
+                    if judged.is_none() {
+                        judged = found;
+                    }
+                    shown
+                } else if name == http::header::PROXY_AUTHORIZATION {
+                    credentials.authorization(&value, false).0
+                } else if is_credential_header(name.as_str()) {
+                    credentials.credential(&value)
+                } else {
+                    credentials.text(&value)
+                };
+                Header {
+                    name: credentials.name(name.as_str()),
+                    value,
+                }
+            })
+            .collect();
+        let query = request
+            .uri()
+            .query()
+            .map(|q| {
+                q.split('&')
+                    .filter(|pair| !pair.is_empty())
+                    .map(|pair| {
+                        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                        QueryParam {
+                            name: credentials.text(name),
+                            key: credentials.keys_in(value),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let method = credentials.text(request.method().as_str());
+        let path = credentials.text(request.uri().path());
+        let key = match (decision, accepted) {
+            (_, Some((id, name))) => KeySummary::Valid {
+                name,
+                id: id.clone(),
+            },
+            (Decision::Rejected(Rejection::Revoked), _) => match judged {
+                Some(Found::Revoked { id, name }) => KeySummary::Revoked { name, id },
+                _ => KeySummary::Unknown,
+            },
+            (Decision::Rejected(Rejection::Unknown), _) => KeySummary::Unknown,
+            (Decision::Rejected(Rejection::Missing), _) => KeySummary::Absent,
+            (_, None) => KeySummary::Malformed,
+        };
+        JournalEntry {
+            seq: 0,
+            time: received,
+            listener,
+            tls,
+            protocol: Protocol::of(request.version()),
+            method,
+            path,
+            query,
+            headers,
+            key,
+            status,
+            latency_us,
+        }
+    }
+}
+
+/// Header fields whose whole value is a credential: every word of it is either a key's
+/// description or `<not a key>`.
+fn is_credential_header(name: &str) -> bool {
+    matches!(name, "x-api-key" | "api-key" | "x-auth-token")
+}
+
+/// One header field of a [`JournalEntry`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// The field name, in lower case.
+    pub name: String,
+    /// The value, with each credential replaced by what it was (`<valid key "ci">`,
+    /// `<revoked key "old">`, `<unknown thub_ key>`, `<not a key>`) and the rest redacted.
+    pub value: String,
+}
+
+/// One query parameter of a [`JournalEntry`]: its name; its value never (it may hold a key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryParam {
+    /// The parameter's name, as sent (redacted).
+    pub name: String,
+    /// When the value held a `thub_` key: what the key was (`<valid key "ci">`, …); several
+    /// keys are separated by spaces. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+/// The credential a request was judged by: the `Authorization` field as the Public API's
+/// authentication read it (for the redirect listener, as it would have read it).
+///
+/// In JSON: `{"state":"valid","name":"ci","id":"key_…"}`, `{"state":"revoked",…}`,
+/// `{"state":"unknown"}`, `{"state":"malformed"}`, `{"state":"absent"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub enum KeySummary {
+    /// An active key of the store.
+    Valid {
+        /// The key's name in the store.
+        name: String,
+        /// The key's id in the store (`DELETE /v1/keys/{id}` revokes it).
+        id: String,
+    },
+    /// A key of the store that was revoked when the request came.
+    Revoked {
+        /// The key's name in the store.
+        name: String,
+        /// The key's id in the store.
+        id: String,
+    },
+    /// `Bearer thub_…` with a key the store never issued.
+    Unknown,
+    /// An `Authorization` field that is not one `Bearer thub_…` (another scheme, no key, a
+    /// key without `thub_`, two fields, several tokens).
+    Malformed,
+    /// No `Authorization` field.
+    Absent,
+}
+
+impl KeySummary {
+    /// The store's id of the key, for a valid or revoked key.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            KeySummary::Valid { id, .. } | KeySummary::Revoked { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The store's name of the key, for a valid or revoked key.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            KeySummary::Valid { name, .. } | KeySummary::Revoked { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
+/// Which listener of the mock saw a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Listener {
+    /// The Public API listener (`--listen`).
+    Public,
+    /// The second origin for redirect tests (`--redirect-listen`, `--redirect-plain-listen`).
+    Redirect,
+}
+
+/// The HTTP version of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Protocol {
+    /// HTTP/1.0.
+    #[serde(rename = "HTTP/1.0")]
+    Http10,
+    /// HTTP/1.1.
+    #[serde(rename = "HTTP/1.1")]
+    Http11,
+    /// HTTP/2 (ALPN `h2`, or prior knowledge on a plain listener).
+    #[serde(rename = "HTTP/2")]
+    Http2,
+}
+
+impl Protocol {
+    fn of(version: http::Version) -> Self {
+        match version {
+            http::Version::HTTP_10 | http::Version::HTTP_09 => Protocol::Http10,
+            http::Version::HTTP_2 | http::Version::HTTP_3 => Protocol::Http2,
+            _ => Protocol::Http11,
+        }
+    }
+}
+
+/// `SystemTime` as RFC 3339 in UTC with microseconds, in and out.
+mod rfc3339 {
+    use std::time::SystemTime;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(time: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&humantime::format_rfc3339_micros(*time))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SystemTime, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        humantime::parse_rfc3339_weak(&text).map_err(serde::de::Error::custom)
+    }
+}
