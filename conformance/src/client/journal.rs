@@ -34,15 +34,13 @@ pub struct Seen {
     pub method: String,
     /// The path, with any key described.
     pub path: String,
-    /// The query as the mock shows it (keys described), empty when none.
+    /// The query as the mock shows it: `name` per parameter, `name=<valid key "x">` where the
+    /// value held a key (values are never shown otherwise); empty when none.
     pub query: String,
     /// Every header, in order, credentials described.
     pub headers: Vec<(String, String)>,
     /// The status the mock answered.
     pub status: u16,
-    /// The places where the mock found the configured key (or a piece of it) outside
-    /// `Authorization`, as it names them.
-    pub key_elsewhere: Vec<String>,
 }
 
 impl Seen {
@@ -88,17 +86,12 @@ impl Seen {
             protocol: text("protocol").to_owned(),
             method: text("method").to_owned(),
             path: text("path").to_owned(),
-            query: text("query").to_owned(),
+            query: query_text(entry.get("query")),
             headers,
             status: entry
                 .get("status")
                 .and_then(Value::as_u64)
                 .and_then(|s| u16::try_from(s).ok())
-                .unwrap_or_default(),
-            key_elsewhere: entry
-                .get("key_elsewhere")
-                .and_then(Value::as_array)
-                .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                 .unwrap_or_default(),
         })
     }
@@ -120,7 +113,7 @@ impl Seen {
     }
 
     /// Where the key described by `description` travelled besides `Authorization`: header
-    /// names, `path`, `query`, and the places the mock itself reported.
+    /// names, `path`, `query`.
     pub fn places_besides_authorization(&self, description: &str) -> Vec<String> {
         let mut places: Vec<String> = Vec::new();
         if self.path.contains(description) {
@@ -132,11 +125,6 @@ impl Seen {
         for (name, value) in &self.headers {
             if !name.eq_ignore_ascii_case("authorization") && value.contains(description) {
                 places.push(format!("the {name} header"));
-            }
-        }
-        for place in &self.key_elsewhere {
-            if !places.iter().any(|p| p.contains(place.as_str())) {
-                places.push(place.clone());
             }
         }
         places
@@ -170,6 +158,27 @@ impl Seen {
             headers.join(" | ")
         )
     }
+}
+
+/// The journal's `query` (`[{"name":"a"},{"name":"api_key","key":"<valid key \"x\">"}]`) as
+/// text: `a&api_key=<valid key "x">`.
+fn query_text(query: Option<&Value>) -> String {
+    query
+        .and_then(Value::as_array)
+        .map(|params| {
+            params
+                .iter()
+                .filter_map(|p| {
+                    let name = p.get("name")?.as_str()?;
+                    Some(match p.get("key").and_then(Value::as_str) {
+                        Some(key) => format!("{name}={key}"),
+                        None => name.to_owned(),
+                    })
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .unwrap_or_default()
 }
 
 /// Parses `2026-11-28T19:40:00.123456Z` (UTC, as the mock writes it) into Unix microseconds.

@@ -183,10 +183,49 @@ impl<'a> Credentials<'a> {
         if word.contains(KEY_PREFIX) {
             // `thub_…` itself, or glued to something (`Bearerthub_…`, `key=thub_…`).
             out.push_str(&self.text(word));
+        } else if let Some(decoded) = keys_in_base64(word) {
+            // `Basic base64(thub_…:)`: a key in userinfo or Basic credentials (CLI-2).
+            let found: Vec<String> = Tokens(&decoded)
+                .filter_map(|(_, token)| token)
+                .map(|token| {
+                    let description = self.find(token).description();
+                    match description.strip_suffix('>') {
+                        Some(open) => format!("{open} in Base64>"),
+                        None => description,
+                    }
+                })
+                .collect();
+            out.push_str(&found.join(" "));
         } else {
             out.push_str(NOT_A_KEY);
         }
     }
+}
+
+/// The text `word` decodes to as standard Base64 (padding optional), when that text holds a
+/// `thub_` token; `None` otherwise.
+fn keys_in_base64(word: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut bytes = Vec::with_capacity(word.len() * 3 / 4);
+    for c in word.trim_end_matches('=').bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+        }
+    }
+    let text = String::from_utf8(bytes).ok()?;
+    text.contains(KEY_PREFIX).then_some(text)
 }
 
 /// An authentication scheme's name as it is written (`Bearer`, `Basic`, `Digest`, `Token`):
@@ -218,7 +257,7 @@ impl<'t> Iterator for Tokens<'t> {
         };
         let len = rest[start..]
             .find(|c: char| {
-                c.is_whitespace() || c.is_control() || ",;\"'&=()<>[]{}\\/?#".contains(c)
+                c.is_whitespace() || c.is_control() || ",;:@\"'&=()<>[]{}\\/?#".contains(c)
             })
             .unwrap_or(rest.len() - start);
         self.0 = &rest[start + len..];
@@ -311,6 +350,33 @@ mod tests {
         );
         let (_, found) = c.authorization(&format!("Bearer {revoked}"), true);
         assert!(matches!(found, Some(Found::Revoked { name, .. }) if name == "old"));
+    }
+
+    #[test]
+    fn a_key_in_basic_credentials_is_described_as_base64() {
+        let (store, valid, _) = store();
+        let mut c = Credentials::new(&store);
+        let token = base64_of(&format!("{valid}:"));
+        let (shown, _) = c.authorization(&format!("Basic {token}"), false);
+        assert!(shown.starts_with("Basic <valid key "), "{shown}");
+        assert!(shown.ends_with(" in Base64>"), "{shown}");
+        let (shown, _) = c.authorization("Basic dXNlcjpwYXNzd29yZA==", false);
+        assert_eq!(shown, "Basic <not a key>");
+    }
+
+    fn base64_of(text: &str) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in text.as_bytes().chunks(3) {
+            let n = chunk.iter().fold(0u32, |n, b| (n << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        while out.len() % 4 != 0 {
+            out.push('=');
+        }
+        out
     }
 
     #[test]
