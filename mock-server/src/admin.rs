@@ -13,6 +13,7 @@ use subtle::ConstantTimeEq;
 
 use crate::envelope::{self, Body};
 use crate::error::KeyStoreError;
+use crate::faults::{Fault, Faults};
 use crate::journal::{self, Journal};
 use crate::keys::{key_digest, KeyDigest, KeyRecord, KeyStore};
 
@@ -27,6 +28,7 @@ pub struct AdminApi {
     store: KeyStore,
     token_digest: KeyDigest,
     journal: Option<Journal>,
+    faults: Faults,
 }
 
 impl std::fmt::Debug for AdminApi {
@@ -49,12 +51,19 @@ impl AdminApi {
             store,
             token_digest: key_digest(token.as_bytes()),
             journal: None,
+            faults: Faults::default(),
         }
     }
 
     /// Serves the request journal: `GET` and `DELETE /v1/requests`.
     pub(crate) fn with_journal(mut self, journal: Journal) -> Self {
         self.journal = Some(journal);
+        self
+    }
+
+    /// Serves `/v1/faults` over these faults.
+    pub(crate) fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
         self
     }
 
@@ -117,10 +126,32 @@ impl AdminApi {
                 (Some(j), &Method::DELETE) => journal::clear_endpoint(j),
                 _ => wrong_method("GET, DELETE"),
             },
+            (["v1", "faults"], &Method::POST) => match read_body(request).await {
+                Ok(body) => self.add_fault(&body),
+                Err(response) => response,
+            },
+            (["v1", "faults"], &Method::GET) => self.list_faults(),
+            (["v1", "faults"], &Method::DELETE) => {
+                self.faults.clear();
+                no_content()
+            }
+            (["v1", "faults"], _) => wrong_method("GET, POST, DELETE"),
+            (["v1", "faults", id], &Method::DELETE) => {
+                if self.faults.remove(id) {
+                    no_content()
+                } else {
+                    envelope::error(
+                        StatusCode::NOT_FOUND,
+                        "not_found_error",
+                        &format!("No fault with id {:?}: GET /v1/faults lists them", crate::redact::redact(id)),
+                    )
+                }
+            }
+            (["v1", "faults", _], _) => wrong_method("DELETE"),
             _ => envelope::error(
                 StatusCode::NOT_FOUND,
                 "not_found_error",
-                "No such admin endpoint: the admin plane has GET /healthz, GET and POST /v1/keys, GET and DELETE /v1/keys/{id}, GET and DELETE /v1/requests",
+                "No such admin endpoint: the admin plane has GET /healthz, GET and POST /v1/keys, GET and DELETE /v1/keys/{id}, GET and DELETE /v1/requests, GET, POST and DELETE /v1/faults, DELETE /v1/faults/{id}",
             ),
         }
     }
@@ -143,22 +174,9 @@ impl AdminApi {
         B: hyper::body::Body<Data = Bytes> + Send,
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
-        let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-                return envelope::error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "invalid_request_error",
-                    "The request body is over 64 KiB; send {\"name\": \"...\"} or nothing",
-                )
-            }
-            Err(e) => {
-                return envelope::error(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request_error",
-                    &format!("The request body could not be read: {e}"),
-                )
-            }
+        let body = match read_body(request).await {
+            Ok(body) => body,
+            Err(response) => return response,
         };
         let params: CreateKey = if body.iter().all(u8::is_ascii_whitespace) {
             CreateKey::default()
@@ -189,6 +207,37 @@ impl AdminApi {
             }
             Err(e) => not_saved(&e),
         }
+    }
+
+    /// `POST /v1/faults`: a fault (`schemas/fault.schema.json`); a bad one gets a 400 naming
+    /// the member that is wrong.
+    fn add_fault(&self, body: &[u8]) -> Response<Body> {
+        let invalid = |message: String| {
+            envelope::error(StatusCode::BAD_REQUEST, "invalid_request_error", &message)
+        };
+        let fault: Fault = match serde_json::from_slice(body) {
+            Ok(fault) => fault,
+            Err(e) => {
+                return invalid(format!(
+                    "The fault is not valid: {e}. Send e.g. {{\"method\":\"GET\",\"path\":\"/v1/account\",\"times\":1,\"respond\":{{\"kind\":\"status\",\"status\":429,\"headers\":{{\"retry-after\":\"1\"}}}}}}"
+                ))
+            }
+        };
+        match self.faults.add(fault) {
+            Ok(id) => {
+                let listed = self.faults.list().into_iter().find(|f| f.id == id);
+                envelope::json(
+                    StatusCode::CREATED,
+                    Bytes::from(serde_json::to_string(&listed).unwrap_or_default()),
+                )
+            }
+            Err(member) => invalid(format!("The fault is not valid: {member}")),
+        }
+    }
+
+    fn list_faults(&self) -> Response<Body> {
+        let body = json!({ "faults": self.faults.list() });
+        envelope::json(StatusCode::OK, Bytes::from(body.to_string()))
     }
 
     fn list(&self) -> Response<Body> {
@@ -239,6 +288,33 @@ fn not_saved(e: &KeyStoreError) -> Response<Body> {
         "api_error",
         &format!("The change was not made: {e}"),
     )
+}
+
+/// The request's body, at most 64 KiB; otherwise the answer to give.
+async fn read_body<B>(request: Request<B>) -> Result<Bytes, Response<Body>>
+where
+    B: hyper::body::Body<Data = Bytes> + Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(envelope::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_error",
+            "The request body is over 64 KiB; send a JSON object",
+        )),
+        Err(e) => Err(envelope::error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            &format!("The request body could not be read: {e}"),
+        )),
+    }
+}
+
+fn no_content() -> Response<Body> {
+    let mut response = Response::new(Body::default());
+    *response.status_mut() = StatusCode::NO_CONTENT;
+    response
 }
 
 fn wrong_method(allow: &'static str) -> Response<Body> {

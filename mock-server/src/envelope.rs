@@ -1,13 +1,10 @@
 //! Canned responses: the authentication failure envelope (ERR-1, ERR-2, ERR-5) and the
 //! error bodies of authenticated requests (404, 405). Built once, served as shared bytes.
 
+pub use crate::body::Body;
 use bytes::Bytes;
 use http::header::{HeaderValue, ALLOW, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{Response, StatusCode};
-use http_body_util::Full;
-
-/// The body type of every response of the mock.
-pub type Body = Full<Bytes>;
 
 /// ERR-2, byte for byte the same for every cause (ERR-3). Never holds anything of the request
 /// (ERR-6).
@@ -26,7 +23,7 @@ const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// A JSON response with the given status and body.
 pub fn json(status: StatusCode, body: Bytes) -> Response<Body> {
-    let mut response = Response::new(Full::new(body));
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, JSON);
     response

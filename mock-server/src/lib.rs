@@ -51,8 +51,10 @@
 // stay public for the fuzz targets (fuzz/) and the runner's tests, which call them directly.
 mod admin;
 pub mod auth;
+mod body;
 mod envelope;
 mod error;
+pub mod faults;
 mod journal;
 mod keys;
 mod listener;

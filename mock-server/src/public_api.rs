@@ -2,14 +2,19 @@
 //! (ROUTE-1), then route (fixtures), then journal the request (credentials described, never
 //! the key) and log one line per request with the key's hint only.
 
-use std::time::Instant;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::auth::{authenticate, Decision, SchemeReading};
 use crate::envelope::{self, Body};
+use crate::faults::{self, Faults, Plan, Scripted};
 use crate::journal::Recorder;
 use crate::keys::KeyStore;
+use crate::listener::{Answer, NoAnswer};
 use crate::redact::{hint, redact};
 use crate::routes::{RouteMatch, RouteTable};
 
@@ -20,6 +25,7 @@ pub struct PublicApi {
     routes: RouteTable,
     reading: SchemeReading,
     journal: Option<Recorder>,
+    faults: Faults,
 }
 
 impl PublicApi {
@@ -30,7 +36,14 @@ impl PublicApi {
             routes,
             reading,
             journal: None,
+            faults: Faults::default(),
         }
+    }
+
+    /// Answers accepted requests as these scripted faults say.
+    pub(crate) fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = faults;
+        self
     }
 
     /// Records every request in the request journal.
@@ -39,27 +52,46 @@ impl PublicApi {
         self
     }
 
-    /// Answers one request. The body is never read: authentication needs only the headers,
-    /// and the canned endpoints ignore what they are sent.
-    pub fn handle<B>(&self, request: &Request<B>) -> Response<Body> {
+    /// Answers one request: authentication first, then a scripted fault if one matches, then
+    /// the route. The body is never read: authentication needs only the headers, and the
+    /// canned endpoints ignore what they are sent. The reply is ready at once unless a fault
+    /// asks for a delay.
+    pub fn handle<B>(&self, request: &Request<B>) -> Reply {
         let started = Instant::now();
         let decision = authenticate(request.headers(), &self.store, self.reading);
-        let response = match &decision {
-            Decision::Rejected(_) => envelope::auth_failure(),
-            Decision::Accepted(_) => self.route(request.method(), request.uri().path()),
+        let (method, path) = (request.method(), request.uri().path());
+        let reply = match &decision {
+            Decision::Rejected(_) => Reply::now(envelope::auth_failure()),
+            Decision::Accepted(_) => match self.faults.plan(method, path) {
+                Plan::Normal => Reply::now(self.route(method, path)),
+                Plan::Fault(respond) => {
+                    match faults::script(respond, || self.route(method, path)) {
+                        Scripted::Answer(delay, response) => Reply::after(delay, response),
+                        Scripted::Reset(delay) => Reply::reset(delay),
+                    }
+                }
+            },
         };
+        // A reset is journaled with status 0: no answer.
+        let status = reply.status();
         if let Some(journal) = &self.journal {
-            journal.record(request, &decision, response.status(), started);
+            journal.record(request, &decision, status, started);
         }
         if tracing::enabled!(target: "terminus_mock::request", tracing::Level::INFO) {
-            log_request(request, &decision, response.status(), started);
+            log_request(request, &decision, status, started);
         }
-        response
+        reply
     }
 
     fn route(&self, method: &Method, path: &str) -> Response<Body> {
         match self.routes.find(method, path) {
-            RouteMatch::Found(route, params) => envelope::json(route.status, route.body(&params)),
+            RouteMatch::Found(route, params) => {
+                let mut response = envelope::json(route.status, route.body(&params));
+                for (name, value) in &route.headers {
+                    response.headers_mut().append(name.clone(), value.clone());
+                }
+                response
+            }
             RouteMatch::WrongMethod(allow) if method == Method::OPTIONS => {
                 let mut response = Response::new(Body::default());
                 *response.status_mut() = StatusCode::NO_CONTENT;
@@ -69,6 +101,56 @@ impl PublicApi {
             RouteMatch::WrongMethod(allow) => envelope::method_not_allowed(allow),
             RouteMatch::NotFound => envelope::not_found(),
         }
+    }
+}
+
+/// What the Public API answers, as a future the listener awaits: ready at once for every
+/// normal answer (so HTTP/2 streams are answered inline), after a sleep for a delayed fault.
+pub struct Reply {
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    response: Option<Response<Body>>,
+}
+
+impl Reply {
+    fn now(response: Response<Body>) -> Self {
+        Reply {
+            sleep: None,
+            response: Some(response),
+        }
+    }
+
+    fn after(delay: Duration, response: Response<Body>) -> Self {
+        Reply {
+            sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
+            response: Some(response),
+        }
+    }
+
+    fn reset(delay: Duration) -> Self {
+        Reply {
+            sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
+            response: None,
+        }
+    }
+
+    /// The status it will answer with (`None`: no answer, the connection is reset).
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response.as_ref().map(Response::status)
+    }
+}
+
+impl Future for Reply {
+    type Output = Answer;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Answer> {
+        let this = self.get_mut();
+        if let Some(sleep) = &mut this.sleep {
+            if sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            this.sleep = None;
+        }
+        Poll::Ready(this.response.take().ok_or(NoAnswer))
     }
 }
 
@@ -85,7 +167,12 @@ fn presented_hint(headers: &HeaderMap) -> String {
     }
 }
 
-fn log_request<B>(request: &Request<B>, decision: &Decision, status: StatusCode, started: Instant) {
+fn log_request<B>(
+    request: &Request<B>,
+    decision: &Decision,
+    status: Option<StatusCode>,
+    started: Instant,
+) {
     let path = redact(
         request
             .uri()
@@ -101,7 +188,7 @@ fn log_request<B>(request: &Request<B>, decision: &Decision, status: StatusCode,
         target: "terminus_mock::request",
         method = %request.method(),
         path = %path,
-        status = status.as_u16(),
+        status = status.map_or(0, |s| s.as_u16()),
         latency_us = started.elapsed().as_micros() as u64,
         key = %presented_hint(request.headers()),
         auth = reason,

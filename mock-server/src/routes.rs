@@ -31,6 +31,8 @@ struct RouteEntry {
     status: u16,
     #[serde(default)]
     body: Option<serde_json::Value>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,8 @@ pub struct Route {
     body: Option<serde_json::Value>,
     /// The body serialised once, for routes whose body has no `{param}` to fill in.
     fixed_body: Option<Bytes>,
+    /// Response headers the route answers with (`"headers": {"x-request-id": "req_1"}`).
+    pub headers: Vec<(http::HeaderName, HeaderValue)>,
 }
 
 /// What a request's method and path lead to.
@@ -147,7 +151,7 @@ impl RouteTable {
         let invalid = Error::invalid_file("routes file", origin);
         let file: RoutesFile = serde_json::from_str(text).map_err(|e| {
             invalid(format!(
-                "{e} (expected {{\"routes\": [{{\"method\", \"path\", \"status\", \"body\"}}]}})"
+                "{e} (expected {{\"routes\": [{{\"method\", \"path\", \"status\", \"body\", \"headers\"}}]}})"
             ))
         })?;
         let mut routes = Vec::with_capacity(file.routes.len());
@@ -181,6 +185,18 @@ impl RouteTable {
                     },
                 )
                 .collect();
+            let mut headers = Vec::with_capacity(entry.headers.len());
+            for (name, value) in &entry.headers {
+                let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    invalid(format!("{at}: headers: {name:?} is not a header name"))
+                })?;
+                let value = HeaderValue::from_str(value).map_err(|_| {
+                    invalid(format!(
+                        "{at}: headers.{name}: {value:?} is not a valid header value"
+                    ))
+                })?;
+                headers.push((name, value));
+            }
             let has_params = entry.path.contains('{');
             let body = entry.body.filter(|_| status_has_body(status));
             let fixed_body = match (&body, has_params) {
@@ -195,6 +211,7 @@ impl RouteTable {
                 status,
                 body,
                 fixed_body,
+                headers,
             });
         }
         Ok(Self { routes })

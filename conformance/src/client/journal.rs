@@ -63,10 +63,9 @@ impl Seen {
             .map(|list| {
                 list.iter()
                     .filter_map(|h| match h {
-                        Value::Array(pair) if pair.len() == 2 => Some((
-                            pair[0].as_str()?.to_owned(),
-                            pair[1].as_str()?.to_owned(),
-                        )),
+                        Value::Array(pair) if pair.len() == 2 => {
+                            Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned()))
+                        }
                         Value::Object(o) => Some((
                             o.get("name")?.as_str()?.to_owned(),
                             o.get("value")?.as_str()?.to_owned(),
@@ -80,7 +79,10 @@ impl Seen {
             seq: entry.get("seq").and_then(Value::as_u64).unwrap_or_default(),
             at: Duration::from_micros((time_us - epoch_us).max(0) as u64),
             latency: Duration::from_micros(
-                entry.get("latency_us").and_then(Value::as_u64).unwrap_or_default(),
+                entry
+                    .get("latency_us")
+                    .and_then(Value::as_u64)
+                    .unwrap_or_default(),
             ),
             listener,
             protocol: text("protocol").to_owned(),
@@ -186,7 +188,9 @@ pub fn parse_rfc3339_us(text: &str) -> Option<i128> {
     let (date, time) = text.split_once('T')?;
     let mut d = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
     let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let time = time.strip_suffix('Z').or_else(|| time.strip_suffix("+00:00"))?;
+    let time = time
+        .strip_suffix('Z')
+        .or_else(|| time.strip_suffix("+00:00"))?;
     let (hms, frac) = time.split_once('.').unwrap_or((time, ""));
     let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
     let (h, min, s) = (t.next()??, t.next()??, t.next()??);

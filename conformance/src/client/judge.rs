@@ -255,11 +255,7 @@ fn cli3(o: &Outcome) -> CaseResult {
             format!("with no key the client sent {sent} request(s); it must fail before sending anything"),
         );
         for seen in &o.seen {
-            failure = failure.finding(Outcome::request_finding(
-                seen,
-                "no request",
-                "sent".into(),
-            ));
+            failure = failure.finding(Outcome::request_finding(seen, "no request", "sent".into()));
         }
         return Err(failure.into());
     }
@@ -354,7 +350,9 @@ fn where_in(seen: &Seen, stem: &str) -> String {
 /// CLI-5: no HTTP request over a connection whose certificate should have been refused.
 fn cli5(o: &Outcome) -> CaseResult {
     let why = match o.scenario {
-        Scenario::UntrustedCa => "its certificate is issued by a CA the client was not told to trust",
+        Scenario::UntrustedCa => {
+            "its certificate is issued by a CA the client was not told to trust"
+        }
         _ => "its certificate does not name the host the client connected to",
     };
     let public = o.public();

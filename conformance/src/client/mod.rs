@@ -137,7 +137,10 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
     let selected: Vec<(Scenario, Clause)> = all
         .iter()
         .copied()
-        .filter(|(s, c)| !cli.harness.is_filtered_out(&Trial::test(s.trial_name(*c), || Ok(()))))
+        .filter(|(s, c)| {
+            !cli.harness
+                .is_filtered_out(&Trial::test(s.trial_name(*c), || Ok(())))
+        })
         .collect();
     if cli.harness.list {
         let lines = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
@@ -204,15 +207,21 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         .map(|(scenario, clause)| {
             let name = scenario.trial_name(*clause);
             let rx = outcomes.get(scenario).cloned();
-            let (records, handle, profile) = (Arc::clone(&records), runtime.handle().clone(), cli.profile);
+            let (records, handle, profile) =
+                (Arc::clone(&records), runtime.handle().clone(), cli.profile);
             let (scenario, clause) = (*scenario, *clause);
             Trial::ignorable_test(name.clone(), move || {
                 let trial_started = Instant::now();
                 let result = match rx {
-                    None => Err(crate::judge::Stop::Inconclusive("scenario not started".into())),
+                    None => Err(crate::judge::Stop::Inconclusive(
+                        "scenario not started".into(),
+                    )),
                     Some(mut rx) => {
                         let outcome = handle.block_on(async {
-                            rx.wait_for(Option::is_some).await.ok().and_then(|v| v.clone())
+                            rx.wait_for(Option::is_some)
+                                .await
+                                .ok()
+                                .and_then(|v| v.clone())
                         });
                         match outcome.as_deref() {
                             Some(Ok(outcome)) => judge::judge(clause, outcome),
@@ -235,13 +244,16 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
                     ))),
                     Verdict::Fail(failure) => Err(failure.render().into()),
                 };
-                records.lock().unwrap_or_else(|e| e.into_inner()).push(Record {
-                    name,
-                    clause,
-                    level: clause.level().as_str(),
-                    verdict,
-                    duration: trial_started.elapsed(),
-                });
+                records
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(Record {
+                        name,
+                        clause,
+                        level: clause.level().as_str(),
+                        verdict,
+                        duration: trial_started.elapsed(),
+                    });
                 let _ = scenario;
                 outcome
             })

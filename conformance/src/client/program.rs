@@ -251,7 +251,10 @@ impl Captured {
     /// does not hold the grading: reading stops a second after the program ended.
     async fn finish(self) -> String {
         let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(1), &mut task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(1), &mut task)
+            .await
+            .is_err()
+        {
             task.abort();
         }
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());

@@ -58,14 +58,18 @@ async fn run_on(
         KeyGiven::Absent => (None, None),
         KeyGiven::Valid => {
             let minted = store.mint(KEY_NAME).map_err(|e| e.to_string())?;
-            (Some(minted.key), Some(format!("<valid key \"{KEY_NAME}\">")))
+            (
+                Some(minted.key),
+                Some(format!("<valid key \"{KEY_NAME}\">")),
+            )
         }
         KeyGiven::Revoked => {
             let minted = store.mint(KEY_NAME).map_err(|e| e.to_string())?;
-            store
-                .revoke(&minted.record.id)
-                .map_err(|e| e.to_string())?;
-            (Some(minted.key), Some(format!("<revoked key \"{KEY_NAME}\">")))
+            store.revoke(&minted.record.id).map_err(|e| e.to_string())?;
+            (
+                Some(minted.key),
+                Some(format!("<revoked key \"{KEY_NAME}\">")),
+            )
         }
     };
     if let Some(key) = &key {
@@ -155,7 +159,8 @@ fn certificates(certificate: Certificate, dir: &Path) -> Result<(TlsMode, Option
             Ok((TlsMode::Generate, Some(stranger)))
         }
         Certificate::OtherHostName => {
-            let (ca, chain, key) = authority("terminus-conformance grading CA", &["wrong-host.invalid"])?;
+            let (ca, chain, key) =
+                authority("terminus-conformance grading CA", &["wrong-host.invalid"])?;
             let (cert, key_path) = (dir.join("leaf.pem"), dir.join("leaf-key.pem"));
             std::fs::write(&cert, chain).map_err(|e| format!("{}: {e}", cert.display()))?;
             std::fs::write(&key_path, key).map_err(|e| format!("{}: {e}", key_path.display()))?;

@@ -199,14 +199,37 @@ mod broken {
 /// Every mode the red team knows is tested above: a new mode cannot be added untested.
 #[test]
 fn every_red_team_mode_is_graded_here() {
-    let source = std::fs::read_to_string(repo().join("conformance/tests/clients/redteam.py")).unwrap();
-    let this = std::fs::read_to_string(file!().rsplit('/').next().map(|f| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance").join(f)
-    }).unwrap()).unwrap();
-    let block = source.split("BROKEN = {").nth(1).unwrap().split('}').next().unwrap();
+    let source =
+        std::fs::read_to_string(repo().join("conformance/tests/clients/redteam.py")).unwrap();
+    let this = std::fs::read_to_string(
+        file!()
+            .rsplit('/')
+            .next()
+            .map(|f| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/conformance")
+                    .join(f)
+            })
+            .unwrap(),
+    )
+    .unwrap();
+    let block = source
+        .split("BROKEN = {")
+        .nth(1)
+        .unwrap()
+        .split('}')
+        .next()
+        .unwrap();
     for line in block.lines() {
-        if let Some(mode) = line.trim().strip_prefix('"').and_then(|l| l.split('"').next()) {
-            assert!(this.contains(&format!("{mode} =>")), "red-team mode {mode} is not graded");
+        if let Some(mode) = line
+            .trim()
+            .strip_prefix('"')
+            .and_then(|l| l.split('"').next())
+        {
+            assert!(
+                this.contains(&format!("{mode} =>")),
+                "red-team mode {mode} is not graded"
+            );
         }
     }
 }
@@ -215,11 +238,17 @@ fn every_red_team_mode_is_graded_here() {
 fn should_level_findings_are_reported_but_pass_in_the_doc_profile() {
     let graded = grade(
         &["--timeout", "8", "CLI-7::"],
-        &["python3", "conformance/tests/clients/redteam.py", "ignores_retry_after"],
+        &[
+            "python3",
+            "conformance/tests/clients/redteam.py",
+            "ignores_retry_after",
+        ],
     );
     assert_eq!(graded.status, 0, "{}", graded.explain());
     assert!(
-        graded.stderr.contains("CLI-7::429_retry_after_then_success: should-level"),
+        graded
+            .stderr
+            .contains("CLI-7::429_retry_after_then_success: should-level"),
         "{}",
         graded.explain()
     );
@@ -229,7 +258,11 @@ fn should_level_findings_are_reported_but_pass_in_the_doc_profile() {
 fn a_program_that_is_not_there_is_a_usage_error_naming_it() {
     let graded = grade(&[], &["./no/such/smoke-program"]);
     assert_eq!(graded.status, 2, "{}", graded.explain());
-    assert!(graded.stderr.contains("./no/such/smoke-program"), "{}", graded.explain());
+    assert!(
+        graded.stderr.contains("./no/such/smoke-program"),
+        "{}",
+        graded.explain()
+    );
     let graded = grade(&[], &["no-such-smoke-program-on-path"]);
     assert_eq!(graded.status, 2, "{}", graded.explain());
     assert!(graded.stderr.contains("on PATH"), "{}", graded.explain());
@@ -244,7 +277,11 @@ fn a_program_that_is_not_executable_is_a_usage_error_saying_so() {
     std::fs::write(&path, "print('hi')\n").unwrap();
     let graded = grade(&[], &[path.to_str().unwrap()]);
     assert_eq!(graded.status, 2, "{}", graded.explain());
-    assert!(graded.stderr.contains("not executable"), "{}", graded.explain());
+    assert!(
+        graded.stderr.contains("not executable"),
+        "{}",
+        graded.explain()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -254,7 +291,9 @@ fn a_program_that_never_calls_the_mock_fails_the_valid_key_scenario_and_says_why
     assert_eq!(graded.status, 101, "{}", graded.explain());
     assert!(
         graded.stdout.contains("no request reached the mock")
-            && graded.stdout.contains("does the program pass TERMINUS_BASE_URL to the SDK?"),
+            && graded
+                .stdout
+                .contains("does the program pass TERMINUS_BASE_URL to the SDK?"),
         "{}",
         graded.explain()
     );
@@ -266,7 +305,13 @@ fn a_program_that_hangs_is_killed_at_the_timeout_and_the_case_says_so() {
     let graded = grade(&["--timeout", "1", "CLI-1::valid_key"], &["sleep", "60"]);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     assert_eq!(graded.status, 101, "{}", graded.explain());
-    assert!(graded.stdout.contains("still running at the 1 s timeout: killed"), "{}", graded.explain());
+    assert!(
+        graded
+            .stdout
+            .contains("still running at the 1 s timeout: killed"),
+        "{}",
+        graded.explain()
+    );
 }
 
 #[test]
@@ -282,7 +327,13 @@ fn the_client_trials_are_listed_with_clause_and_level() {
         .filter(|v: &Value| v["type"] == "test")
         .collect();
     let clauses: BTreeSet<&str> = lines.iter().filter_map(|v| v["clause"].as_str()).collect();
-    let expected: BTreeSet<&str> = (1..=8).map(|n| ["CLI-1", "CLI-2", "CLI-3", "CLI-4", "CLI-5", "CLI-6", "CLI-7", "CLI-8"][n - 1]).collect();
+    let expected: BTreeSet<&str> = (1..=8)
+        .map(|n| {
+            [
+                "CLI-1", "CLI-2", "CLI-3", "CLI-4", "CLI-5", "CLI-6", "CLI-7", "CLI-8",
+            ][n - 1]
+        })
+        .collect();
     assert_eq!(clauses, expected);
     for line in &lines {
         let level = line["level"].as_str().unwrap();

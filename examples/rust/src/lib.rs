@@ -84,7 +84,9 @@ impl Client {
         let mut roots = rustls::RootCertStore::empty();
         for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
             let cert = cert.map_err(|e| Error::Transport(e.to_string()))?;
-            roots.add(cert).map_err(|e| Error::Transport(e.to_string()))?;
+            roots
+                .add(cert)
+                .map_err(|e| Error::Transport(e.to_string()))?;
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ClientConfig::builder_with_provider(provider)
@@ -136,7 +138,11 @@ impl Client {
             .await
             .map_err(|e| transport(&e))?;
         let name = ServerName::try_from(self.host.clone()).map_err(|e| transport(&e))?;
-        let tls = self.tls.connect(name, tcp).await.map_err(|e| transport(&e))?;
+        let tls = self
+            .tls
+            .connect(name, tcp)
+            .await
+            .map_err(|e| transport(&e))?;
         let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
             .await
             .map_err(|e| transport(&e))?;

@@ -99,7 +99,7 @@ pub struct JournalEntry {
     pub headers: Vec<Header>,
     /// The credential the request was judged by.
     pub key: KeySummary,
-    /// The response's status code.
+    /// The response's status code; 0 when a scripted `reset` fault left it unanswered.
     pub status: u16,
     /// Microseconds from the request's head to the decided response.
     pub latency_us: u64,

@@ -209,7 +209,7 @@ impl Recorder {
         &self,
         request: &Request<B>,
         decision: &Decision,
-        status: StatusCode,
+        status: impl Into<Option<StatusCode>>,
         started: Instant,
     ) {
         if !self.journal.keeps_entries() {
@@ -225,7 +225,8 @@ impl Recorder {
             (self.listener, self.tls),
             &self.store,
             decision,
-            status.as_u16(),
+            // 0: no answer (a scripted `reset` fault).
+            status.into().map_or(0, |s| s.as_u16()),
             elapsed.as_micros() as u64,
         );
         self.journal.push(Arc::new(entry));

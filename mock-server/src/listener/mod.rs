@@ -6,7 +6,6 @@
 //! everything the connection writes in one turn leaves in one TLS record and one system call
 //! ([`coalesce`]).
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +22,15 @@ use tokio_rustls::TlsAcceptor;
 use crate::envelope::Body;
 
 mod coalesce;
+
+/// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
+pub type Answer = Result<Response<Body>, NoAnswer>;
+
+/// A request left without an answer on purpose: HTTP/1.1 closes the connection, HTTP/2 resets
+/// the stream.
+#[derive(Debug, thiserror::Error)]
+#[error("no answer: a scripted `reset` fault")]
+pub struct NoAnswer;
 
 /// Bounds on what one client can hold of the server.
 #[derive(Debug, Clone)]
@@ -120,7 +128,7 @@ pub async fn serve<H, F>(
     mut shutdown: watch::Receiver<bool>,
 ) where
     H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
-    F: Future<Output = Response<Body>> + Send + 'static,
+    F: Future<Output = Answer> + Send + 'static,
 {
     let protocols = Arc::new(Protocols::new(&limits));
     let permits = Arc::new(Semaphore::new(limits.max_connections));
@@ -155,8 +163,8 @@ pub async fn serve<H, F>(
                 let head = request.method() == http::Method::HEAD;
                 let response = handler(request);
                 async move {
-                    let response = response.await;
-                    Ok::<_, Infallible>(if head {
+                    let response = response.await?;
+                    Ok::<_, NoAnswer>(if head {
                         without_body(response)
                     } else {
                         response
@@ -232,7 +240,7 @@ async fn serve_plain<S>(
     sniff_timeout: Duration,
 ) -> Result<(), hyper::Error>
 where
-    S: hyper::service::Service<Request<Incoming>, Response = Response<Body>, Error = Infallible>
+    S: hyper::service::Service<Request<Incoming>, Response = Response<Body>, Error = NoAnswer>
         + Clone
         + Send
         + 'static,

@@ -14,6 +14,7 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::admin::AdminApi;
 use crate::error::Error;
+use crate::faults::Faults;
 use crate::journal::{Journal, JournalEntry, Listener};
 use crate::keys::{self, KeyStore};
 use crate::listener::{discard_unread_body, serve, Limits};
@@ -54,6 +55,7 @@ pub struct MockServer {
     redirect_plain_addr: Option<SocketAddr>,
     store: KeyStore,
     journal: Journal,
+    faults: Faults,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -185,11 +187,15 @@ impl MockServer {
                 config.scheme,
             ),
         );
-        let admin = AdminApi::new(store.clone(), &admin_token).with_journal(journal.clone());
+        let faults = Faults::default();
+        let public = public.with_faults(faults.clone());
+        let admin = AdminApi::new(store.clone(), &admin_token)
+            .with_journal(journal.clone())
+            .with_faults(faults.clone());
         let handler = move |request: http::Request<hyper::body::Incoming>| {
-            let response = public.handle(&request);
+            let reply = public.handle(&request);
             discard_unread_body(request);
-            std::future::ready(response)
+            reply
         };
         let bind_error = |source| Error::Bind {
             addr: config.listen,
@@ -235,7 +241,7 @@ impl MockServer {
             let handler = move |request: http::Request<hyper::body::Incoming>| {
                 let response = origin.handle(&request);
                 discard_unread_body(request);
-                std::future::ready(response)
+                std::future::ready(Ok(response))
             };
             let acceptor = if tls { acceptor.clone() } else { None };
             tasks.push(tokio::spawn(serve(
@@ -251,7 +257,7 @@ impl MockServer {
             acceptor.clone(),
             move |request| {
                 let admin = admin.clone();
-                async move { admin.handle(request).await }
+                async move { Ok(admin.handle(request).await) }
             },
             config.limits,
             stopped,
@@ -266,6 +272,7 @@ impl MockServer {
             redirect_plain_addr,
             store,
             journal,
+            faults,
             stop,
             tasks,
         })
@@ -411,6 +418,12 @@ impl MockServer {
     /// [`MockConfig::redirect_plain_listen`] started it; see [`redirect_url`](Self::redirect_url).
     pub fn redirect_plain_url(&self) -> Option<String> {
         self.redirect_plain_addr.map(|addr| url(true, addr))
+    }
+
+    /// The scripted faults of the Public API (the library's side of `POST /v1/faults`): see
+    /// [`crate::faults`].
+    pub fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     /// Every request the Public API and redirect listeners saw, oldest first (the last

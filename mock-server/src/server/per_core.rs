@@ -9,7 +9,6 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use crate::envelope::Body;
 use crate::listener::{serve, Limits};
 
 /// `threads` listening sockets on one address, sharing it through `SO_REUSEPORT`. A plain
@@ -46,7 +45,7 @@ pub(super) fn spawn_per_core<H, F>(
 ) -> std::io::Result<JoinHandle<()>>
 where
     H: Fn(http::Request<hyper::body::Incoming>) -> F + Clone + Send + Sync + 'static,
-    F: std::future::Future<Output = http::Response<Body>> + Send + 'static,
+    F: std::future::Future<Output = crate::listener::Answer> + Send + 'static,
 {
     let mut threads = Vec::with_capacity(listeners.len());
     for (i, listener) in listeners.into_iter().enumerate() {

@@ -1,0 +1,138 @@
+//! [`Body`], the body of every response of the mock: whole bytes (every normal answer, no
+//! allocation beyond the bytes), or a scripted stream for the faults an SDK's tests ask for (a
+//! body dripped a few bytes at a time, or cut short after promising more).
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::body::{Frame, SizeHint};
+
+/// A response body.
+#[derive(Debug, Default)]
+pub struct Body(Kind);
+
+#[derive(Debug, Default)]
+enum Kind {
+    #[default]
+    Empty,
+    Whole(Option<Bytes>),
+    Scripted(Box<Scripted>),
+}
+
+/// A body sent in pieces, `pause` apart, possibly ending in an error that aborts the
+/// connection (a truncated body).
+#[derive(Debug)]
+struct Scripted {
+    pieces: std::collections::VecDeque<Bytes>,
+    pause: Duration,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    cut_short: bool,
+    length: u64,
+}
+
+/// Why a scripted body ended early: the fault asked for it.
+#[derive(Debug, thiserror::Error)]
+#[error("the body was cut short on purpose (a scripted `truncate` fault)")]
+pub struct CutShort;
+
+impl From<Bytes> for Body {
+    fn from(bytes: Bytes) -> Self {
+        Body(Kind::Whole(Some(bytes)))
+    }
+}
+
+impl From<&'static str> for Body {
+    fn from(text: &'static str) -> Self {
+        Body::from(Bytes::from_static(text.as_bytes()))
+    }
+}
+
+impl Body {
+    /// `bytes` sent `chunk` bytes at a time, `pause` between pieces.
+    pub fn dripped(bytes: Bytes, chunk: usize, pause: Duration) -> Self {
+        let length = bytes.len() as u64;
+        let pieces = (0..bytes.len())
+            .step_by(chunk.max(1))
+            .map(|start| bytes.slice(start..(start + chunk.max(1)).min(bytes.len())))
+            .collect();
+        Body(Kind::Scripted(Box::new(Scripted {
+            pieces,
+            pause,
+            sleep: None,
+            cut_short: false,
+            length,
+        })))
+    }
+
+    /// The first half of `bytes`, then an error: the head promised `bytes.len()` (its
+    /// `Content-Length`), the connection closes before the rest.
+    pub fn truncated(bytes: Bytes) -> Self {
+        let length = bytes.len() as u64;
+        let half = bytes.slice(..bytes.len() / 2);
+        Body(Kind::Scripted(Box::new(Scripted {
+            pieces: [half].into_iter().filter(|b| !b.is_empty()).collect(),
+            pause: Duration::ZERO,
+            sleep: None,
+            cut_short: true,
+            length,
+        })))
+    }
+}
+
+impl hyper::body::Body for Body {
+    type Data = Bytes;
+    type Error = CutShort;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, CutShort>>> {
+        match &mut self.get_mut().0 {
+            Kind::Empty => Poll::Ready(None),
+            Kind::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Kind::Scripted(script) => {
+                if let Some(sleep) = &mut script.sleep {
+                    if sleep.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                    script.sleep = None;
+                }
+                match script.pieces.pop_front() {
+                    Some(piece) => {
+                        if !script.pieces.is_empty() && !script.pause.is_zero() {
+                            script.sleep = Some(Box::pin(tokio::time::sleep(script.pause)));
+                        }
+                        Poll::Ready(Some(Ok(Frame::data(piece))))
+                    }
+                    None if script.cut_short => {
+                        script.cut_short = false;
+                        Poll::Ready(Some(Err(CutShort)))
+                    }
+                    None => Poll::Ready(None),
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.0 {
+            Kind::Empty => true,
+            Kind::Whole(bytes) => bytes.is_none(),
+            Kind::Scripted(_) => false,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            Kind::Empty => SizeHint::with_exact(0),
+            Kind::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Kind::Scripted(script) => SizeHint::with_exact(script.length),
+        }
+    }
+}
+
+use std::future::Future as _;
