@@ -125,11 +125,11 @@ fn script_faults(mock: &MockServer, script: Script) -> Result<Option<String>, St
             let base = if script == Script::RedirectToHttp {
                 mock.redirect_plain_url()
             } else {
-                // Another host name as well as another port: `localhost` for the mock's
-                // `127.0.0.1` (the certificate names both).
                 mock.redirect_url()
-                    .map(|u| u.replacen("127.0.0.1", "localhost", 1))
             }
+            // Another host name as well as another port: `localhost` for the mock's
+            // `127.0.0.1` (the certificate names both).
+            .map(|u| u.replacen("127.0.0.1", "localhost", 1))
             .ok_or("the second origin did not start")?;
             let location = format!("{base}{path}");
             mock.faults()

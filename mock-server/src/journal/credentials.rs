@@ -95,11 +95,11 @@ impl<'a> Credentials<'a> {
     /// redacted.
     pub(crate) fn text(&mut self, text: &str) -> String {
         if !text.contains(KEY_PREFIX) {
-            return redact(text);
+            return readable(text);
         }
         let mut out = String::with_capacity(text.len() + 16);
         for (before, token) in Tokens(text) {
-            out.push_str(&redact(before));
+            out.push_str(&readable(before));
             if let Some(token) = token {
                 self.find(token).describe(&mut out);
             }
@@ -200,6 +200,58 @@ impl<'a> Credentials<'a> {
             out.push_str(NOT_A_KEY);
         }
     }
+}
+
+/// Words of HTTP that are 10 characters or longer, kept as they are in the journal so that
+/// `application/json` or `python-requests/2.32` stay readable: each is a fixed, public word,
+/// not a piece of a random secret.
+const COMMON_WORDS: &[&str] = &[
+    "application",
+    "x-www-form-urlencoded",
+    "urlencoded",
+    "octet-stream",
+    "event-stream",
+    "javascript",
+    "keep-alive",
+    "multipart",
+    "python-requests",
+    "python-urllib",
+    "python-httpx",
+    "node-fetch",
+    "AppleWebKit",
+    "no-transform",
+    "must-revalidate",
+    "Transfer-Encoding",
+    "content-type",
+    "authorization",
+    "terminus-sdk",
+    "redteam-sdk",
+];
+
+/// [`redact`], except that the common words of HTTP above are kept.
+fn readable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .unwrap_or(rest.len());
+        let (word, after) = if run == 0 {
+            let next = rest.chars().next().map_or(1, char::len_utf8);
+            out.push_str(&rest[..next]);
+            rest = &rest[next..];
+            continue;
+        } else {
+            rest.split_at(run)
+        };
+        if COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+            out.push_str(word);
+        } else {
+            out.push_str(&redact(word));
+        }
+        rest = after;
+    }
+    out
 }
 
 /// The text `word` decodes to as standard Base64 (padding optional), when that text holds a
@@ -350,6 +402,19 @@ mod tests {
         );
         let (_, found) = c.authorization(&format!("Bearer {revoked}"), true);
         assert!(matches!(found, Some(Found::Revoked { name, .. }) if name == "old"));
+    }
+
+    #[test]
+    fn common_http_words_stay_readable_and_other_long_runs_do_not() {
+        let (store, _, _) = store();
+        let mut c = Credentials::new(&store);
+        assert_eq!(
+            c.text("application/json; charset=utf-8"),
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(c.text("python-requests/2.32.3"), "python-requests/2.32.3");
+        assert_eq!(c.text("keep-alive"), "keep-alive");
+        assert!(!c.text("x 0123456789abcdef y").contains("0123456789"));
     }
 
     #[test]
