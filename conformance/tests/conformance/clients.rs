@@ -37,12 +37,6 @@ impl Graded {
         self.report["cases"].as_array().into_iter().flatten()
     }
 
-    fn case(&self, name: &str) -> &Value {
-        self.cases()
-            .find(|c| c["name"] == name)
-            .unwrap_or_else(|| panic!("no case {name} in the report:\n{}", self.stderr))
-    }
-
     fn explain(&self) -> String {
         format!(
             "exit {}\n--- stdout\n{}\n--- stderr\n{}",
@@ -339,5 +333,78 @@ fn the_client_trials_are_listed_with_clause_and_level() {
         let level = line["level"].as_str().unwrap();
         let should = ["CLI-3", "CLI-7"].contains(&line["clause"].as_str().unwrap());
         assert_eq!(level, if should { "should" } else { "must" }, "{line}");
+    }
+}
+
+/// The project's Python environment (requests, httpx), made by `tests/venv.sh`.
+fn venv_python() -> String {
+    let out = Command::new("bash")
+        .arg("tests/venv.sh")
+        .current_dir(repo())
+        .output()
+        .expect("bash runs tests/venv.sh");
+    assert!(
+        out.status.success(),
+        "tests/venv.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// The smoke programs of examples/clients pass every clause, `should` ones included: the
+/// verdicts README.md records ("For SDK authors: grade your client").
+mod smoke_programs {
+    use super::*;
+
+    fn passes(program: &[&str]) {
+        let graded = grade(&["--profile", "strict", "--timeout", "15"], program);
+        assert_eq!(
+            graded.failed_clauses(),
+            BTreeSet::new(),
+            "{}",
+            graded.explain()
+        );
+        assert_eq!(graded.status, 0, "{}", graded.explain());
+        assert_eq!(graded.cases().count(), 34, "{}", graded.explain());
+    }
+
+    #[test]
+    fn python_requests() {
+        passes(&[&venv_python(), "examples/clients/python_requests.py"]);
+    }
+
+    #[test]
+    fn python_urllib() {
+        passes(&[&venv_python(), "examples/clients/python_urllib.py"]);
+    }
+
+    #[test]
+    fn python_httpx() {
+        passes(&[&venv_python(), "examples/clients/python_httpx.py"]);
+    }
+
+    #[test]
+    fn node_fetch() {
+        passes(&["node", "examples/clients/node_fetch.mjs"]);
+    }
+
+    #[test]
+    fn curl() {
+        passes(&["bash", "examples/clients/curl.sh"]);
+    }
+
+    /// urllib as usually written (`Request(headers=...)`) forwards the key on redirects.
+    #[test]
+    fn python_urllib_with_the_key_in_request_headers_leaks_it_on_redirects() {
+        let graded = grade(
+            &["--timeout", "15"],
+            &["python3", "conformance/tests/clients/urllib_headers.py"],
+        );
+        assert_eq!(
+            graded.failed_clauses(),
+            BTreeSet::from(["CLI-4".to_owned()]),
+            "{}",
+            graded.explain()
+        );
     }
 }
