@@ -215,12 +215,20 @@ impl AdminApi {
         let invalid = |message: String| {
             envelope::error(StatusCode::BAD_REQUEST, "invalid_request_error", &message)
         };
-        let fault: Fault = match serde_json::from_slice(body) {
+        let mut json = serde_json::Deserializer::from_slice(body);
+        let fault: Fault = match serde_path_to_error::deserialize(&mut json) {
             Ok(fault) => fault,
             Err(e) => {
+                let member = e.path().to_string();
+                let e = e.into_inner();
+                let at = if member == "." {
+                    String::new()
+                } else {
+                    format!("{member}: ")
+                };
                 return invalid(format!(
-                    "The fault is not valid: {e}. Send e.g. {{\"method\":\"GET\",\"path\":\"/v1/account\",\"times\":1,\"respond\":{{\"kind\":\"status\",\"status\":429,\"headers\":{{\"retry-after\":\"1\"}}}}}}"
-                ))
+                    "The fault is not valid: {at}{e}. Send e.g. {{\"method\":\"GET\",\"path\":\"/v1/account\",\"times\":1,\"respond\":{{\"kind\":\"status\",\"status\":429,\"headers\":{{\"retry-after\":\"1\"}}}}}}"
+                ));
             }
         };
         match self.faults.add(fault) {

@@ -73,7 +73,8 @@ impl Body {
         let half = bytes.slice(..bytes.len() / 2);
         Body(Kind::Scripted(Box::new(Scripted {
             pieces: [half].into_iter().filter(|b| !b.is_empty()).collect(),
-            pause: Duration::ZERO,
+            // Time for the head and the first half to leave before the connection is cut.
+            pause: Duration::from_millis(50),
             sleep: None,
             cut_short: true,
             length,
@@ -101,7 +102,8 @@ impl hyper::body::Body for Body {
                 }
                 match script.pieces.pop_front() {
                     Some(piece) => {
-                        if !script.pieces.is_empty() && !script.pause.is_zero() {
+                        let more = !script.pieces.is_empty() || script.cut_short;
+                        if more && !script.pause.is_zero() {
                             script.sleep = Some(Box::pin(tokio::time::sleep(script.pause)));
                         }
                         Poll::Ready(Some(Ok(Frame::data(piece))))

@@ -128,4 +128,11 @@ pub const SCHEMAS: &[(&str, &str)] = &[
             "/../schemas/request-list.schema.json"
         )),
     ),
+    (
+        "fault.schema.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../schemas/fault.schema.json"
+        )),
+    ),
 ];

@@ -78,36 +78,54 @@ pub enum Respond {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<serde_json::Value>,
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// Wait, then the normal answer.
     Delay {
         /// Milliseconds before the head.
+        #[serde(deserialize_with = "delay_ms")]
         delay_ms: u64,
     },
     /// The normal answer, its body sent a few bytes at a time.
     Drip {
         /// Milliseconds between pieces.
+        #[serde(deserialize_with = "body_delay_ms")]
         body_delay_ms: u64,
         /// Bytes per piece (default 4).
         #[serde(default = "default_chunk")]
         chunk_bytes: usize,
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// No answer: the connection is closed (HTTP/1.1) or the stream reset (HTTP/2).
     Reset {
         /// Wait this long first.
-        #[serde(default, skip_serializing_if = "is_zero")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// The normal answer's head, with its `Content-Length`, then half the body, then the
     /// connection closes.
     Truncate {
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// A redirect: 301, 302, 303, 307 or 308 with `Location`.
@@ -120,9 +138,30 @@ pub enum Respond {
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         headers: BTreeMap<String, String>,
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
+}
+
+fn milliseconds<'de, D: serde::Deserializer<'de>>(d: D, member: &str) -> Result<u64, D::Error> {
+    let value = serde_json::Number::deserialize(d)?;
+    value.as_u64().ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "{member}: {value} is not a whole number of milliseconds from 0 to {MAX_DELAY_MS}"
+        ))
+    })
+}
+
+fn delay_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    milliseconds(d, "delay_ms")
+}
+
+fn body_delay_ms<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    milliseconds(d, "body_delay_ms")
 }
 
 fn is_zero(n: &u64) -> bool {

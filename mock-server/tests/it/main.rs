@@ -9,6 +9,7 @@ mod contract_errors;
 mod contract_headers;
 mod contract_keys;
 mod contract_routes;
+mod faults;
 mod http2;
 mod journal;
 mod persistence;
