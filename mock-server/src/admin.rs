@@ -105,7 +105,7 @@ impl AdminApi {
             };
         }
         if !self.authorized(&request) {
-            return envelope::auth_failure_with(ADMIN_CHALLENGE);
+            return admin_unauthorized();
         }
         match (segments.as_slice(), &method) {
             (["v1", "keys"], &Method::POST) => self.create(request).await,
@@ -317,6 +317,21 @@ where
             &format!("The request body could not be read: {e}"),
         )),
     }
+}
+
+/// The admin plane's own 401: not the Public API's envelope, so nobody takes one for the other
+/// (SPEC.md part 2).
+fn admin_unauthorized() -> Response<Body> {
+    let mut response = envelope::error(
+        StatusCode::UNAUTHORIZED,
+        "authentication_error",
+        "invalid admin token: send `Authorization: Bearer <admin token>` (the token terminus-mock printed at start, or --admin-token)",
+    );
+    response.headers_mut().insert(
+        http::header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(ADMIN_CHALLENGE),
+    );
+    response
 }
 
 fn no_content() -> Response<Body> {

@@ -49,6 +49,11 @@ pub struct Cli {
     /// Where to write the generated CA's PEM (default: a file in the temporary directory).
     #[arg(long, value_name = "PATH", conflicts_with_all = ["tls_cert", "plaintext"])]
     ca_out: Option<PathBuf>,
+    /// Keep the generated CA in DIR (ca.pem, ca-key.pem mode 0600) and reuse it on later
+    /// starts, with a fresh leaf each start: trust DIR/ca.pem once (NODE_EXTRA_CA_CERTS, a
+    /// system store) for every start.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["tls_cert", "tls_key", "plaintext"])]
+    ca_dir: Option<PathBuf>,
 
     /// Keys file to seed the store with (default: the bundled test-only keys,
     /// fixtures/keys.json).
@@ -126,6 +131,7 @@ pub struct Cli {
 pub async fn run(cli: Cli) -> Result<(), Error> {
     let tls = match (&cli.tls_cert, &cli.tls_key, cli.plaintext) {
         (_, _, true) => TlsMode::Plaintext,
+        _ if cli.ca_dir.is_some() => TlsMode::CaDir(cli.ca_dir.clone().unwrap_or_default()),
         (Some(cert), Some(key), false) => TlsMode::Files {
             cert: cert.clone(),
             key: key.clone(),
@@ -176,6 +182,9 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
     let mock = MockServer::start(config).await?;
 
     let ca_path = match mock.ca_pem() {
+        Some(_) if cli.ca_out.is_none() && cli.ca_dir.is_some() => {
+            cli.ca_dir.as_ref().map(|dir| dir.join("ca.pem"))
+        }
         Some(pem) => {
             let path = cli.ca_out.clone().unwrap_or_else(|| {
                 std::env::temp_dir().join(format!("terminus-mock-{}-ca.pem", std::process::id()))

@@ -145,6 +145,14 @@ pub enum TlsError {
     /// key's type is not supported).
     #[error("the certificate and the private key do not go together: {0}; give --tls-key the private key of the first certificate in --tls-cert")]
     CertificateAndKey(#[source] rustls::Error),
+    /// `--ca-dir`: a file or the directory cannot be used.
+    #[error("--ca-dir: {path}: {problem}")]
+    CaDir {
+        /// The file or directory.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        problem: String,
+    },
     /// rustls refused the protocol versions (TLS 1.3 and 1.2 with the ring provider).
     #[error("cannot configure TLS 1.3 and 1.2: {0}")]
     Versions(#[source] rustls::Error),

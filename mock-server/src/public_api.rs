@@ -155,14 +155,22 @@ impl Future for Reply {
 }
 
 /// The hint of whatever token the request presented: never more than `thub_` and four
-/// characters.
+/// characters; `<none>` when the field holds no token (`Bearer` alone, empty, spaces).
 fn presented_hint(headers: &HeaderMap) -> String {
     match headers.get(http::header::AUTHORIZATION) {
         None => "-".to_owned(),
         Some(value) => {
             let text = String::from_utf8_lossy(value.as_bytes());
-            let token = text.trim().rsplit([' ', '\t']).next().unwrap_or_default();
-            hint(token)
+            let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty());
+            // `Bearer KEY`: the hint of KEY; a scheme word alone, or nothing, holds no key.
+            match (words.next(), words.next_back()) {
+                (Some(only), None) if !only.starts_with(crate::keys::KEY_PREFIX) => {
+                    "<none>".to_owned()
+                }
+                (Some(only), None) => hint(only),
+                (_, Some(last)) => hint(last),
+                (None, None) => "<none>".to_owned(),
+            }
         }
     }
 }
@@ -194,4 +202,28 @@ fn log_request<B>(
         auth = reason,
         "public request"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint_of(value: &str) -> String {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_str(value).unwrap(),
+        );
+        presented_hint(&headers)
+    }
+
+    #[test]
+    fn a_value_without_a_key_is_logged_as_none_never_a_slice_of_bearer() {
+        for value in ["Bearer", "Bearer ", "bearer   ", "", "   ", "Basic"] {
+            assert_eq!(hint_of(value), "<none>", "{value:?}");
+        }
+        assert_eq!(presented_hint(&HeaderMap::new()), "-");
+        assert_eq!(hint_of("Bearer thub_0123456789abcdefWXYZ"), "thub_…WXYZ");
+        assert_eq!(hint_of("thub_0123456789abcdefWXYZ"), "thub_…WXYZ");
+    }
 }

@@ -27,6 +27,9 @@ pub enum TlsMode {
         /// `--tls-key`
         key: PathBuf,
     },
+    /// A CA kept in this directory (`--ca-dir`), made on the first start and reused after; a
+    /// fresh leaf each start (see [`crate::tls::with_ca_dir`]).
+    CaDir(PathBuf),
     /// No TLS at all (`--plaintext`): for debugging only.
     Plaintext,
 }

@@ -136,6 +136,7 @@ impl MockServer {
             mode => {
                 let identity = match mode {
                     TlsMode::Files { cert, key } => tls::load(cert, key)?,
+                    TlsMode::CaDir(dir) => tls::with_ca_dir(dir)?,
                     _ => tls::generate()?,
                 };
                 let server_config = tls::server_config(&identity)?;

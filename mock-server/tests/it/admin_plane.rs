@@ -112,7 +112,22 @@ async fn the_admin_token_is_required_and_checked() {
                 response.header("www-authenticate"),
                 Some(r#"Bearer realm="terminus-mock-admin""#)
             );
+            // Its own message, not the Public API's envelope (issue 8's defect).
+            let message = response.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(message.starts_with("invalid admin token"), "{message}");
+            assert!(!response.body_str().contains("Invalid API key"));
+            assert!(schema("admin-error.schema.json").is_valid(&response.json()));
         }
+    }
+    for path in ["/v1/requests", "/v1/faults"] {
+        assert_eq!(
+            mock.admin("GET", path, None, "").await.status,
+            401,
+            "{path}"
+        );
     }
     let health = mock.admin("GET", "/healthz", None, "").await;
     assert_eq!(health.status, 200);
