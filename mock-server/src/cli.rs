@@ -250,7 +250,7 @@ fn print_banner(
     );
     println!("  Public API   {}", mock.public_url());
     println!(
-        "  Admin API    {}   (GET /healthz, /v1/keys, /v1/requests)",
+        "  Admin API    {}   (GET /healthz, /v1/keys, /v1/requests, /v1/faults)",
         mock.admin_url()
     );
     for url in [mock.redirect_url(), mock.redirect_plain_url()]
@@ -264,19 +264,22 @@ fn print_banner(
     if cli.plaintext {
         println!("  WARNING      --plaintext: no TLS. Keys cross the wire in clear text; use this for debugging only.");
     }
-    let first_key_env = "$TERMINUS_API_KEY";
+    // Every line to copy runs as pasted: real paths and URLs, the variables set first.
+    let cacert = match ca_path {
+        Some(ca) => format!("--cacert {} ", shell_quote(&ca.display().to_string())),
+        None => String::new(),
+    };
     match ca_path {
         Some(ca) => {
-            let ca = ca.display();
+            let ca = shell_quote(&ca.display().to_string());
             println!("  CA cert      {ca}");
             println!();
-            println!("Trust the CA:");
             println!(
-                "  curl    curl --cacert {ca} -H \"Authorization: Bearer {first_key_env}\" {}/v1/account",
-                mock.public_url()
+                "Trust the CA (see mock-server/README.md; --ca-dir keeps one CA across starts):"
             );
+            println!("  curl    curl --cacert {ca} ...   or   export CURL_CA_BUNDLE={ca}");
             println!("  Python  export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}");
-            println!("  Node    export NODE_EXTRA_CA_CERTS={ca}");
+            println!("  Node    export NODE_EXTRA_CA_CERTS={ca}   (before node starts)");
         }
         None if !cli.plaintext => {
             println!("  TLS          serving --tls-cert; clients must trust its issuer");
@@ -292,20 +295,33 @@ fn print_banner(
     } else {
         println!("Admin token: as given (--admin-token / TERMINUS_ADMIN_TOKEN)");
     }
-    println!(
-        "  mint:   curl --cacert CA -X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" -d '{{\"name\":\"ci\"}}' {}/v1/keys",
-        mock.admin_url()
-    );
-    println!(
-        "  revoke: curl --cacert CA -X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" {}/v1/keys/KEY_ID",
-        mock.admin_url()
-    );
     for key in minted {
         println!(
             "Key {:?} minted (id {}, shown once): {}",
             key.record.name, key.record.id, key.key
         );
     }
+    println!();
+    println!("Try it (each line runs as pasted):");
+    println!("  export ADMIN_TOKEN={}", shell_quote(mock.admin_token()));
+    if let Some(first) = minted.first() {
+        println!("  export TERMINUS_API_KEY={}", first.key);
+        println!(
+            "  curl {cacert}-H \"Authorization: Bearer $TERMINUS_API_KEY\" {}/v1/account",
+            mock.public_url()
+        );
+    }
+    let admin = mock.admin_url();
+    println!(
+        "  KEY_ID=$(curl -sS {cacert}-X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" -d '{{\"name\":\"ci\"}}' {admin}/v1/keys | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/')   # mint"
+    );
+    println!("  curl {cacert}-H \"Authorization: Bearer $ADMIN_TOKEN\" {admin}/v1/keys   # list");
+    println!(
+        "  curl {cacert}-X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" {admin}/v1/keys/$KEY_ID   # revoke"
+    );
+    println!(
+        "  curl {cacert}-H \"Authorization: Bearer $ADMIN_TOKEN\" {admin}/v1/requests   # the request journal"
+    );
     let seeded = mock.key_store().list().len() - minted.len();
     if cli.keys.is_none() {
         println!("Test-only keys from fixtures/keys.json: {seeded} (well-known; never use them anywhere real)");
@@ -313,6 +329,18 @@ fn print_banner(
         println!("Keys loaded from --keys: {seeded}");
     }
     println!();
+}
+
+/// `text` as one shell word: as it is when it needs no quoting, in single quotes otherwise.
+fn shell_quote(text: &str) -> String {
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b));
+    if plain && !text.is_empty() {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 fn write_file(path: &Path, contents: &[u8], what: &'static str) -> Result<(), Error> {

@@ -246,3 +246,173 @@ fn a_second_mock_on_the_same_port_is_refused_not_sharing_it() {
     first.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The "Try it" lines of a running mock's banner, run with bash as pasted: each must succeed.
+fn run_pasted_lines(args: &[&str], expect_in_lines: &str, refuse_in_lines: &str) {
+    let dir = temp_dir(&format!("pasted-{}", args.len()));
+    let ready = dir.join("ready.json");
+    let mut child = mock_command(&ready)
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_ready(&ready);
+    // The banner is printed before the ready file is written: read it up to its last line.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut banner = String::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !banner.contains("Test-only keys") && Instant::now() < deadline {
+        use std::io::Read;
+        match stdout.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => banner.push_str(&String::from_utf8_lossy(&buf[..n])),
+        }
+    }
+    let lines: Vec<&str> = banner
+        .lines()
+        .skip_while(|l| !l.starts_with("Try it"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    assert!(lines.len() >= 5, "the banner's lines to paste:\n{banner}");
+    for line in &lines {
+        assert!(
+            !line.contains(" CA ") && !line.contains("KEY_ID\"") && !line.contains("<"),
+            "a placeholder in {line:?}"
+        );
+    }
+    let script = lines.join("\n");
+    assert!(script.contains(expect_in_lines), "{script}");
+    assert!(!script.contains(refuse_in_lines), "{script}");
+    let out = Command::new("bash")
+        .args(["-e", "-c", &script])
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "pasted lines failed:\n{script}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(r#""object":"account""#), "{stdout}");
+    assert!(
+        stdout.contains(r#""requests":"#),
+        "the journal answered: {stdout}"
+    );
+    assert!(
+        stdout.contains(r#""revoked_at":""#) || stdout.contains("\"status\":\"revoked\""),
+        "the revoke ran: {stdout}"
+    );
+}
+
+#[test]
+fn the_banners_lines_run_as_pasted_over_tls() {
+    let dir = temp_dir("pasted-ca");
+    let ca_dir = dir.join("ca");
+    run_pasted_lines(
+        &["--ca-dir", ca_dir.to_str().unwrap()],
+        "--cacert",
+        "http://",
+    );
+}
+
+#[test]
+fn the_banners_lines_run_as_pasted_in_plaintext() {
+    run_pasted_lines(&["--plaintext"], "http://", "--cacert");
+}
+
+/// `--ca-dir`: a Node process started before the mock (NODE_EXTRA_CA_CERTS is read once, at
+/// process start) trusts a mock started after it, because the CA was made by an earlier start
+/// and is reused.
+#[test]
+fn a_node_process_started_before_the_mock_trusts_it_through_ca_dir() {
+    let dir = temp_dir("ca-dir-node");
+    let ca_dir = dir.join("ca");
+    let first_ready = dir.join("first.json");
+    let mut first = mock_command(&first_ready)
+        .arg("--ca-dir")
+        .arg(&ca_dir)
+        .spawn()
+        .unwrap();
+    wait_for_ready(&first_ready);
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let ca = std::fs::read(ca_dir.join("ca.pem")).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(ca_dir.join("ca-key.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let ready = dir.join("second.json");
+    let script = r#"
+        const fs = require("fs"), https = require("https");
+        const ready = process.env.READY;
+        (function wait() {
+          if (!fs.existsSync(ready) || !fs.readFileSync(ready, "utf8")) return setTimeout(wait, 50);
+          const url = JSON.parse(fs.readFileSync(ready, "utf8")).public_url + "/v1/account";
+          https.get(url, (res) => { console.log("status", res.statusCode); res.resume(); })
+               .on("error", (e) => { console.log("error", e.code || e.message); process.exit(1); });
+        })();
+    "#;
+    let node = Command::new("node")
+        .args(["-e", script])
+        .env("NODE_EXTRA_CA_CERTS", ca_dir.join("ca.pem"))
+        .env("READY", &ready)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node is installed (tests/clients.sh uses it too)");
+    std::thread::sleep(Duration::from_millis(300));
+    let mut second = mock_command(&ready)
+        .arg("--ca-dir")
+        .arg(&ca_dir)
+        .spawn()
+        .unwrap();
+    let out = node.wait_with_output().unwrap();
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("status 401"),
+        "node: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(ca_dir.join("ca.pem")).unwrap(),
+        ca,
+        "the same CA"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn ca_dir_refuses_an_exposed_key_and_a_key_that_is_not_the_cas() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("ca-dir-bad");
+    let (one, two) = (dir.join("one"), dir.join("two"));
+    terminus_mock::tls::with_ca_dir(&one).unwrap();
+    terminus_mock::tls::with_ca_dir(&two).unwrap();
+    let key = one.join("ca-key.pem");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = run_to_error(&on_loopback(&["--ca-dir", one.to_str().unwrap()]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--ca-dir") && stderr.contains(&format!("chmod 600 {}", key.display())),
+        "{stderr}"
+    );
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::copy(two.join("ca.pem"), one.join("ca.pem")).unwrap();
+    let out = run_to_error(&on_loopback(&["--ca-dir", one.to_str().unwrap()]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("do not go together"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
