@@ -11,12 +11,20 @@ use cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The log is written by a thread of its own: a request costs a line in a queue, not a
+    // write to stderr. Nothing is dropped (a full queue waits), and `_log` flushes the rest
+    // when main returns, signals included (they end `cli::run`).
+    let (writer, _log) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(64 * 1024)
+        .thread_name("terminus-mock-log")
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     // The Public API runs on threads of its own (one runtime per core, see `--threads`); this

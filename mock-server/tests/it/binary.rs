@@ -416,3 +416,59 @@ fn ca_dir_refuses_an_exposed_key_and_a_key_that_is_not_the_cas() {
     assert!(stderr.contains("do not go together"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The log is written off the hot path, and nothing is lost: after a burst of requests and a
+/// SIGTERM, stderr holds one line per request, and `Bearer` alone is logged `key=<none>`.
+#[tokio::test]
+async fn every_request_line_is_in_the_log_after_a_burst_and_sigterm() {
+    let dir = temp_dir("log-burst");
+    let ready = dir.join("ready.json");
+    let ca = dir.join("ca.pem");
+    let log = dir.join("stderr.log");
+    let child = mock_command(&ready)
+        .arg("--ca-out")
+        .arg(&ca)
+        .env("RUST_LOG", "info")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let info = wait_for_ready(&ready);
+    let addr: std::net::SocketAddr = info["public_url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("https://")
+        .parse()
+        .unwrap();
+    let tls = connector(&std::fs::read_to_string(&ca).unwrap(), &[b"http/1.1"]);
+    const BURST: usize = 500;
+    let mut conn = tls_to(addr, &tls).await;
+    for _ in 0..BURST {
+        let answer = send_raw(
+            &mut conn,
+            &request("GET", "/v1/account", &["Authorization: Bearer"]),
+        )
+        .await;
+        assert_eq!(answer.status, 401);
+    }
+    // SIGTERM at once: the lines still queued must reach stderr before the process ends.
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "exit 0 on SIGTERM");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines = text
+        .lines()
+        .filter(|l| l.contains("public request"))
+        .count();
+    assert_eq!(lines, BURST, "one log line per request");
+    assert!(
+        text.contains("key=<none>"),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+    assert!(!text.contains("…arer"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
