@@ -78,6 +78,10 @@ pub struct ClientCli {
     pub command: Vec<OsString>,
 }
 
+/// A scenario's outcome as the trials wait for it: `None` while it runs; `Err` when the
+/// scenario could not be set up.
+type Pending = watch::Receiver<Option<Arc<Result<Outcome, String>>>>;
+
 /// `terminus-conformance client ...`: `args` are the arguments after `client`.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let mut argv = vec![OsString::from("terminus-conformance client")];
@@ -189,8 +193,7 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         );
     }
     let started = Instant::now();
-    let mut outcomes: HashMap<Scenario, watch::Receiver<Option<Arc<Result<Outcome, String>>>>> =
-        HashMap::new();
+    let mut outcomes: HashMap<Scenario, Pending> = HashMap::new();
     for scenario in &needed {
         let (tx, rx) = watch::channel(None);
         let program = program.clone();
