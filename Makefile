@@ -11,7 +11,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots test-examples test-clients lint fmt-check deps-check bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots test-examples examples-sdk test-clients lint fmt-check deps-check bench soak fuzz clean
 
 all: build
 
@@ -52,6 +52,15 @@ test-examples:
 	@for e in $(MOCK_EXAMPLES); do \
 		echo "example $$e"; $(CARGO) run -q -p terminus-mock --example $$e >/dev/null || exit 1; \
 	done
+	$(MAKE) examples-sdk
+
+# The SDK example suites against the real binary (examples/python, examples/node; the Rust one,
+# examples/rust, is a workspace member and runs in test-rust). Python gets the project's own
+# venv (tests/venv.sh), never a global pip.
+examples-sdk:
+	$(CARGO) build -q -p terminus-mock
+	PY=$$(bash tests/venv.sh) && cd examples/python && TERMINUS_MOCK=$(CURDIR)/target/debug/terminus-mock $$PY -m pytest -q -p no:cacheprovider
+	bash examples/node/run.sh $(CURDIR)/target/debug/terminus-mock
 
 # curl, Python and Node against the real binary, trusting the CA it prints (the debug build
 # test-rust made: no second, release build inside make test).

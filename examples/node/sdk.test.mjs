@@ -39,7 +39,7 @@ before(async () => {
   mockProcess = spawn(MOCK, [
     "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--redirect-listen", "127.0.0.1:0",
     "--admin-token", ADMIN_TOKEN, "--no-mint", "--ca-dir", CA_DIR, "--ready-file", readyFile,
-  ], { stdio: ["ignore", "ignore", "inherit"] });
+  ], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, RUST_LOG: "warn" } });
   for (let i = 0; i < 200 && !(existsSync(readyFile) && readFileSync(readyFile, "utf8").length); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
