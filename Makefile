@@ -2,7 +2,8 @@
 #   make run    the conformance suite against the embedded mock (the main job)
 #   make mock   start the mock server (terminus-mock) in the foreground
 #   make test   build, every test (the --html page in headless Chromium, installed if absent),
-#               clippy -D warnings, rustfmt --check, no aws-lc-rs
+#               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo package builds every
+#               crate from its .crate
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
@@ -11,7 +12,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots test-examples examples-sdk test-clients lint fmt-check deps-check bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots test-examples examples-sdk test-clients lint fmt-check deps-check package-check bench soak fuzz clean
 
 all: build
 
@@ -26,7 +27,7 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: test-rust test-examples test-clients lint deps-check
+test: test-rust test-examples test-clients lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
@@ -79,6 +80,12 @@ deps-check:
 		$(CARGO) tree --workspace --target all -i aws-lc-rs; exit 1; \
 	else echo "deps-check: no aws-lc-rs in the tree"; fi
 	@if grep -q 'name = "rustls-pemfile"' Cargo.lock; then echo "rustls-pemfile is in Cargo.lock: use rustls::pki_types::pem"; exit 1; fi
+
+# Publishable crates: `cargo package --workspace` packs terminus-contract, terminus-mock and
+# terminus-conformance and builds each from its .crate (in this target directory, so test-rust's
+# dependencies are reused); the schemas and fixtures must be inside (tests/package.sh says how).
+package-check:
+	CARGO="$(CARGO)" bash tests/package.sh
 
 # Side-by-side benchmarks against nginx doing the same job (see bench/README.md).
 bench:

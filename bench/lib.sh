@@ -6,10 +6,10 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOCK_BIN="$ROOT/target/release/terminus-mock"
 NGINX_BIN="${NGINX_BIN:-/usr/sbin/nginx}"
-# The built-in, test-only active key (the first active one of fixtures/keys.json): both
+# The built-in, test-only active key (the first active one of contract/fixtures/keys.json): both
 # servers accept it. Read from the fixture, so no key-shaped string lives in scripts.
 API_KEY="$(python3 -c 'import json, sys
-print(next(k["key"] for k in json.load(open(sys.argv[1]))["keys"] if k["status"] == "active"))' "$ROOT/fixtures/keys.json")"
+print(next(k["key"] for k in json.load(open(sys.argv[1]))["keys"] if k["status"] == "active"))' "$ROOT/contract/fixtures/keys.json")"
 ENVELOPE='{"error":{"type":"authentication_error","code":null,"message":"Invalid API key"}}'
 CHALLENGE='Bearer realm="terminus-hub"'
 STARTED_PIDS=()

@@ -11,8 +11,8 @@ use libfuzzer_sys::fuzz_target;
 use terminus_mock::auth::{authenticate, Decision, SchemeReading};
 use terminus_mock::KeyStore;
 
-/// The active keys of fixtures/keys.json (test-only), read from the fixture compiled into the
-/// mock.
+/// The active keys of contract/fixtures/keys.json (test-only), read from the fixture compiled
+/// into the mock.
 fn active_keys() -> &'static [String] {
     static KEYS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| {

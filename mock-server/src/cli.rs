@@ -56,7 +56,7 @@ pub struct Cli {
     ca_dir: Option<PathBuf>,
 
     /// Keys file to seed the store with (default: the bundled test-only keys,
-    /// fixtures/keys.json).
+    /// contract/fixtures/keys.json).
     #[arg(long, value_name = "FILE")]
     keys: Option<PathBuf>,
 
@@ -75,7 +75,7 @@ pub struct Cli {
     no_mint: bool,
 
     /// Routes file: the endpoints served after authentication (default: the bundled
-    /// fixtures/routes.json).
+    /// contract/fixtures/routes.json).
     #[arg(long, value_name = "FILE")]
     routes: Option<PathBuf>,
 
@@ -324,7 +324,7 @@ fn print_banner(
     );
     let seeded = mock.key_store().list().len() - minted.len();
     if cli.keys.is_none() {
-        println!("Test-only keys from fixtures/keys.json: {seeded} (well-known; never use them anywhere real)");
+        println!("Test-only keys from contract/fixtures/keys.json: {seeded} (well-known; never use them anywhere real)");
     } else {
         println!("Keys loaded from --keys: {seeded}");
     }

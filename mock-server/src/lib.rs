@@ -27,8 +27,8 @@
 //! - `auth.rs` ([`auth`]): where a presented key is judged, before routing (KEY-*, HDR-*);
 //! - `keys/`: where keys are stored: `store.rs` ([`KeyStore`]: mint, revoke, constant-time
 //!   checks), `record.rs` ([`KeyRecord`]: a SHA-256 digest, a state, times; never the key),
-//!   `keys_file.rs` ([`keys_file`]: `fixtures/keys.json`, `--keys`), `state_file.rs`
-//!   (`--state`, the store kept across restarts);
+//!   `keys_file.rs` ([`keys_file`]: `contract/fixtures/keys.json`, `--keys`),
+//!   `state_file.rs` (`--state`, the store kept across restarts);
 //! - `envelope.rs`: where the 401 envelope (ERR-*) and the other canned bodies are written;
 //! - `routes.rs` ([`RouteTable`]): the endpoints served after authentication;
 //! - `public_api.rs`: the Public API service: authenticate, then route, then journal and log;
@@ -77,62 +77,6 @@ pub use redact::redact;
 pub use routes::RouteTable;
 pub use server::{MockConfig, MockServer, Threading, TlsMode};
 
-/// The JSON Schemas of `schemas/`, embedded at compile time: (file name, contents).
-pub const SCHEMAS: &[(&str, &str)] = &[
-    (
-        "error-envelope.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/error-envelope.schema.json"
-        )),
-    ),
-    (
-        "admin-error.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/admin-error.schema.json"
-        )),
-    ),
-    (
-        "admin-key.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/admin-key.schema.json"
-        )),
-    ),
-    (
-        "admin-key-created.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/admin-key-created.schema.json"
-        )),
-    ),
-    (
-        "admin-key-list.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/admin-key-list.schema.json"
-        )),
-    ),
-    (
-        "journal-entry.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/journal-entry.schema.json"
-        )),
-    ),
-    (
-        "request-list.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/request-list.schema.json"
-        )),
-    ),
-    (
-        "fault.schema.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../schemas/fault.schema.json"
-        )),
-    ),
-];
+// The JSON Schemas (the admin plane's and the envelope's) live in the terminus-contract crate,
+// shared with the runner: a new schema is one line in `contract/src/schemas.rs`.
+pub use terminus_contract::SCHEMAS;

@@ -1,5 +1,6 @@
-//! The endpoints served after authentication, from a routes fixture (`fixtures/routes.json`):
-//! method, path with `{param}` templates, status and canned JSON body.
+//! The endpoints served after authentication, from a routes fixture
+//! (`contract/fixtures/routes.json`): method, path with `{param}` templates, status and canned
+//! JSON body.
 
 use std::path::Path;
 
@@ -9,11 +10,8 @@ use serde::Deserialize;
 
 use crate::error::Error;
 
-/// The bundled routes fixture, embedded at compile time.
-pub const BUILTIN_ROUTES: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../fixtures/routes.json"
-));
+/// The bundled routes fixture (`contract/fixtures/routes.json`), embedded at compile time.
+pub const BUILTIN_ROUTES: &str = terminus_contract::fixtures::ROUTES;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,7 +98,7 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// The bundled `fixtures/routes.json`.
+    /// The bundled `contract/fixtures/routes.json`.
     ///
     /// ```
     /// use http::Method;

@@ -1,17 +1,14 @@
-//! The envelope of ERR-2: the failure body validated against `schemas/error-envelope.schema.json`
-//! with the jsonschema crate (embedded at compile time, `--schema-dir` to override), and the
-//! content type.
+//! The envelope of ERR-2: the failure body validated against
+//! `contract/schemas/error-envelope.schema.json` with the jsonschema crate (embedded at compile
+//! time through terminus-contract, `--schema-dir` to override), and the content type.
 
 use std::path::Path;
 
 use crate::error::Error;
 use crate::wire::Response;
 
-/// The bundled schema.
-pub const BUNDLED_SCHEMA: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../schemas/error-envelope.schema.json"
-));
+/// The bundled schema (`contract/schemas/error-envelope.schema.json`, shared with the mock).
+pub const BUNDLED_SCHEMA: &str = terminus_contract::schemas::ERROR_ENVELOPE;
 /// Its file name in a `--schema-dir`.
 pub const SCHEMA_FILE: &str = "error-envelope.schema.json";
 
@@ -26,7 +23,7 @@ impl EnvelopeSchema {
         let (text, path) = match dir {
             None => (
                 BUNDLED_SCHEMA.to_owned(),
-                Path::new("schemas").join(SCHEMA_FILE),
+                Path::new("contract/schemas").join(SCHEMA_FILE),
             ),
             Some(dir) => {
                 let path = dir.join(SCHEMA_FILE);

@@ -1,16 +1,13 @@
 //! The documented endpoints to probe: `--endpoint "METHOD /path"`, `--routes FILE` (the
 //! fixture format), `--openapi FILE` (OpenAPI 3 paths and methods, YAML or JSON), or by
-//! default the bundled `fixtures/routes.json`.
+//! default the bundled `contract/fixtures/routes.json`.
 
 use std::path::Path;
 
 use crate::error::Error;
 
-/// The bundled routes fixture.
-pub const BUNDLED_ROUTES: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../fixtures/routes.json"
-));
+/// The bundled routes fixture (`contract/fixtures/routes.json`, shared with the mock).
+pub const BUNDLED_ROUTES: &str = terminus_contract::fixtures::ROUTES;
 
 /// The value put in place of every `{param}` of a path template: harmless on a real
 /// deployment (no such object), so OK-1's `DELETE` deletes nothing.
@@ -225,7 +222,7 @@ pub fn load(
         endpoints.extend(parse_openapi(&read("--openapi", path)?, path)?);
     }
     if flags.is_empty() && routes.is_none() && openapi.is_none() {
-        endpoints = parse_routes(BUNDLED_ROUTES, Path::new("fixtures/routes.json"))?;
+        endpoints = parse_routes(BUNDLED_ROUTES, Path::new("contract/fixtures/routes.json"))?;
     }
     let mut unique: Vec<Endpoint> = Vec::new();
     for e in endpoints {

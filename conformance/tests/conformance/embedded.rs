@@ -133,7 +133,10 @@ fn filter_and_exact_select_cases() {
 
 #[test]
 fn openapi_endpoints_are_probed() {
-    let spec = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/openapi.yaml");
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../contract/fixtures/openapi.yaml"
+    );
     let run = run_with(
         "embedded-openapi",
         &["--openapi", spec, "--cases", "8", "OK-1"],

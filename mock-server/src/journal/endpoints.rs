@@ -10,7 +10,7 @@ use super::filter::RequestFilter;
 use super::{Journal, JournalEntry};
 use crate::envelope::{self, Body};
 
-/// The body of `GET /v1/requests` (`schemas/request-list.schema.json`).
+/// The body of `GET /v1/requests` (`contract/schemas/request-list.schema.json`).
 #[derive(Serialize)]
 struct RequestList<'a> {
     requests: Vec<&'a JournalEntry>,

@@ -1,4 +1,4 @@
-//! The keys file (`fixtures/keys.json`, `--keys FILE`): keys to seed the store with, active and
+//! The keys file (`contract/fixtures/keys.json`, `--keys FILE`): keys to seed the store with, active and
 //! revoked, so SDK test suites are reproducible. Each entry carries either the key itself
 //! (`"key"`, for well-known test keys) or only its SHA-256 (`"sha256"`, hex).
 
@@ -11,11 +11,8 @@ use super::{key_digest, KeyDigest, KeyRecord, KeyStatus, KEY_PREFIX};
 use crate::error::Error;
 use crate::redact::hint;
 
-/// The bundled test-only keys, embedded at compile time.
-pub const BUILTIN_KEYS: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../fixtures/keys.json"
-));
+/// The bundled test-only keys (`contract/fixtures/keys.json`), embedded at compile time.
+pub const BUILTIN_KEYS: &str = terminus_contract::fixtures::KEYS;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,7 +56,7 @@ pub fn load_file(path: &Path) -> Result<Vec<KeyRecord>, Error> {
 /// assert!(records.iter().any(|r| r.status == KeyStatus::Revoked));
 /// ```
 pub fn builtin() -> Vec<KeyRecord> {
-    parse(BUILTIN_KEYS, "fixtures/keys.json (built in)")
+    parse(BUILTIN_KEYS, "contract/fixtures/keys.json (built in)")
         .expect("the built-in keys fixture is valid (tested)")
 }
 

@@ -5,7 +5,8 @@
 //!   [`MintedKey`], the one value that ever holds a whole key;
 //! - `store.rs`: [`KeyStore`], the issued keys, compared in constant time; minting and
 //!   revoking;
-//! - `keys_file.rs`: the keys file (`fixtures/keys.json`, `--keys FILE`), keys to start with;
+//! - `keys_file.rs`: the keys file (`contract/fixtures/keys.json`, `--keys FILE`), keys to
+//!   start with;
 //! - `state_file.rs`: `--state PATH`, the store kept across restarts, written before a change
 //!   is acknowledged.
 

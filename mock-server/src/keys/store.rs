@@ -180,7 +180,7 @@ impl KeyStore {
     /// use terminus_mock::{keys_file, KeyStore, KeyStoreError};
     ///
     /// let store = KeyStore::new();
-    /// let records = keys_file::builtin(); // fixtures/keys.json: test-only keys
+    /// let records = keys_file::builtin(); // contract/fixtures/keys.json: test-only keys
     /// for record in records.clone() {
     ///     store.insert(record)?;
     /// }

@@ -382,7 +382,8 @@ impl MockServer {
     /// use terminus_mock::{KeyStatus, MockConfig, MockServer};
     ///
     /// let mock = MockServer::start(MockConfig::default()).await?;
-    /// let seeded = mock.key_store().list().len(); // the test-only keys of fixtures/keys.json
+    /// // The test-only keys of contract/fixtures/keys.json:
+    /// let seeded = mock.key_store().list().len();
     /// let minted = mock.key_store().mint("ci")?;
     /// assert_eq!(mock.key_store().list().len(), seeded + 1);
     /// assert_eq!(mock.key_store().get(&minted.record.id).unwrap().status, KeyStatus::Active);

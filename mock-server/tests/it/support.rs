@@ -315,7 +315,8 @@ pub async fn h2_send(
     (parts, body.collect().await.expect("h2 body").to_bytes())
 }
 
-/// A validator for one of `schemas/`, with the others registered for `$ref`.
+/// A validator for one of `contract/schemas/` (`terminus_mock::SCHEMAS`), with the others
+/// registered for `$ref`.
 pub fn schema(name: &str) -> jsonschema::Validator {
     let mut registry = jsonschema::Registry::new();
     for (file, text) in terminus_mock::SCHEMAS {

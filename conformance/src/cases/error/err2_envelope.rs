@@ -4,8 +4,8 @@
 //! > allowed). Additional members, anywhere, are permitted (a request id, a docs link): clients
 //! > must not break on them. `schemas/` holds this as JSON Schema.
 //!
-//! One case per cause sends its request; a refusal's body must validate against `schemas/` and
-//! its `Content-Type` be JSON. An acceptance is its cause's clause's to report, and a route
+//! One case per cause sends its request; a refusal's body must validate against
+//! `contract/schemas/` and its `Content-Type` be JSON. An acceptance is its cause's clause's to report, and a route
 //! refused before authentication ROUTE-1's.
 
 use super::causes::{case_per_cause, Cause, CAUSES};

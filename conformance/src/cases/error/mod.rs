@@ -1,6 +1,6 @@
 //! ERR-1..ERR-6: the failure response. For each cause of failure ([`causes`]: missing, empty,
 //! malformed, wrong scheme, wrong prefix, truncated, extended, unrecognized, revoked, another
-//! channel, an unknown path or method) the status is 401 (ERR-1), the body matches `schemas/`
+//! channel, an unknown path or method) the status is 401 (ERR-1), the body matches `contract/schemas/`
 //! and the content type is JSON (ERR-2), nothing tells the causes apart (ERR-3), HEAD answers
 //! like GET without a body (ERR-4), `WWW-Authenticate` carries a Bearer challenge (ERR-5, rfc
 //! profile), and no piece of the credentials comes back (ERR-6).
