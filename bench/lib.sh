@@ -143,12 +143,13 @@ free_port() {
 start_nginx() {
   local cert="$1" key="$2" ok_body="$3" port dir
   [[ -x "$NGINX_BIN" ]] || die "nginx not found at $NGINX_BIN (apt-get install nginx)"
-  dir="$WORK/nginx"
+  dir="$WORK/${NGINX_NAME:-nginx}"
   mkdir -p "$dir"/tmp/{client_body,proxy,fastcgi,uwsgi,scgi}
   chmod -R 0777 "$dir/tmp"
   port="$(free_port)"
   T_RUN_DIR="$dir" T_PORT="$port" T_CERT="$cert" T_KEY="$key" T_API_KEY="$API_KEY" \
   T_CHALLENGE="$CHALLENGE" T_OK_BODY="$ok_body" T_ENVELOPE="$ENVELOPE" \
+  T_ACCESS_LOG="${NGINX_ACCESS_LOG:-off}" \
     python3 "$ROOT/bench/tools/fill_template.py" "$ROOT/bench/nginx.conf.template" "$dir/nginx.conf" \
     || die "cannot write the nginx configuration"
   "$NGINX_BIN" -t -q -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" -g 'daemon off;' \
