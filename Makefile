@@ -12,7 +12,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots test-examples examples-sdk test-clients lint fmt-check deps-check package-check bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest bench soak fuzz clean
 
 all: build
 
@@ -87,9 +87,18 @@ deps-check:
 package-check:
 	CARGO="$(CARGO)" bash tests/package.sh
 
+# The reference manifest of the default endpoints (conformance/manifest.jsonl), regenerated;
+# a test compares it with the built runner, so a change to what a release checks is a diff in
+# review.
+manifest:
+	$(CARGO) build -q -p terminus-conformance
+	./target/debug/terminus-conformance --list --format json > conformance/manifest.jsonl
+	@echo "conformance/manifest.jsonl: $$(grep -c '"type":"test"' conformance/manifest.jsonl) cases"
+
 # Side-by-side benchmarks against nginx doing the same job (see bench/README.md).
 bench:
 	bash bench/run.sh
+	bash bench/logs.sh
 
 # Long load, slow-client, abuse and churn runs (see soak/README.md).
 soak:

@@ -15,7 +15,9 @@
 //! - `generated/`: the generated families (proptest), seeded and shrunk;
 //! - `judge/`: judging answers (the envelope, the challenge, likeness), the ledger of findings one
 //!   clause hands to another, and verdicts with failure messages that read like bug reports;
-//! - `report/`: JUnit, JSON and the case manifest;
+//! - `report/`: JUnit, JSON, HTML and the case manifest;
+//! - `client/`: grading a client (`terminus-conformance client -- CMD`, SPEC.md part 4);
+//! - `diff.rs`: `terminus-conformance diff OLD NEW`, two reports or manifests compared;
 //! - `redact.rs`: [`redact()`], the one function every printed key goes through;
 //! - `error.rs`: [`Error`], what stops a run before or around its trials.
 //!
@@ -29,6 +31,7 @@
 
 mod cases;
 mod client;
+mod diff;
 mod error;
 mod generated;
 mod judge;

@@ -13,7 +13,7 @@ use terminus_mock::{
 /// Mock server for the Terminus Hub Public API authentication contract: every request needs
 /// `Authorization: Bearer thub_<key>`; every failure is the same 401 JSON envelope.
 #[derive(Debug, Parser)]
-#[command(name = "terminus-mock", version, about, long_about = None)]
+#[command(name = "terminus-mock", version = terminus_mock::VERSION_LINE, about, long_about = None)]
 pub struct Cli {
     /// Address of the Public API listener (port 0: let the system choose).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]

@@ -77,6 +77,38 @@ pub use redact::redact;
 pub use routes::RouteTable;
 pub use server::{MockConfig, MockServer, Threading, TlsMode};
 
+/// The version of SPEC.md this mock implements, as a literal (for `concat!`).
+macro_rules! spec_version {
+    () => {
+        "1.0.0"
+    };
+}
+
+/// The version of SPEC.md this mock implements (SPEC.md's `Spec version:` line; a test keeps the
+/// two equal). The runner keeps its own: the two are independent readings of the spec.
+pub const SPEC_VERSION: &str = spec_version!();
+
+/// `terminus-mock --version`: `0.1.0 (SPEC 1.0.0)`.
+pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (SPEC ", spec_version!(), ")");
+
+#[cfg(test)]
+mod spec_version_tests {
+    #[test]
+    fn spec_version_is_spec_md_s() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../SPEC.md");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            // Built from its .crate (cargo package): the repository's SPEC.md is not there.
+            return;
+        };
+        let stated = text
+            .lines()
+            .take(10)
+            .find_map(|l| l.strip_prefix("Spec version:"))
+            .map(str::trim);
+        assert_eq!(stated, Some(super::SPEC_VERSION), "{}", path.display());
+    }
+}
+
 // The JSON Schemas (the admin plane's and the envelope's) live in the terminus-contract crate,
 // shared with the runner: a new schema is one line in `contract/src/schemas.rs`.
 pub use terminus_contract::SCHEMAS;

@@ -52,7 +52,7 @@ use scenario::Scenario;
 #[command(
     name = "terminus-conformance client",
     override_usage = "terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS]...",
-    version
+    version = crate::spec::VERSION_LINE
 )]
 pub struct ClientCli {
     /// Seconds each run of CMD may take before it is killed.
@@ -84,6 +84,10 @@ type Pending = watch::Receiver<Option<Arc<Result<Outcome, String>>>>;
 
 /// `terminus-conformance client ...`: `args` are the arguments after `client`.
 pub fn main(args: Vec<OsString>) -> ExitCode {
+    if args.first().is_some_and(|a| a == "--version" || a == "-V") {
+        println!("terminus-conformance {}", crate::spec::VERSION_LINE);
+        return ExitCode::SUCCESS;
+    }
     let mut argv = vec![OsString::from("terminus-conformance client")];
     argv.extend(args);
     let cli = ClientCli::parse_from(argv);
@@ -147,8 +151,10 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         })
         .collect();
     if cli.harness.list {
-        let lines = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
-            manifest(&selected)
+        let lines: Vec<String> = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
+            std::iter::once(report::manifest::header("client"))
+                .chain(manifest(&selected))
+                .collect()
         } else {
             selected
                 .iter()

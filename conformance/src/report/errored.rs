@@ -41,7 +41,7 @@ pub fn json(error: &Error) -> serde_json::Value {
         "tool": "terminus-conformance",
         "version": env!("CARGO_PKG_VERSION"),
         "error": {"kind": kind(error), "message": message, "exit_status": error.exit_status()},
-        "summary": {"passed": 0, "failed": 0, "ignored": 0, "errored": 1},
+        "summary": {"pass": 0, "fail": 0, "ignored": 0, "inconclusive": 0, "errored": 1},
         "cases": [{
             "name": ERRORED_CASE,
             "clause": null,

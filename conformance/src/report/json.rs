@@ -1,5 +1,7 @@
-//! `--report PATH`: the run as JSON — the seed, target, profile and request count, and per
-//! case its clause, name, level, verdict, evidence and duration. Every string is redacted.
+//! `--report PATH`: the run as JSON — the tool and spec versions, the seed, target, profile and
+//! request count, the counts per verdict, and per case (in run order, the manifest's) its
+//! clause, name, level, verdict (`pass`, `fail`, `ignored`, `inconclusive`), evidence and
+//! duration. Every string is redacted.
 
 use std::path::Path;
 
@@ -17,8 +19,10 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> serde_json::Value {
     json!({
         "tool": "terminus-conformance",
         "version": env!("CARGO_PKG_VERSION"),
+        "spec_version": crate::spec::SPEC_VERSION,
         "run": facts_json,
-        "summary": {"passed": count("pass"), "failed": count("fail"), "ignored": count("ignored"), "inconclusive": count("inconclusive")},
+        // The same words as each case's `verdict` and the manifest's.
+        "summary": {"pass": count("pass"), "fail": count("fail"), "ignored": count("ignored"), "inconclusive": count("inconclusive")},
         "cases": records.iter().map(|r| json!({
             "name": r.name,
             "clause": r.clause,

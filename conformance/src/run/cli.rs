@@ -15,7 +15,7 @@ use crate::spec::Profile;
 /// key); cases that need a missing one are ignored, with the reason. Exit status: 0 all pass,
 /// 101 a check failed, 2 usage error, 3 target unreachable or cases inconclusive.
 #[derive(Parser, Debug)]
-#[command(name = "terminus-conformance", version, about, long_about = None)]
+#[command(name = "terminus-conformance", version = crate::spec::VERSION_LINE, about, long_about = None)]
 pub struct Cli {
     /// The deployment to check, e.g. https://api.example.com (default: an embedded mock).
     #[arg(long, value_name = "URL")]

@@ -44,6 +44,15 @@ pub fn main() -> ExitCode {
         if first == "client" {
             return crate::client::main(args.collect());
         }
+        // libtest-mimic's flattened arguments turn clap's version flag off: answered here.
+        if first == "--version" || first == "-V" {
+            println!("terminus-conformance {}", crate::spec::VERSION_LINE);
+            return ExitCode::SUCCESS;
+        }
+        // `terminus-conformance diff OLD NEW`: two reports or two manifests compared.
+        if first == "diff" {
+            return crate::diff::main(args.collect());
+        }
     }
     let cli = Cli::from_env();
     let artifacts =
@@ -171,7 +180,13 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
     }
     let seconds = started.elapsed().as_secs_f64();
     let mut records = std::mem::take(&mut *records.lock().unwrap_or_else(|e| e.into_inner()));
-    records.sort_by(|a, b| a.name.cmp(&b.name));
+    // Run order, the manifest's: a report and a manifest line up case by case.
+    let order: std::collections::HashMap<String, usize> = catalogue(&context.endpoints)
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| (c.name, i))
+        .collect();
+    records.sort_by_key(|r| order.get(&r.name).copied().unwrap_or(usize::MAX));
     let facts = RunFacts {
         target: target_url,
         embedded: mock.is_some(),

@@ -5,9 +5,19 @@ mod clause;
 
 pub use clause::{Clause, UnknownClause};
 
+/// The version of SPEC.md this runner checks, as a literal (for `concat!`).
+macro_rules! spec_version {
+    () => {
+        "1.0.0"
+    };
+}
+
 /// The version of SPEC.md this runner checks (its `Spec version:` line; a test keeps the two
 /// equal).
-pub const SPEC_VERSION: &str = "1.0.0";
+pub const SPEC_VERSION: &str = spec_version!();
+
+/// `--version`: the tool's version and the spec's, `0.1.0 (SPEC 1.0.0)`.
+pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (SPEC ", spec_version!(), ")");
 
 /// `--profile`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]

@@ -99,10 +99,15 @@ fn manifest_lists_every_case_with_clause_and_level() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let mut lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect();
+    let header = lines.remove(0);
+    assert_eq!(header["type"], "manifest");
+    assert_eq!(header["tool"], "terminus-conformance");
+    assert_eq!(header["tool_version"], env!("CARGO_PKG_VERSION"));
+    assert!(header["spec_version"].is_string());
     assert!(lines.len() > 150);
     for line in &lines {
         let name = line["name"].as_str().unwrap();

@@ -14,5 +14,6 @@ mod embedded;
 mod faulty;
 mod field;
 mod html;
+mod maintainers;
 mod parsers;
 mod secrets;

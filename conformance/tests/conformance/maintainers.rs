@@ -1,0 +1,206 @@
+//! For spec maintainers (issue 10): the committed reference manifest matches the built runner,
+//! `diff` names regressions and exits 101, and the versions say which spec they implement.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_terminus-conformance");
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the runner starts")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `conformance/manifest.jsonl` is what the runner lists for the default endpoints: a change
+/// to what a release checks shows up as a diff of that file in review.
+#[test]
+fn the_reference_manifest_is_what_the_runner_lists() {
+    let committed = std::fs::read_to_string(repo().join("conformance/manifest.jsonl"))
+        .expect("conformance/manifest.jsonl is committed");
+    let out = run(&["--list", "--format", "json"]);
+    assert!(out.status.success());
+    let listed = text(&out.stdout);
+    if committed != listed {
+        let old: Vec<&str> = committed.lines().collect();
+        let new: Vec<&str> = listed.lines().collect();
+        let gone: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
+        let came: Vec<&&str> = new.iter().filter(|l| !old.contains(l)).collect();
+        panic!(
+            "conformance/manifest.jsonl differs from `terminus-conformance --list --format json`:\n\
+             only in the committed file:\n{}\nonly in the runner's list:\n{}\n\
+             If the change is meant, run `make manifest` and commit the file (and say so in CHANGELOG.md).",
+            gone.iter().map(|l| format!("  - {l}")).collect::<Vec<_>>().join("\n"),
+            came.iter().map(|l| format!("  + {l}")).collect::<Vec<_>>().join("\n"),
+        );
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "terminus-maintainers-{}-{name}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn diff_names_the_regressions_and_exits_101() {
+    let dir = scratch("diff");
+    let passing = dir.join("passing.json");
+    let out = run(&["OK-1::", "--report", passing.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The same run, one case failing and one more case: what a regression looks like.
+    let mut report: Value = serde_json::from_slice(&std::fs::read(&passing).unwrap()).unwrap();
+    let name = report["cases"][0]["name"].as_str().unwrap().to_owned();
+    report["cases"][0]["verdict"] = "fail".into();
+    report["cases"][1]["duration_ms"] = 12345.into();
+    report["run"]["seed"] = 1.into();
+    let mut added = report["cases"][1].clone();
+    added["name"] = "OK-1::a_new_case".into();
+    report["cases"].as_array_mut().unwrap().push(added);
+    let failing = dir.join("failing.json");
+    std::fs::write(&failing, report.to_string()).unwrap();
+
+    let same = run(&["diff", passing.to_str().unwrap(), passing.to_str().unwrap()]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same.stdout));
+    assert!(text(&same.stdout).contains("0 regressions"));
+
+    let out = run(&["diff", passing.to_str().unwrap(), failing.to_str().unwrap()]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(101), "{shown}");
+    assert!(
+        shown.contains("regressions (did not fail, now fail): 1"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("{name}")) && shown.contains("pass -> fail"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("cases added: 1") && shown.contains("OK-1::a_new_case"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("12345") && !shown.contains("seed"),
+        "durations and seeds ignored: {shown}"
+    );
+
+    let json = run(&[
+        "diff",
+        "--format",
+        "json",
+        passing.to_str().unwrap(),
+        failing.to_str().unwrap(),
+    ]);
+    assert_eq!(json.status.code(), Some(101));
+    let value: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["regressions"][0]["name"], name.as_str());
+    assert_eq!(value["fixes"], serde_json::json!([]));
+
+    // And back: the regression is a fix.
+    let back = run(&["diff", failing.to_str().unwrap(), passing.to_str().unwrap()]);
+    assert_eq!(back.status.code(), Some(0));
+    assert!(text(&back.stdout).contains("fixes (failed, now pass): 1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn diff_of_manifests_shows_cases_added_and_removed() {
+    let dir = scratch("manifests");
+    let full = dir.join("full.jsonl");
+    let part = dir.join("part.jsonl");
+    std::fs::write(&full, run(&["--list", "--format", "json"]).stdout).unwrap();
+    std::fs::write(&part, run(&["--list", "--format", "json", "KEY-"]).stdout).unwrap();
+    let out = run(&["diff", part.to_str().unwrap(), full.to_str().unwrap()]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("cases added:") && shown.contains("ERR-2::"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("(manifest,") && shown.contains("SPEC 1.0.0"),
+        "{shown}"
+    );
+    let out = run(&["diff", full.to_str().unwrap(), part.to_str().unwrap()]);
+    assert!(text(&out.stdout).contains("cases removed:"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn diff_of_something_else_is_exit_2_naming_the_file() {
+    let dir = scratch("bad");
+    let junk = dir.join("notes.txt");
+    std::fs::write(&junk, "hello\n").unwrap();
+    let out = run(&["diff", junk.to_str().unwrap(), junk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("notes.txt") && stderr.contains("expected a JSON report"),
+        "{stderr}"
+    );
+    let out = run(&["diff", "/no/such/report.json", junk.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("/no/such/report.json"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn both_tools_say_which_spec_they_implement() {
+    for args in [&["--version"][..], &["client", "--version"]] {
+        let out = run(args);
+        assert!(out.status.success());
+        assert_eq!(
+            text(&out.stdout).trim(),
+            format!(
+                "terminus-conformance {} (SPEC 1.0.0)",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+    }
+    let spec = std::fs::read_to_string(repo().join("SPEC.md")).unwrap();
+    assert!(spec.lines().take(10).any(|l| l == "Spec version: 1.0.0"));
+}
+
+/// The report and the manifest list cases in the same order, with the same verdict words.
+#[test]
+fn report_and_manifest_share_order_and_words() {
+    let dir = scratch("order");
+    let report = dir.join("r.json");
+    let out = run(&["KEY-1::", "--report", report.to_str().unwrap()]);
+    assert!(out.status.success());
+    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let in_report: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    let listed = text(&run(&["--list", "--format", "json", "KEY-1::"]).stdout);
+    let in_manifest: Vec<String> = listed
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["type"] == "test")
+        .map(|v| v["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(in_report, in_manifest);
+    let summary = report["summary"].as_object().unwrap();
+    for word in ["pass", "fail", "ignored", "inconclusive"] {
+        assert!(summary.contains_key(word), "{summary:?}");
+    }
+    assert_eq!(report["spec_version"], "1.0.0");
+    let _ = std::fs::remove_dir_all(&dir);
+}
