@@ -16,4 +16,5 @@ mod field;
 mod html;
 mod maintainers;
 mod parsers;
+mod recipes;
 mod secrets;

@@ -1,0 +1,300 @@
+//! The CI recipes of `examples/ci/` stay true: every shell step of `github-actions.yml` and every
+//! job script of `gitlab-ci.yml` runs here, in order, with `bash -e`, the built binaries first
+//! on `PATH`: the SDK job against the mock it starts itself, the conformance job against a local
+//! target (a terminus-mock binary with its built-in test-only keys as the "secrets"). Steps that
+//! fetch the tools (`Install ...`, `cargo install`) are skipped; GitHub's `uses:` steps too. The
+//! artifacts each recipe uploads must exist afterwards.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn bin_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_terminus-conformance"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+fn yaml(name: &str) -> Value {
+    let text = std::fs::read_to_string(repo().join("examples/ci").join(name)).unwrap();
+    serde_norway::from_str(&text).unwrap_or_else(|e| panic!("examples/ci/{name}: {e}"))
+}
+
+/// A local "deployment": the mock binary with its CA kept in `dir`.
+struct Target {
+    child: Child,
+    url: String,
+    ca: PathBuf,
+}
+
+impl Target {
+    fn start(dir: &Path) -> Target {
+        let ready = dir.join("target-ready.json");
+        let ca_dir = dir.join("target-ca");
+        let child = Command::new(bin_dir().join("terminus-mock"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--admin-listen",
+                "127.0.0.1:0",
+                "--no-mint",
+            ])
+            .arg("--ca-dir")
+            .arg(&ca_dir)
+            .arg("--ready-file")
+            .arg(&ready)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the mock binary is built (test-rust builds the workspace)");
+        let info = wait_for(&ready);
+        Target {
+            child,
+            url: info["public_url"].as_str().unwrap().to_owned(),
+            ca: ca_dir.join("ca.pem"),
+        }
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_for(path: &Path) -> Value {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(10) {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            if let Ok(value) = serde_json::from_str(&text) {
+                return value;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{} never appeared", path.display());
+}
+
+/// Kills the mocks a recipe started in the background (their ready files name their pids).
+fn kill_background_mocks(dir: &Path) {
+    for entry in walk(dir) {
+        if entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with("ready.json"))
+            && !entry.ends_with("target-ready.json")
+        {
+            if let Some(pid) = wait_for(&entry)["pid"].as_u64() {
+                let _ = Command::new("kill").arg(pid.to_string()).status();
+            }
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// A fresh working directory with the repository's `examples/` (the smoke programs the
+/// recipes grade), and a scratch directory for `RUNNER_TEMP`/`mktemp`.
+fn workspace(name: &str) -> (PathBuf, PathBuf) {
+    let base = std::env::temp_dir().join(format!("terminus-recipes-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (work, temp) = (base.join("work"), base.join("tmp"));
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(&temp).unwrap();
+    std::os::unix::fs::symlink(repo().join("examples"), work.join("examples")).unwrap();
+    (work, temp)
+}
+
+fn bash(script: &str, cwd: &Path, env: &BTreeMap<String, String>) -> std::process::Output {
+    let path = format!(
+        "{}:{}",
+        bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(["-e", "-o", "pipefail", "-c", script])
+        .current_dir(cwd);
+    // A CI machine's environment, not this one's: no CA or key variables left over.
+    for name in [
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+        "NODE_EXTRA_CA_CERTS",
+        "TERMINUS_API_KEY",
+        "TERMINUS_REVOKED_API_KEY",
+        "TERMINUS_SECOND_API_KEY",
+        "TERMINUS_ADMIN_TOKEN",
+    ] {
+        command.env_remove(name);
+    }
+    command.env("PATH", path).envs(env).output().unwrap()
+}
+
+/// `${{ vars.X }}` / `${{ secrets.X }}` filled from `values`.
+fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in values {
+        for kind in ["vars", "secrets"] {
+            out = out.replace(&format!("${{{{ {kind}.{name} }}}}"), value);
+        }
+    }
+    out
+}
+
+fn the_secrets(target: &Target) -> BTreeMap<&'static str, String> {
+    BTreeMap::from([
+        ("TERMINUS_TARGET", target.url.clone()),
+        // contract/fixtures/keys.json: public, test-only keys only the mock accepts.
+        (
+            "TERMINUS_API_KEY",
+            "thub_TESTONLYactive1NotARealKey0000000001".to_owned(),
+        ),
+        (
+            "TERMINUS_REVOKED_API_KEY",
+            "thub_TESTONLYrevoked1NotARealKey000000003".to_owned(),
+        ),
+    ])
+}
+
+#[test]
+fn the_github_actions_recipe_runs() {
+    let (work, temp) = workspace("github");
+    let target = Target::start(&temp);
+    let secrets = the_secrets(&target);
+    let recipe = yaml("github-actions.yml");
+    let jobs = recipe["jobs"].as_object().expect("jobs");
+    assert!(jobs.contains_key("sdk-tests") && jobs.contains_key("conformance"));
+    let mut ran = 0;
+    for (job_name, job) in jobs {
+        let github_env = temp.join(format!("{job_name}.env"));
+        std::fs::write(&github_env, "").unwrap();
+        let mut env: BTreeMap<String, String> = BTreeMap::from([
+            ("RUNNER_TEMP".to_owned(), temp.display().to_string()),
+            ("GITHUB_ENV".to_owned(), github_env.display().to_string()),
+            // The local target's CA, as the system store would hold a real deployment's.
+            ("SSL_CERT_FILE".to_owned(), target.ca.display().to_string()),
+        ]);
+        for (name, value) in job["env"].as_object().into_iter().flatten() {
+            env.insert(name.clone(), fill(value.as_str().unwrap(), &secrets));
+        }
+        for step in job["steps"].as_array().unwrap() {
+            let name = step["name"].as_str().unwrap_or_default();
+            let Some(run) = step["run"].as_str() else {
+                continue;
+            };
+            if name.starts_with("Install") {
+                continue;
+            }
+            let out = bash(run, &work, &env);
+            assert!(
+                out.status.success(),
+                "{job_name} / {name}: exit {:?}\n{run}\n--- stdout\n{}\n--- stderr\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            ran += 1;
+            // GitHub's $GITHUB_ENV: what a step writes there is in the next steps' environment.
+            for line in std::fs::read_to_string(&github_env).unwrap().lines() {
+                if let Some((k, v)) = line.split_once('=') {
+                    env.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        for step in job["steps"].as_array().unwrap() {
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact"))
+            {
+                for artifact in step["with"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                {
+                    assert!(
+                        work.join(artifact.trim()).exists(),
+                        "{job_name}: artifact {artifact} was not written"
+                    );
+                }
+            }
+        }
+    }
+    assert!(ran >= 6, "{ran} steps ran");
+    kill_background_mocks(&temp);
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(work.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["summary"]["fail"], 0, "the local target passes");
+    assert!(report["cases"].as_array().unwrap().len() > 200);
+    let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
+
+#[test]
+fn the_gitlab_recipe_runs() {
+    let (work, temp) = workspace("gitlab");
+    let target = Target::start(&temp);
+    let secrets = the_secrets(&target);
+    let recipe = yaml("gitlab-ci.yml");
+    for job_name in ["sdk-tests", "conformance"] {
+        let job = &recipe[job_name];
+        let mut env: BTreeMap<String, String> = BTreeMap::from([
+            ("TMPDIR".to_owned(), temp.display().to_string()),
+            ("SSL_CERT_FILE".to_owned(), target.ca.display().to_string()),
+        ]);
+        for (name, value) in job["variables"].as_object().into_iter().flatten() {
+            env.insert(name.clone(), value.as_str().unwrap().to_owned());
+        }
+        // GitLab's masked CI/CD variables.
+        for (name, value) in &secrets {
+            env.entry(name.to_string()).or_insert_with(|| value.clone());
+        }
+        let script: Vec<&str> = job["script"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|line| !line.starts_with("cargo install"))
+            .collect();
+        let out = bash(&script.join("\n"), &work, &env);
+        assert!(
+            out.status.success(),
+            "{job_name}: exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for artifact in job["artifacts"]["paths"].as_array().unwrap() {
+            let artifact = artifact.as_str().unwrap();
+            assert!(
+                work.join(artifact).exists(),
+                "{job_name}: artifact {artifact} was not written"
+            );
+        }
+    }
+    kill_background_mocks(&temp);
+    let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
