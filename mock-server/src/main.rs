@@ -12,13 +12,15 @@ use cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The log is written by a thread of its own: a request costs a line in a queue, not a
-    // write to stderr. Nothing is dropped (a full queue waits), and `_log` flushes the rest
-    // when main returns, signals included (they end `cli::run`).
+    // write to stderr. The thread writes whatever the queue holds through a buffer and flushes
+    // it each time the queue is empty, so a busy second is a few writes, not one per line, and
+    // a quiet one shows each line at once. Nothing is dropped (a full queue waits), and `_log`
+    // flushes the rest when main returns, signals included (they end `cli::run`).
     let (writer, _log) = tracing_appender::non_blocking::NonBlockingBuilder::default()
         .lossy(false)
         .buffered_lines_limit(64 * 1024)
         .thread_name("terminus-mock-log")
-        .finish(std::io::stderr());
+        .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
