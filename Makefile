@@ -12,7 +12,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest bench soak fuzz clean
 
 all: build
 
@@ -31,10 +31,15 @@ test: test-rust test-examples test-clients lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
-test-rust: browser
+test-rust: browser venv
 	$(CARGO) build --workspace --all-targets
 	TERMINUS_REQUIRE_CHROMIUM=1 $(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+
+# The project's Python environment (target/venv: requests, httpx, pytest), made once; the
+# client-grading tests and the Python example suite use it.
+venv:
+	bash tests/venv.sh >/dev/null
 
 # The --html report is rendered in headless Chromium by a test: Debian's chromium, installed
 # with apt-get when absent (as root, or through sudo).

@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 VENV="${VENV:-$PWD/target/venv}"
 REQUIREMENTS=tests/requirements.txt
 STAMP="$VENV/.installed-$(sha256sum "$REQUIREMENTS" | cut -c1-16)"
+# Tests call this in parallel: one makes the venv, the others wait for it.
+mkdir -p "$(dirname "$VENV")"
+exec 9>"$VENV.lock"
+flock 9
 if [[ ! -e "$STAMP" ]]; then
   rm -rf "$VENV"
   python3 -m venv "$VENV" >&2
