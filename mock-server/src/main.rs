@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         .lossy(false)
         .buffered_lines_limit(64 * 1024)
         .thread_name("terminus-mock-log")
-        .finish(std::io::BufWriter::with_capacity(64 * 1024, std::io::stderr()));
+        .finish(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stderr(),
+        ));
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

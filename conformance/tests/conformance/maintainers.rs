@@ -86,7 +86,7 @@ fn diff_names_the_regressions_and_exits_101() {
         "{shown}"
     );
     assert!(
-        shown.contains(&format!("{name}")) && shown.contains("pass -> fail"),
+        shown.contains(name.as_str()) && shown.contains("pass -> fail"),
         "{shown}"
     );
     assert!(
