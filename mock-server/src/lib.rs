@@ -91,6 +91,10 @@ pub const SPEC_VERSION: &str = spec_version!();
 /// `terminus-mock --version`: `0.1.0 (SPEC 1.0.0)`.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (SPEC ", spec_version!(), ")");
 
+// The JSON Schemas (the admin plane's and the envelope's) live in the terminus-contract crate,
+// shared with the runner: a new schema is one line in `contract/src/schemas.rs`.
+pub use terminus_contract::SCHEMAS;
+
 #[cfg(test)]
 mod spec_version_tests {
     #[test]
@@ -108,7 +112,3 @@ mod spec_version_tests {
         assert_eq!(stated, Some(super::SPEC_VERSION), "{}", path.display());
     }
 }
-
-// The JSON Schemas (the admin plane's and the envelope's) live in the terminus-contract crate,
-// shared with the runner: a new schema is one line in `contract/src/schemas.rs`.
-pub use terminus_contract::SCHEMAS;
