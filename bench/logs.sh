@@ -57,11 +57,12 @@ lines_mock=$(grep -c "public request" "$WORK/mock-logged/stderr" || true)
 lines_nginx=$(wc -l <"$WORK/nginx-logged/access.log")
 log "log lines written: mock $lines_mock, nginx $lines_nginx"
 mkdir -p "$ROOT/bench/results"
+cp "$RESULTS" "$ROOT/bench/results/logs-runs.jsonl"
 python3 - "$RESULTS" "$ROOT/bench/results/logs.md" "$lines_mock" "$lines_nginx" <<'PY'
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-def median(scenario, server):
-    values = [r["value"] for r in runs if r.get("scenario") == scenario and r.get("server") == server and r.get("ok", True)]
+def median(scenario, server, field="value"):
+    values = [r[field] for r in runs if r.get("scenario") == scenario and r.get("server") == server and r.get("ok", True) and field in r]
     return statistics.median(values) if values else None
 scenarios = sorted({r["scenario"] for r in runs}, key=["h1-401", "h1-200", "h2-401", "h2-200"].index)
 rows, behind = [], []
@@ -71,8 +72,11 @@ for setting in ("logged", "quiet"):
         ratio = (m / n) if m and n else None
         if ratio is None or ratio < 1.0:
             behind.append(f"{s} ({setting})")
-        rows.append(f"| {s} | {'logs on (mock: RUST_LOG=info + journal; nginx: access_log)' if setting == 'logged' else 'logs off (mock: RUST_LOG=warn; nginx: access_log off)'} | {m:,.0f} | {n:,.0f} | {ratio:.2f}x |" if ratio else f"| {s} | {setting} | - | - | - |")
-table = "\n".join(["| scenario | setting | mock req/s | nginx req/s | mock / nginx |", "| --- | --- | --- | --- | --- |", *rows])
+        mc, nc = median(s, f"mock-{setting}", "server_cpu_us_per_req"), median(s, f"nginx-{setting}", "server_cpu_us_per_req")
+        cpu = f"{mc:.1f} / {nc:.1f} µs" if mc and nc else "-"
+        label = 'logs on (mock: RUST_LOG=info + journal; nginx: access_log)' if setting == 'logged' else 'logs off (mock: RUST_LOG=warn; nginx: access_log off)'
+        rows.append(f"| {s} | {label} | {m:,.0f} | {n:,.0f} | {ratio:.2f}x | {cpu} |" if ratio else f"| {s} | {setting} | - | - | - | - |")
+table = "\n".join(["| scenario | setting | mock req/s | nginx req/s | mock / nginx | server CPU per request, mock / nginx |", "| --- | --- | --- | --- | --- | --- |", *rows])
 text = f"# Logs on and off, like for like\n\n{table}\n\nLog lines written during the run: mock {sys.argv[3]}, nginx {sys.argv[4]}.\n"
 open(sys.argv[2], "w").write(text)
 print(text)
