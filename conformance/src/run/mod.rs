@@ -231,7 +231,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
 
 /// `--list`: libtest's list, or with `--format json` the case manifest.
 fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
-    let kept: Vec<&Case> = cases
+    let mut kept: Vec<&Case> = cases
         .iter()
         .filter(|c| {
             !cli.harness
@@ -239,12 +239,13 @@ fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
         })
         .collect();
     warn_if_nothing_selected(cli, kept.len());
+    // As libtest: `--ignored --list` lists the ignored cases, and none is ignored before the run
+    // (a case is ignored at run time, for want of a key): the manifest is then its header alone.
+    if cli.harness.ignored {
+        kept.clear();
+    }
     let lines = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
         report::manifest::lines(&kept)
-    } else if cli.harness.ignored {
-        // As libtest: `--ignored --list` lists the ignored cases, and none is ignored before
-        // the run (a case is ignored at run time, for want of a key).
-        Vec::new()
     } else {
         kept.iter().map(|c| format!("{}: test", c.name)).collect()
     };

@@ -47,6 +47,38 @@ fn the_reference_manifest_is_what_the_runner_lists() {
     }
 }
 
+/// The manifest's first line says which tool and which SPEC.md the list belongs to; the
+/// header is there whatever the filter, alone when nothing is listed (`--ignored`: no case is
+/// ignored before a run).
+#[test]
+fn the_manifest_starts_with_its_versions() {
+    let header = |args: &[&str]| -> (Value, usize) {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let listed = text(&out.stdout);
+        let mut lines = listed.lines();
+        let header: Value = serde_json::from_str(lines.next().expect("a header line")).unwrap();
+        (header, lines.count())
+    };
+    let (full, cases) = header(&["--list", "--format", "json"]);
+    assert_eq!(
+        full,
+        serde_json::json!({
+            "type": "manifest",
+            "suite": "server",
+            "tool": "terminus-conformance",
+            "tool_version": env!("CARGO_PKG_VERSION"),
+            "spec_version": "1.0.0",
+        })
+    );
+    assert!(cases > 200, "{cases}");
+    let (filtered, cases) = header(&["--list", "--format", "json", "KEY-1::"]);
+    assert_eq!(filtered, full);
+    assert!((1..20).contains(&cases), "{cases}");
+    let (ignored, cases) = header(&["--list", "--format", "json", "--ignored"]);
+    assert_eq!((ignored, cases), (full, 0));
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "terminus-maintainers-{}-{name}",
