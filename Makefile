@@ -96,8 +96,9 @@ package-check:
 # a test compares it with the built runner, so a change to what a release checks is a diff in
 # review.
 manifest:
-	$(CARGO) build -q -p terminus-conformance
-	./target/debug/terminus-conformance --list --format json > conformance/manifest.jsonl
+	$(CARGO) run -q -p terminus-conformance -- --list --format json > conformance/manifest.jsonl.new \
+		|| { rm -f conformance/manifest.jsonl.new; exit 1; }
+	mv conformance/manifest.jsonl.new conformance/manifest.jsonl
 	@echo "conformance/manifest.jsonl: $$(grep -c '"type":"test"' conformance/manifest.jsonl) cases"
 
 # Side-by-side benchmarks against nginx doing the same job (see bench/README.md).

@@ -24,27 +24,117 @@ fn text(bytes: &[u8]) -> String {
 }
 
 /// `conformance/manifest.jsonl` is what the runner lists for the default endpoints: a change
-/// to what a release checks shows up as a diff of that file in review.
+/// to what a release checks shows up as a diff of that file in review. The list is the same
+/// from any directory, with any key in the environment, run after run.
 #[test]
 fn the_reference_manifest_is_what_the_runner_lists() {
     let committed = std::fs::read_to_string(repo().join("conformance/manifest.jsonl"))
         .expect("conformance/manifest.jsonl is committed");
-    let out = run(&["--list", "--format", "json"]);
-    assert!(out.status.success());
-    let listed = text(&out.stdout);
+    let listed = text(&run(&["--list", "--format", "json"]).stdout);
+    let elsewhere = Command::new(BIN)
+        .args(["--list", "--format", "json"])
+        .current_dir(std::env::temp_dir())
+        .env("TERMINUS_API_KEY", "thub_0123456789abcdefghijklmnopqrstuv")
+        .output()
+        .expect("the runner starts");
+    assert_eq!(
+        text(&elsewhere.stdout),
+        listed,
+        "the manifest depends on the directory or the environment"
+    );
     if committed != listed {
-        let old: Vec<&str> = committed.lines().collect();
-        let new: Vec<&str> = listed.lines().collect();
-        let gone: Vec<&&str> = old.iter().filter(|l| !new.contains(l)).collect();
-        let came: Vec<&&str> = new.iter().filter(|l| !old.contains(l)).collect();
         panic!(
-            "conformance/manifest.jsonl differs from `terminus-conformance --list --format json`:\n\
-             only in the committed file:\n{}\nonly in the runner's list:\n{}\n\
-             If the change is meant, run `make manifest` and commit the file (and say so in CHANGELOG.md).",
-            gone.iter().map(|l| format!("  - {l}")).collect::<Vec<_>>().join("\n"),
-            came.iter().map(|l| format!("  + {l}")).collect::<Vec<_>>().join("\n"),
+            "conformance/manifest.jsonl differs from `terminus-conformance --list --format json`:\n{}\n\
+             If the change is meant, run `make manifest`, commit conformance/manifest.jsonl and say \
+             what changed in CHANGELOG.md (Unreleased).",
+            manifest_changes(&committed, &listed)
         );
     }
+}
+
+/// What differs between two manifests, line by line, keyed by case name (the header by its
+/// type): `-` only in the committed file, `+` only in the runner's list, `~` a case whose line
+/// changed (both shown), and whether the order changed.
+fn manifest_changes(committed: &str, listed: &str) -> String {
+    fn keyed(text: &str) -> Vec<(String, &str)> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap_or(Value::Null);
+                let key = v["name"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("<{}>", v["type"].as_str().unwrap_or("not JSON")));
+                (key, l)
+            })
+            .collect()
+    }
+    let old = keyed(committed);
+    let new = keyed(listed);
+    let find = |side: &[(String, &str)], key: &str| {
+        side.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| l.to_string())
+    };
+    let mut out = Vec::new();
+    for (key, line) in &old {
+        match find(&new, key) {
+            None => out.push(format!("  - {line}")),
+            Some(now) if now != *line => {
+                out.push(format!("  ~ {key}\n      was {line}\n      now {now}"))
+            }
+            Some(_) => {}
+        }
+    }
+    for (key, line) in &new {
+        if find(&old, key).is_none() {
+            out.push(format!("  + {line}"));
+        }
+    }
+    let order = |side: &[(String, &str)], other: &[(String, &str)]| -> Vec<String> {
+        side.iter()
+            .filter(|(k, _)| other.iter().any(|(o, _)| o == k))
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    if order(&old, &new) != order(&new, &old) {
+        out.push("  the run order of the cases both list changed".to_owned());
+    }
+    if out.is_empty() {
+        out.push("  (only blank lines or line endings differ)".to_owned());
+    }
+    out.join("\n")
+}
+
+#[test]
+fn a_changed_manifest_is_shown_case_by_case() {
+    let committed = "{\"type\":\"manifest\",\"spec_version\":\"1.0.0\"}\n\
+        {\"type\":\"test\",\"name\":\"A-1::a\",\"level\":\"must\"}\n\
+        {\"type\":\"test\",\"name\":\"A-1::b\",\"level\":\"must\"}\n\
+        {\"type\":\"test\",\"name\":\"A-1::c\",\"level\":\"must\"}\n";
+    let listed = "{\"type\":\"manifest\",\"spec_version\":\"1.1.0\"}\n\
+        {\"type\":\"test\",\"name\":\"A-1::c\",\"level\":\"must\"}\n\
+        {\"type\":\"test\",\"name\":\"A-1::a\",\"level\":\"rfc\"}\n\
+        {\"type\":\"test\",\"name\":\"A-1::d\",\"level\":\"must\"}\n";
+    let shown = manifest_changes(committed, listed);
+    assert!(
+        shown.contains("~ <manifest>") && shown.contains("1.1.0"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("~ A-1::a") && shown.contains("\"level\":\"rfc\""),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  - ") && shown.contains("A-1::b"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("  + ") && shown.contains("A-1::d"),
+        "{shown}"
+    );
+    assert!(shown.contains("run order"), "{shown}");
+    assert!(!manifest_changes(committed, committed).contains("run order"));
 }
 
 /// The manifest's first line says which tool and which SPEC.md the list belongs to; the
