@@ -2,13 +2,17 @@
 //! two manifests (`--list --format json`) — regressions, fixes, cases added and removed,
 //! verdict and level changes — ignoring what differs between any two runs (durations, seeds,
 //! ports, counts, evidence). A plain-text table, or `--format json`; exit 101 when a case that
-//! did not fail in OLD fails in NEW, 0 otherwise, 2 when a file cannot be read as either.
+//! did not fail in OLD fails in NEW, 0 otherwise, 2 when a file cannot be read as either (or is
+//! the report of a run that errored before its cases: nothing to compare).
 //!
-//! A manifest against a report compares the case sets and levels only (a manifest has no
-//! verdicts).
+//! `pass → inconclusive` (or `→ ignored`) is an other verdict change, not a regression: coverage
+//! lost, not a fault found (the run's exit status 3 flags it). A case added that fails is listed
+//! as added. A manifest against a report compares the case sets and levels only (a manifest
+//! has no verdicts).
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -77,7 +81,9 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
             .expect("JSON values serialize"),
         Format::Text => changes.to_text(&cli, &old, &new),
     };
-    println!("{}", redact(&out));
+    // R-8: a reader that stops early (`| head`) ends the output, quietly.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", redact(&out)).and_then(|()| stdout.flush());
     if changes.regressions.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -85,49 +91,85 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     }
 }
 
+/// What a file given to `diff` must be, for the error messages.
+const EXPECTED: &str = "expected a JSON report (terminus-conformance --report PATH) or a manifest (terminus-conformance --list --format json > PATH)";
+
+/// The verdict words a report's cases carry.
+const VERDICTS: [&str; 4] = ["pass", "fail", "ignored", "inconclusive"];
+
+/// Reads a report (one JSON document with `cases`) or a manifest (JSON lines, a header first).
 fn read(path: &Path) -> Result<Side, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let expected = "expected a JSON report (terminus-conformance --report PATH) or a manifest (terminus-conformance --list --format json > PATH)";
-    if let Ok(value) = serde_json::from_str::<Value>(&text) {
-        let cases = value
-            .get("cases")
-            .and_then(Value::as_array)
-            .ok_or_else(|| {
-                format!(
-                    "{}: JSON without a `cases` list: {expected}",
-                    path.display()
-                )
-            })?;
-        let mut out = Vec::with_capacity(cases.len());
-        for case in cases {
-            let (Some(name), Some(clause), Some(level), Some(verdict)) = (
-                case["name"].as_str(),
-                case["clause"].as_str(),
-                case["level"].as_str(),
-                case["verdict"].as_str(),
-            ) else {
-                return Err(format!(
-                    "{}: a case without name, clause, level and verdict: {expected}",
-                    path.display()
-                ));
-            };
-            out.push((
-                name.to_owned(),
-                Entry {
-                    clause: clause.to_owned(),
-                    level: level.to_owned(),
-                    verdict: Some(verdict.to_owned()),
-                },
+    let side = match serde_json::from_str::<Value>(&text) {
+        Ok(value) => read_report(path, &value)?,
+        Err(_) => read_manifest(path, &text)?,
+    };
+    if side.cases.is_empty() {
+        return Err(format!("{}: no case in it: {EXPECTED}", path.display()));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some((name, _)) = side.cases.iter().find(|(n, _)| !seen.insert(n.as_str())) {
+        return Err(format!(
+            "{}: the case {name} is listed twice: {EXPECTED}",
+            path.display()
+        ));
+    }
+    Ok(side)
+}
+
+fn read_report(path: &Path, value: &Value) -> Result<Side, String> {
+    let path = path.display();
+    // R-6: the report of a run that stopped before its cases has one errored case and a reason.
+    if let Some(error) = value.get("error").filter(|e| e.is_object()) {
+        return Err(format!(
+            "{path}: the report of a run that errored before its cases (exit status {}: {}): \
+             no case ran, nothing to compare",
+            error["exit_status"],
+            error["message"].as_str().unwrap_or("no reason given")
+        ));
+    }
+    let cases = value
+        .get("cases")
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("{path}: JSON without a `cases` list: {EXPECTED}"))?;
+    let mut out = Vec::with_capacity(cases.len());
+    for case in cases {
+        let (Some(name), Some(clause), Some(level), Some(verdict)) = (
+            case["name"].as_str(),
+            case["clause"].as_str(),
+            case["level"].as_str(),
+            case["verdict"].as_str(),
+        ) else {
+            return Err(format!(
+                "{path}: a case without name, clause, level and verdict: {EXPECTED}"
+            ));
+        };
+        if !VERDICTS.contains(&verdict) {
+            return Err(format!(
+                "{path}: the case {name} has the verdict {verdict:?}, not one of {}: {EXPECTED}",
+                VERDICTS.join(", ")
             ));
         }
-        return Ok(Side {
-            kind: "report",
-            tool_version: value["version"].as_str().map(str::to_owned),
-            spec_version: value["spec_version"].as_str().map(str::to_owned),
-            cases: out,
-        });
+        out.push((
+            name.to_owned(),
+            Entry {
+                clause: clause.to_owned(),
+                level: level.to_owned(),
+                verdict: Some(verdict.to_owned()),
+            },
+        ));
     }
+    Ok(Side {
+        kind: "report",
+        tool_version: value["version"].as_str().map(str::to_owned),
+        spec_version: value["spec_version"].as_str().map(str::to_owned),
+        cases: out,
+    })
+}
+
+fn read_manifest(path: &Path, text: &str) -> Result<Side, String> {
+    let path = path.display();
     let mut side = Side {
         kind: "manifest",
         tool_version: None,
@@ -139,13 +181,9 @@ fn read(path: &Path) -> Result<Side, String> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let value: Value = serde_json::from_str(line).map_err(|e| {
-            format!(
-                "{} line {}: not JSON ({e}): {expected}",
-                path.display(),
-                n + 1
-            )
-        })?;
+        let line_no = n + 1;
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| format!("{path} line {line_no}: not JSON ({e}): {EXPECTED}"))?;
         match value["type"].as_str() {
             Some("manifest") => {
                 side.tool_version = value["tool_version"].as_str().map(str::to_owned);
@@ -158,9 +196,7 @@ fn read(path: &Path) -> Result<Side, String> {
                     value["level"].as_str(),
                 ) else {
                     return Err(format!(
-                        "{} line {}: a test without name, clause and level: {expected}",
-                        path.display(),
-                        n + 1
+                        "{path} line {line_no}: a test without name, clause and level: {EXPECTED}"
                     ));
                 };
                 side.cases.push((
@@ -174,17 +210,18 @@ fn read(path: &Path) -> Result<Side, String> {
             }
             _ => {
                 return Err(format!(
-                    "{} line {}: neither a manifest header nor a test: {expected}",
-                    path.display(),
-                    n + 1
+                    "{path} line {line_no}: neither a manifest header nor a test: {EXPECTED}"
                 ))
             }
         }
     }
-    if side.cases.is_empty() {
-        return Err(format!("{}: no case in it: {expected}", path.display()));
-    }
     Ok(side)
+}
+
+impl Side {
+    fn has(&self, name: &str) -> bool {
+        self.cases.iter().any(|(n, _)| n == name)
+    }
 }
 
 /// One changed case.
@@ -284,12 +321,22 @@ impl Changes {
         if old.kind != new.kind {
             out.push_str("a manifest and a report: case sets and levels compared, not verdicts\n");
         }
+        if !old.cases.iter().any(|(n, _)| new.has(n)) {
+            out.push_str("no case in common: are these the same suite (server or client) and the same endpoint options?\n");
+        }
+        // One column width for every section: the sections read as one table.
+        let width = self
+            .sections()
+            .iter()
+            .flat_map(|(_, list)| list.iter().map(|c| c.name.len()))
+            .max()
+            .unwrap_or(0);
         for (title, list) in self.sections() {
             if list.is_empty() {
                 continue;
             }
             out.push_str(&format!("\n{title}: {}\n", list.len()));
-            let width = list.iter().map(|c| c.name.len()).max().unwrap_or(0);
+
             for c in list {
                 let arrow = match (c.from.is_empty(), c.to.is_empty()) {
                     (true, true) => String::new(),
@@ -297,7 +344,9 @@ impl Changes {
                     (false, true) => c.from.clone(),
                     (false, false) => format!("{} -> {}", c.from, c.to),
                 };
-                out.push_str(&format!("  {:width$}  {:<8} {arrow}\n", c.name, c.level));
+                let row = format!("  {:width$}  {:<13} {arrow}", c.name, c.level);
+                out.push_str(row.trim_end());
+                out.push('\n');
             }
         }
         out.push_str(&format!(

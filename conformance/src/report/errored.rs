@@ -40,6 +40,7 @@ pub fn json(error: &Error) -> serde_json::Value {
     json!({
         "tool": "terminus-conformance",
         "version": env!("CARGO_PKG_VERSION"),
+        "spec_version": crate::spec::SPEC_VERSION,
         "error": {"kind": kind(error), "message": message, "exit_status": error.exit_status()},
         "summary": {"pass": 0, "fail": 0, "ignored": 0, "inconclusive": 0, "errored": 1},
         "cases": [{

@@ -200,6 +200,18 @@ fn diff_names_the_regressions_and_exits_101() {
     assert_eq!(same.status.code(), Some(0), "{}", text(&same.stdout));
     assert!(text(&same.stdout).contains("0 regressions"));
 
+    // R-8: into a pipe whose reader is gone (`| head`), quietly, with the same exit status.
+    let mut child = Command::new(BIN)
+        .args(["diff", passing.to_str().unwrap(), failing.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the runner starts");
+    drop(child.stdout.take());
+    let piped = child.wait_with_output().expect("the runner ends");
+    assert_eq!(piped.status.code(), Some(101), "{}", text(&piped.stderr));
+    assert!(text(&piped.stderr).is_empty(), "{}", text(&piped.stderr));
+
     let out = run(&["diff", passing.to_str().unwrap(), failing.to_str().unwrap()]);
     let shown = text(&out.stdout);
     assert_eq!(out.status.code(), Some(101), "{shown}");
@@ -236,6 +248,69 @@ fn diff_names_the_regressions_and_exits_101() {
     let back = run(&["diff", failing.to_str().unwrap(), passing.to_str().unwrap()]);
     assert_eq!(back.status.code(), Some(0));
     assert!(text(&back.stdout).contains("fixes (failed, now pass): 1"));
+
+    // pass -> inconclusive is coverage lost, not a regression: listed, exit 0.
+    let mut report: Value = serde_json::from_slice(&std::fs::read(&passing).unwrap()).unwrap();
+    let lost = report["cases"][2]["name"].as_str().unwrap().to_owned();
+    report["cases"][2]["verdict"] = "inconclusive".into();
+    let unsure = dir.join("inconclusive.json");
+    std::fs::write(&unsure, report.to_string()).unwrap();
+    let out = run(&["diff", passing.to_str().unwrap(), unsure.to_str().unwrap()]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("other verdict changes: 1")
+            && shown.contains(&lost)
+            && shown.contains("pass -> inconclusive")
+            && shown.contains("0 regressions"),
+        "{shown}"
+    );
+
+    // A manifest against a report: case sets and levels, never verdicts (no 101 for the fail).
+    let manifest = dir.join("manifest.jsonl");
+    std::fs::write(
+        &manifest,
+        run(&["--list", "--format", "json", "OK-1::"]).stdout,
+    )
+    .unwrap();
+    let out = run(&[
+        "diff",
+        manifest.to_str().unwrap(),
+        failing.to_str().unwrap(),
+    ]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains("case sets and levels compared, not verdicts")
+            && shown.contains("cases added: 1")
+            && shown.contains("OK-1::a_new_case")
+            && !shown.contains("regressions ("),
+        "{shown}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The manifests of the server suite and of client grading share no case: diff says so, as a likely
+/// mix-up, rather than only listing every case as added and removed.
+#[test]
+fn diff_of_unrelated_lists_says_no_case_is_in_common() {
+    let dir = scratch("unrelated");
+    let server = dir.join("server.jsonl");
+    let client = dir.join("client.jsonl");
+    std::fs::write(
+        &server,
+        run(&["--list", "--format", "json", "KEY-1::"]).stdout,
+    )
+    .unwrap();
+    std::fs::write(
+        &client,
+        run(&["client", "--list", "--format", "json"]).stdout,
+    )
+    .unwrap();
+    let out = run(&["diff", server.to_str().unwrap(), client.to_str().unwrap()]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("no case in common"), "{shown}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -277,6 +352,47 @@ fn diff_of_something_else_is_exit_2_naming_the_file() {
     let out = run(&["diff", "/no/such/report.json", junk.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("/no/such/report.json"));
+
+    // A verdict word the runner never writes names the case and the words it does.
+    let odd = dir.join("odd.json");
+    std::fs::write(
+        &odd,
+        r#"{"cases":[{"name":"KEY-1::x","clause":"KEY-1","level":"must","verdict":"passed"}]}"#,
+    )
+    .unwrap();
+    let out = run(&["diff", odd.to_str().unwrap(), odd.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("odd.json")
+            && stderr.contains("KEY-1::x")
+            && stderr.contains("\"passed\"")
+            && stderr.contains("pass, fail, ignored, inconclusive"),
+        "{stderr}"
+    );
+
+    // R-6: a run that could not reach its target still writes a report; diff says no case
+    // ran rather than calling every case removed.
+    let errored = dir.join("errored.json");
+    let out = run(&[
+        "--target",
+        "https://127.0.0.1:9",
+        "--no-key",
+        "--report",
+        errored.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    let listed = dir.join("listed.jsonl");
+    std::fs::write(&listed, run(&["--list", "--format", "json"]).stdout).unwrap();
+    let out = run(&["diff", listed.to_str().unwrap(), errored.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("errored.json")
+            && stderr.contains("errored before its cases (exit status 3")
+            && stderr.contains("127.0.0.1:9"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1,4 +1,4 @@
-//! Every case, a section per verdict (failures first, then inconclusive, ignored, passed), each
+//! Every case, a section per verdict (`fail` first, then `inconclusive`, `ignored`, `pass`), each
 //! case a `<details>` holding its evidence, its reason, or its failure message as
 //! [`crate::judge::Failure::render`] writes it (the requests and what came back, keys redacted).
 //! Failing and inconclusive cases are rendered open.
@@ -94,12 +94,8 @@ pub(super) fn section_id(verdict: &str) -> String {
     format!("cases-{verdict}")
 }
 
-/// A verdict's section heading.
-pub(super) fn heading(verdict: &str) -> &'static str {
-    match verdict {
-        "fail" => "Failed",
-        "inconclusive" => "Inconclusive",
-        "ignored" => "Ignored",
-        _ => "Passed",
-    }
+/// A verdict's section heading: the verdict word itself, as in the JSON report, the manifest,
+/// the totals and the matrix (`fail (2 cases)`).
+pub(super) fn heading(verdict: &str) -> &str {
+    verdict
 }

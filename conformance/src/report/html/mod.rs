@@ -59,7 +59,8 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
     page(&title, &body)
 }
 
-/// The run's outcome as the exit status has it: a class, a word, and what the status means.
+/// The run's outcome as the exit status has it: a class, a word (a verdict's, uppercased as on
+/// each case's label), and what the status means.
 fn run_outcome(
     failed: usize,
     inconclusive: usize,
@@ -69,7 +70,7 @@ fn run_outcome(
         let checks = plural(failed, "check", "checks");
         (
             "fail",
-            "FAILED",
+            "FAIL",
             format!("exit status 101: {failed} {checks} failed"),
         )
     } else if inconclusive > 0 {
@@ -79,7 +80,7 @@ fn run_outcome(
     } else if ran == 0 {
         ("pass", "NOTHING RAN", "exit status 0: no case ran".into())
     } else {
-        ("pass", "PASSED", "exit status 0: every check passed".into())
+        ("pass", "PASS", "exit status 0: every check passed".into())
     }
 }
 

@@ -148,7 +148,16 @@ fn failures_come_first_and_open_passes_last_and_closed() {
         .map(|d| d.split('>').next().unwrap().ends_with(" open"))
         .collect();
     assert_eq!(open, [true, true, false, false, false]);
-    assert!(page.contains("FAILED"));
+    assert!(page.contains("data-outcome=\"fail\">FAIL<"));
+    // The verdict words of the JSON report and the manifest, in the headings too.
+    for heading in [
+        "fail (1 case)",
+        "inconclusive (1 case)",
+        "ignored (1 case)",
+        "pass (2 cases)",
+    ] {
+        assert!(page.contains(&format!(">{heading}</h2>")), "{heading}");
+    }
     assert!(page.contains("exit status 101: 1 check failed"));
     for fact in [
         "seed</dt><dd>42<",
