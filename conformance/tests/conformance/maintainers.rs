@@ -334,6 +334,21 @@ fn diff_of_manifests_shows_cases_added_and_removed() {
     );
     let out = run(&["diff", full.to_str().unwrap(), part.to_str().unwrap()]);
     assert!(text(&out.stdout).contains("cases removed:"));
+
+    // 0.1.0's manifest had no header line: read all the same, its versions unknown.
+    let listed = std::fs::read_to_string(&full).unwrap();
+    let headerless = dir.join("0.1.0.jsonl");
+    std::fs::write(&headerless, listed.split_once('\n').unwrap().1).unwrap();
+    let out = run(&["diff", headerless.to_str().unwrap(), full.to_str().unwrap()]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&format!(
+            "(manifest, {} cases, tool ?, SPEC ?)",
+            listed.lines().count() - 1
+        )) && shown.contains("0 added, 0 removed"),
+        "{shown}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -396,8 +411,9 @@ fn diff_of_something_else_is_exit_2_naming_the_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--version`, of the runner and of its `client` command, names the SPEC.md version it checks.
 #[test]
-fn both_tools_say_which_spec_they_implement() {
+fn the_runner_says_which_spec_it_checks() {
     for args in [&["--version"][..], &["client", "--version"]] {
         let out = run(args);
         assert!(out.status.success());

@@ -156,6 +156,22 @@ async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `--version` names the SPEC.md version the mock implements (its own constant, which a unit
+/// test in lib.rs keeps equal to SPEC.md's `Spec version:` line).
+#[test]
+fn version_says_which_spec_it_implements() {
+    let out = run_to_error(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!(
+            "terminus-mock {} (SPEC {})",
+            env!("CARGO_PKG_VERSION"),
+            terminus_mock::SPEC_VERSION
+        )
+    );
+}
+
 #[test]
 fn bad_files_and_flags_name_the_flag_the_file_and_what_to_do() {
     let dir = temp_dir("errors");
