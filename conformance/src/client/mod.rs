@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use libtest_mimic::{Completion, FormatSetting, Trial};
+use libtest_mimic::{FormatSetting, Trial};
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -33,7 +33,7 @@ use crate::error::Error;
 use crate::judge::Verdict;
 use crate::redact::redact;
 use crate::report::{self, Record, RunFacts};
-use crate::run::{settle, EXIT_FAILED, EXIT_INCONCLUSIVE};
+use crate::run::{completion, settle, EXIT_FAILED, EXIT_INCONCLUSIVE};
 use crate::spec::{Clause, Profile};
 
 use judge::Outcome;
@@ -218,7 +218,7 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
             let rx = outcomes.get(scenario).cloned();
             let (records, handle, profile) =
                 (Arc::clone(&records), runtime.handle().clone(), cli.profile);
-            let (scenario, clause) = (*scenario, *clause);
+            let clause = *clause;
             Trial::ignorable_test(name.clone(), move || {
                 let trial_started = Instant::now();
                 let result = match rx {
@@ -244,15 +244,7 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
                     }
                 };
                 let verdict = settle(result, clause.level(), profile);
-                let outcome = match &verdict {
-                    Verdict::Pass(_) => Ok(Completion::Completed),
-                    Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
-                    Verdict::Inconclusive(reason) => Ok(Completion::ignored_with(format!(
-                        "INCONCLUSIVE: {}",
-                        redact(reason)
-                    ))),
-                    Verdict::Fail(failure) => Err(failure.render().into()),
-                };
+                let outcome = completion(&verdict);
                 records
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -263,7 +255,6 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
                         verdict,
                         duration: trial_started.elapsed(),
                     });
-                let _ = scenario;
                 outcome
             })
         })

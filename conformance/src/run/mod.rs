@@ -23,7 +23,7 @@ mod progress;
 mod summary;
 mod trial;
 
-pub(crate) use trial::settle;
+pub(crate) use trial::{completion, settle};
 
 use cli::Cli;
 use summary::summarize;

@@ -43,6 +43,21 @@ pub fn settle(result: Result<Evidence, Stop>, level: Level, profile: Profile) ->
     }
 }
 
+/// What libtest shows for a verdict: a failure's rendered message, an ignored case's reason, and
+/// an inconclusive one as ignored with `INCONCLUSIVE:` (libtest has no such outcome; the runner
+/// counts them for exit status 3). Server and client trials alike.
+pub(crate) fn completion(verdict: &Verdict) -> Result<Completion, libtest_mimic::Failed> {
+    match verdict {
+        Verdict::Pass(_) => Ok(Completion::Completed),
+        Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
+        Verdict::Inconclusive(reason) => Ok(Completion::ignored_with(format!(
+            "INCONCLUSIVE: {}",
+            redact(reason)
+        ))),
+        Verdict::Fail(failure) => Err(failure.render().into()),
+    }
+}
+
 pub(super) fn trial(
     case: Case,
     context: &Arc<Context>,
@@ -69,16 +84,7 @@ pub(super) fn trial(
             level,
             profile,
         );
-        let outcome = match &verdict {
-            Verdict::Pass(_) => Ok(Completion::Completed),
-            Verdict::Ignored(reason) => Ok(Completion::ignored_with(redact(reason))),
-            // libtest has no such outcome: shown as ignored, counted by the runner (exit 3).
-            Verdict::Inconclusive(reason) => Ok(Completion::ignored_with(format!(
-                "INCONCLUSIVE: {}",
-                redact(reason)
-            ))),
-            Verdict::Fail(failure) => Err(failure.render().into()),
-        };
+        let outcome = completion(&verdict);
         records
             .lock()
             .unwrap_or_else(|e| e.into_inner())
