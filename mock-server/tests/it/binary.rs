@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{connector, mock_command, request, send_raw, tls_to, wait_for_ready};
+use crate::support::{
+    connector, mock_command, refused, request, send_raw, terminate, tls_to, wait_for_ready,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-mock");
 
@@ -19,22 +21,17 @@ fn temp_dir(name: &str) -> PathBuf {
 /// Runs the binary with arguments it must refuse; a mock that starts anyway is killed after a
 /// few seconds and the test fails instead of hanging.
 fn run_to_error(args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
+    let child = Command::new(BIN)
         .args(args)
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("run terminus-mock");
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(15) {
-            child.kill().unwrap();
-            panic!("terminus-mock {args:?} started instead of refusing");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    refused(
+        child,
+        &format!("terminus-mock {args:?} started instead of refusing"),
+    )
 }
 
 /// `--listen` and `--admin-listen` on loopback ports the system chooses, then `args`.
@@ -103,12 +100,7 @@ async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
     }
     drop(conn);
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
+    let output = terminate(child);
     assert!(
         output.status.success(),
         "exit status after SIGTERM: {:?}",
@@ -467,12 +459,7 @@ async fn every_request_line_is_in_the_log_after_a_burst_and_sigterm() {
         assert_eq!(answer.status, 401);
     }
     // SIGTERM at once: the lines still queued must reach stderr before the process ends.
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
+    let output = terminate(child);
     assert!(output.status.success(), "exit 0 on SIGTERM");
     let text = std::fs::read_to_string(&log).unwrap();
     let lines = text

@@ -40,6 +40,30 @@ async fn admin(
     send_raw(&mut conn, bytes.as_bytes()).await
 }
 
+/// `GET /v1/account` with the key over raw HTTP/1.1 bytes; every byte until the mock closes
+/// the connection (at most 5 s).
+async fn account_until_closed(mock: &Mock) -> Vec<u8> {
+    let mut conn = mock.tls().await;
+    let auth = format!("Authorization: Bearer {}", mock.key);
+    conn.write_all(&request("GET", "/v1/account", &[&auth]))
+        .await
+        .unwrap();
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut received)).await;
+    received
+}
+
+/// `GET /v1/account` with the key, as an HTTP/2 request.
+fn h2_account(mock: &Mock) -> http::Request<Full<Bytes>> {
+    http::Request::get(format!(
+        "https://localhost:{}/v1/account",
+        mock.addr().port()
+    ))
+    .header("authorization", format!("Bearer {}", mock.key))
+    .body(Full::new(Bytes::new()))
+    .unwrap()
+}
+
 async fn add(mock: &Mock, fault: Value) -> Value {
     let answer = admin(mock, "POST", "/v1/faults", Some(&fault.to_string()), None).await;
     assert_eq!(answer.status, 201, "{fault}: {}", answer.body_str());
@@ -203,13 +227,7 @@ async fn a_truncated_body_stops_short_of_its_content_length() {
         json!({"path":"/v1/account","times":1,"respond":{"kind":"truncate"}}),
     )
     .await;
-    let mut conn = mock.tls().await;
-    let auth = format!("Authorization: Bearer {}", mock.key);
-    conn.write_all(&request("GET", "/v1/account", &[&auth]))
-        .await
-        .unwrap();
-    let mut received = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut received)).await;
+    let received = account_until_closed(&mock).await;
     let text = String::from_utf8_lossy(&received);
     let (head, body) = text.split_once("\r\n\r\n").expect("a head");
     let length: usize = head
@@ -233,13 +251,7 @@ async fn a_reset_leaves_the_request_unanswered_on_both_protocols() {
     )
     .await;
     // HTTP/1.1: the connection closes with no byte of a response.
-    let mut conn = mock.tls().await;
-    let auth = format!("Authorization: Bearer {}", mock.key);
-    conn.write_all(&request("GET", "/v1/account", &[&auth]))
-        .await
-        .unwrap();
-    let mut received = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut received)).await;
+    let received = account_until_closed(&mock).await;
     assert!(
         received.is_empty(),
         "{}",
@@ -247,13 +259,7 @@ async fn a_reset_leaves_the_request_unanswered_on_both_protocols() {
     );
     // HTTP/2: the stream is reset; the client sees an error, not a response.
     let mut h2 = mock.h2().await;
-    let req = http::Request::get(format!(
-        "https://localhost:{}/v1/account",
-        mock.addr().port()
-    ))
-    .header("authorization", format!("Bearer {}", mock.key))
-    .body(Full::new(Bytes::new()))
-    .unwrap();
+    let req = h2_account(&mock);
     assert!(h2.send_request(req).await.is_err());
     // The journal shows both, answered with status 0.
     let statuses: Vec<u16> = mock
@@ -447,13 +453,7 @@ async fn http2_gets_the_scripted_status_too() {
     let mock = Mock::start().await;
     add(&mock, json!({"path":"/v1/account","times":1,"respond":{"kind":"status","status":429,"headers":{"retry-after":"3"}}})).await;
     let mut h2 = mock.h2().await;
-    let req = http::Request::get(format!(
-        "https://localhost:{}/v1/account",
-        mock.addr().port()
-    ))
-    .header("authorization", format!("Bearer {}", mock.key))
-    .body(Full::new(Bytes::new()))
-    .unwrap();
+    let req = h2_account(&mock);
     let response = h2.send_request(req).await.unwrap();
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "3");

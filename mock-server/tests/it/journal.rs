@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -17,8 +17,8 @@ use terminus_mock::{
 use tokio::net::TcpStream;
 
 use crate::support::{
-    h2_send, mock_command, request, schema, secret_windows, send_raw, tls_to, wait_for_ready, Mock,
-    RawResponse,
+    h2_send, mock_command, refused, request, schema, secret_windows, send_raw, terminate, tls_to,
+    wait_for_ready, Mock, RawResponse,
 };
 
 /// A key of the right shape that no store issued.
@@ -669,12 +669,7 @@ async fn the_binary_writes_the_journal_file_and_starts_the_redirect_origins() {
     }
     assert_eq!(lines_in(&file), 5, "5 lines within 10 s while running");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = child.wait_with_output().unwrap();
+    let output = terminate(child);
     assert!(output.status.success(), "{:?}", output.status);
     let banner = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -731,21 +726,13 @@ fn an_unwritable_journal_path_stops_the_start_naming_the_flag_and_the_path() {
     let dir = temp_dir("unwritable");
     let path = dir.join("no-such-dir").join("journal.jsonl");
     let ready = dir.join("ready.json");
-    let mut child = mock_command(&ready)
+    let child = mock_command(&ready)
         .arg("--journal")
         .arg(&path)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(15) {
-            child.kill().unwrap();
-            panic!("started with an unwritable --journal");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().unwrap();
+    let output = refused(child, "started with an unwritable --journal");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -352,6 +352,31 @@ pub fn mock_command(ready: &std::path::Path) -> std::process::Command {
     command
 }
 
+/// Sends SIGTERM to the binary (as a user's Ctrl-C or a CI runner would) and waits for it to
+/// end; the caller checks the exit status and the output.
+pub fn terminate(child: std::process::Child) -> std::process::Output {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait_with_output().unwrap()
+}
+
+/// Waits (15 s at most) for a binary that must refuse to start; panics with `what` if it keeps
+/// running instead.
+pub fn refused(mut child: std::process::Child, what: &str) -> std::process::Output {
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(15) {
+            child.kill().unwrap();
+            panic!("{what}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
 /// Waits (bounded) for a `--ready-file` and returns what it says.
 pub fn wait_for_ready(path: &std::path::Path) -> Value {
     let started = std::time::Instant::now();
