@@ -114,9 +114,9 @@ impl Seen {
             || self.headers.iter().any(|(_, v)| v.contains(description))
     }
 
-    /// Where the key described by `description` travelled besides `Authorization`: header
-    /// names, `path`, `query`.
-    pub fn places_besides_authorization(&self, description: &str) -> Vec<String> {
+    /// Where the key described by `description` travelled: the path, the query, and each header
+    /// by name (`Authorization` too when `with_authorization`).
+    pub fn places(&self, description: &str, with_authorization: bool) -> Vec<String> {
         let mut places: Vec<String> = Vec::new();
         if self.path.contains(description) {
             places.push("the path".into());
@@ -125,7 +125,8 @@ impl Seen {
             places.push("the query".into());
         }
         for (name, value) in &self.headers {
-            if !name.eq_ignore_ascii_case("authorization") && value.contains(description) {
+            let counted = with_authorization || !name.eq_ignore_ascii_case("authorization");
+            if counted && value.contains(description) {
                 places.push(format!("the {name} header"));
             }
         }

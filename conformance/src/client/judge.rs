@@ -227,7 +227,7 @@ fn cli2(o: &Outcome) -> CaseResult {
         "the key travelled outside the Authorization field",
     );
     for seen in &o.seen {
-        let places = seen.places_besides_authorization(stem);
+        let places = seen.places(stem, false);
         if !places.is_empty() {
             failure = failure.finding(Outcome::request_finding(
                 seen,
@@ -316,7 +316,7 @@ fn cli4(o: &Outcome) -> CaseResult {
             failure = failure.finding(Outcome::request_finding(
                 seen,
                 "no key on a request to another origin (drop Authorization, or do not follow)",
-                format!("the key in {}", where_in(seen, stem)),
+                format!("the key in {}", seen.places(stem, true).join(", ")),
             ));
         }
         return Err(failure.into());
@@ -329,22 +329,6 @@ fn cli4(o: &Outcome) -> CaseResult {
             elsewhere.len()
         )
     }))
-}
-
-fn where_in(seen: &Seen, stem: &str) -> String {
-    let mut places: Vec<String> = seen
-        .headers
-        .iter()
-        .filter(|(_, v)| v.contains(stem))
-        .map(|(n, _)| format!("the {n} header"))
-        .collect();
-    if seen.path.contains(stem) {
-        places.push("the path".into());
-    }
-    if seen.query.contains(stem) {
-        places.push("the query".into());
-    }
-    places.join(", ")
 }
 
 /// CLI-5: no HTTP request over a connection whose certificate should have been refused.
