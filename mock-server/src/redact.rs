@@ -13,7 +13,7 @@ fn is_token_char(c: char) -> bool {
 
 /// Runs shorter than this are left alone: a secret leaks only through 10 or more consecutive
 /// characters, and short runs are ordinary path segments (`projects`, `v1`).
-const MIN_RUN: usize = 10;
+pub(crate) const MIN_RUN: usize = 10;
 
 /// Redacts every key-like run in `text`.
 ///
@@ -30,13 +30,17 @@ const MIN_RUN: usize = 10;
 /// assert_eq!(redact("/v1/account"), "/v1/account");
 /// ```
 pub fn redact(text: &str) -> String {
+    // Most text (a path, a header value) holds no run long enough to hide: copied as it is.
+    if longest_run(text) < MIN_RUN {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len().min(256));
     let mut run_start: Option<usize> = None;
     let flush = |out: &mut String, run: &str| {
-        if run.chars().count() < MIN_RUN {
+        if run.len() < MIN_RUN {
             out.push_str(run);
         } else {
-            out.push_str(&hint(run));
+            push_hint(out, run);
         }
     };
     for (i, c) in text.char_indices() {
@@ -57,19 +61,45 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// The length of the longest run of token characters in `text` (they are ASCII: bytes count
+/// characters).
+fn longest_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    longest
+}
+
 /// The hint of one key: `thub_` (when present), an ellipsis and the last four characters.
 /// Values of four characters or fewer after the prefix show only the ellipsis.
 pub(crate) fn hint(key: &str) -> String {
+    let mut out = String::with_capacity(16);
+    push_hint(&mut out, key);
+    out
+}
+
+/// [`hint`], appended to `out`.
+pub(crate) fn push_hint(out: &mut String, key: &str) {
     let (prefix, secret) = match key.strip_prefix("thub_") {
         Some(rest) => ("thub_", rest),
         None => ("", key),
     };
+    out.push_str(prefix);
+    out.push('…');
     let count = secret.chars().count();
-    if count <= 4 {
-        return format!("{prefix}…");
+    if count > 4 {
+        let start = secret
+            .char_indices()
+            .nth(count - 4)
+            .map_or(secret.len(), |(i, _)| i);
+        out.push_str(&secret[start..]);
     }
-    let tail: String = secret.chars().skip(count - 4).collect();
-    format!("{prefix}…{tail}")
 }
 
 #[cfg(test)]

@@ -1,14 +1,14 @@
 //! Where the journal tells what a credential was, so that no key enters it: each `thub_` token
 //! becomes `<valid key "NAME">`, `<revoked key "NAME">` or `<unknown thub_ key>` (looked up in
 //! the key store), any other credential word `<not a key>`, and the rest of the text goes
-//! through [`redact`], which leaves no 10 consecutive characters of a secret.
+//! through [`redact`](crate::redact::redact), which leaves no 10 consecutive characters of a secret.
 //!
 //! The key store is only read here; what a request is answered is decided by `auth.rs`.
 
 use std::fmt::Write as _;
 
 use crate::keys::{KeyStore, Verification, KEY_PREFIX};
-use crate::redact::redact;
+use crate::redact::{push_hint, MIN_RUN};
 
 /// What a `thub_` token turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,7 +228,7 @@ const COMMON_WORDS: &[&str] = &[
     "redteam-sdk",
 ];
 
-/// [`redact`], except that the common words of HTTP above are kept.
+/// [`redact`](crate::redact::redact), except that the common words of HTTP above are kept.
 fn readable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -244,10 +244,12 @@ fn readable(text: &str) -> String {
         } else {
             rest.split_at(run)
         };
-        if COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
+        // A word is a single run of token characters: `redact` would keep it whole when
+        // short, and show its hint when long.
+        if word.len() < MIN_RUN || COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)) {
             out.push_str(word);
         } else {
-            out.push_str(&redact(word));
+            push_hint(&mut out, word);
         }
         rest = after;
     }
