@@ -8,8 +8,11 @@
 //! - `endpoints.rs`: `GET` and `DELETE /v1/requests` on the admin plane;
 //! - `file.rs`: `--journal PATH`, JSON lines written by a thread of their own.
 //!
-//! On the hot path: the entry is built by the request's own thread, outside any lock; the
-//! shared ring is locked only to number the entry, push it and pop the oldest.
+//! On the hot path: the entry is built by the request's own thread, outside any lock, and
+//! pushed into that thread's own ring (a shard): its lock is never contended and its memory
+//! stays with its core, so two threads serving requests do not pass a cache line back and
+//! forth on every request. Only the sequence number is shared (one atomic). A reader locks
+//! every shard at once and merges them by sequence number.
 
 mod credentials;
 mod endpoints;
@@ -19,6 +22,7 @@ mod filter;
 
 use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime};
 
@@ -40,18 +44,60 @@ pub(crate) struct Journal {
 }
 
 struct Inner {
-    ring: Mutex<Ring>,
+    /// One ring per serving thread (a thread uses `shards[its ordinal % len]`), each keeping
+    /// up to `capacity` entries; readers see the newest `capacity` of them all.
+    shards: Box<[Mutex<Ring>]>,
+    /// The last sequence number given, taken under the lock of the shard the entry joins, so
+    /// a reader holding every shard's lock sees no gap below the newest entry it sees.
+    last_seq: AtomicU64,
     capacity: usize,
     file: Option<file::JournalFile>,
+    /// Held while an entry is numbered and sent to `file`, so the file has sequence order.
+    file_order: Mutex<()>,
 }
 
 #[derive(Default)]
 struct Ring {
     entries: VecDeque<Arc<JournalEntry>>,
-    /// Entries pushed out by newer ones since the last clear.
-    dropped: u64,
-    /// The last sequence number given.
-    last_seq: u64,
+    /// Requests this shard recorded since the last clear (kept or not).
+    recorded: u64,
+}
+
+/// Every shard's ring, locked at once (in index order; a request's thread only ever takes
+/// its own shard's lock, so this cannot deadlock).
+struct Rings<'a>(Vec<MutexGuard<'a, Ring>>);
+
+impl Rings<'_> {
+    /// The newest `capacity` entries of every shard, oldest first, and how many were dropped
+    /// since the last clear (recorded but not among them).
+    fn view(&self, capacity: usize) -> (Vec<&Arc<JournalEntry>>, u64) {
+        let mut entries: Vec<&Arc<JournalEntry>> =
+            self.0.iter().flat_map(|ring| ring.entries.iter()).collect();
+        if self.0.len() > 1 {
+            entries.sort_unstable_by_key(|e| e.seq);
+        }
+        let excess = entries.len().saturating_sub(capacity);
+        entries.drain(..excess);
+        let recorded: u64 = self.0.iter().map(|ring| ring.recorded).sum();
+        let dropped = recorded.saturating_sub(entries.len() as u64);
+        (entries, dropped)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a shard leaves a ring that is whole at every step.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The shard of the calling thread: threads are numbered as they first record.
+fn shard_index(shards: usize) -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static ORDINAL: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    ORDINAL.with(|ordinal| *ordinal % shards)
 }
 
 impl std::fmt::Debug for Journal {
@@ -68,14 +114,17 @@ impl Journal {
     /// (opened now: an unwritable path fails here, naming `--journal`).
     pub(crate) fn new(capacity: usize, file: Option<&Path>) -> Result<Self, Error> {
         let file = file.map(file::JournalFile::open).transpose()?;
+        let threads = std::thread::available_parallelism().map_or(4, |n| n.get());
+        let shards = (0..threads.clamp(1, 16))
+            .map(|_| Mutex::new(Ring::default()))
+            .collect();
         Ok(Self {
             inner: Arc::new(Inner {
-                ring: Mutex::new(Ring {
-                    entries: VecDeque::with_capacity(capacity.min(4096)),
-                    ..Ring::default()
-                }),
+                shards,
+                last_seq: AtomicU64::new(0),
                 capacity,
                 file,
+                file_order: Mutex::new(()),
             }),
         })
     }
@@ -98,11 +147,12 @@ impl Journal {
         }
     }
 
-    fn ring(&self) -> MutexGuard<'_, Ring> {
-        self.inner
-            .ring
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn own_shard(&self) -> MutexGuard<'_, Ring> {
+        lock(&self.inner.shards[shard_index(self.inner.shards.len())])
+    }
+
+    fn rings(&self) -> Rings<'_> {
+        Rings(self.inner.shards.iter().map(lock).collect())
     }
 
     /// Whether entries are kept anywhere (a ring of size 0 and no file keep none).
@@ -110,26 +160,31 @@ impl Journal {
         self.inner.capacity > 0 || self.inner.file.is_some()
     }
 
-    /// Numbers `entry`, adds it, and drops the oldest when the ring is full. The entry is
-    /// dropped (its memory freed) after the lock is released.
+    /// Numbers `entry` and adds it to this thread's shard, dropping that shard's oldest when
+    /// it is full. What is dropped is freed after the lock is released.
     fn push(&self, mut entry: Arc<JournalEntry>) {
         let evicted = {
-            let mut ring = self.ring();
-            ring.last_seq += 1;
+            let mut ring = self.own_shard();
+            // With a file, numbered and sent in one step, so the file has sequence order.
+            let order = self
+                .inner
+                .file
+                .as_ref()
+                .map(|_| lock(&self.inner.file_order));
+            let seq = self.inner.last_seq.fetch_add(1, Ordering::SeqCst) + 1;
             if let Some(entry) = Arc::get_mut(&mut entry) {
-                entry.seq = ring.last_seq;
+                entry.seq = seq;
             }
             if let Some(file) = &self.inner.file {
-                // Inside the lock, so the file has the ring's order.
                 file.send(entry.clone());
             }
+            drop(order);
+            ring.recorded += 1;
             if self.inner.capacity == 0 {
-                ring.dropped += 1;
                 Some(entry)
             } else {
                 ring.entries.push_back(entry);
                 if ring.entries.len() > self.inner.capacity {
-                    ring.dropped += 1;
                     ring.entries.pop_front()
                 } else {
                     None
@@ -141,32 +196,40 @@ impl Journal {
 
     /// A request that is not kept (ring of size 0, no file): numbered and counted as dropped.
     fn skip(&self) {
-        let mut ring = self.ring();
-        ring.last_seq += 1;
-        ring.dropped += 1;
+        let mut ring = self.own_shard();
+        self.inner.last_seq.fetch_add(1, Ordering::SeqCst);
+        ring.recorded += 1;
     }
 
     /// The entries that pass `filter`, oldest first, and the dropped counter.
     fn matching(&self, filter: &RequestFilter) -> (Vec<Arc<JournalEntry>>, u64) {
-        let ring = self.ring();
-        let entries = ring
-            .entries
-            .iter()
+        let rings = self.rings();
+        let (entries, dropped) = rings.view(self.inner.capacity);
+        let matching = entries
+            .into_iter()
             .filter(|e| filter.matches(e))
             .cloned()
             .collect();
-        (entries, ring.dropped)
+        (matching, dropped)
     }
 
     /// Every entry, oldest first.
     pub(crate) fn entries(&self) -> Vec<JournalEntry> {
-        let kept: Vec<Arc<JournalEntry>> = self.ring().entries.iter().cloned().collect();
+        let kept: Vec<Arc<JournalEntry>> = {
+            let rings = self.rings();
+            rings
+                .view(self.inner.capacity)
+                .0
+                .into_iter()
+                .cloned()
+                .collect()
+        };
         kept.iter().map(|e| JournalEntry::clone(e)).collect()
     }
 
     /// Entries dropped (the ring was full) since the last clear.
     pub(crate) fn dropped(&self) -> u64 {
-        self.ring().dropped
+        self.rings().view(self.inner.capacity).1
     }
 
     /// How many entries the ring keeps.
@@ -176,10 +239,16 @@ impl Journal {
 
     /// Forgets every entry and resets the dropped counter; sequence numbers go on.
     pub(crate) fn clear(&self) {
-        let entries = {
-            let mut ring = self.ring();
-            ring.dropped = 0;
-            std::mem::take(&mut ring.entries)
+        let entries: Vec<VecDeque<Arc<JournalEntry>>> = {
+            let mut rings = self.rings();
+            rings
+                .0
+                .iter_mut()
+                .map(|ring| {
+                    ring.recorded = 0;
+                    std::mem::take(&mut ring.entries)
+                })
+                .collect()
         };
         drop(entries);
     }
@@ -242,5 +311,68 @@ impl Recorder {
     ) {
         let decision = crate::auth::authenticate(request.headers(), &self.store, self.reading);
         self.record(request, &decision, status, started);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str) -> Arc<JournalEntry> {
+        let json = format!(
+            r#"{{"seq":0,"time":"2026-01-01T00:00:00.000000Z","listener":"public","tls":true,
+            "protocol":"HTTP/1.1","method":"GET","path":"{path}","query":[],"headers":[],
+            "key":{{"state":"absent"}},"status":401,"latency_us":1}}"#
+        );
+        Arc::new(serde_json::from_str(&json).unwrap())
+    }
+
+    /// Threads recording at once, each into its own shard: readers see the newest `capacity`
+    /// entries of them all, numbered without a gap, in order, and every other one counted
+    /// as dropped; a clear forgets them and the numbering goes on.
+    #[test]
+    fn shards_read_as_one_ring() {
+        let journal = Journal::new(100, None).unwrap();
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let journal = journal.clone();
+                std::thread::spawn(move || {
+                    for i in 0..500 {
+                        journal.push(entry(&format!("/t{t}/{i}")));
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let seqs: Vec<u64> = journal.entries().iter().map(|e| e.seq).collect();
+        assert_eq!(seqs, (1901..=2000).collect::<Vec<_>>());
+        assert_eq!(journal.dropped(), 1900);
+        // Each thread's own entries keep their order.
+        for t in 0..4 {
+            let prefix = format!("/t{t}/");
+            let mine: Vec<u32> = journal
+                .entries()
+                .iter()
+                .filter_map(|e| e.path.strip_prefix(&prefix)?.parse().ok())
+                .collect();
+            assert!(mine.windows(2).all(|w| w[0] < w[1]), "{mine:?}");
+        }
+        journal.clear();
+        assert!(journal.entries().is_empty());
+        assert_eq!(journal.dropped(), 0);
+        journal.push(entry("/after"));
+        assert_eq!(journal.entries()[0].seq, 2001);
+        assert_eq!(journal.dropped(), 0);
+    }
+
+    #[test]
+    fn a_journal_of_size_zero_keeps_nothing_and_counts_everything() {
+        let journal = Journal::new(0, None).unwrap();
+        journal.skip();
+        journal.skip();
+        assert!(journal.entries().is_empty());
+        assert_eq!(journal.dropped(), 2);
     }
 }
