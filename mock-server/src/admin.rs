@@ -215,8 +215,16 @@ impl AdminApi {
         let invalid = |message: String| {
             envelope::error(StatusCode::BAD_REQUEST, "invalid_request_error", &message)
         };
-        let mut json = serde_json::Deserializer::from_slice(body);
-        let fault: Fault = match serde_path_to_error::deserialize(&mut json) {
+        // Read as JSON first, so a key-shaped string is refused before any message could
+        // quote it (serde's messages quote the values they refuse).
+        let value: serde_json::Value = match serde_json::from_slice(body) {
+            Ok(value) => value,
+            Err(e) => return invalid(format!("The fault is not valid JSON: {e}")),
+        };
+        if let Some(found) = crate::faults::key_shaped(&value) {
+            return invalid(format!("The fault is not valid: {found}"));
+        }
+        let fault: Fault = match serde_path_to_error::deserialize(value) {
             Ok(fault) => fault,
             Err(e) => {
                 let member = e.path().to_string();

@@ -1,7 +1,7 @@
 //! Scripted faults for an SDK's tests (SPEC.md part 2): for requests that match a method and a
 //! path (exact, or a template with `{param}` segments), the next N answers — or all of them —
 //! are a given status with headers (429 with `Retry-After`, 503), a delay, a body dripped a
-//! few bytes at a time, a body cut short, a connection closed without an answer, or a redirect.
+//! few bytes at a time, a body cut short, a connection reset without an answer, or a redirect.
 //!
 //! Authentication still comes first: only a request the Public API accepted can meet a fault,
 //! so a fault never lets an unauthenticated request through, and a 401 does not use one up.
@@ -107,7 +107,7 @@ pub enum Respond {
         )]
         delay_ms: u64,
     },
-    /// No answer: the connection is closed (HTTP/1.1) or the stream reset (HTTP/2).
+    /// No answer: the connection reset, an RST (HTTP/1.1), or the stream reset (HTTP/2).
     Reset {
         /// Wait this long first.
         #[serde(
@@ -198,6 +198,9 @@ impl Fault {
 
     /// Checks every member; the error names the one that is wrong.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(found) = serde_json::to_value(self).ok().and_then(|v| key_shaped(&v)) {
+            return Err(found);
+        }
         if let Some(method) = &self.method {
             Method::from_bytes(method.as_bytes())
                 .map_err(|_| format!("method: {method:?} is not an HTTP method token"))?;
@@ -316,7 +319,8 @@ impl Respond {
         }
     }
 
-    /// The connection closed without an answer.
+    /// No answer: the connection reset (HTTP/1.1: an RST, the client reads ECONNRESET), or
+    /// the stream (HTTP/2).
     pub fn reset() -> Self {
         Respond::Reset { delay_ms: 0 }
     }
@@ -649,4 +653,52 @@ mod tests {
         );
         bad(Fault::on(Method::GET, "v1"), "path");
     }
+}
+
+/// A fault is listed back on the admin plane (`GET /v1/faults`) and what it answers is
+/// journaled and logged, so a key written into one would be shown in clear. This finds the
+/// first member of a fault's JSON holding a key-shaped string (`thub_` and 10 or more
+/// letters, digits, `_` or `-`), in a name or a value, and says what to do; `None` when
+/// there is none.
+pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
+    fn holds_key(text: &str) -> bool {
+        text.match_indices(crate::keys::KEY_PREFIX)
+            .any(|(at, prefix)| {
+                text[at + prefix.len()..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                    .count()
+                    >= 10
+            })
+    }
+    fn walk(value: &serde_json::Value, at: &str) -> Option<String> {
+        match value {
+            serde_json::Value::String(text) if holds_key(text) => Some(at.to_owned()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| walk(item, &format!("{at}[{i}]"))),
+            serde_json::Value::Object(members) => members.iter().find_map(|(name, member)| {
+                let at = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
+                if holds_key(name) {
+                    Some(at)
+                } else {
+                    walk(member, &at)
+                }
+            }),
+            _ => None,
+        }
+    }
+    walk(value, "").map(|at| {
+        let at = crate::redact::redact(&at);
+        format!(
+            "{at}: holds a key-shaped string (thub_ and 10 or more characters); faults are \
+             listed back on the admin plane and their answers journaled, so a fault must not \
+             carry a key: use a placeholder such as thub_EXAMPLE"
+        )
+    })
 }

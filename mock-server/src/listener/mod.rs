@@ -26,8 +26,8 @@ mod coalesce;
 /// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
 pub type Answer = Result<Response<Body>, NoAnswer>;
 
-/// A request left without an answer on purpose: HTTP/1.1 closes the connection, HTTP/2 resets
-/// the stream.
+/// A request left without an answer on purpose: HTTP/1.1 resets the connection (an RST),
+/// HTTP/2 resets the stream.
 #[derive(Debug, thiserror::Error)]
 #[error("no answer: a scripted `reset` fault")]
 pub struct NoAnswer;
@@ -157,13 +157,21 @@ pub async fn serve<H, F>(
         let tls = tls.clone();
         let handler = handler.clone();
         let handshake_timeout = limits.handshake_timeout;
+        let socket = Socket::of(&stream);
         tokio::spawn(async move {
             let _permit = permit;
             let service = service_fn(move |request: Request<Incoming>| {
                 let head = request.method() == http::Method::HEAD;
+                let h1 = request.version() < http::Version::HTTP_2;
                 let response = handler(request);
                 async move {
-                    let response = response.await?;
+                    let response = response.await.inspect_err(|NoAnswer| {
+                        // HTTP/1.1 has no way to reset one request but to reset the
+                        // connection: a real RST, as a crashed or cut-off server gives.
+                        if h1 {
+                            socket.reset_on_close();
+                        }
+                    })?;
                     Ok::<_, NoAnswer>(if head {
                         without_body(response)
                     } else {
@@ -212,6 +220,43 @@ pub async fn serve<H, F>(
     {
         tracing::warn!(target: "terminus_mock::listener", listener = ?local,
             "requests still in flight after {:?}; closing them", limits.shutdown_grace);
+    }
+}
+
+/// The accepted socket, as its service knows it, to reset it (on Unix: its descriptor).
+#[derive(Debug, Clone, Copy)]
+struct Socket {
+    #[cfg(unix)]
+    fd: std::os::fd::RawFd,
+}
+
+impl Socket {
+    fn of(stream: &TcpStream) -> Self {
+        #[cfg(not(unix))]
+        let _ = stream;
+        Self {
+            #[cfg(unix)]
+            fd: std::os::fd::AsRawFd::as_raw_fd(stream),
+        }
+    }
+
+    /// `SO_LINGER` 0: when hyper then drops the connection, the kernel sends an RST instead
+    /// of a FIN, and the client reads "connection reset by peer". Elsewhere than Unix the
+    /// connection is only closed.
+    ///
+    /// Only for HTTP/1.1: its service future runs inside hyper's dispatcher, which owns the
+    /// socket, so the descriptor is open, and still this connection's, while it runs. An
+    /// HTTP/2 stream's future may outlive its connection, so it never calls this.
+    fn reset_on_close(self) {
+        #[cfg(unix)]
+        {
+            // SAFETY: see above: the descriptor belongs to the live connection whose service
+            // is calling, and is only borrowed for one setsockopt call.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(self.fd) };
+            if let Err(e) = socket2::SockRef::from(&fd).set_linger(Some(Duration::ZERO)) {
+                tracing::debug!(target: "terminus_mock::listener", "SO_LINGER 0 refused: {e}");
+            }
+        }
     }
 }
 

@@ -485,8 +485,39 @@ impl Drop for MockServer {
 
 fn url(plaintext: bool, addr: SocketAddr) -> String {
     let scheme = if plaintext { "http" } else { "https" };
+    // A wildcard address (`--listen 0.0.0.0:…`) is nothing to connect to, nor a name in the
+    // certificate: the URL names loopback, where the mock also listens.
+    let addr = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
+        }
+        _ => addr,
+    };
     match addr.ip() {
         IpAddr::V6(ip) => format!("{scheme}://[{ip}]:{}", addr.port()),
         IpAddr::V4(ip) => format!("{scheme}://{ip}:{}", addr.port()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url;
+
+    #[test]
+    fn a_wildcard_address_is_printed_as_loopback() {
+        assert_eq!(
+            url(false, "0.0.0.0:8443".parse().unwrap()),
+            "https://127.0.0.1:8443"
+        );
+        assert_eq!(url(true, "[::]:8080".parse().unwrap()), "http://[::1]:8080");
+        assert_eq!(
+            url(false, "192.0.2.7:443".parse().unwrap()),
+            "https://192.0.2.7:443"
+        );
+        assert_eq!(
+            url(false, "[::1]:443".parse().unwrap()),
+            "https://[::1]:443"
+        );
     }
 }

@@ -16,7 +16,7 @@ use terminus_mock::faults::{Fault, Respond};
 use terminus_mock::{MockConfig, MockServer, RouteTable};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::support::{request, schema, send_raw, tls_to, Mock, RawResponse};
+use crate::support::{request, schema, secret_windows, send_raw, tls_to, Mock, RawResponse};
 
 async fn admin(
     mock: &Mock,
@@ -43,14 +43,21 @@ async fn admin(
 /// `GET /v1/account` with the key over raw HTTP/1.1 bytes; every byte until the mock closes
 /// the connection (at most 5 s).
 async fn account_until_closed(mock: &Mock) -> Vec<u8> {
+    account_until_closed_with(mock).await.0
+}
+
+/// The same, with how the read ended (`Ok` at a close, the error at a reset).
+async fn account_until_closed_with(mock: &Mock) -> (Vec<u8>, std::io::Result<usize>) {
     let mut conn = mock.tls().await;
     let auth = format!("Authorization: Bearer {}", mock.key);
     conn.write_all(&request("GET", "/v1/account", &[&auth]))
         .await
         .unwrap();
     let mut received = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut received)).await;
-    received
+    let ended = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut received))
+        .await
+        .expect("the connection ends within 5 s");
+    (received, ended)
 }
 
 /// `GET /v1/account` with the key, as an HTTP/2 request.
@@ -250,12 +257,17 @@ async fn a_reset_leaves_the_request_unanswered_on_both_protocols() {
         json!({"path":"/v1/account","times":2,"respond":{"kind":"reset"}}),
     )
     .await;
-    // HTTP/1.1: the connection closes with no byte of a response.
-    let received = account_until_closed(&mock).await;
+    // HTTP/1.1: the connection is reset (an RST, not a close) with no byte of a response.
+    let (received, ended) = account_until_closed_with(&mock).await;
     assert!(
         received.is_empty(),
         "{}",
         String::from_utf8_lossy(&received)
+    );
+    assert_eq!(
+        ended.as_ref().map_err(std::io::Error::kind).err(),
+        Some(std::io::ErrorKind::ConnectionReset),
+        "{ended:?}"
     );
     // HTTP/2: the stream is reset; the client sees an error, not a response.
     let mut h2 = mock.h2().await;
@@ -351,6 +363,54 @@ async fn a_bad_fault_is_refused_naming_the_member() {
             .to_owned();
         assert!(message.contains(member), "{fault}: {message}");
     }
+    // A key written into a fault would be listed back in clear: refused, naming the member,
+    // and the answer quotes no piece of it.
+    let key = mock.key.clone();
+    for (fault, member) in [
+        (
+            json!({"path":"/v1/account","respond":{"kind":"status","status":200,"headers":{"x-echo": key}}}),
+            "respond.headers.x-echo",
+        ),
+        (
+            json!({"path":"/v1/account","respond":{"kind":"status","status":200,"body":{"token": [1, key]}}}),
+            "respond.body.token[1]",
+        ),
+        (
+            json!({"path":"/v1/account","respond":{"kind":"redirect","status":307,"location":format!("https://example.invalid/?k={key}")}}),
+            "respond.location",
+        ),
+        (
+            json!({"path":format!("/v1/{key}"),"respond":{"kind":"nonsense"}}),
+            "path",
+        ),
+    ] {
+        let answer = admin(&mock, "POST", "/v1/faults", Some(&fault.to_string()), None).await;
+        assert_eq!(answer.status, 400, "{member}");
+        let message = answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            message.contains(&format!("{member}: holds a key-shaped string")),
+            "{message}"
+        );
+        for window in secret_windows(&key) {
+            assert!(!answer.body_str().contains(&window), "{message}");
+        }
+    }
+    // The library refuses it the same way.
+    let refused = mock
+        .server
+        .faults()
+        .add(
+            Fault::on(http::Method::GET, "/v1/account")
+                .respond(Respond::status(200).header("x-echo", &key)),
+        )
+        .unwrap_err();
+    assert!(
+        refused.starts_with("respond.headers.x-echo: holds a key-shaped string"),
+        "{refused}"
+    );
     assert_eq!(
         admin(&mock, "GET", "/v1/faults", None, None).await.json()["faults"],
         json!([])
