@@ -584,6 +584,54 @@ fn default_body(status: StatusCode) -> String {
     serde_json::json!({"error": {"type": kind, "code": null, "message": message}}).to_string()
 }
 
+/// A fault is listed back on the admin plane (`GET /v1/faults`) and what it answers is
+/// journaled and logged, so a key written into one would be shown in clear. This finds the
+/// first member of a fault's JSON holding a key-shaped string (`thub_` and 10 or more
+/// letters, digits, `_` or `-`), in a name or a value, and says what to do; `None` when
+/// there is none.
+pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
+    fn holds_key(text: &str) -> bool {
+        text.match_indices(crate::keys::KEY_PREFIX)
+            .any(|(at, prefix)| {
+                text[at + prefix.len()..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                    .count()
+                    >= 10
+            })
+    }
+    fn walk(value: &serde_json::Value, at: &str) -> Option<String> {
+        match value {
+            serde_json::Value::String(text) if holds_key(text) => Some(at.to_owned()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| walk(item, &format!("{at}[{i}]"))),
+            serde_json::Value::Object(members) => members.iter().find_map(|(name, member)| {
+                let at = if at.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{at}.{name}")
+                };
+                if holds_key(name) {
+                    Some(at)
+                } else {
+                    walk(member, &at)
+                }
+            }),
+            _ => None,
+        }
+    }
+    walk(value, "").map(|at| {
+        let at = crate::redact::redact(&at);
+        format!(
+            "{at}: holds a key-shaped string (thub_ and 10 or more characters); faults are \
+             listed back on the admin plane and their answers journaled, so a fault must not \
+             carry a key: use a placeholder such as thub_EXAMPLE"
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,52 +701,4 @@ mod tests {
         );
         bad(Fault::on(Method::GET, "v1"), "path");
     }
-}
-
-/// A fault is listed back on the admin plane (`GET /v1/faults`) and what it answers is
-/// journaled and logged, so a key written into one would be shown in clear. This finds the
-/// first member of a fault's JSON holding a key-shaped string (`thub_` and 10 or more
-/// letters, digits, `_` or `-`), in a name or a value, and says what to do; `None` when
-/// there is none.
-pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
-    fn holds_key(text: &str) -> bool {
-        text.match_indices(crate::keys::KEY_PREFIX)
-            .any(|(at, prefix)| {
-                text[at + prefix.len()..]
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-                    .count()
-                    >= 10
-            })
-    }
-    fn walk(value: &serde_json::Value, at: &str) -> Option<String> {
-        match value {
-            serde_json::Value::String(text) if holds_key(text) => Some(at.to_owned()),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, item)| walk(item, &format!("{at}[{i}]"))),
-            serde_json::Value::Object(members) => members.iter().find_map(|(name, member)| {
-                let at = if at.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{at}.{name}")
-                };
-                if holds_key(name) {
-                    Some(at)
-                } else {
-                    walk(member, &at)
-                }
-            }),
-            _ => None,
-        }
-    }
-    walk(value, "").map(|at| {
-        let at = crate::redact::redact(&at);
-        format!(
-            "{at}: holds a key-shaped string (thub_ and 10 or more characters); faults are \
-             listed back on the admin plane and their answers journaled, so a fault must not \
-             carry a key: use a placeholder such as thub_EXAMPLE"
-        )
-    })
 }
