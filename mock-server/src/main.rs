@@ -4,11 +4,6 @@ mod cli;
 mod log_format;
 mod log_writer;
 
-// Small, short-lived allocations on every request (headers, the journal entry, the log line):
-// mimalloc serves them from per-thread pages, cheaper than glibc's malloc on this path.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::io::Write;
 use std::process::ExitCode;
 
