@@ -7,7 +7,7 @@
 
 /// Characters a key (or anything resembling one) is made of. A run of these that is long enough
 /// to hold a meaningful piece of a secret is what [`redact`] hides.
-fn is_token_char(c: char) -> bool {
+pub(crate) fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
@@ -66,7 +66,7 @@ pub fn redact(text: &str) -> String {
 fn longest_run(text: &str) -> usize {
     let (mut longest, mut run) = (0, 0);
     for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+        if is_token_char(char::from(b)) {
             run += 1;
             longest = longest.max(run);
         } else {

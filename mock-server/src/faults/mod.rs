@@ -594,10 +594,10 @@ pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
         text.match_indices(crate::keys::KEY_PREFIX)
             .any(|(at, prefix)| {
                 text[at + prefix.len()..]
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                    .chars()
+                    .take_while(|c| crate::redact::is_token_char(*c))
                     .count()
-                    >= 10
+                    >= crate::redact::MIN_RUN
             })
     }
     fn walk(value: &serde_json::Value, at: &str) -> Option<String> {

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::keys::{KeyStore, Verification, KEY_PREFIX};
-use crate::redact::{push_hint, MIN_RUN};
+use crate::redact::{is_token_char, push_hint, MIN_RUN};
 
 /// What a `thub_` token turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,9 +233,7 @@ fn readable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
-        let run = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            .unwrap_or(rest.len());
+        let run = rest.find(|c: char| !is_token_char(c)).unwrap_or(rest.len());
         let (word, after) = if run == 0 {
             let next = rest.chars().next().map_or(1, char::len_utf8);
             out.push_str(&rest[..next]);
