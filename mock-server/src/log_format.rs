@@ -4,8 +4,8 @@
 //! is on by default, so its price is paid on every request: the default format converts the
 //! time to a calendar date on every line, goes through ANSI styling even with colours off,
 //! and formats every field through `fmt::Debug`. Here the date is converted once a second per
-//! thread, numbers and plain words are copied as they are, and only a value that needs quoting
-//! (a space, a quote, a control character) goes through `Debug`, as tracing's would.
+//! thread, numbers, booleans and the message are copied as they are, and only string and
+//! `Debug` fields go through `fmt` (quoted, as tracing writes them).
 
 use std::cell::RefCell;
 use std::fmt;
