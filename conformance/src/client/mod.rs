@@ -150,6 +150,13 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
                 .is_filtered_out(&Trial::test(s.trial_name(*c), || Ok(())))
         })
         .collect();
+    // a filter that selects nothing is a usage error (a misspelt filter must not pass).
+    if selected.is_empty() && (cli.harness.filter.is_some() || !cli.harness.skip.is_empty()) {
+        return Err(Error::Usage(
+            "the filter selects no case; `terminus-conformance client --list` shows every case name"
+                .into(),
+        ));
+    }
     if cli.harness.list {
         let lines: Vec<String> = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
             std::iter::once(report::manifest::header("client"))
@@ -170,9 +177,6 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let program = Program::find(&cli.command).map_err(|e| Error::Usage(e.to_string()))?;
-    if selected.is_empty() {
-        eprintln!("terminus-conformance client: the filter selects no case; `terminus-conformance client --list` shows every case name");
-    }
     let timeout = Duration::from_secs_f64(cli.timeout);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -96,6 +96,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         cli.openapi.as_deref(),
     )?;
     let cases = catalogue(&endpoints);
+    nothing_selected(&cli, &cases)?;
     if cli.harness.list {
         return Ok(list(&cli, cases));
     }
@@ -145,13 +146,6 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
     context
         .others
         .store(others, std::sync::atomic::Ordering::SeqCst);
-    warn_if_nothing_selected(
-        &cli,
-        trials
-            .iter()
-            .filter(|(t, _)| !cli.harness.is_filtered_out(t))
-            .count(),
-    );
     let trials = trials.into_iter().map(|(t, _)| t).collect();
     if cli.harness.test_threads.is_none() {
         // Trials wait on the network, not the CPU.
@@ -238,7 +232,6 @@ fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
                 .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
         })
         .collect();
-    warn_if_nothing_selected(cli, kept.len());
     // As libtest: `--ignored --list` lists the ignored cases, and none is ignored before the run
     // (a case is ignored at run time, for want of a key): the manifest is then its header alone.
     if cli.harness.ignored {
@@ -260,14 +253,21 @@ fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// a filter that selects no case says so (a misspelt filter in CI would otherwise pass).
-fn warn_if_nothing_selected(cli: &Cli, selected: usize) {
-    if selected == 0 && (cli.harness.filter.is_some() || !cli.harness.skip.is_empty()) {
-        eprintln!(
-            "terminus-conformance: the filter {} selects no case; `terminus-conformance --list` shows every case name",
+/// a filter (or `--skip`) that selects no case is a usage error, exit 2, before anything
+/// is started: a misspelt filter in CI must not pass green.
+fn nothing_selected(cli: &Cli, cases: &[Case]) -> Result<(), Error> {
+    let filtered = cli.harness.filter.is_some() || !cli.harness.skip.is_empty();
+    let any = cases.iter().any(|c| {
+        !cli.harness
+            .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
+    });
+    if filtered && !any {
+        return Err(Error::Usage(format!(
+            "the filter {} selects no case; `terminus-conformance --list` shows every case name",
             filter_shown(cli)
-        );
+        )));
     }
+    Ok(())
 }
 
 fn filter_shown(cli: &Cli) -> String {

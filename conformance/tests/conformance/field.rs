@@ -27,11 +27,12 @@ fn list_into_a_closed_pipe_ends_quietly() {
     }
 }
 
-/// a filter that selects no case says so on stderr, for `--list` and for a run.
+/// a filter that selects no case says so on stderr and exits 2, for `--list` and for a
+/// run (a mistyped filter in CI must not pass green), before any target is contacted.
 #[test]
 fn a_filter_that_selects_nothing_says_so() {
     let listed = run_with("filter-none-list", &["--list", "HDR-9::nothing"], &[]);
-    assert_eq!(listed.status, 0, "{}", listed.stderr);
+    assert_eq!(listed.status, 2, "{}", listed.stderr);
     assert!(listed.stdout.trim().is_empty(), "{}", listed.stdout);
     assert!(
         listed.stderr.contains("\"HDR-9::nothing\" selects no case"),
@@ -39,6 +40,18 @@ fn a_filter_that_selects_nothing_says_so() {
         listed.stderr
     );
     let ran = run_with("filter-none-run", &["HDR-9::nothing", "--exact"], &[]);
+    assert_eq!(ran.status, 2, "{}", ran.stderr);
+    let graded = run_with(
+        "filter-none-client",
+        &["client", "--list", "CLI-9::nothing"],
+        &[],
+    );
+    assert_eq!(graded.status, 2, "{}", graded.stderr);
+    assert!(
+        graded.stderr.contains("selects no case"),
+        "{}",
+        graded.stderr
+    );
     assert!(
         ran.stderr
             .contains("\"HDR-9::nothing\" (--exact) selects no case"),
