@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # interop/run.sh [STACK...] — `make interop`: real frameworks, each configured as its docs
 # recommend for bearer keys, checked by the release runner; then the README's framework table.
+# interop/run.sh --serve STACK [PORT] — installs and starts one stack, prints the command that
+# checks it, and keeps it running until Ctrl-C (no runner, no README).
 #
 # Per stack: installs what is missing (pinned: a venv from interop/STACK/requirements.txt,
 # `npm ci` from the committed package-lock.json, Debian's golang-go and nginx through apt-get),
@@ -19,6 +21,11 @@ OUT="$ROOT/target/interop"
 REPORTS="$OUT/reports"
 SEED="${SEED:-1}"
 ALL_STACKS=(fastapi express flask drf go go-close aiohttp fastify)
+SERVE_PORT=""
+if [[ "${1:-}" == --serve ]]; then
+  [[ $# -ge 2 ]] || { echo "usage: interop/run.sh --serve STACK [PORT]" >&2; exit 2; }
+  SERVE_PORT="${3:-0}"; set -- "$2"
+fi
 STACKS=("$@")
 ((${#STACKS[@]})) || STACKS=("${ALL_STACKS[@]}")
 
@@ -34,7 +41,7 @@ mkdir -p "$OUT" "$REPORTS"
 
 if [[ -z "${RUNNER:-}" ]]; then
   log "building the release runner (cargo build --release -p terminus-conformance)"
-  (cd "$ROOT" && cargo build -q --release -p terminus-conformance) || die "the runner did not build"
+  (cd "$ROOT" && "${CARGO:-cargo}" build -q --release -p terminus-conformance) || die "the runner did not build"
   RUNNER="${CARGO_TARGET_DIR:-$ROOT/target}/release/terminus-conformance"
 fi
 [[ -x "$RUNNER" ]] || die "no runner at $RUNNER"
@@ -206,6 +213,20 @@ no_leak() {
   done
   echo "ok"
 }
+
+if [[ -n "$SERVE_PORT" ]]; then
+  stack="${STACKS[0]}"
+  port="$SERVE_PORT"; [[ "$port" != 0 ]] || port="$(free_port)"
+  "start_$stack" "$port"
+  wait_ready "$port" || die "$stack did not start"
+  cat <<EOT
+$stack ($VERSIONS) is listening on https://127.0.0.1:$port (Ctrl-C stops it). Check it with:
+  TERMINUS_API_KEY=\$(python3 -c 'import json; print([k["key"] for k in json.load(open("contract/fixtures/keys.json"))["keys"] if k["status"] == "active"][0])') \\
+  $RUNNER --target https://127.0.0.1:$port --ca-cert $CERTS/ca.pem --allow-writes
+EOT
+  wait "${PIDS[0]}" || true
+  exit 0
+fi
 
 SUMMARY=()
 for stack in "${STACKS[@]}"; do
