@@ -20,7 +20,7 @@ HERE="$ROOT/interop"
 OUT="$ROOT/target/interop"
 REPORTS="$OUT/reports"
 SEED="${SEED:-1}"
-ALL_STACKS=(fastapi express flask drf go go-close aiohttp fastify)
+ALL_STACKS=(fastapi starlette express flask drf go go-close aiohttp fastify hono axum)
 SERVE_PORT=""
 if [[ "${1:-}" == --serve ]]; then
   [[ $# -ge 2 ]] || { echo "usage: interop/run.sh --serve STACK [PORT]" >&2; exit 2; }
@@ -104,6 +104,12 @@ go_build() { # the Go stack's binary, stdlib only (no module download)
     go build -o "$OUT/go/goapi" .)
 }
 
+axum_build() { # the axum stack, its own Cargo.lock, built into target/interop/axum
+  log "axum: cargo build --release --locked (interop/axum, target/interop/axum)"
+  CARGO_TARGET_DIR="$OUT/axum/target" "${CARGO:-cargo}" build -q --release --locked \
+    --manifest-path "$HERE/axum/Cargo.toml" || die "interop/axum did not build"
+}
+
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # versions KEY=VALUE... as a JSON object (for the table)
@@ -124,6 +130,13 @@ start_fastapi() {
     --ssl-keyfile "$CERTS/key.pem" --ssl-certfile "$CERTS/cert.pem" --log-level warning) &
   PIDS+=($!)
   VERSIONS="$(pyver fastapi fastapi starlette uvicorn)"
+}
+start_starlette() {
+  python_env starlette
+  (cd "$HERE/starlette" && exec "$OUT/starlette/venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$1" \
+    --ssl-keyfile "$CERTS/key.pem" --ssl-certfile "$CERTS/cert.pem" --log-level warning) &
+  PIDS+=($!)
+  VERSIONS="$(pyver starlette starlette uvicorn)"
 }
 start_flask() {
   python_env flask
@@ -176,6 +189,21 @@ start_fastify() {
   NODE_PATH="$OUT/fastify/node_modules" node "$HERE/fastify/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
   PIDS+=($!)
   VERSIONS="$(nodever fastify fastify @fastify/bearer-auth)"
+}
+start_hono() {
+  node_env hono
+  NODE_PATH="$OUT/hono/node_modules" node "$HERE/hono/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
+  PIDS+=($!)
+  VERSIONS="$(nodever hono hono @hono/node-server)"
+}
+start_axum() {
+  axum_build
+  "$OUT/axum/target/release/interop-axum" "127.0.0.1:$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
+  PIDS+=($!)
+  VERSIONS="$(python3 -c 'import re, sys
+lock = open(sys.argv[1]).read()
+print(" ".join(n + "=" + re.search(r"name = \"%s\"\nversion = \"([^\"]+)\"" % n, lock).group(1)
+               for n in ("axum", "axum-server", "rustls", "hyper")))' "$HERE/axum/Cargo.lock") rustc=$(rustc --version | cut -d' ' -f2)"
 }
 
 stop_all() {

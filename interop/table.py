@@ -24,6 +24,7 @@ END = "<!-- interop:end -->"
 # What each stack is, in the words of its own docs (run.sh names the stacks; order = table order).
 STACKS = {
     "fastapi": "FastAPI `HTTPBearer` (global dependency), uvicorn `--ssl-*`",
+    "starlette": "Starlette `AuthenticationMiddleware` + `@requires`, uvicorn `--ssl-*`",
     "express": "Express 5 + passport-http-bearer (`app.use`, `failWithError`), Node `https`",
     "flask": "Flask + Flask-HTTPAuth `HTTPTokenAuth('Bearer')` (`@login_required`), gunicorn `--certfile`",
     "drf": "Django REST framework (`TokenAuthentication` subclass, `IsAuthenticated`), gunicorn behind nginx (TLS, HTTP/2)",
@@ -31,6 +32,8 @@ STACKS = {
     "go-close": "the same Go server, `Connection: close` on every response",
     "aiohttp": "aiohttp.web, an authentication middleware, `run_app(ssl_context=…)`",
     "fastify": "Fastify 5 + @fastify/bearer-auth (root plugin), Fastify `https`",
+    "axum": "axum `middleware::from_fn` + `route_layer` (as its docs advise), axum-server rustls",
+    "hono": "Hono `bearerAuth` (`app.use('*')`), @hono/node-server with Node `https`",
 }
 
 EXIT_MEANING = {0: "pass", 101: "fail", 2: "usage error", 3: "unreachable / inconclusive"}
