@@ -127,6 +127,7 @@ fuzz:
 # e.g. make interop STACKS="fastapi drf". See interop/README.md.
 STACKS ?=
 interop:
+	python3 -m unittest discover -q -s interop -p 'test_*.py'
 	CARGO="$(CARGO)" bash interop/run.sh $(STACKS)
 
 clean:

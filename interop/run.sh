@@ -35,7 +35,8 @@ die() { printf 'interop: error: %s\n' "$*" >&2; exit 1; }
 for s in "${STACKS[@]}"; do
   [[ " ${ALL_STACKS[*]} " == *" $s "* ]] || die "unknown stack '$s' (one of: ${ALL_STACKS[*]})"
 done
-mkdir -p "$OUT" "$REPORTS"
+LOGS="$OUT/logs"   # what each stack prints (its own access and error logs): not shown
+mkdir -p "$OUT" "$REPORTS" "$LOGS"
 
 # ---- what every stack needs -------------------------------------------------------------
 
@@ -79,9 +80,8 @@ python_env() { # STACK: target/interop/STACK/venv from interop/STACK/requirement
   if [[ ! -e "$stamp" ]]; then
     log "$1: pip install -r interop/$1/requirements.txt (target/interop/$1/venv)"
     rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >&2
-    touch "$stamp"
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q --disable-pip-version-check -r "$req" >&2 \
+      && touch "$stamp" || return 1
   fi
 }
 
@@ -91,15 +91,14 @@ node_env() { # STACK: npm ci of interop/STACK/package-lock.json into target/inte
   if [[ ! -e "$stamp" ]]; then
     log "$1: npm ci (target/interop/$1/node_modules)"
     rm -rf "$dir/node_modules"; mkdir -p "$dir"
-    cp "$HERE/$1/package.json" "$lock" "$dir/"
-    (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >&2)
-    touch "$stamp"
+    cp "$HERE/$1/package.json" "$lock" "$dir/" \
+      && (cd "$dir" && npm ci --omit=dev --no-audit --no-fund --loglevel=error >&2) \
+      && touch "$stamp" || return 1
   fi
 }
 
 go_build() { # the Go stack's binary, stdlib only (no module download)
-  apt_install go golang-go
-  mkdir -p "$OUT/go"
+  apt_install go golang-go && mkdir -p "$OUT/go" || return 1
   (cd "$HERE/go" && GOPATH="$OUT/go/path" GOCACHE="$OUT/go/cache" GOPROXY=off GOFLAGS=-mod=mod \
     go build -o "$OUT/go/goapi" .)
 }
@@ -121,84 +120,93 @@ nodever() { (cd "$OUT/$1/node_modules" && for p in "${@:2}"; do
 nginxver() { /usr/sbin/nginx -v 2>&1 | sed 's|.*nginx/|nginx=|'; }
 gover() { go version | awk '{sub("go", "", $3); print "Go=" $3}'; }
 
-# ---- the stacks: install_STACK, then start_STACK PORT (appends to PIDS, sets VERSIONS) ----
+# ---- the stacks: install STACK (in a subshell: a stack that will not install is skipped),
+# then start_STACK PORT (appends to PIDS, sets VERSIONS) ----
+
+install() {
+  case "$1" in
+    fastapi | starlette | flask | aiohttp) python_env "$1" ;;
+    drf) python_env drf && apt_install nginx nginx ;;
+    express | fastify | hono) node_env "$1" ;;
+    go | go-close) go_build ;;
+    axum) axum_build ;;
+  esac
+}
 
 PIDS=()
 start_fastapi() {
-  python_env fastapi
   (cd "$HERE/fastapi" && exec "$OUT/fastapi/venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$1" \
-    --ssl-keyfile "$CERTS/key.pem" --ssl-certfile "$CERTS/cert.pem" --log-level warning) &
+    --ssl-keyfile "$CERTS/key.pem" --ssl-certfile "$CERTS/cert.pem" --log-level warning) \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(pyver fastapi fastapi starlette uvicorn)"
 }
 start_starlette() {
-  python_env starlette
   (cd "$HERE/starlette" && exec "$OUT/starlette/venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$1" \
-    --ssl-keyfile "$CERTS/key.pem" --ssl-certfile "$CERTS/cert.pem" --log-level warning) &
+    --ssl-keyfile "$CERTS/key.pem" --ssl-certfile "$CERTS/cert.pem" --log-level warning) \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(pyver starlette starlette uvicorn)"
 }
 start_flask() {
-  python_env flask
   (cd "$HERE/flask" && exec "$OUT/flask/venv/bin/gunicorn" -b "127.0.0.1:$1" -w 2 \
-    --certfile "$CERTS/cert.pem" --keyfile "$CERTS/key.pem" --log-level warning app:app) &
+    --certfile "$CERTS/cert.pem" --keyfile "$CERTS/key.pem" --log-level warning app:app) \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(pyver flask Flask Flask-HTTPAuth Werkzeug gunicorn)"
 }
 start_drf() {
-  python_env drf
-  apt_install nginx nginx
   local backend work="$OUT/drf/nginx"
   backend="$(free_port)"
   (cd "$HERE/drf" && exec "$OUT/drf/venv/bin/gunicorn" -b "127.0.0.1:$backend" -w 2 \
-    --log-level warning wsgi:application) &
+    --log-level warning wsgi:application) >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   mkdir -p "$work"; chmod 0755 "$work"
   sed -e "s|@PORT@|$1|; s|@BACKEND@|$backend|; s|@CERT@|$CERTS/cert.pem|; s|@KEY@|$CERTS/key.pem|" \
     -e "s|@WORK@|$work|g" "$HERE/drf/nginx.conf.in" >"$work/nginx.conf"
-  /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+  /usr/sbin/nginx -p "$work" -c "$work/nginx.conf" -e "$work/nginx-error.log" >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(pyver drf Django djangorestframework gunicorn) $(nginxver)"
 }
 start_go() {
-  go_build
-  "$OUT/go/goapi" -addr "127.0.0.1:$1" -cert "$CERTS/cert.pem" -key "$CERTS/key.pem" -keys "$INTEROP_KEYS" &
+  "$OUT/go/goapi" -addr "127.0.0.1:$1" -cert "$CERTS/cert.pem" -key "$CERTS/key.pem" -keys "$INTEROP_KEYS" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(gover)"
 }
 start_go-close() {
-  go_build
-  "$OUT/go/goapi" -close -addr "127.0.0.1:$1" -cert "$CERTS/cert.pem" -key "$CERTS/key.pem" -keys "$INTEROP_KEYS" &
+  "$OUT/go/goapi" -close -addr "127.0.0.1:$1" -cert "$CERTS/cert.pem" -key "$CERTS/key.pem" -keys "$INTEROP_KEYS" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(gover)"
 }
 start_aiohttp() {
-  python_env aiohttp
-  "$OUT/aiohttp/venv/bin/python" "$HERE/aiohttp/app.py" --port "$1" --cert "$CERTS/cert.pem" --key "$CERTS/key.pem" &
+  "$OUT/aiohttp/venv/bin/python" "$HERE/aiohttp/app.py" --port "$1" --cert "$CERTS/cert.pem" --key "$CERTS/key.pem" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(pyver aiohttp aiohttp)"
 }
 start_express() {
-  node_env express
-  NODE_PATH="$OUT/express/node_modules" node "$HERE/express/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
+  NODE_PATH="$OUT/express/node_modules" node "$HERE/express/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(nodever express express passport passport-http-bearer)"
 }
 start_fastify() {
-  node_env fastify
-  NODE_PATH="$OUT/fastify/node_modules" node "$HERE/fastify/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
+  NODE_PATH="$OUT/fastify/node_modules" node "$HERE/fastify/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(nodever fastify fastify @fastify/bearer-auth)"
 }
 start_hono() {
-  node_env hono
-  NODE_PATH="$OUT/hono/node_modules" node "$HERE/hono/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
+  NODE_PATH="$OUT/hono/node_modules" node "$HERE/hono/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(nodever hono hono @hono/node-server)"
 }
 start_axum() {
-  axum_build
-  "$OUT/axum/target/release/interop-axum" "127.0.0.1:$1" "$CERTS/cert.pem" "$CERTS/key.pem" &
+  "$OUT/axum/target/release/interop-axum" "127.0.0.1:$1" "$CERTS/cert.pem" "$CERTS/key.pem" \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
   PIDS+=($!)
   VERSIONS="$(python3 -c 'import re, sys
 lock = open(sys.argv[1]).read()
@@ -245,10 +253,13 @@ no_leak() {
 if [[ -n "$SERVE_PORT" ]]; then
   stack="${STACKS[0]}"
   port="$SERVE_PORT"; [[ "$port" != 0 ]] || port="$(free_port)"
+  installs "$stack" || die "$stack did not install (see above)"
+  STACK_NAME="$stack"; : >"$LOGS/$stack.log"
   "start_$stack" "$port"
   wait_ready "$port" || die "$stack did not start"
   cat <<EOT
-$stack ($VERSIONS) is listening on https://127.0.0.1:$port (Ctrl-C stops it). Check it with:
+$stack ($VERSIONS) is listening on https://127.0.0.1:$port (Ctrl-C stops it; its output goes to
+target/interop/logs/$stack.log). Check it with:
   TERMINUS_API_KEY=\$(python3 -c 'import json; print([k["key"] for k in json.load(open("contract/fixtures/keys.json"))["keys"] if k["status"] == "active"][0])') \\
   $RUNNER --target https://127.0.0.1:$port --ca-cert $CERTS/ca.pem --allow-writes
 EOT
@@ -256,19 +267,39 @@ EOT
   exit 0
 fi
 
+# installs STACK: install in a subshell, so that a `die` fails this stack only. (Called under
+# `if`/`||`, where errexit is off: every install step chains its commands with && itself.)
+installs() { (install "$1"); }
+
+# not_run STACK WHY: a meta file without a report, so the table says why the row is empty.
+not_run() {
+  log "$1: $2"
+  python3 -c 'import json, sys
+json.dump({"stack": sys.argv[1], "exit_status": None, "not_run": sys.argv[2], "seconds": 0, "versions": {},
+           "runner_commit": sys.argv[3], "seed": int(sys.argv[4]), "secrets": "ok"}, open(sys.argv[5], "w"), indent=2)' \
+    "$1" "$2" "$RUNNER_COMMIT" "$SEED" "$REPORTS/$1.meta.json"
+  SUMMARY+=("$(python3 "$HERE/table.py" --line "$REPORTS/$1.meta.json")")
+}
+
 SUMMARY=()
 for stack in "${STACKS[@]}"; do
   port="$(free_port)"
   VERSIONS=""
-  log "$stack: starting on https://127.0.0.1:$port"
+  base="$REPORTS/$stack"
+  rm -f "$base".*
+  if ! installs "$stack"; then
+    not_run "$stack" "did not install (see make interop's output)"
+    continue
+  fi
+  log "$stack: starting on https://127.0.0.1:$port (its output: target/interop/logs/$stack.log)"
+  STACK_NAME="$stack"; : >"$LOGS/$stack.log"
   "start_$stack" "$port"
   if ! wait_ready "$port"; then
     stop_all
-    SUMMARY+=("$(printf '%-10s did not start (see the output above)' "$stack")")
+    not_run "$stack" "did not start (see target/interop/logs/$stack.log)"
     continue
   fi
   log "$stack: ready; running the conformance runner (seed $SEED)"
-  base="$REPORTS/$stack"
   start=$(date +%s.%N)
   status=0
   # Only ever 127.0.0.1: the stack this script just started.

@@ -206,6 +206,8 @@ def protocols(report):
 
 def summary_row(meta, report):
     status = meta["exit_status"]
+    if status is None:
+        return f"| {STACKS.get(meta['stack'], meta['stack'])} | — | — | not run: {md(meta.get('not_run', '?'), cell=True)} | — | — |"
     failed = failed_cases(report)
     total = len((report or {}).get("cases", []))
     findings = (report or {}).get("findings")
@@ -232,10 +234,12 @@ def markdown(runs):
     for meta, report in runs:
         stack = meta["stack"]
         failed = len(failed_cases(report))
-        out += ["", f"<details><summary><b>{stack}</b>: {failed} failed case{'s' if failed != 1 else ''}"
-                    f"{' (' + ', '.join(clauses_of(report)) + ')' if failed else ''}</summary>", ""]
+        verdict = (f"{failed} failed case{'s' if failed != 1 else ''}"
+                   f"{' (' + ', '.join(clauses_of(report)) + ')' if failed else ''}" if report else "not run")
+        out += ["", f"<details><summary><b>{stack}</b>: {verdict}</summary>", ""]
         if report is None:
-            out += ["- no report (the runner did not write one)", "", "</details>"]
+            why = meta.get("not_run") or "the runner did not write one"
+            out += [f"- no report: {md(why)}", "", "</details>"]
             continue
         if stack in VARIANT_OF and VARIANT_OF[stack][0] in by_stack:
             base, why = VARIANT_OF[stack]
@@ -281,6 +285,9 @@ def main():
         failed = failed_cases(report)
         findings = (report or {}).get("findings")
         counted = f", {len(findings)} findings" if isinstance(findings, list) else ""
+        if meta["exit_status"] is None:
+            print(f"{meta['stack']:<9} not run: {meta.get('not_run')}")
+            return
         print(f"{meta['stack']:<9} exit {meta['exit_status']:<3} {meta['seconds']:>6.1f}s  "
               f"{len(failed)} failed{counted}  clauses: {', '.join(clauses_of(report)) or 'none'}"
               f"  secrets: {meta.get('secrets')}")
