@@ -46,7 +46,11 @@ if [[ -z "${RUNNER:-}" ]]; then
   RUNNER="${CARGO_TARGET_DIR:-$ROOT/target}/release/terminus-conformance"
 fi
 [[ -x "$RUNNER" ]] || die "no runner at $RUNNER"
+# The last commit that changed the runner (its crate, the contract it compiles in, the lock);
+# "+changes" when the work tree differs from it there.
 RUNNER_COMMIT="$(git -C "$ROOT" log -1 --format=%h -- conformance contract Cargo.lock 2>/dev/null || echo unknown)"
+[[ -z "$(git -C "$ROOT" status --porcelain -- conformance contract Cargo.lock 2>/dev/null)" ]] \
+  || RUNNER_COMMIT="$RUNNER_COMMIT+changes"
 
 CERTS="$(bash "$ROOT/conformance/tests/external/gen-certs.sh" "$OUT/certs")"
 chmod 0755 "$OUT" "$CERTS"    # nginx workers run as nobody
