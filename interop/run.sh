@@ -20,7 +20,7 @@ HERE="$ROOT/interop"
 OUT="$ROOT/target/interop"
 REPORTS="$OUT/reports"
 SEED="${SEED:-1}"
-ALL_STACKS=(fastapi starlette express flask drf go go-close aiohttp fastify hono axum)
+ALL_STACKS=(fastapi starlette express flask drf go go-close aiohttp fastify fastify-h2 hono axum)
 SERVE_PORT=""
 if [[ "${1:-}" == --serve ]]; then
   [[ $# -ge 2 ]] || { echo "usage: interop/run.sh --serve STACK [PORT]" >&2; exit 2; }
@@ -132,10 +132,15 @@ install() {
     fastapi | starlette | flask | aiohttp) python_env "$1" ;;
     drf) python_env drf && apt_install nginx nginx ;;
     express | fastify | hono) node_env "$1" ;;
+    fastify-h2) node_env fastify ;;
     go | go-close) go_build ;;
     axum) axum_build ;;
   esac
 }
+
+# installs STACK: install in a subshell, so that a `die` fails this stack only. (Called under
+# `if`/`||`, where errexit is off: every install step chains its commands with && itself.)
+installs() { (install "$1"); }
 
 PIDS=()
 start_fastapi() {
@@ -202,6 +207,12 @@ start_fastify() {
   PIDS+=($!)
   VERSIONS="$(nodever fastify fastify @fastify/bearer-auth)"
 }
+start_fastify-h2() {
+  NODE_PATH="$OUT/fastify/node_modules" node "$HERE/fastify/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" h2 \
+    >>"$LOGS/$STACK_NAME.log" 2>&1 &
+  PIDS+=($!)
+  VERSIONS="$(nodever fastify fastify @fastify/bearer-auth)"
+}
 start_hono() {
   NODE_PATH="$OUT/hono/node_modules" node "$HERE/hono/app.js" "$1" "$CERTS/cert.pem" "$CERTS/key.pem" \
     >>"$LOGS/$STACK_NAME.log" 2>&1 &
@@ -230,13 +241,14 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
-# wait_ready PORT: polls until the stack answers a TLS request (any HTTP status), 60 s at most.
+# wait_ready PORT: polls until the stack answers a TLS request, 60 s at most: any HTTP status
+# but a proxy's 502/503/504 (nginx is up before the application behind it).
 wait_ready() {
   local code pid
   for _ in $(seq 1 600); do
     code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$CERTS/ca.pem" \
       "https://127.0.0.1:$1/v1/account" 2>/dev/null || true)"
-    [[ "$code" != 000 && -n "$code" ]] && return 0
+    [[ -n "$code" && "$code" != 000 && "$code" != 502 && "$code" != 503 && "$code" != 504 ]] && return 0
     for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null || return 1; done
     sleep 0.1
   done
@@ -270,10 +282,6 @@ EOT
   wait "${PIDS[0]}" || true
   exit 0
 fi
-
-# installs STACK: install in a subshell, so that a `die` fails this stack only. (Called under
-# `if`/`||`, where errexit is off: every install step chains its commands with && itself.)
-installs() { (install "$1"); }
 
 # not_run STACK WHY: a meta file without a report, so the table says why the row is empty.
 not_run() {
@@ -315,11 +323,16 @@ for stack in "${STACKS[@]}"; do
   leak="$(no_leak "$base.json" "$base.xml" "$base.stdout" "$base.stderr")"
   # shellcheck disable=SC2086
   versions="$(versions_json $VERSIONS)"
+  # The runner's own one-line error (exit 2 or 3: usage, unreachable), if it printed one.
+  message=""
+  [[ "$status" != 2 && "$status" != 3 ]] \
+    || message="$(grep -h -m1 '^terminus-conformance: ' "$base.stdout" "$base.stderr" | head -1 || true)"
   python3 -c 'import json, sys
-stack, status, seconds, versions, commit, seed, leak = sys.argv[1:8]
+stack, status, seconds, versions, commit, seed, leak, message = sys.argv[1:9]
 json.dump({"stack": stack, "exit_status": int(status), "seconds": float(seconds), "versions": json.loads(versions),
-           "runner_commit": commit, "seed": int(seed), "secrets": leak}, open(sys.argv[8], "w"), indent=2)' \
-    "$stack" "$status" "$seconds" "$versions" "$RUNNER_COMMIT" "$SEED" "$leak" "$base.meta.json"
+           "runner_commit": commit, "seed": int(seed), "secrets": leak, "runner_message": message},
+          open(sys.argv[9], "w"), indent=2)' \
+    "$stack" "$status" "$seconds" "$versions" "$RUNNER_COMMIT" "$SEED" "$leak" "$message" "$base.meta.json"
   SUMMARY+=("$(python3 "$HERE/table.py" --line "$base.meta.json")")
 done
 

@@ -32,13 +32,17 @@ STACKS = {
     "go-close": "the same Go server, `Connection: close` on every response",
     "aiohttp": "aiohttp.web, an authentication middleware, `run_app(ssl_context=…)`",
     "fastify": "Fastify 5 + @fastify/bearer-auth (root plugin), Fastify `https`",
+    "fastify-h2": "the same Fastify app with `http2: true` (HTTP/2 only, Fastify's first HTTP/2 example)",
     "hono": "Hono `bearerAuth` (`app.use('*')`), @hono/node-server with Node `https`",
     "axum": "axum `middleware::from_fn` + `route_layer` (as its docs advise), axum-server rustls",
 }
 
 # A stack that is another one plus a single change (a permitted variation): what it fails beyond
 # its base is down to that change — a runner false alarm, when the change is permitted.
-VARIANT_OF = {"go-close": ("go", "`Connection: close` is permitted (hop-by-hop; R-5: a declined stream is retried)")}
+VARIANT_OF = {
+    "go-close": ("go", "`Connection: close` is permitted (hop-by-hop; R-5: a declined stream is retried)"),
+    "fastify-h2": ("fastify", "a deployment may speak HTTP/2 only (R-10: any protocol the deployment speaks)"),
+}
 
 EXIT_MEANING = {0: "pass", 101: "fail", 2: "usage error", 3: "unreachable / inconclusive"}
 BODY_CHARS = 48
@@ -198,8 +202,19 @@ def versions_text(meta):
     return ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
 
 
+def judged(report):
+    """Whether the runner judged any case (an errored run's report has only its error)."""
+    return any(c["verdict"] in ("pass", "fail", "ignored", "inconclusive") for c in (report or {}).get("cases", []))
+
+
+def runner_error(meta, report):
+    """The runner's one-line error of an errored run (exit 2 or 3), the port left out."""
+    message = ((report or {}).get("error") or {}).get("message") or meta.get("runner_message") or ""
+    return PORT.sub("127.0.0.1:PORT", message)
+
+
 def protocols(report):
-    if not report:
+    if not report or "run" not in report:
         return "—"
     return "HTTP/2, HTTP/1.1" if report["run"].get("http2") else "HTTP/1.1"
 
@@ -209,7 +224,7 @@ def summary_row(meta, report):
     if status is None:
         return f"| {STACKS.get(meta['stack'], meta['stack'])} | — | — | not run: {md(meta.get('not_run', '?'), cell=True)} | — | — |"
     failed = failed_cases(report)
-    total = len((report or {}).get("cases", []))
+    total = len((report or {}).get("cases", [])) if judged(report) else 0
     findings = (report or {}).get("findings")
     counted = f"{len(findings)} findings, " if isinstance(findings, list) else ""
     clauses = ", ".join(clauses_of(report)) or "none"
@@ -234,14 +249,25 @@ def markdown(runs):
     for meta, report in runs:
         stack = meta["stack"]
         failed = len(failed_cases(report))
-        verdict = (f"{failed} failed case{'s' if failed != 1 else ''}"
-                   f"{' (' + ', '.join(clauses_of(report)) + ')' if failed else ''}" if report else "not run")
+        if not report:
+            verdict = "not run"
+        elif not judged(report):
+            verdict = f"not judged (the runner exited {meta['exit_status']})"
+        else:
+            verdict = (f"{failed} failed case{'s' if failed != 1 else ''}"
+                       f"{' (' + ', '.join(clauses_of(report)) + ')' if failed else ''}")
         out += ["", f"<details><summary><b>{stack}</b>: {verdict}</summary>", ""]
         if report is None:
             why = meta.get("not_run") or "the runner did not write one"
             out += [f"- no report: {md(why)}", "", "</details>"]
             continue
-        if stack in VARIANT_OF and VARIANT_OF[stack][0] in by_stack:
+        if runner_error(meta, report):
+            out.append(f"- the runner: {code(runner_error(meta, report))}")
+        if stack in VARIANT_OF and VARIANT_OF[stack][0] in by_stack and not judged(report):
+            base, why = VARIANT_OF[stack]
+            out.append(f"- **judged nothing** (exit {meta['exit_status']}) where `{base}`, the same server without "
+                       f"this one change, was judged; {why}: a runner false alarm, not the server's.")
+        elif stack in VARIANT_OF and VARIANT_OF[stack][0] in by_stack:
             base, why = VARIANT_OF[stack]
             base_names = {c["name"] for c in failed_cases(by_stack[base])}
             extra = [c["name"] for c in failed_cases(report) if c["name"] not in base_names]
@@ -257,7 +283,9 @@ def markdown(runs):
         inconclusive = [c["name"] for c in report["cases"] if c["verdict"] == "inconclusive"]
         if inconclusive:
             lines.append(f"- inconclusive: {', '.join(code(n) for n in inconclusive)}")
-        out += (lines or ["- every case passed"]) + ["", "</details>"]
+        if not lines and judged(report):
+            lines = ["- every case passed"]
+        out += lines + ["", "</details>"]
     return "\n".join(out)
 
 

@@ -81,6 +81,17 @@ class Section(unittest.TestCase):
         text = table.markdown([(meta("go"), base), (meta("go-close"), variant)])
         self.assertIn("**1 failed cases more than `go`**", text)
 
+    def test_a_variant_the_runner_did_not_judge_says_so(self):
+        base = report([case("HDR-4::duplicate_field_valid_first", evidence=DUP_EVIDENCE)])
+        errored = {"cases": [{"name": "terminus-conformance::run", "clause": None, "level": None,
+                              "verdict": "error", "evidence": ["cannot reach"], "duration_ms": 0.0}],
+                   "error": {"exit_status": 3, "kind": "unreachable",
+                             "message": "cannot reach https://127.0.0.1:52581: no ALPN"}}
+        text = table.markdown([(meta("fastify"), base), (meta("fastify-h2", status=3), errored)])
+        self.assertIn("**judged nothing** (exit 3) where `fastify`", text)
+        self.assertIn("- the runner: `cannot reach https://127.0.0.1:PORT: no ALPN`", text)
+        self.assertIn("| — | 3 (unreachable / inconclusive) | 0 of 0 |", text)
+
     def test_a_stack_that_did_not_install_has_a_row_saying_so(self):
         m = dict(meta("hono", status=None), not_run="did not install")
         text = table.markdown([(m, None)])

@@ -1,13 +1,16 @@
 // Fastify 5 + @fastify/bearer-auth, as its README shows it: registered on the root instance
 // (an onRequest hook for every route), `keys` holding the active keys, `errorResponse`
-// rendering the contract's envelope. Fastify's https option (HTTP/1.1).
+// rendering the contract's envelope. Fastify's https option (HTTP/1.1); with a fourth argument
+// `h2`, `http2: true` as well (HTTP/2 only: Node's http2 secure server without allowHTTP1 offers
+// only h2 in ALPN).
 //
-//   INTEROP_KEYS=contract/fixtures/keys.json node app.js PORT cert.pem key.pem
+//   INTEROP_KEYS=contract/fixtures/keys.json node app.js PORT cert.pem key.pem [h2]
 'use strict';
 const fs = require('node:fs');
 
-const [port, cert, key] = process.argv.slice(2);
+const [port, cert, key, protocol] = process.argv.slice(2);
 const fastify = require('fastify')({
+  http2: protocol === 'h2',
   https: { cert: fs.readFileSync(cert), key: fs.readFileSync(key) },
 });
 
