@@ -53,8 +53,7 @@ RUNNER_COMMIT="$(git -C "$ROOT" log -1 --format=%h -- conformance contract Cargo
   || RUNNER_COMMIT="$RUNNER_COMMIT+changes"
 
 CERTS="$(bash "$ROOT/conformance/tests/external/gen-certs.sh" "$OUT/certs")"
-chmod 0755 "$OUT" "$CERTS"    # nginx workers run as nobody
-chmod 0644 "$CERTS/key.pem"   # a throw-away leaf key, read by nginx's and gunicorn's workers
+chmod 0755 "$OUT"   # nginx workers (nobody, when run as root) reach their temp dirs through it
 export INTEROP_KEYS="$ROOT/contract/fixtures/keys.json"
 # The public, test-only keys of the fixture (its $comment says why they are safe to publish):
 # the first active one is TERMINUS_API_KEY, the second TERMINUS_SECOND_API_KEY, the revoked one
