@@ -7,12 +7,14 @@
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
+#   make interop  the runner against real frameworks (FastAPI, Express, Flask, DRF, Go, ...),
+#               installed pinned under target/interop; rewrites the README's framework table
 
 CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest bench soak fuzz interop clean
 
 all: build
 
@@ -119,6 +121,14 @@ fuzz:
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
 	done
+
+# Real stacks, each configured as its docs recommend, checked by the release runner on
+# 127.0.0.1 (not part of make test: it installs from PyPI, npm and Debian). STACKS: a subset,
+# e.g. make interop STACKS="fastapi drf". See interop/README.md.
+STACKS ?=
+interop:
+	python3 -m unittest discover -q -s interop -p 'test_*.py'
+	CARGO="$(CARGO)" bash interop/run.sh $(STACKS)
 
 clean:
 	$(CARGO) clean

@@ -1,0 +1,3 @@
+module interop/goapi
+
+go 1.19
