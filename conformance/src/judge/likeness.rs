@@ -1,11 +1,16 @@
-//! How two answers differ, for KEY-4 ("exactly like an unrecognized key") and ERR-3
-//! ("indistinguishable"). A member or header that changes between two identical requests (a
-//! request id, a timestamp) is noise and ignored; one that is stable for one cause and
-//! different for another is a signal and reported. A value that holds a piece of a credential
-//! the requests sent is an echo, ERR-6's business, and not compared here.
+//! How two answers differ, for KEY-4 ("exactly like an unrecognized key"), ERR-3
+//! ("indistinguishable") and ROUTE-1 (a refusal that differs by path). Every header, the status
+//! line and the body's text are compared. A member or header that changes between two identical
+//! requests (a request id, a timestamp) is noise and ignored, as are hop-by-hop and framing
+//! fields and the per-response times of [`NOISY_HEADERS`]; one that is stable for one request and
+//! different for another is a signal and reported. A value that holds a piece of a credential the
+//! requests sent is an echo, ERR-6's business, and not compared here. `WWW-Authenticate` between a
+//! presented token and none may differ by RFC 6750's `error` attributes alone
+//! ([`challenge_differences`], ERR-3).
 
 use serde_json::Value;
 
+use super::challenge;
 use crate::redact::contains_piece_of;
 use crate::wire::{show_bytes, Response};
 
@@ -18,14 +23,44 @@ fn echoes_any(value: &[u8], echoes: &[Vec<u8>]) -> bool {
     })
 }
 
-/// Headers that legitimately vary or follow from others.
-const NOISY_HEADERS: [&str; 5] = [
+/// Headers that legitimately vary or follow from others: the time of the response and what
+/// measures it (two sends may fall in the same second and still differ from a third), and the
+/// hop-by-hop and framing fields (RFC 9110 §7.6.1, RFC 9112 §6), which HTTP/2 does not even carry.
+const NOISY_HEADERS: [&str; 12] = [
     "date",
+    "server-timing",
+    "x-response-time",
+    "x-runtime",
     "content-length",
     "transfer-encoding",
     "connection",
     "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
 ];
+
+/// ERR-3's `WWW-Authenticate` for a request that presents no Bearer token (`b`), against the
+/// baseline's, a presented token's (`a1`, `a2`): `b`'s challenges may be the baseline's less
+/// RFC 6750's `error` attributes, nothing else ([`challenge::beyond_presence`]). A challenge
+/// that changes between `a1` and `a2` (a nonce) is noise; one that echoes a credential is
+/// ERR-6's.
+pub fn challenge_differences(
+    a1: &Response,
+    a2: &Response,
+    b: &Response,
+    echoes: &[Vec<u8>],
+) -> Option<String> {
+    fn values(r: &Response) -> Vec<&[u8]> {
+        r.header_all("www-authenticate").collect()
+    }
+    let (v1, v2, vb) = (values(a1), values(a2), values(b));
+    if v1 != v2 || v1.iter().chain(&vb).any(|v| echoes_any(v, echoes)) {
+        return None;
+    }
+    challenge::beyond_presence(&v1, &vb)
+}
 
 /// Differences between `b` and the baseline `a` (seen twice: `a1`, `a2`), ignoring what
 /// varies between `a1` and `a2`, the headers in `ignore`, and values that echo a piece of one
