@@ -64,12 +64,26 @@ fn probes(endpoints: &[Endpoint]) -> Vec<Request> {
 /// Sends each probe twice on every protocol; every 401 must be the reference's.
 async fn same_refusal(ctx: &Check, probes: &[Request]) -> CaseResult {
     let twice: Vec<Request> = probes.iter().flat_map(|p| [p.clone(), p.clone()]).collect();
-    let mut findings = Vec::new();
+    let mut findings: Vec<Differing> = Vec::new();
     let mut evidence = Vec::new();
     for lane in ctx.on_each_protocol(&twice).await {
         match compare_lane(ctx, &lane) {
-            Ok(line) => evidence.push(line),
-            Err(more) => findings.extend(more),
+            Ok(line) => evidence.extend(line),
+            Err(more) => {
+                for differing in more {
+                    // The same difference on another protocol: one finding that says so.
+                    match findings.iter_mut().find(|d| {
+                        d.request == differing.request
+                            && d.finding.details == differing.finding.details
+                    }) {
+                        Some(seen) => seen
+                            .finding
+                            .details
+                            .push(format!("the same over {}", lane.protocol.as_str())),
+                        None => findings.push(differing),
+                    }
+                }
+            }
         }
     }
     if findings.is_empty() {
@@ -97,9 +111,10 @@ struct Differing {
     finding: Finding,
 }
 
-/// One lane's refusals against its reference: the evidence line, or one [`Differing`] per
-/// request whose refusal differs (with what differs, as [`differences`] words it).
-fn compare_lane(ctx: &Check, lane: &Lane) -> Result<String, Vec<Differing>> {
+/// One lane's refusals against its reference: the evidence line (none when no path got a 401
+/// twice), or one [`Differing`] per request whose refusal differs (with what differs, as
+/// [`differences`] words it).
+fn compare_lane(ctx: &Check, lane: &Lane) -> Result<Option<String>, Vec<Differing>> {
     let over = lane.protocol.as_str();
     // (request, its two answers) for each probe both of whose copies got a 401.
     let refused: Vec<(&Request, &crate::wire::Reply, [&Response; 2])> = lane
@@ -114,9 +129,7 @@ fn compare_lane(ctx: &Check, lane: &Lane) -> Result<String, Vec<Differing>> {
         })
         .collect();
     let Some(((reference, _, [a1, a2]), others)) = refused.split_first() else {
-        return Ok(format!(
-            "over {over}: no path got a 401 twice; nothing to compare"
-        ));
+        return Ok(None);
     };
     let shown = |r: &Request| r.describe(&ctx.base_path);
     let mut findings = Vec::new();
@@ -146,11 +159,11 @@ fn compare_lane(ctx: &Check, lane: &Lane) -> Result<String, Vec<Differing>> {
         });
     }
     if findings.is_empty() {
-        return Ok(format!(
+        return Ok(Some(format!(
             "over {over}: {} refusals, each twice, alike but for what changes on every response (reference: {})",
             refused.len(),
             shown(reference)
-        ));
+        )));
     }
     Err(findings)
 }
