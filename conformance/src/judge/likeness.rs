@@ -41,6 +41,21 @@ const NOISY_HEADERS: [&str; 12] = [
     "upgrade",
 ];
 
+/// True for an IMF-fixdate (RFC 9110 §5.6.7), `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn is_http_date(value: &[u8]) -> bool {
+    let digits = |range: std::ops::Range<usize>| value[range].iter().all(u8::is_ascii_digit);
+    value.len() == 29
+        && value[3] == b','
+        && value.ends_with(b" GMT")
+        && digits(5..7)
+        && digits(12..16)
+        && digits(17..19)
+        && value[19] == b':'
+        && digits(20..22)
+        && value[22] == b':'
+        && digits(23..25)
+}
+
 /// ERR-3's `WWW-Authenticate` for a request that presents no Bearer token (`b`), against the
 /// baseline's, a presented token's (`a1`, `a2`): `b`'s challenges may be the baseline's less
 /// RFC 6750's `error` attributes, nothing else ([`challenge::beyond_presence`]). A challenge
@@ -98,6 +113,11 @@ pub fn differences(
         let values = |r: &Response| r.header_all(name).map(<[u8]>::to_vec).collect::<Vec<_>>();
         let (v1, v2, vb) = (values(a1), values(a2), values(b));
         if v1.iter().chain(&vb).any(|v| echoes_any(v, echoes)) {
+            continue;
+        }
+        // A time (`Expires`, `Last-Modified` of the moment): two sends in one second share it,
+        // a third a second later does not.
+        if !v1.is_empty() && !vb.is_empty() && v1.iter().chain(&vb).all(|v| is_http_date(v)) {
             continue;
         }
         if v1 == v2 && v1 != vb {
@@ -238,5 +258,42 @@ mod tests {
         );
         let d = differences(&a1, &a2, &other, &[], &[]);
         assert_eq!(d.len(), 3, "{d:?}");
+    }
+
+    #[test]
+    fn times_and_framing_are_noise_but_a_field_by_request_is_not() {
+        let at = |second: &str, allow: &str| {
+            let date = format!("Mon, 07 Dec 2026 09:51:{second} GMT");
+            let mut fields = vec![
+                ("expires", date.as_str()),
+                ("connection", "close"),
+                ("server-timing", "total;dur=1"),
+            ];
+            if !allow.is_empty() {
+                fields.push(("allow", allow));
+            }
+            response(401, &fields, r#"{"error":{"code":null}}"#)
+        };
+        let (a1, a2) = (at("34", ""), at("34", ""));
+        assert!(differences(&a1, &a2, &at("35", ""), &[], &[]).is_empty());
+        let d = differences(&a1, &a2, &at("35", "GET, HEAD"), &[], &[]);
+        assert_eq!(d, ["header allow: absent vs GET, HEAD"]);
+        assert!(is_http_date(b"Sun, 06 Nov 1994 08:49:37 GMT"));
+        assert!(!is_http_date(b"Sun, 06 Nov 1994 08:49:37 UTC"));
+    }
+
+    #[test]
+    fn a_challenge_may_lose_only_the_error_attributes() {
+        let challenge = |value: &str| response(401, &[("www-authenticate", value)], "{}");
+        let presented = challenge(r#"Bearer realm="x", error="invalid_token""#);
+        let told = |value: &str| {
+            challenge_differences(&presented, &presented, &challenge(value), &[]).is_some()
+        };
+        assert!(!told(r#"Bearer realm="x""#));
+        assert!(told(r#"Bearer realm="y""#));
+        // The same, but echoing a credential: ERR-6's, not compared here.
+        let echo = b"Echoed-Credential-0123".to_vec();
+        let echoed = challenge(r#"Bearer realm="Echoed-Credential-0123""#);
+        assert!(challenge_differences(&presented, &presented, &echoed, &[echo]).is_none());
     }
 }
