@@ -120,7 +120,7 @@ enum Compared {
     NotCarried,
     /// Answered like an unrecognized key, with this status.
     Alike(u16),
-    /// Told apart, by these differences.
+    /// Told apart: the finding, with what differs.
     Differs(Finding),
 }
 
@@ -142,7 +142,16 @@ async fn indistinguishable(ctx: &Check, cause: Cause) -> CaseResult {
             Compared::Alike(status) => seen.push(format!(
                 "over {over}: {cause} answered like an unrecognized key ({status})"
             )),
-            Compared::Differs(finding) => findings.push(finding),
+            // The same differences on another protocol: one finding that says so.
+            Compared::Differs(finding) => {
+                match findings
+                    .iter_mut()
+                    .find(|f: &&mut Finding| f.details == finding.details)
+                {
+                    Some(seen) => seen.details.push(format!("the same over {over}")),
+                    None => findings.push(finding),
+                }
+            }
         }
     }
     if !findings.is_empty() {
