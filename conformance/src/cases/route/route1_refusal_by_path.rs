@@ -5,15 +5,17 @@
 //! > change on every response are set aside.
 //!
 //! `ROUTE-1::refusal_headers_same_for_every_path`: without a key, each documented endpoint (its
-//! method and path), an unknown path, `/` and a method a documented path does not have, each sent
-//! twice, on every protocol the deployment speaks. The unknown path's two refusals are the
-//! reference: what differs between them (a `Date`, a request id, in a header or the body) is
-//! noise, as are hop-by-hop and framing fields. Every other 401 must carry the reference's reason
-//! phrase, header fields (names and values) and body text; a difference both copies of a request
-//! show is the finding, naming the field and the paths. The body counts as "the refusal itself":
-//! ERR-2 lets it carry extra members, but a member that differs by path (a path echoed, a
-//! "no such route" hint) is a refusal that differs by path. (Not ERR-3's: its causes are
-//! credentials, on one path.) Answers other than 401 are the other ROUTE-1 cases' to report.
+//! method and path), an unknown path, `/`, `/health`, `/openapi.json` and a method a documented
+//! path does not have, each sent twice, on every protocol the deployment speaks. The unknown
+//! path's two refusals are the reference: what differs between them (a `Date`, a request id, in
+//! a header or the body) is noise, as are hop-by-hop and framing fields. Every other 401 must
+//! carry the reference's reason phrase, header fields (names and values) and body text; a
+//! difference both copies of a request show is the finding, naming the field and the paths.
+//!
+//! The body counts as "the refusal itself" too: ERR-2 lets it carry extra members, but a member
+//! that differs by path (the path echoed, a "no such route" hint) makes the refusal differ by
+//! path, which is what ROUTE-1 forbids; it is not ERR-3's, whose causes are credentials sent to
+//! one path. Answers other than 401 are the other ROUTE-1 cases' to report.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +27,10 @@ use crate::wire::{Request, Response};
 
 /// The path the reference refusal is asked for: documented by no deployment.
 const UNKNOWN_PATH: &str = "/v1/conformance-unknown-path";
+
+/// Paths a framework or a front end often serves itself (a health check, the schema): a
+/// refusal there that differs says they exist.
+const SERVED_BESIDE_THE_API: [&str; 2] = ["/health", "/openapi.json"];
 
 /// Methods tried, in order, for one a documented path does not have (HEAD is not among them:
 /// its answer has no body to compare).
@@ -40,12 +46,13 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     )]
 }
 
-/// The reference (the unknown path) first, then each documented endpoint, `/` and a method a
-/// documented path does not have; none with a key.
+/// The reference (the unknown path) first, then each documented endpoint, `/`, paths served
+/// beside the API and a method a documented path does not have; none with a key.
 fn probes(endpoints: &[Endpoint]) -> Vec<Request> {
     let mut all = vec![Request::get(UNKNOWN_PATH)];
     all.extend(endpoints.iter().map(|e| Request::new(&e.method, e.path())));
     all.push(Request::get("/"));
+    all.extend(SERVED_BESIDE_THE_API.map(Request::get));
     let undocumented = endpoints.iter().find_map(|e| {
         let path = e.path();
         UNDOCUMENTED_METHODS
