@@ -2,11 +2,12 @@
 //! ("indistinguishable") and ROUTE-1 (a refusal that differs by path). Every header, the status
 //! line and the body's text are compared. A member or header that changes between two identical
 //! requests (a request id, a timestamp) is noise and ignored, as are hop-by-hop and framing
-//! fields and the per-response times of [`NOISY_HEADERS`]; one that is stable for one request and
-//! different for another is a signal and reported. A value that holds a piece of a credential the
-//! requests sent is an echo, ERR-6's business, and not compared here. `WWW-Authenticate` between a
-//! presented token and none may differ by RFC 6750's `error` attributes alone
-//! ([`challenge_differences`], ERR-3).
+//! fields, rate-limit counters and times of the moment ([`NOISY_HEADERS`], [`is_time`]): two
+//! sends in one second share a time a third, a second later, does not. One that is stable for one
+//! request and different for another is a signal and reported. A value that holds a piece of a
+//! credential the requests sent is an echo, ERR-6's business, and not compared here.
+//! `WWW-Authenticate` between a presented token and none may differ by RFC 6750's `error`
+//! attributes alone ([`challenge_differences`], ERR-3).
 
 use serde_json::Value;
 
@@ -26,11 +27,13 @@ fn echoes_any(value: &[u8], echoes: &[Vec<u8>]) -> bool {
 /// Headers that legitimately vary or follow from others: the time of the response and what
 /// measures it (two sends may fall in the same second and still differ from a third), and the
 /// hop-by-hop and framing fields (RFC 9110 §7.6.1, RFC 9112 §6), which HTTP/2 does not even carry.
-const NOISY_HEADERS: [&str; 12] = [
+/// Rate-limit counters are noise too ([`is_rate_limit`]).
+const NOISY_HEADERS: [&str; 13] = [
     "date",
     "server-timing",
     "x-response-time",
     "x-runtime",
+    "x-envoy-upstream-service-time",
     "content-length",
     "transfer-encoding",
     "connection",
@@ -40,6 +43,35 @@ const NOISY_HEADERS: [&str; 12] = [
     "trailer",
     "upgrade",
 ];
+
+/// `RateLimit-*` (draft-ietf-httpapi-ratelimit-headers), `X-RateLimit-*`, `X-Rate-Limit-*`:
+/// counters and reset times that change with every request and second.
+fn is_rate_limit(name: &str) -> bool {
+    ["ratelimit", "x-ratelimit", "x-rate-limit"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
+
+/// True for a time of the moment: an HTTP date, or a Unix time within a year of now, in seconds
+/// or milliseconds (`X-Request-Start`, a reset time).
+fn is_time(value: &[u8]) -> bool {
+    if is_http_date(value) {
+        return true;
+    }
+    let Some(number) = std::str::from_utf8(value)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return false;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let year = 366 * 24 * 3600;
+    [number, number / 1000]
+        .iter()
+        .any(|&seconds| seconds.abs_diff(now) <= year)
+}
 
 /// True for an IMF-fixdate (RFC 9110 §5.6.7), `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn is_http_date(value: &[u8]) -> bool {
@@ -107,7 +139,7 @@ pub fn differences(
     names.sort_unstable();
     names.dedup();
     for name in names {
-        if NOISY_HEADERS.contains(&name) || ignore.contains(&name) {
+        if NOISY_HEADERS.contains(&name) || is_rate_limit(name) || ignore.contains(&name) {
             continue;
         }
         let values = |r: &Response| r.header_all(name).map(<[u8]>::to_vec).collect::<Vec<_>>();
@@ -117,7 +149,7 @@ pub fn differences(
         }
         // A time (`Expires`, `Last-Modified` of the moment): two sends in one second share it,
         // a third a second later does not.
-        if !v1.is_empty() && !vb.is_empty() && v1.iter().chain(&vb).all(|v| is_http_date(v)) {
+        if !v1.is_empty() && !vb.is_empty() && v1.iter().chain(&vb).all(|v| is_time(v)) {
             continue;
         }
         if v1 == v2 && v1 != vb {
@@ -280,6 +312,13 @@ mod tests {
         assert_eq!(d, ["header allow: absent vs GET, HEAD"]);
         assert!(is_http_date(b"Sun, 06 Nov 1994 08:49:37 GMT"));
         assert!(!is_http_date(b"Sun, 06 Nov 1994 08:49:37 UTC"));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        assert!(is_time(now.as_secs().to_string().as_bytes()));
+        assert!(is_time(now.as_millis().to_string().as_bytes()));
+        assert!(!is_time(b"42") && !is_time(b"GET, HEAD"));
+        assert!(is_rate_limit("x-ratelimit-reset") && !is_rate_limit("allow"));
     }
 
     #[test]
