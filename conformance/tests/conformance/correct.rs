@@ -117,3 +117,8 @@ fn request_ids_and_extra_members_pass_over_h2_and_http1() {
         "the refusals by path were compared, not skipped"
     );
 }
+
+#[test]
+fn times_of_the_moment_and_rate_limit_counters_pass() {
+    assert_passes(Fault::TimesOfTheMoment, Flavor::Hyper, &[]);
+}

@@ -42,6 +42,7 @@ pub(super) fn failure(fault: Fault, cause: Cause, req: &Incoming, counter: u64) 
     };
     let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
     super::observables::by_path(fault, req, &mut headers, &mut body);
+    super::observables::times(fault, counter, &mut headers);
     let challenge = super::observables::challenge(fault, cause, req);
     match fault {
         _ if challenge.is_some() => {

@@ -200,6 +200,9 @@ pub enum Fault {
     /// only; none without a field, for another scheme or for a value that is not
     /// `Bearer <token>`.
     ErrorAttributeForBearerTokensOnly,
+    /// Permitted: times of the moment on every refusal (`Expires`, `X-RateLimit-Reset`) and a
+    /// rate-limit counter, each changing every few requests, as a clock's second does.
+    TimesOfTheMoment,
 }
 
 /// A parsed request.

@@ -72,3 +72,28 @@ pub(super) fn by_path(
         _ => {}
     }
 }
+
+/// Times of the moment and a rate-limit counter, for [`Fault::TimesOfTheMoment`]: the "clock"
+/// ticks every four requests, so two answers in a row often share a second a third does not.
+pub(super) fn times(fault: Fault, counter: u64, headers: &mut Vec<(String, String)>) {
+    if fault != Fault::TimesOfTheMoment {
+        return;
+    }
+    let tick = counter / 4;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    headers.push((
+        "Expires".into(),
+        format!(
+            "Mon, 07 Dec 2026 09:{:02}:{:02} GMT",
+            tick / 60 % 60,
+            tick % 60
+        ),
+    ));
+    headers.push(("X-RateLimit-Reset".into(), (now + 60 + tick).to_string()));
+    headers.push((
+        "X-RateLimit-Remaining".into(),
+        (1000 - tick % 1000).to_string(),
+    ));
+}
