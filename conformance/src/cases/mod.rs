@@ -22,6 +22,7 @@ macro_rules! clause_files {
 mod case;
 mod context;
 mod error;
+mod every_protocol;
 mod header;
 mod judges;
 mod key;
@@ -31,6 +32,7 @@ mod route;
 
 pub use case::{Case, Check};
 pub use context::{Context, RunOptions};
+pub use every_protocol::Lane;
 pub use judges::{accepted, bearer, rejected, rejected_or_400, EXPECT_REJECTED};
 
 use crate::target::Endpoint;

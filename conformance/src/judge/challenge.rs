@@ -1,5 +1,7 @@
 //! `WWW-Authenticate` parsed by RFC 9110 §11.3's grammar, for ERR-5 in the `rfc` profile:
-//! `#challenge`, `challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`.
+//! `#challenge`, `challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`; and the one
+//! difference between two refusals' challenges ERR-3 allows ([`beyond_presence`]): RFC 6750
+//! §3.1's `error` attributes, which say only that a token was presented.
 
 /// One challenge.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +170,64 @@ pub fn parse(values: &[&[u8]]) -> Result<Vec<Challenge>, String> {
     Ok(all)
 }
 
+/// RFC 6750 §3.1's attributes that say why a presented token failed; a request that "lacks any
+/// authentication information" gets none of them.
+pub const ERROR_ATTRIBUTES: [&str; 3] = ["error", "error_description", "error_uri"];
+
+/// The challenges without [`ERROR_ATTRIBUTES`].
+fn without_error_attributes(challenges: &[Challenge]) -> Vec<Challenge> {
+    challenges
+        .iter()
+        .map(|c| Challenge {
+            params: c
+                .params
+                .iter()
+                .filter(|(name, _)| !ERROR_ATTRIBUTES.contains(&name.as_str()))
+                .cloned()
+                .collect(),
+            ..c.clone()
+        })
+        .collect()
+}
+
+/// ERR-3: how the challenges of a refusal to a request without a Bearer token (`unpresented`)
+/// differ from those a presented token gets (`presented`) beyond what RFC 6750 §3.1 allows —
+/// the same challenges, less the [`ERROR_ATTRIBUTES`]: no other scheme, realm, parameter or
+/// order. `None` when they differ by that alone (or not at all); field values that are not
+/// challenges are compared byte for byte.
+pub fn beyond_presence(presented: &[&[u8]], unpresented: &[&[u8]]) -> Option<String> {
+    if presented == unpresented {
+        return None;
+    }
+    let show = |values: &[&[u8]]| {
+        if values.is_empty() {
+            "absent".to_owned()
+        } else {
+            values
+                .iter()
+                .map(|v| crate::wire::show_bytes(v))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let differs = || {
+        Some(format!(
+            "WWW-Authenticate: {} for a presented token, {} without one (RFC 6750 §3.1 allows only leaving out {})",
+            show(presented),
+            show(unpresented),
+            ERROR_ATTRIBUTES.join("/")
+        ))
+    };
+    let (Ok(with), Ok(without)) = (parse(presented), parse(unpresented)) else {
+        return differs();
+    };
+    if without_error_attributes(&with) == without && without_error_attributes(&without) == without {
+        None
+    } else {
+        differs()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +252,30 @@ mod tests {
         assert!(parse(&[b""]).is_err());
         assert!(parse(&[br#"Bearer realm="x"#]).is_err());
         assert!(parse(&[b"=x"]).is_err());
+    }
+
+    #[test]
+    fn only_the_rfc_6750_error_attributes_may_tell_a_presented_token() {
+        let presented: &[&[u8]] = &[br#"Bearer realm="x", error="invalid_token""#];
+        let allowed: [&[&[u8]]; 2] = [&[br#"Bearer realm="x""#], presented];
+        for unpresented in allowed {
+            assert_eq!(beyond_presence(presented, unpresented), None);
+        }
+        let told_apart: [&[&[u8]]; 6] = [
+            &[],
+            &[br#"Bearer realm="y""#],
+            &[br#"Basic realm="x""#],
+            &[br#"Bearer realm="x", scope="read""#],
+            &[br#"Bearer realm="x", error="invalid_request""#],
+            &[br#"Bearer realm="x"#],
+        ];
+        for unpresented in told_apart {
+            assert!(
+                beyond_presence(presented, unpresented).is_some(),
+                "{unpresented:?}"
+            );
+        }
+        // Without a challenge for a presented token, none may appear for the others either.
+        assert!(beyond_presence(&[], &[br#"Bearer realm="x""#]).is_some());
     }
 }

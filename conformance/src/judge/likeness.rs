@@ -1,11 +1,17 @@
-//! How two answers differ, for KEY-4 ("exactly like an unrecognized key") and ERR-3
-//! ("indistinguishable"). A member or header that changes between two identical requests (a
-//! request id, a timestamp) is noise and ignored; one that is stable for one cause and
-//! different for another is a signal and reported. A value that holds a piece of a credential
-//! the requests sent is an echo, ERR-6's business, and not compared here.
+//! How two answers differ, for KEY-4 ("exactly like an unrecognized key"), ERR-3
+//! ("indistinguishable") and ROUTE-1 (a refusal that differs by path). Every header, the status
+//! line and the body's text are compared. A member or header that changes between two identical
+//! requests (a request id, a timestamp) is noise and ignored, as are hop-by-hop and framing
+//! fields, rate-limit counters and times of the moment ([`NOISY_HEADERS`], [`is_time`]): two
+//! sends in one second share a time a third, a second later, does not. One that is stable for one
+//! request and different for another is a signal and reported. A value that holds a piece of a
+//! credential the requests sent is an echo, ERR-6's business, and not compared here.
+//! `WWW-Authenticate` between a presented token and none may differ by RFC 6750's `error`
+//! attributes alone ([`challenge_differences`], ERR-3).
 
 use serde_json::Value;
 
+use super::challenge;
 use crate::redact::contains_piece_of;
 use crate::wire::{show_bytes, Response};
 
@@ -18,14 +24,90 @@ fn echoes_any(value: &[u8], echoes: &[Vec<u8>]) -> bool {
     })
 }
 
-/// Headers that legitimately vary or follow from others.
-const NOISY_HEADERS: [&str; 5] = [
+/// Headers that legitimately vary or follow from others: the time of the response and what
+/// measures it (two sends may fall in the same second and still differ from a third), and the
+/// hop-by-hop and framing fields (RFC 9110 §7.6.1, RFC 9112 §6), which HTTP/2 does not even carry.
+/// Rate-limit counters are noise too ([`is_rate_limit`]).
+const NOISY_HEADERS: [&str; 13] = [
     "date",
+    "server-timing",
+    "x-response-time",
+    "x-runtime",
+    "x-envoy-upstream-service-time",
     "content-length",
     "transfer-encoding",
     "connection",
     "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
 ];
+
+/// `RateLimit-*` (draft-ietf-httpapi-ratelimit-headers), `X-RateLimit-*`, `X-Rate-Limit-*`:
+/// counters and reset times that change with every request and second.
+fn is_rate_limit(name: &str) -> bool {
+    ["ratelimit", "x-ratelimit", "x-rate-limit"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+}
+
+/// True for a time of the moment: an HTTP date, or a Unix time within a year of now, in seconds
+/// or milliseconds (`X-Request-Start`, a reset time).
+fn is_time(value: &[u8]) -> bool {
+    if is_http_date(value) {
+        return true;
+    }
+    let Some(number) = std::str::from_utf8(value)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        return false;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let year = 366 * 24 * 3600;
+    [number, number / 1000]
+        .iter()
+        .any(|&seconds| seconds.abs_diff(now) <= year)
+}
+
+/// True for an IMF-fixdate (RFC 9110 §5.6.7), `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn is_http_date(value: &[u8]) -> bool {
+    let digits = |range: std::ops::Range<usize>| value[range].iter().all(u8::is_ascii_digit);
+    value.len() == 29
+        && value[3] == b','
+        && value.ends_with(b" GMT")
+        && digits(5..7)
+        && digits(12..16)
+        && digits(17..19)
+        && value[19] == b':'
+        && digits(20..22)
+        && value[22] == b':'
+        && digits(23..25)
+}
+
+/// ERR-3's `WWW-Authenticate` for a request that presents no Bearer token (`b`), against the
+/// baseline's, a presented token's (`a1`, `a2`): `b`'s challenges may be the baseline's less
+/// RFC 6750's `error` attributes, nothing else ([`challenge::beyond_presence`]). A challenge
+/// that changes between `a1` and `a2` (a nonce) is noise; one that echoes a credential is
+/// ERR-6's.
+pub fn challenge_differences(
+    a1: &Response,
+    a2: &Response,
+    b: &Response,
+    echoes: &[Vec<u8>],
+) -> Option<String> {
+    fn values(r: &Response) -> Vec<&[u8]> {
+        r.header_all("www-authenticate").collect()
+    }
+    let (v1, v2, vb) = (values(a1), values(a2), values(b));
+    if v1 != v2 || v1.iter().chain(&vb).any(|v| echoes_any(v, echoes)) {
+        return None;
+    }
+    challenge::beyond_presence(&v1, &vb)
+}
 
 /// Differences between `b` and the baseline `a` (seen twice: `a1`, `a2`), ignoring what
 /// varies between `a1` and `a2`, the headers in `ignore`, and values that echo a piece of one
@@ -57,12 +139,17 @@ pub fn differences(
     names.sort_unstable();
     names.dedup();
     for name in names {
-        if NOISY_HEADERS.contains(&name) || ignore.contains(&name) {
+        if NOISY_HEADERS.contains(&name) || is_rate_limit(name) || ignore.contains(&name) {
             continue;
         }
         let values = |r: &Response| r.header_all(name).map(<[u8]>::to_vec).collect::<Vec<_>>();
         let (v1, v2, vb) = (values(a1), values(a2), values(b));
         if v1.iter().chain(&vb).any(|v| echoes_any(v, echoes)) {
+            continue;
+        }
+        // A time (`Expires`, `Last-Modified` of the moment): two sends in one second share it,
+        // a third a second later does not.
+        if !v1.is_empty() && !vb.is_empty() && v1.iter().chain(&vb).all(|v| is_time(v)) {
             continue;
         }
         if v1 == v2 && v1 != vb {
@@ -203,5 +290,49 @@ mod tests {
         );
         let d = differences(&a1, &a2, &other, &[], &[]);
         assert_eq!(d.len(), 3, "{d:?}");
+    }
+
+    #[test]
+    fn times_and_framing_are_noise_but_a_field_by_request_is_not() {
+        let at = |second: &str, allow: &str| {
+            let date = format!("Mon, 07 Dec 2026 09:51:{second} GMT");
+            let mut fields = vec![
+                ("expires", date.as_str()),
+                ("connection", "close"),
+                ("server-timing", "total;dur=1"),
+            ];
+            if !allow.is_empty() {
+                fields.push(("allow", allow));
+            }
+            response(401, &fields, r#"{"error":{"code":null}}"#)
+        };
+        let (a1, a2) = (at("34", ""), at("34", ""));
+        assert!(differences(&a1, &a2, &at("35", ""), &[], &[]).is_empty());
+        let d = differences(&a1, &a2, &at("35", "GET, HEAD"), &[], &[]);
+        assert_eq!(d, ["header allow: absent vs GET, HEAD"]);
+        assert!(is_http_date(b"Sun, 06 Nov 1994 08:49:37 GMT"));
+        assert!(!is_http_date(b"Sun, 06 Nov 1994 08:49:37 UTC"));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        assert!(is_time(now.as_secs().to_string().as_bytes()));
+        assert!(is_time(now.as_millis().to_string().as_bytes()));
+        assert!(!is_time(b"42") && !is_time(b"GET, HEAD"));
+        assert!(is_rate_limit("x-ratelimit-reset") && !is_rate_limit("allow"));
+    }
+
+    #[test]
+    fn a_challenge_may_lose_only_the_error_attributes() {
+        let challenge = |value: &str| response(401, &[("www-authenticate", value)], "{}");
+        let presented = challenge(r#"Bearer realm="x", error="invalid_token""#);
+        let told = |value: &str| {
+            challenge_differences(&presented, &presented, &challenge(value), &[]).is_some()
+        };
+        assert!(!told(r#"Bearer realm="x""#));
+        assert!(told(r#"Bearer realm="y""#));
+        // The same, but echoing a credential: ERR-6's, not compared here.
+        let echo = b"Echoed-Credential-0123".to_vec();
+        let echoed = challenge(r#"Bearer realm="Echoed-Credential-0123""#);
+        assert!(challenge_differences(&presented, &presented, &echoed, &[echo]).is_none());
     }
 }

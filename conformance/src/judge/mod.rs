@@ -12,5 +12,5 @@ mod verdict;
 
 pub use envelope::{content_type_problem, EnvelopeSchema};
 pub use ledger::{owner_of, Ledger, Owner};
-pub use likeness::differences;
+pub use likeness::{challenge_differences, differences};
 pub use verdict::{CaseResult, Evidence, Failure, Finding, Stop, Verdict};

@@ -71,7 +71,7 @@ clauses! {
     /// Permitted variance: the scheme's case and the spaces after it.
     Hdr5 = "HDR-5", Informational, "the scheme's case and the spaces after it: a deployment may accept `bearer`/`BEARER` and several spaces or reject them with the envelope; the rfc profile requires case-insensitive schemes";
     /// No unauthenticated routes.
-    Route1 = "ROUTE-1", Must, "there are no unauthenticated routes: every request without a valid key gets the envelope, on every path and method, before routing (no 404 or 405)";
+    Route1 = "ROUTE-1", Must, "there are no unauthenticated routes: every request without a valid key gets the envelope, on every path and method, before routing (no 404 or 405), and the refusal itself is the same for every path (no `Allow`, `Link` or `Location` that differs by path)";
     /// Path variants never reach a handler without a key.
     Route2 = "ROUTE-2", Must, "variants of a documented path (trailing slash, doubled slashes, case, percent-encoding, dot segments, ;params, a query) never reach a handler without a valid key";
     /// Failure is 401.
@@ -79,7 +79,7 @@ clauses! {
     /// The envelope.
     Err2 = "ERR-2", Must, "the failure body is {\"error\":{\"type\":\"authentication_error\",\"code\":null,\"message\":\"Invalid API key\"}} (extra members allowed) with Content-Type application/json";
     /// Failures are indistinguishable.
-    Err3 = "ERR-3", Must, "failures are indistinguishable: status, error.type, error.code and error.message are the same for every cause, with no finer-grained signal";
+    Err3 = "ERR-3", Must, "failures are indistinguishable: status, error.type, error.code and error.message are the same for every cause, with no finer-grained signal (status line, headers, body text, time to answer), on every protocol";
     /// HEAD answers like GET, without a body.
     Err4 = "ERR-4", Must, "a HEAD request gets the same status and headers as GET, without a body";
     /// RFC profile: a Bearer challenge.

@@ -82,3 +82,43 @@ fn http_layer_refusing_extension_methods_with_400_passes() {
 fn connections_closed_after_100_requests_pass() {
     assert_passes(Fault::GoawayAfter100Requests, Flavor::Hyper, &[]);
 }
+
+// Issue 16, every observable of a refusal: what ERR-3 and ROUTE-1 must set aside.
+
+#[test]
+fn rfc6750_error_parameter_in_the_challenge_passes_over_h2_and_http1() {
+    let run = assert_passes(Fault::Rfc6750ErrorParam, Flavor::Hyper, &[]);
+    let evidence = run.report["cases"]
+        .as_array()
+        .and_then(|cases| {
+            cases
+                .iter()
+                .find(|c| c["name"] == "ERR-3::missing_header_like_unrecognized_key")
+        })
+        .map(|c| c["evidence"].to_string())
+        .unwrap_or_default();
+    assert!(
+        evidence.contains("over HTTP/2") && evidence.contains("over HTTP/1.1"),
+        "ERR-3 compared on both protocols: {evidence}"
+    );
+}
+
+#[test]
+fn error_attribute_for_bearer_tokens_only_passes() {
+    assert_passes(Fault::ErrorAttributeForBearerTokensOnly, Flavor::Hyper, &[]);
+}
+
+#[test]
+fn request_ids_and_extra_members_pass_over_h2_and_http1() {
+    let run = assert_passes(Fault::ExtraMembers, Flavor::Hyper, &[]);
+    assert!(
+        run.cases_with("pass")
+            .contains("ROUTE-1::refusal_headers_same_for_every_path"),
+        "the refusals by path were compared, not skipped"
+    );
+}
+
+#[test]
+fn times_of_the_moment_and_rate_limit_counters_pass() {
+    assert_passes(Fault::TimesOfTheMoment, Flavor::Hyper, &[]);
+}

@@ -104,6 +104,12 @@ faults! {
     server_error_on_obs_text_fails_rob1_alone: ServerErrorOnObsText over Raw by "ROB-1";
     status_400_for_obs_text_fails_rob1_alone: Status400ForObsText over Raw by "ROB-1";
     hang_on_quote_fails_rob1_alone: HangsOnQuote over Raw by "ROB-1" ["--timeout", "1"];
+    // Every observable of a refusal (issue 16): the challenge among presented credentials, the
+    // refusal by path, on every protocol.
+    passport_challenges_tell_malformed_from_unknown: PassportChallenges over Hyper by "ERR-3";
+    allow_on_known_paths_only: AllowOnKnownPaths over Hyper by "ROUTE-1";
+    link_fields_name_the_path: PathInLinkFields over Raw by "ROUTE-1";
+    path_in_the_envelope: PathInBody over Hyper by "ROUTE-1";
 }
 
 faults! {
@@ -111,6 +117,10 @@ faults! {
     // Every observable of a refusal: the status line and the body's text (KEY-4 too: a revoked
     // key answered otherwise than an unknown one).
     reason_phrase_tells_the_cause: ReasonPhraseByCause over Raw by "ERR-3";
+    // Issue 16: the reason phrase over HTTP/1.1 while HTTP/2 is offered too; another realm for
+    // a revoked key (KEY-4 sees it as well).
+    reason_phrase_tells_the_cause_over_http1_beside_h2: ReasonPhraseByCause over Hyper by "ERR-3";
+    realm_tells_a_revoked_key: RealmForRevokedKey over Raw by "ERR-3";
     body_text_tells_the_cause: BodyTextByCause over Hyper by "ERR-3";
     // Keys split or padded by bytes a stack strips, decodes or stops at.
     inner_whitespace_removed: RemovesInnerWhitespace over Raw by "KEY-2";

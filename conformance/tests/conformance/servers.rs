@@ -350,6 +350,11 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                 for (n, v) in out.headers.iter().filter(|(n, _)| !n.starts_with(':')) {
                     response = response.header(n, v);
                 }
+                // The `:reason` an answer asks for goes on HTTP/1.1's status line (HTTP/2 has none).
+                if let Some((_, v)) = out.headers.iter().find(|(n, _)| n == ":reason") {
+                    let phrase = hyper::ext::ReasonPhrase::try_from(v.as_bytes()).unwrap();
+                    response = response.extension(phrase);
+                }
                 Ok::<_, Infallible>(
                     response
                         .body(Full::new(bytes::Bytes::from(out.body)))

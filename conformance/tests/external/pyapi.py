@@ -20,7 +20,7 @@ MODES = {
     "extra": "request_id/doc_url/timestamp members, X-Request-Id and Date headers that vary",
     "charset": "application/json; charset=utf-8",
     "lenient": "HDR-5's RFC reading: bearer/BEARER and several spaces",
-    "rfc6750": "WWW-Authenticate: Bearer realm=\"x\", error=\"invalid_token\" when a token was sent",
+    "rfc6750": "WWW-Authenticate: Bearer realm=\"terminus-hub\", error=\"invalid_token\" when a token was sent",
     "bare_bearer": "WWW-Authenticate: Bearer",
     "ratelimit": "token bucket, 429 + Retry-After: 1 past 200 requests/s",
     "close": "Connection: close on every response",
@@ -160,7 +160,7 @@ class Handler(BaseHTTPRequestHandler):
             extra += [("X-Request-Id", "req_%08d" % n), ("Date", self.date_time_string())]
         if "no_www" not in MODE:
             if "rfc6750" in MODE and cause != "missing":
-                extra.append(("WWW-Authenticate", 'Bearer realm="x", error="invalid_token"'))
+                extra.append(("WWW-Authenticate", 'Bearer realm="terminus-hub", error="invalid_token"'))
             elif "bare_bearer" in MODE:
                 extra.append(("WWW-Authenticate", "Bearer"))
             else:

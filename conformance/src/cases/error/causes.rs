@@ -1,6 +1,7 @@
 //! The causes of failure the ERR clauses check, as one table: each row names a cause once, says
-//! what it sends (no credential, a wrong credential, or an undocumented route) and whether ERR-4
-//! compares HEAD with GET for it, and builds its request. ERR-1, ERR-2, ERR-3 and ERR-5 take
+//! what it sends (no credential, a Bearer token that is not a valid key, a credential in another
+//! form, or an undocumented route) and whether ERR-4 compares HEAD with GET for it, and builds its
+//! request. ERR-1, ERR-2, ERR-3 and ERR-5 take
 //! every row, ERR-4 and ERR-6 the rows marked for them; adding a cause is one row.
 
 use std::fmt;
@@ -19,8 +20,14 @@ use crate::wire::{Request, Text};
 pub enum Sends {
     /// No credential at all: nothing to echo.
     NoCredential,
-    /// A credential that is not a valid key: ERR-6 checks no piece of it comes back.
-    Credential,
+    /// `Authorization: Bearer <token>`, the token not a valid key: ERR-6 checks no piece of it
+    /// comes back, and ERR-3 wants the very challenge an unrecognized key gets.
+    BearerToken,
+    /// A credential in another form (another scheme, another field, the query, no space after
+    /// `Bearer`): ERR-6 checks no piece of it comes back. For RFC 6750 §3.1 such a request
+    /// "lacks any authentication information" of the Bearer scheme, so its challenge may leave
+    /// out the `error` attributes a presented token gets (ERR-3).
+    OtherForm,
     /// A path or a method that is not documented, and no credential: a status other than 401
     /// there (404, 405 before authentication) is ROUTE-1's to report, not ERR-1..3's.
     UndocumentedRoute,
@@ -69,9 +76,14 @@ impl Cause {
         Cause::new(name, Sends::NoCredential, head, build)
     }
 
-    /// A cause whose request sends a credential that is not a valid key.
-    const fn credential(name: &'static str, head: Head, build: Build) -> Cause {
-        Cause::new(name, Sends::Credential, head, build)
+    /// A cause whose request sends a Bearer token that is not a valid key.
+    const fn bearer_token(name: &'static str, head: Head, build: Build) -> Cause {
+        Cause::new(name, Sends::BearerToken, head, build)
+    }
+
+    /// A cause whose request sends a credential in another form than `Bearer <token>`.
+    const fn other_form(name: &'static str, head: Head, build: Build) -> Cause {
+        Cause::new(name, Sends::OtherForm, head, build)
     }
 
     /// A cause that is an undocumented path or method, without a credential.
@@ -79,9 +91,16 @@ impl Cause {
         Cause::new(name, Sends::UndocumentedRoute, head, build)
     }
 
-    /// True when the request presents a credential (ERR-3's finer comparisons apply).
+    /// True when the request presents a credential, in the Bearer form or another (ERR-3's
+    /// time to answer; ERR-6's echoes).
     pub fn presents_credential(&self) -> bool {
-        self.sends == Sends::Credential
+        matches!(self.sends, Sends::BearerToken | Sends::OtherForm)
+    }
+
+    /// True when the request presents a token in the Bearer form: its refusal's challenge must
+    /// be the one an unrecognized key gets, RFC 6750's `error` attributes included (ERR-3).
+    pub fn presents_bearer_token(&self) -> bool {
+        self.sends == Sends::BearerToken
     }
 
     /// True for a path or a method rather than a credential ([`Sends::UndocumentedRoute`]).
@@ -114,7 +133,7 @@ impl fmt::Display for Cause {
 
 /// A key the target has never issued: the baseline ERR-3 compares every other cause with.
 pub const UNRECOGNIZED_KEY: Cause =
-    Cause::credential("unrecognized_key", Head::Http1AndH2, |ctx, _| {
+    Cause::bearer_token("unrecognized_key", Head::Http1AndH2, |ctx, _| {
         authorized(ctx, bearer(Text::credential(UNRECOGNIZED_TOKEN)))
     });
 
@@ -131,36 +150,36 @@ pub const CAUSES: [Cause; 13] = [
         Ok(probe.field_with_separator("Authorization", "", ""))
     }),
     // `Bearer` glued to the key, without the space, byte for byte.
-    Cause::credential("malformed_value", Head::Http1Only, |ctx, key| {
+    Cause::other_form("malformed_value", Head::Http1Only, |ctx, key| {
         let value = Text::plain("Bearer").then(key.text());
         Ok(ctx.probe().exact().authorization(value))
     }),
     // The key as a Basic user name.
-    Cause::credential("wrong_scheme", Head::Unchecked, basic_credentials),
+    Cause::other_form("wrong_scheme", Head::Unchecked, basic_credentials),
     // The key without its `thub_` prefix.
-    Cause::credential("wrong_prefix", Head::Unchecked, |ctx, key| {
+    Cause::bearer_token("wrong_prefix", Head::Unchecked, |ctx, key| {
         authorized(ctx, bearer(key.with_prefix("")))
     }),
     // The key less its last character.
-    Cause::credential("truncated_key", Head::Unchecked, |ctx, key| {
+    Cause::bearer_token("truncated_key", Head::Unchecked, |ctx, key| {
         authorized(ctx, bearer(key.truncated(key.len() - 1)))
     }),
     // The key and one character more.
-    Cause::credential("extended_key", Head::Unchecked, |ctx, key| {
+    Cause::bearer_token("extended_key", Head::Unchecked, |ctx, key| {
         authorized(ctx, bearer(key.extended("0")))
     }),
     // A well-formed key never issued (ERR-3's baseline).
     UNRECOGNIZED_KEY,
     // The revoked key (the case is ignored without one).
-    Cause::credential("revoked_key", Head::Http1AndH2, |ctx, _| {
+    Cause::bearer_token("revoked_key", Head::Http1AndH2, |ctx, _| {
         authorized(ctx, bearer(ctx.revoked_key()?.text()))
     }),
     // The key in `X-API-Key`, not `Authorization`.
-    Cause::credential("key_in_other_header", Head::Unchecked, |ctx, key| {
+    Cause::other_form("key_in_other_header", Head::Unchecked, |ctx, key| {
         Ok(ctx.probe().field("X-API-Key", key.text()))
     }),
     // The key as `?api_key=` on the probe endpoint.
-    Cause::credential("key_in_query", Head::Unchecked, key_in_query_string),
+    Cause::other_form("key_in_query", Head::Unchecked, key_in_query_string),
     // A path the API does not document.
     Cause::route("unknown_path", Head::Http1AndH2, |_, _| {
         Ok(Request::get("/v1/conformance-unknown-path"))

@@ -10,15 +10,21 @@
 //! > knows that already.)
 //!
 //! One case per cause but the baseline, an unrecognized key: the baseline is sent twice (what
-//! differs between those two is noise), then the cause; status, the three `error` members and,
-//! for a credential, the headers and body must match the baseline's.
+//! differs between those two is noise), then the cause, on every protocol the deployment speaks
+//! over HTTP/1.1 too when HTTP/2 is offered, for the status line's reason phrase); on each,
+//! status, the three `error` members and, but for an undocumented route, the reason phrase, every
+//! header and the body's text must match the baseline's. `WWW-Authenticate` too: a cause that
+//! presents a Bearer token must get the very challenge an unrecognized key gets; one that presents
+//! none (no field, another scheme or channel, no space after `Bearer`) may get it less RFC 6750
+//! §3.1's `error` attributes, and nothing else. Then, for a credential, the median time to answer,
+//! on one protocol.
+
+use std::time::Duration;
 
 use super::causes::{case_per_cause, Cause, CAUSES, UNRECOGNIZED_KEY};
 use super::three_responses;
-use crate::cases::{Case, Check};
-use std::time::Duration;
-
-use crate::judge::{differences, CaseResult, Evidence, Finding, Stop};
+use crate::cases::{Case, Check, Lane};
+use crate::judge::{challenge_differences, differences, CaseResult, Evidence, Finding, Stop};
 use crate::spec::Clause;
 use crate::wire::{Reply, Request, Response};
 
@@ -106,47 +112,101 @@ fn error_members(response: &Response) -> [String; 3] {
     [member("type"), member("code"), member("message")]
 }
 
-/// Sends the baseline twice, then `cause`'s request; the last answer must be the baseline's.
+/// What one protocol's comparison came to.
+enum Compared {
+    /// Nothing for ERR-3 to compare: an answer another clause reports.
+    Settled(Evidence),
+    /// The cause's request cannot travel on this protocol.
+    NotCarried,
+    /// Answered like an unrecognized key, with this status.
+    Alike(u16),
+    /// Told apart: the finding, with what differs.
+    Differs(Finding),
+}
+
+/// Sends the baseline twice, then `cause`'s request, on every protocol the target speaks; on
+/// each, the last answer must be the baseline's. Then, for a credential, the time to answer.
 async fn indistinguishable(ctx: &Check, cause: Cause) -> CaseResult {
     let baseline = UNRECOGNIZED_KEY.request(ctx)?;
     let request = cause.request(ctx)?;
     let probes = [baseline.clone(), baseline, request];
-    let replies = ctx.client.send_all(&probes).await;
-    let expected = "the same answer as an unrecognized key: status, error.type, error.code, error.message, and no other signal";
+    let mut seen = Vec::new();
+    let mut findings = Vec::new();
+    for lane in ctx.on_each_protocol(&probes).await {
+        let over = lane.protocol.as_str();
+        match compare(ctx, cause, &lane)? {
+            Compared::Settled(evidence) => return Ok(evidence),
+            Compared::NotCarried => seen.push(format!(
+                "not compared over {over}: the request for {cause} cannot travel over it"
+            )),
+            Compared::Alike(status) => seen.push(format!(
+                "over {over}: {cause} answered like an unrecognized key ({status})"
+            )),
+            // The same differences on another protocol: one finding that says so.
+            Compared::Differs(finding) => {
+                match findings
+                    .iter_mut()
+                    .find(|f: &&mut Finding| f.details == finding.details)
+                {
+                    Some(seen) => seen.details.push(format!("the same over {over}")),
+                    None => findings.push(finding),
+                }
+            }
+        }
+    }
+    if !findings.is_empty() {
+        let mut failure = ctx.fail(format!(
+            "the failure for {cause} can be told apart from an unrecognized key"
+        ));
+        failure.findings = findings;
+        failure.observed = true;
+        return Err(failure.into());
+    }
+    let evidence = Evidence(seen);
+    if cause.by_route() || !cause.presents_credential() {
+        return Ok(evidence);
+    }
+    // The time to answer, on one protocol: the one the other cases use.
+    time_to_answer(ctx, cause, &probes[0], &probes[2])
+        .await
+        .map(|timing| evidence.and(timing))
+}
+
+/// The comparison on one protocol: the cause's answer against the baseline's two.
+fn compare(ctx: &Check, cause: Cause, lane: &Lane) -> Result<Compared, Stop> {
+    let expected = "the same answer as an unrecognized key: status line, every header (WWW-Authenticate may leave out RFC 6750's error attributes where no Bearer token was presented), the body's text";
+    let Some(exchanges) = lane.complete() else {
+        return Ok(Compared::NotCarried);
+    };
+    let replies: Vec<Reply> = exchanges.iter().map(|(_, r)| (*r).clone()).collect();
+    let (request, reply) = exchanges[2];
     let Some([a1, a2, b]) = three_responses(&replies) else {
-        let details = probes
+        let details = exchanges
             .iter()
-            .zip(&replies)
-            .map(|(p, r)| {
-                format!(
-                    "{}: {}",
-                    p.describe(&ctx.base_path).replace('\n', " "),
-                    r.describe()
-                )
-            })
+            .map(|(p, r)| format!("{}: {}", ctx.show(p, r).replace('\n', " "), r.describe()))
             .collect();
         return Err(ctx.fail_with(
             "no complete response to compare",
-            &probes[2],
-            &replies[2],
+            request,
+            reply,
             expected,
             details,
         ));
     };
     if (200..300).contains(&b.status) {
-        return Ok(Evidence::line(format!(
+        return Ok(Compared::Settled(Evidence::line(format!(
             "{cause}: accepted ({}); the clause of that cause reports it",
             b.status
-        )));
+        ))));
     }
     if (200..300).contains(&a1.status) || (200..300).contains(&a2.status) {
-        return Ok(Evidence::line(format!(
+        return Ok(Compared::Settled(Evidence::line(format!(
             "an unrecognized key was accepted ({}): KEY-2 reports it; nothing to compare {cause} with",
             a1.status
-        )));
+        ))));
     }
     if let Some(passed_on) = cause.left_to_route_1(b.status) {
-        return Ok(passed_on);
+        return Ok(Compared::Settled(passed_on));
     }
     let mut diffs = Vec::new();
     if a1.status != b.status {
@@ -165,29 +225,31 @@ async fn indistinguishable(ctx: &Check, cause: Cause) -> CaseResult {
             ));
         }
     }
-    // RFC 6750 §3.1 lets a challenge name `error="invalid_token"` only when a token was sent.
     // Another path or method is not a cause of failure: there only the four members count.
-    let by_route = cause.by_route();
-    let echoes: Vec<Vec<u8>> = probes.iter().flat_map(Request::credentials).collect();
-    for d in differences(a1, a2, b, &["www-authenticate"], &echoes) {
-        if !by_route && !d.starts_with("status") && !d.starts_with("body /error/") {
-            diffs.push(format!("{d} (unrecognized key vs {cause})"));
+    if !cause.by_route() {
+        let echoes: Vec<Vec<u8>> = exchanges
+            .iter()
+            .flat_map(|(p, _)| p.credentials())
+            .collect();
+        // RFC 6750 §3.1: a challenge may name `error="invalid_token"` only where a token was
+        // presented; a Bearer token must get the very challenge an unrecognized key gets.
+        let ignore: &[&str] = if cause.presents_bearer_token() {
+            &[]
+        } else {
+            &["www-authenticate"]
+        };
+        let mut other = differences(a1, a2, b, ignore, &echoes);
+        if !cause.presents_bearer_token() {
+            other.extend(challenge_differences(a1, a2, b, &echoes));
+        }
+        for d in other {
+            if !d.starts_with("status") && !d.starts_with("body /error/") {
+                diffs.push(format!("{d} (unrecognized key vs {cause})"));
+            }
         }
     }
     if diffs.is_empty() {
-        let answered = format!("{cause}: answered like an unrecognized key ({})", b.status);
-        if by_route || !cause.presents_credential() {
-            return Ok(Evidence::line(answered));
-        }
-        return time_to_answer(ctx, cause, &probes[0], &probes[2])
-            .await
-            .map(|timing| Evidence::line(answered).and(timing));
+        return Ok(Compared::Alike(b.status));
     }
-    Err(ctx.fail_with(
-        format!("the failure for {cause} can be told apart from an unrecognized key"),
-        &probes[2],
-        &replies[2],
-        expected,
-        diffs,
-    ))
+    Ok(Compared::Differs(ctx.finding(request, reply, expected, diffs)))
 }

@@ -6,7 +6,7 @@
 //! or any six, must not come back either (`thub_…WXYZ`). Last, the same echo check for a cookie
 //! holding the key.
 
-use super::causes::{base_key, case_per_cause, Cause, Sends, CAUSES};
+use super::causes::{base_key, case_per_cause, Cause, CAUSES};
 use crate::cases::{bearer, Case, Check};
 use crate::judge::{CaseResult, Evidence};
 use crate::redact::contains_piece_of;
@@ -16,7 +16,7 @@ use crate::wire::{Request, Text};
 /// `no_echo_of_<cause>` for each cause that sends a credential, in the table's order, then
 /// `no_echo_of_key_hint` and `no_echo_of_cookie`.
 pub fn cases() -> Vec<Case> {
-    let credentials = CAUSES.into_iter().filter(|c| c.sends == Sends::Credential);
+    let credentials = CAUSES.into_iter().filter(Cause::presents_credential);
     let mut all = case_per_cause(
         Clause::Err6,
         credentials,

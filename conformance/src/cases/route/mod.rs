@@ -6,10 +6,13 @@
 //!   answered 404 or 405;
 //! - `route1_front_ends.rs`: ROUTE-1, the request forms front ends treat specially (HTTP/1.0,
 //!   `Host`, forwarding headers, URL rewrites, method overrides);
+//! - `route1_refusal_by_path.rs`: ROUTE-1, the refusal itself the same for every path (no
+//!   `Allow`, `Link`, a path in the body);
 //! - `route2_path_variants.rs`: ROUTE-2, the table of path variants and the absolute-form target.
 
 mod route1_front_ends;
 mod route1_no_open_routes;
+mod route1_refusal_by_path;
 mod route2_path_variants;
 
 pub use route1_no_open_routes::variant_sweep;
@@ -21,6 +24,7 @@ use crate::target::Endpoint;
 pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     let mut all = route1_no_open_routes::cases(endpoints);
     all.extend(route1_front_ends::cases());
+    all.extend(route1_refusal_by_path::cases(endpoints));
     all.extend(route2_path_variants::cases(endpoints));
     all
 }

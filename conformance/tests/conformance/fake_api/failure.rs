@@ -41,7 +41,17 @@ pub(super) fn failure(fault: Fault, cause: Cause, req: &Incoming, counter: u64) 
         _ => "application/json",
     };
     let mut headers = vec![("Content-Type".to_owned(), content_type.to_owned())];
+    super::observables::by_path(fault, req, &mut headers, &mut body);
+    super::observables::times(fault, counter, &mut headers);
+    let challenge = super::observables::challenge(fault, cause, req);
     match fault {
+        _ if challenge.is_some() => {
+            headers.extend(
+                challenge
+                    .flatten()
+                    .map(|c| ("WWW-Authenticate".to_owned(), c)),
+            );
+        }
         Fault::MissingWwwAuthenticate => {}
         Fault::Rfc6750ErrorParam if cause != Cause::Missing => headers.push((
             "WWW-Authenticate".into(),

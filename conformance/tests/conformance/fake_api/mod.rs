@@ -5,6 +5,7 @@
 
 mod authenticate;
 mod failure;
+mod observables;
 mod routes;
 
 use authenticate::{authenticate, header};
@@ -181,6 +182,27 @@ pub enum Fault {
     /// After the first two connections, every new connection is closed before the TLS
     /// handshake: requests on kept-alive connections are answered, new connections fail.
     DropsNewConnections,
+
+    // ---- issue 16, every observable of a refusal (ERR-3, ROUTE-1): `observables.rs` ----
+    /// ERR-3, as passport-http-bearer answers: no `WWW-Authenticate` for a value that is not two
+    /// words, `Bearer realm="Users"` without a Bearer token, and
+    /// `Bearer realm="Users", error="invalid_token"` for a token that is not a valid key.
+    PassportChallenges,
+    /// ERR-3: the challenge for a revoked key names another realm.
+    RealmForRevokedKey,
+    /// ROUTE-1: a refusal on a documented path carries `Allow` with its methods (as DRF's 401).
+    AllowOnKnownPaths,
+    /// ROUTE-1: a refusal carries `Content-Location` and `Link` naming the request's path.
+    PathInLinkFields,
+    /// ROUTE-1: the envelope carries the request's path as an extra member, `"path"`.
+    PathInBody,
+    /// Permitted (RFC 6750 §3.1): `error="invalid_token"` in the challenge for a Bearer token
+    /// only; none without a field, for another scheme or for a value that is not
+    /// `Bearer <token>`.
+    ErrorAttributeForBearerTokensOnly,
+    /// Permitted: times of the moment on every refusal (`Expires`, `X-RateLimit-Reset`) and a
+    /// rate-limit counter, each changing every few requests, as a clock's second does.
+    TimesOfTheMoment,
 }
 
 /// A parsed request.
