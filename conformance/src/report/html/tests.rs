@@ -54,6 +54,7 @@ fn records() -> Vec<Record> {
                         expected: "the envelope".into(),
                         actual: format!("401 (HTTP/1.1); body: {{\"message\":\"{markup}\"}} {KEY}"),
                         details: vec!["schema error at /error/message: 'a & b'".into()],
+                        exchange: None,
                     },
                 ),
             ),
