@@ -146,7 +146,9 @@ pub fn describe(axes: &[Axis], requests: usize) -> String {
         format!("{requests} requests that vary in {list}")
     };
     if let Some(p) = protocol.first() {
-        out.push_str(&format!(", over {}", p.values.join(" and ")));
+        let mut values = p.values.clone();
+        let last = values.pop().unwrap_or_default();
+        out.push_str(&format!(", over {} and {last}", values.join(", ")));
     }
     out
 }

@@ -127,22 +127,53 @@ pub fn diagnose<'a>(
 ) -> Vec<Diagnosis> {
     let mut groups: Vec<Group<'a>> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
-    for (name, failure) in failed {
-        if failure.findings.is_empty() {
-            place(&mut groups, &mut index, (name, failure), Key::Case(name.to_owned()), None);
-        }
-        for finding in &failure.findings {
-            let (key, signature) = match &finding.exchange {
-                Some(exchange) => {
-                    let signature = Signature::of(exchange);
-                    let clause = signature.reported_under(failure.clause, exchange);
-                    (Key::Evidence(clause, signature.clone()), Some((clause, signature)))
+    let failed: Vec<(&'a str, &'a Failure)> = failed.into_iter().collect();
+    // HEAD answers carry no body, so their body says nothing: they join a group that matches
+    // them in everything else (the second pass), or make their own.
+    for head_pass in [false, true] {
+        for &(name, failure) in &failed {
+            if failure.findings.is_empty() && !head_pass {
+                let key = Key::Case(name.to_owned());
+                place(&mut groups, &mut index, (name, failure), key, None);
+            }
+            for finding in &failure.findings {
+                let is_head = finding
+                    .exchange
+                    .as_ref()
+                    .is_some_and(|e| e.asked.method == "HEAD");
+                if is_head != head_pass {
+                    continue;
                 }
-                None => (Key::Case(name.to_owned()), None),
-            };
-            let i = place(&mut groups, &mut index, (name, failure), key, signature);
-            groups[i].members.push(finding);
+                let (key, signature) = match &finding.exchange {
+                    Some(exchange) => {
+                        let signature = Signature::of(exchange);
+                        let clause = signature.reported_under(failure.clause, exchange);
+                        // The first such group made, so that runs group alike.
+                        let key = index
+                            .iter()
+                            .filter(|(k, _)| {
+                                is_head
+                                    && matches!(k, Key::Evidence(c, s)
+                                        if *c == clause && s.matches_but_the_body(&signature))
+                            })
+                            .min_by_key(|(_, i)| **i)
+                            .map(|(k, _)| k.clone())
+                            .unwrap_or_else(|| Key::Evidence(clause, signature.clone()));
+                        (key, Some((clause, signature)))
+                    }
+                    None => (Key::Case(name.to_owned()), None),
+                };
+                let i = place(&mut groups, &mut index, (name, failure), key, signature);
+                groups[i].members.push(finding);
+            }
         }
+    }
+    // Cases in run order.
+    let order: HashMap<&str, usize> = failed.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+    for group in &mut groups {
+        group
+            .cases
+            .sort_by_key(|c| order.get(c.as_str()).copied().unwrap_or(usize::MAX));
     }
     let origin = curl::origin_of(target_url);
     let mut out: Vec<Diagnosis> = groups.into_iter().map(|g| conclude(g, origin)).collect();

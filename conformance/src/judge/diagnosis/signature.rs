@@ -122,6 +122,12 @@ impl Signature {
         }
     }
 
+    /// True when `other` is this signature but for the body (a HEAD answer has none to tell).
+    pub fn matches_but_the_body(&self, other: &Signature) -> bool {
+        (self.status, self.none, &self.fields, self.redirect)
+            == (other.status, other.none, &other.fields, other.redirect)
+    }
+
     /// True for the refusals a router gives before authentication: 404, 405, 501.
     pub fn is_routing_refusal(&self) -> bool {
         matches!(self.status, Some(404 | 405 | 501))

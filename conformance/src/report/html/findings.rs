@@ -18,7 +18,7 @@ pub(super) fn findings(found: &[Diagnosis], failed_cases: usize) -> String {
     );
     for d in found {
         out.push_str(&format!(
-            "<li class=\"finding\" data-clause=\"{clause}\" data-cases=\"{n}\">\
+            "<li class=\"finding\" data-finding-clause=\"{clause}\" data-cases=\"{n}\">\
              <p class=\"what\"><span class=\"label fail\">{clause}</span> <strong>{signature}</strong>, \
              for {varying}</p>",
             clause = d.clause.id(),
