@@ -18,4 +18,4 @@ pub use ledger::{owner_of, Ledger, Owner};
 pub use likeness::differences;
 pub use diagnosis::{diagnose, Diagnosis};
 pub use exchange::Exchange;
-pub use verdict::{CaseResult, Evidence, Failure, Finding, Stop, Verdict};
+pub use verdict::{CaseResult, Evidence, Failure, Finding, Stop, Verdict, NOT_JUDGED};
