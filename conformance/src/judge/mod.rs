@@ -13,9 +13,9 @@ mod ledger;
 mod likeness;
 mod verdict;
 
+pub use diagnosis::{diagnose, Diagnosis};
 pub use envelope::{content_type_problem, EnvelopeSchema};
+pub use exchange::Exchange;
 pub use ledger::{owner_of, Ledger, Owner};
 pub use likeness::differences;
-pub use diagnosis::{diagnose, Diagnosis};
-pub use exchange::Exchange;
 pub use verdict::{CaseResult, Evidence, Failure, Finding, Stop, Verdict, NOT_JUDGED};

@@ -11,8 +11,8 @@ use std::path::Path;
 use serde_json::json;
 
 use super::{failed_cases, findings, Record, RunFacts};
-use crate::judge::Diagnosis;
 use crate::error::Error;
+use crate::judge::Diagnosis;
 use crate::redact::redact;
 
 /// The report as a JSON value.

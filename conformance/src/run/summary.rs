@@ -19,7 +19,11 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
         );
         for (n, finding) in found.iter().enumerate() {
             for (i, line) in finding.lines().iter().enumerate() {
-                let lead = if i == 0 { format!("{:>3}. ", n + 1) } else { "     ".into() };
+                let lead = if i == 0 {
+                    format!("{:>3}. ", n + 1)
+                } else {
+                    "     ".into()
+                };
                 eprintln!("{lead}{}", redact(line));
             }
         }

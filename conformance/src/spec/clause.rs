@@ -1,5 +1,5 @@
 //! Every numbered clause of SPEC.md as a type: part 1 (the contract a deployment keeps), part 3's
-//! R-1..R-9 (what the runner itself promises in the field) and part 4's CLI-1..CLI-8 (the client
+//! R-1..R-9 and R-11 (what the runner itself promises in the field) and part 4's CLI-1..CLI-8 (the client
 //! contract). Each clause is declared once, in the table below, with its ID, its level and the
 //! one-sentence requirement every failure message quotes; a misspelt clause does not compile.
 
@@ -112,6 +112,8 @@ clauses! {
     R8 = "R-8", Must, "--list into a closed pipe ends quietly; a filter that selects no case says so on stderr";
     /// The runner: ROB-3 is visible.
     R9 = "R-9", Must, "the manifest has an informational ROB-3 case reporting the 429s met, their Retry-After and the time waited";
+    /// The runner: findings, not symptoms (issue 16, findings part).
+    R11 = "R-11", Must, "failures that share a cause are one finding (clause, axis, curl reproduction, cases, likely fix) and the summary leads with them; a clause whose precondition never held is not judged, never passed";
     /// Client: exactly one `Authorization: Bearer <key>`, the key as configured.
     Cli1 = "CLI-1", Must, "every request carries exactly one `Authorization` field, `Bearer <key>`, with the key byte-for-byte as configured";
     /// Client: the key travels nowhere else.

@@ -17,7 +17,11 @@ fn assert_passes(fault: Fault, flavor: Flavor, extra: &[&str]) -> super::runner:
         run.stderr
     );
     // a correct server leaves no finding.
-    assert_eq!(run.report["findings"], serde_json::json!([]), "{fault:?}: no finding");
+    assert_eq!(
+        run.report["findings"],
+        serde_json::json!([]),
+        "{fault:?}: no finding"
+    );
     run
 }
 

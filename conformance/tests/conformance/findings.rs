@@ -32,15 +32,29 @@ fn planted(fault: Fault, flavor: Flavor) -> Run {
         .flat_map(|f| f["cases"].as_array().unwrap().iter())
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(explained, run.failed(), "{fault:?}: findings explain the failed cases");
+    assert_eq!(
+        explained,
+        run.failed(),
+        "{fault:?}: findings explain the failed cases"
+    );
     for f in found {
         let curl = f["reproduction"].as_str().expect("a reproduction");
         assert!(
             curl.starts_with("curl -sS --http") && curl.contains(&server.url),
             "{fault:?}: {curl}"
         );
-        for field in ["clause", "signature", "varying", "change", "request", "answer"] {
-            assert!(f[field].is_string(), "{fault:?}: a finding has {field}: {f}");
+        for field in [
+            "clause",
+            "signature",
+            "varying",
+            "change",
+            "request",
+            "answer",
+        ] {
+            assert!(
+                f[field].is_string(),
+                "{fault:?}: a finding has {field}: {f}"
+            );
         }
     }
     // The summary leads with the count.
@@ -92,7 +106,11 @@ fn causes(run: &Run) -> Vec<String> {
 #[test]
 fn authentication_per_route_is_two_findings_naming_it() {
     let run = planted(Fault::AuthPerRoute, Flavor::Hyper);
-    assert!(run.failed().len() >= 20, "many cases fail: {:?}", run.failed());
+    assert!(
+        run.failed().len() >= 20,
+        "many cases fail: {:?}",
+        run.failed()
+    );
     let found = findings(&run);
     assert_eq!(found.len(), 2, "{found:#?}");
     for cause in causes(&run) {
@@ -115,7 +133,11 @@ fn authentication_per_route_is_two_findings_naming_it() {
     for f in found {
         assert_eq!(f["clause"], "ROUTE-1");
         let axis = f["axes"][0]["name"].as_str().unwrap();
-        let expected = if f["signature"].as_str().unwrap().starts_with("404") { "path" } else { "method" };
+        let expected = if f["signature"].as_str().unwrap().starts_with("404") {
+            "path"
+        } else {
+            "method"
+        };
         assert_eq!(axis, expected, "{f}");
     }
     // The front-end cases that met the same 405/404 are explained by the same findings, and
@@ -125,11 +147,23 @@ fn authentication_per_route_is_two_findings_naming_it() {
         .flat_map(|f| f["cases"].as_array().unwrap())
         .filter_map(Value::as_str)
         .collect();
-    for case in ["ROUTE-1::url_rewrite_headers", "ROUTE-1::method_override_headers"] {
-        assert!(explained.contains(&case), "{case} is explained: {explained:?}");
+    for case in [
+        "ROUTE-1::url_rewrite_headers",
+        "ROUTE-1::method_override_headers",
+    ] {
+        assert!(
+            explained.contains(&case),
+            "{case} is explained: {explained:?}"
+        );
     }
-    assert!(!run.stdout.contains("this must not authenticate"), "{}", run.stdout);
-    assert!(run.stdout.contains("refused with 405 before authentication"));
+    assert!(
+        !run.stdout.contains("this must not authenticate"),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("refused with 405 before authentication"));
 }
 
 #[test]
@@ -142,7 +176,11 @@ fn trailing_slash_redirect_is_one_finding_reported_as_a_redirect() {
         found[0]["signature"],
         "307 redirect to the requested path without its trailing slash with an empty body"
     );
-    assert!(causes(&run)[0].contains("trailing-slash"), "{:?}", causes(&run));
+    assert!(
+        causes(&run)[0].contains("trailing-slash"),
+        "{:?}",
+        causes(&run)
+    );
     assert!(run.stdout.contains("redirected before authentication (307: the router answers before the authentication layer: it reveals the route exists)"));
     assert!(!run.stdout.contains("reached a handler"), "{}", run.stdout);
 }
@@ -153,7 +191,11 @@ fn automatic_options_is_one_finding_naming_it() {
     let found = findings(&run);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["clause"], "ROUTE-1");
-    assert!(causes(&run)[0].contains("automatic OPTIONS"), "{:?}", causes(&run));
+    assert!(
+        causes(&run)[0].contains("automatic OPTIONS"),
+        "{:?}",
+        causes(&run)
+    );
     assert!(run.failed().len() > 1, "{:?}", run.failed());
 }
 
@@ -163,7 +205,11 @@ fn head_refused_before_authentication_leaves_err4_not_judged() {
     let found = findings(&run);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(found[0]["clause"], "ROUTE-1");
-    assert!(causes(&run)[0].contains("automatic HEAD"), "{:?}", causes(&run));
+    assert!(
+        causes(&run)[0].contains("automatic HEAD"),
+        "{:?}",
+        causes(&run)
+    );
     assert_eq!(run.failed_clauses(), BTreeSet::from(["ROUTE-1".to_owned()]));
     // ERR-4 compared nothing on the documented path: not judged, with the reason; never a pass.
     let case = |name: &str| {
@@ -183,9 +229,17 @@ fn head_refused_before_authentication_leaves_err4_not_judged() {
         "{reason}"
     );
     assert!(run.report["summary"]["not_judged"].as_u64().unwrap() >= 1);
-    assert!(run.stderr.contains("ERR-4::head_like_get_for_missing_header not judged: "));
-    assert!(run.junit.contains("<skipped message=\"not judged: "), "JUnit: skipped, with the reason");
+    assert!(run
+        .stderr
+        .contains("ERR-4::head_like_get_for_missing_header not judged: "));
+    assert!(
+        run.junit.contains("<skipped message=\"not judged: "),
+        "JUnit: skipped, with the reason"
+    );
     assert!(run.html.contains("<span class=\"tag\">not judged</span>"));
     // A path HEAD is not refused on is still compared.
-    assert_eq!(case("ERR-4::head_like_get_for_unknown_path")["verdict"], "pass");
+    assert_eq!(
+        case("ERR-4::head_like_get_for_unknown_path")["verdict"],
+        "pass"
+    );
 }

@@ -179,7 +179,10 @@ fn the_html_report_of_a_broken_server_renders_in_chromium() {
     let items = attribute_of_each(&dom, "li", "class=\"finding\"", "data-finding-clause");
     assert_eq!(items.len(), findings.len(), "{items:?}");
     assert!(items.iter().all(|c| *c == "ERR-2"), "{items:?}");
-    assert!(dom.contains("href=\"#case-ERR-2::"), "a finding links to its cases");
+    assert!(
+        dom.contains("href=\"#case-ERR-2::"),
+        "a finding links to its cases"
+    );
 
     // Every failing case open, and listed before every other; the passes closed.
     let verdicts = attribute_of_each(&dom, "details", "data-verdict", "data-verdict");

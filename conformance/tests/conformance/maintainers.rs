@@ -275,7 +275,11 @@ fn diff_names_the_regressions_and_exits_101() {
     report["cases"][2]["evidence"] = serde_json::json!(["not judged: HEAD was answered 405"]);
     let unjudged = dir.join("not-judged.json");
     std::fs::write(&unjudged, report.to_string()).unwrap();
-    let out = run(&["diff", passing.to_str().unwrap(), unjudged.to_str().unwrap()]);
+    let out = run(&[
+        "diff",
+        passing.to_str().unwrap(),
+        unjudged.to_str().unwrap(),
+    ]);
     let shown = text(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{shown}");
     assert!(

@@ -181,7 +181,12 @@ mod tests {
             asked("PUT", "/v1/account", "HTTP/1.1", &[]),
             asked("PUT", "/v1/account", "HTTP/2", &[]),
             asked("DELETE", "/v1/account", "HTTP/1.1", &[]),
-            asked("POST", "/v1/account", "HTTP/1.1", &[("X-HTTP-Method-Override", "GET")]),
+            asked(
+                "POST",
+                "/v1/account",
+                "HTTP/1.1",
+                &[("X-HTTP-Method-Override", "GET")],
+            ),
         ];
         let refs: Vec<&Asked> = requests.iter().collect();
         let axes = varying(&refs);

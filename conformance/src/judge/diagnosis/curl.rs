@@ -126,7 +126,9 @@ pub fn reproduce(asked: &Asked, origin: &str) -> String {
 pub fn origin_of(url: &str) -> &str {
     match url.split_once("://") {
         Some((scheme, rest)) => {
-            let end = rest.find(['/', '?']).map_or(url.len(), |i| scheme.len() + 3 + i);
+            let end = rest
+                .find(['/', '?'])
+                .map_or(url.len(), |i| scheme.len() + 3 + i);
             &url[..end]
         }
         None => url,
@@ -174,7 +176,11 @@ mod tests {
     #[test]
     fn keys_come_from_the_environment_and_tabs_stay_tabs() {
         let command = reproduce(
-            &asked("GET", "/v1/account", &[("Authorization", "Bearer \\t<valid key>")]),
+            &asked(
+                "GET",
+                "/v1/account",
+                &[("Authorization", "Bearer \\t<valid key>")],
+            ),
             "https://h",
         );
         assert_eq!(

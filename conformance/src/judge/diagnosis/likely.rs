@@ -74,7 +74,8 @@ const DOCS_PATHS: [&str; 10] = [
 
 /// The likely cause of the wrong answers `signature` given to `requests`, if it is a common one.
 pub fn likely(signature: &Signature, requests: &[&Asked]) -> Option<Likely> {
-    let all = |test: &dyn Fn(&Asked) -> bool| !requests.is_empty() && requests.iter().all(|a| test(a));
+    let all =
+        |test: &dyn Fn(&Asked) -> bool| !requests.is_empty() && requests.iter().all(|a| test(a));
     let keyless = all(&|a| !a.carries_a_valid_key());
     let status = signature.status?;
     if keyless && all(&|a| a.method == "HEAD") && (status == 405 || signature.is_accepted()) {
@@ -90,7 +91,12 @@ pub fn likely(signature: &Signature, requests: &[&Asked]) -> Option<Likely> {
     if keyless
         && signature.is_accepted()
         && all(&|a| {
-            let last = a.path().trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+            let last = a
+                .path()
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
             DOCS_PATHS.contains(&last)
         })
     {
@@ -108,13 +114,18 @@ pub fn likely(signature: &Signature, requests: &[&Asked]) -> Option<Likely> {
     if signature.is_accepted()
         && all(&|a| {
             a.field("authorization").is_none()
-                && a.credential.iter().any(|c| c == "the target" || c == "the body")
+                && a.credential
+                    .iter()
+                    .any(|c| c == "the target" || c == "the body")
         })
     {
         return Some(TOKEN_FROM_QUERY_OR_BODY);
     }
     if signature.is_accepted()
-        && all(&|a| a.field("authorization").is_some_and(|v| whitespace_around_key(&v)))
+        && all(&|a| {
+            a.field("authorization")
+                .is_some_and(|v| whitespace_around_key(&v))
+        })
     {
         return Some(STRIPPED_CREDENTIAL);
     }

@@ -58,7 +58,10 @@ pub struct Diagnosis {
 impl Diagnosis {
     /// The finding as a short block for the terminal: the first line, then indented ones.
     pub fn lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("{}: {}, for {}", self.clause, self.signature, self.varying)];
+        let mut lines = vec![format!(
+            "{}: {}, for {}",
+            self.clause, self.signature, self.varying
+        )];
         if let Some(likely) = self.likely {
             lines.push(format!("likely cause: {}", likely.cause));
         }
@@ -85,7 +88,11 @@ pub fn shown_cases(cases: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     if cases.len() > SHOWN {
-        out.push_str(&format!(" and {} more ({} cases)", cases.len() - SHOWN, cases.len()));
+        out.push_str(&format!(
+            " and {} more ({} cases)",
+            cases.len() - SHOWN,
+            cases.len()
+        ));
     }
     out
 }
@@ -95,8 +102,16 @@ pub fn headline(findings: &[Diagnosis], failed_cases: usize) -> String {
     format!(
         "{} {} {} {failed_cases} failed {}",
         findings.len(),
-        if findings.len() == 1 { "finding" } else { "findings" },
-        if findings.len() == 1 { "explains" } else { "explain" },
+        if findings.len() == 1 {
+            "finding"
+        } else {
+            "findings"
+        },
+        if findings.len() == 1 {
+            "explains"
+        } else {
+            "explain"
+        },
         if failed_cases == 1 { "case" } else { "cases" }
     )
 }
@@ -169,7 +184,11 @@ pub fn diagnose<'a>(
         }
     }
     // Cases in run order.
-    let order: HashMap<&str, usize> = failed.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+    let order: HashMap<&str, usize> = failed
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (*n, i))
+        .collect();
     for group in &mut groups {
         group
             .cases
@@ -177,7 +196,13 @@ pub fn diagnose<'a>(
     }
     let origin = curl::origin_of(target_url);
     let mut out: Vec<Diagnosis> = groups.into_iter().map(|g| conclude(g, origin)).collect();
-    out.sort_by_key(|d| (d.clause, std::cmp::Reverse(d.cases.len()), std::cmp::Reverse(d.requests)));
+    out.sort_by_key(|d| {
+        (
+            d.clause,
+            std::cmp::Reverse(d.cases.len()),
+            std::cmp::Reverse(d.requests),
+        )
+    });
     out
 }
 
@@ -242,7 +267,10 @@ fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
             group.clause,
             group.clause.requirement()
         ),
-        None => format!("Answer these requests as {} requires: {expected}.", group.clause),
+        None => format!(
+            "Answer these requests as {} requires: {expected}.",
+            group.clause
+        ),
     };
     Diagnosis {
         clause: group.clause,

@@ -13,7 +13,10 @@ use crate::spec::Clause;
 const SIGNATURE_FIELDS: [(&str, &str); 3] = [
     ("allow", "Allow"),
     ("access-control-allow-origin", "Access-Control-Allow-Origin"),
-    ("access-control-allow-methods", "Access-Control-Allow-Methods"),
+    (
+        "access-control-allow-methods",
+        "Access-Control-Allow-Methods",
+    ),
 ];
 
 /// How a redirect's `Location` relates to the path that was asked for.
@@ -210,7 +213,10 @@ mod tests {
             redirect: None,
             body: BodyShape::OtherJson,
         };
-        assert_eq!(s.to_string(), "405 with Allow and JSON that is not the envelope");
+        assert_eq!(
+            s.to_string(),
+            "405 with Allow and JSON that is not the envelope"
+        );
         let s = Signature {
             status: Some(307),
             none: None,

@@ -35,7 +35,10 @@ fn wrong(request: Request, reply: Reply) -> Finding {
 }
 
 fn failure(clause: Clause, findings: Vec<Finding>) -> Failure {
-    let mut failure = Failure::new(clause, format!("{} requests answered wrongly", findings.len()));
+    let mut failure = Failure::new(
+        clause,
+        format!("{} requests answered wrongly", findings.len()),
+    );
     failure.findings = findings;
     failure
 }
@@ -107,7 +110,12 @@ fn run(failed: &[(String, Failure)]) -> Vec<Diagnosis> {
 fn authentication_per_route_is_two_findings_whatever_the_cases() {
     let found = run(&per_route());
     assert_eq!(found.len(), 2, "{found:#?}");
-    let by = |status: &str| found.iter().find(|d| d.signature.starts_with(status)).unwrap();
+    let by = |status: &str| {
+        found
+            .iter()
+            .find(|d| d.signature.starts_with(status))
+            .unwrap()
+    };
     let [methods, paths] = [by("405"), by("404")];
     assert_eq!(
         methods.signature,
@@ -129,7 +137,9 @@ fn authentication_per_route_is_two_findings_whatever_the_cases() {
     assert_eq!(paths.signature, "404 with JSON that is not the envelope");
     assert_eq!(paths.axes[0].name, "path");
     assert_eq!(paths.cases.len(), 3);
-    assert!(paths.cases.contains(&"HDR-3::query_param_api_key".to_owned()));
+    assert!(paths
+        .cases
+        .contains(&"HDR-3::query_param_api_key".to_owned()));
     for finding in &found {
         assert_eq!(finding.likely, Some(likely::PER_ROUTE));
         assert!(finding.lines()[1].contains("authentication registered per route"));
@@ -156,10 +166,22 @@ fn common_causes_are_recognised_from_the_evidence() {
         answer(200, &[], r#"{"openapi":"3.1.0"}"#, Protocol::Http1),
     );
     let found = run(&[
-        ("ROUTE-1::every_method_on_v1_account".into(), failure(Clause::Route1, vec![head])),
-        ("ROUTE-1::every_method_on_v1_projects".into(), failure(Clause::Route1, vec![options])),
-        ("ROUTE-2::trailing_slash".into(), failure(Clause::Route2, vec![slash])),
-        ("ROUTE-1::operational_path_openapi_json".into(), failure(Clause::Route1, vec![docs])),
+        (
+            "ROUTE-1::every_method_on_v1_account".into(),
+            failure(Clause::Route1, vec![head]),
+        ),
+        (
+            "ROUTE-1::every_method_on_v1_projects".into(),
+            failure(Clause::Route1, vec![options]),
+        ),
+        (
+            "ROUTE-2::trailing_slash".into(),
+            failure(Clause::Route2, vec![slash]),
+        ),
+        (
+            "ROUTE-1::operational_path_openapi_json".into(),
+            failure(Clause::Route1, vec![docs]),
+        ),
     ]);
     let cause = |case: &str| {
         found
@@ -167,17 +189,34 @@ fn common_causes_are_recognised_from_the_evidence() {
             .find(|d| d.cases.iter().any(|c| c == case))
             .and_then(|d| d.likely)
     };
-    assert_eq!(cause("ROUTE-1::every_method_on_v1_account"), Some(likely::AUTOMATIC_HEAD));
-    assert_eq!(cause("ROUTE-1::every_method_on_v1_projects"), Some(likely::AUTOMATIC_OPTIONS));
-    assert_eq!(cause("ROUTE-2::trailing_slash"), Some(likely::SLASH_REDIRECT));
-    assert_eq!(cause("ROUTE-1::operational_path_openapi_json"), Some(likely::DOCS_ROUTES));
+    assert_eq!(
+        cause("ROUTE-1::every_method_on_v1_account"),
+        Some(likely::AUTOMATIC_HEAD)
+    );
+    assert_eq!(
+        cause("ROUTE-1::every_method_on_v1_projects"),
+        Some(likely::AUTOMATIC_OPTIONS)
+    );
+    assert_eq!(
+        cause("ROUTE-2::trailing_slash"),
+        Some(likely::SLASH_REDIRECT)
+    );
+    assert_eq!(
+        cause("ROUTE-1::operational_path_openapi_json"),
+        Some(likely::DOCS_ROUTES)
+    );
     let slash = found.iter().find(|d| d.clause == Clause::Route2).unwrap();
     assert_eq!(
         slash.signature,
         "307 redirect to the requested path without its trailing slash with an empty body"
     );
     assert_eq!(
-        found.iter().find(|d| d.likely == Some(likely::AUTOMATIC_HEAD)).unwrap().reproduction.as_deref(),
+        found
+            .iter()
+            .find(|d| d.likely == Some(likely::AUTOMATIC_HEAD))
+            .unwrap()
+            .reproduction
+            .as_deref(),
         Some("curl -sS --http1.1 -I 'https://127.0.0.1:8443/v1/account'")
     );
 }
@@ -185,7 +224,12 @@ fn common_causes_are_recognised_from_the_evidence() {
 #[test]
 fn tokens_from_the_query_and_stripped_credentials_are_recognised() {
     use crate::wire::Text;
-    let key = || Text::secret(concat!("thub_", "DiagnosisTestKey0123456789"), "<valid key>");
+    let key = || {
+        Text::secret(
+            concat!("thub_", "DiagnosisTestKey0123456789"),
+            "<valid key>",
+        )
+    };
     let query = wrong(
         Request::get(Text::plain("/v1/account?access_token=").then(key())),
         answer(200, &[], "{}", Protocol::Http1),
@@ -195,8 +239,14 @@ fn tokens_from_the_query_and_stripped_credentials_are_recognised() {
         answer(200, &[], "{}", Protocol::Http1),
     );
     let found = run(&[
-        ("HDR-3::query_param_access_token".into(), failure(Clause::Hdr3, vec![query])),
-        ("HDR-1::space_then_tab".into(), failure(Clause::Hdr1, vec![stripped])),
+        (
+            "HDR-3::query_param_access_token".into(),
+            failure(Clause::Hdr3, vec![query]),
+        ),
+        (
+            "HDR-1::space_then_tab".into(),
+            failure(Clause::Hdr1, vec![stripped]),
+        ),
     ]);
     assert_eq!(found.len(), 2);
     let hdr1 = found.iter().find(|d| d.clause == Clause::Hdr1).unwrap();

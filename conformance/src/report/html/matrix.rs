@@ -64,9 +64,7 @@ pub(super) fn matrix(ordered: &[&Record]) -> String {
         };
         // cases whose precondition never held are said so, not hidden among the ignored.
         let partly = match unjudged.get(clause) {
-            Some(n) => format!(
-                "{partly}<span class=\"partly\">{n} not judged</span>"
-            ),
+            Some(n) => format!("{partly}<span class=\"partly\">{n} not judged</span>"),
             None => partly,
         };
         let id = clause.id();

@@ -205,13 +205,27 @@ fn findings_come_first_and_not_judged_cases_say_so() {
     let findings = page.find("<section id=\"findings\">").expect("findings");
     let matrix = page.find("<section id=\"clauses\">").expect("matrix");
     assert!(findings < matrix);
-    assert!(page.contains(">1 finding explains 1 failed case<"), "{page}");
+    assert!(
+        page.contains(">1 finding explains 1 failed case<"),
+        "{page}"
+    );
     assert!(page.contains("<a href=\"#findings\">Findings (1)</a>"));
-    assert!(page.contains("href=\"#case-ERR-2::envelope_for_missing\"><code>ERR-2::envelope_for_missing</code>"));
+    assert!(page.contains(
+        "href=\"#case-ERR-2::envelope_for_missing\"><code>ERR-2::envelope_for_missing</code>"
+    ));
     // Not judged: ignored, and said so on the case and in the matrix; never a pass.
     assert!(page.contains("<span class=\"tag\">not judged</span>"));
-    let err4 = page.split("data-clause=\"ERR-4\"").nth(1).unwrap().split("</tr>").next().unwrap();
-    assert!(err4.contains("IGNORED") && err4.contains("1 not judged"), "{err4}");
+    let err4 = page
+        .split("data-clause=\"ERR-4\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        err4.contains("IGNORED") && err4.contains("1 not judged"),
+        "{err4}"
+    );
     // No failure, no findings section.
     records.retain(|r| !matches!(r.verdict, Verdict::Fail(_)));
     assert!(!build(&facts(), &records).contains("id=\"findings\""));

@@ -29,9 +29,9 @@ pub(super) fn before_authentication(fault: Fault, method: &str, path: &str) -> O
                 return Some(json_response(404, json!({"detail": "Not Found"})));
             }
             // HEAD is answered by the GET route, which authenticates.
-            let routed = ROUTES
-                .iter()
-                .any(|(m, p, _)| (*m == method || (method == "HEAD" && *m == "GET")) && route_matches(p, path));
+            let routed = ROUTES.iter().any(|(m, p, _)| {
+                (*m == method || (method == "HEAD" && *m == "GET")) && route_matches(p, path)
+            });
             (!routed).then(|| {
                 let mut out = json_response(405, json!({"detail": "Method Not Allowed"}));
                 out.headers.push(("Allow".into(), allowed(path)));
