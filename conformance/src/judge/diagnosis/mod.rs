@@ -21,7 +21,7 @@ pub use axis::Axis;
 pub use likely::Likely;
 pub use signature::Signature;
 
-use super::exchange::{Asked, Exchange};
+use super::exchange::{Asked, Exchange, TargetForm};
 use super::verdict::{Failure, Finding};
 use crate::spec::Clause;
 
@@ -245,9 +245,10 @@ fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
     let minimal = evidence.iter().min_by_key(|(_, e)| {
         let a = &e.asked;
         (
-            a.fields.len(),
+            a.fields.len() + usize::from(a.without_host),
             a.body.is_some(),
             !a.credential.is_empty(),
+            a.form != TargetForm::Origin,
             a.protocol != "HTTP/1.1",
             a.target.len(),
         )

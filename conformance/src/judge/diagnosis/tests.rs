@@ -282,3 +282,30 @@ fn a_finding_without_its_exchange_is_its_case_alone() {
     assert_eq!(key4.request, "GET /v1/account with the revoked key");
     assert_eq!(key4.varying, "1 request");
 }
+
+#[test]
+fn a_head_answer_joins_the_group_it_matches_but_for_the_body() {
+    let mut failed = per_route();
+    failed.push((
+        "ROUTE-1::unknown_paths".into(),
+        failure(
+            Clause::Route1,
+            vec![wrong(
+                Request::new("HEAD", "/nonexistent"),
+                answer(404, &[], "", Protocol::Http1),
+            )],
+        ),
+    ));
+    let found = run(&failed);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let paths = found
+        .iter()
+        .find(|d| d.signature.starts_with("404"))
+        .unwrap();
+    assert!(paths.cases.contains(&"ROUTE-1::unknown_paths".to_owned()));
+    assert_eq!(paths.signature, "404 with JSON that is not the envelope");
+    // Alone, HEAD answers make a finding of their own.
+    let alone = run(&failed[5..]);
+    assert_eq!(alone.len(), 1);
+    assert_eq!(alone[0].signature, "404 with an empty body");
+}

@@ -33,7 +33,16 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
     let mut ordered: Vec<&Record> = records.iter().collect();
     ordered.sort_by_key(|r| (rank(&r.verdict), r.clause));
     let count = |v: &str| records.iter().filter(|r| r.verdict.as_str() == v).count();
-    let (class, word, meaning) = run_outcome(count("fail"), count("inconclusive"), records.len());
+    let (class, word, mut meaning) =
+        run_outcome(count("fail"), count("inconclusive"), records.len());
+    let found = super::findings(facts, records);
+    if !found.is_empty() {
+        // what the failures come to, in the banner too.
+        meaning.push_str(&format!(
+            ": {}",
+            crate::judge::diagnosis::headline(&found, failed_cases(records))
+        ));
+    }
     let mut body = String::new();
     body.push_str(&outcome(class, word, &meaning));
     body.push_str(&facts_list(facts));
@@ -43,7 +52,6 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
         let class = if n == 0 { "zero" } else { verdict };
         body.push_str(&format!("<li class=\"{class}\">{n} {verdict}</li>"));
     }
-    let found = super::findings(facts, records);
     body.push_str("</ul>\n<nav><ul>");
     if !found.is_empty() {
         body.push_str(&format!(
