@@ -184,6 +184,9 @@ pub struct Answer {
     pub fields: Vec<(String, String)>,
     /// The body's shape.
     pub body: BodyShape,
+    /// For a body in the envelope's shape, how it departs from ERR-2's (`message "Missing API
+    /// key"`, `code "invalid_key"`); empty when it does not.
+    pub envelope: Vec<String>,
     /// When no response came back: what happened instead (`the connection was closed`, `no
     /// answer within the timeout`, `not HTTP`, `never delivered`).
     pub none: Option<&'static str>,
@@ -261,6 +264,7 @@ impl Exchange {
                     .filter_map(|name| r.header(name).map(|v| ((*name).to_owned(), show(v))))
                     .collect(),
                 body: BodyShape::of(&r.body, r.header("content-type")),
+                envelope: envelope_departures(&r.body),
                 none: None,
             },
             other => Answer {
@@ -268,6 +272,7 @@ impl Exchange {
                 reason: String::new(),
                 fields: Vec::new(),
                 body: BodyShape::Empty,
+                envelope: Vec::new(),
                 none: Some(match other {
                     Reply::Closed(_) => "the connection was closed without a response",
                     Reply::TimedOut(_) => "no response within the timeout (a hang)",
@@ -278,6 +283,26 @@ impl Exchange {
         };
         Exchange { asked, answer }
     }
+}
+
+/// How a body in the envelope's shape departs from ERR-2's members: `code` not null,
+/// `message` not `Invalid API key`.
+fn envelope_departures(body: &[u8]) -> Vec<String> {
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let error = &json["error"];
+    if error["type"] != "authentication_error" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if !error["code"].is_null() {
+        out.push(format!("code {}", error["code"]));
+    }
+    if error["message"] != "Invalid API key" {
+        out.push(format!("message {}", error["message"]));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -325,5 +350,12 @@ mod tests {
         );
         assert_eq!(exchange.answer.field("allow"), Some("GET"));
         assert_eq!(exchange.answer.body, BodyShape::Envelope);
+        assert!(exchange.answer.envelope.is_empty());
+        assert_eq!(
+            envelope_departures(
+                br#"{"error":{"type":"authentication_error","code":"invalid_key","message":"Missing API key"}}"#
+            ),
+            ["code \"invalid_key\"", "message \"Missing API key\""]
+        );
     }
 }

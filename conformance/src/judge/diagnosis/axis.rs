@@ -109,6 +109,11 @@ pub fn varying(requests: &[&Asked]) -> Vec<Axis> {
                     values: Vec::new(),
                 });
             }
+            let value = if value.is_empty() {
+                "(empty)".to_owned()
+            } else {
+                value
+            };
             if !axes[i].values.contains(&value) {
                 axes[i].values.push(value);
             }

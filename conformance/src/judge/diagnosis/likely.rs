@@ -1,11 +1,13 @@
 //! Common causes a finding's evidence points to, each with the one change that fixes
 //! it. They are read from the signature and the requests, in this order (the first that
 //! matches): a framework's automatic HEAD and OPTIONS, docs and schema routes, the router's
-//! slash redirects, authentication registered per route, a strategy that also reads tokens from
-//! the query or the body, and `strip()` of the credential.
+//! slash redirects, authentication registered per route, a path variant let through by an
+//! authentication that matches paths apart from the router, a strategy that also reads tokens
+//! from the query or the body, and `strip()` of the credential.
 
 use super::signature::Signature;
 use crate::judge::exchange::Asked;
+use crate::spec::Clause;
 
 /// A recognised cause and what to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,12 @@ pub const PER_ROUTE: Likely = Likely {
     change: "Authenticate in a middleware (or the front end) that runs before the router, for every path and method, so that unknown paths and methods get the 401 envelope too.",
 };
 
+/// A path variant accepted without a key (ROUTE-2).
+pub const PATH_MATCHED_APART: Likely = Likely {
+    cause: "the authentication matches paths apart from the router (an exempt list, an exact or prefix match) while the router normalises the variant, so the variant reaches the handler without a key",
+    change: "Authenticate every request whatever its path, before the router normalises it: no path-based exemptions in the authentication layer.",
+};
+
 /// A strategy that reads tokens from the query or the body too.
 pub const TOKEN_FROM_QUERY_OR_BODY: Likely = Likely {
     cause: "the authentication strategy also reads tokens from the query or the body (RFC 6750 §2.2, §2.3: access_token)",
@@ -73,7 +81,7 @@ const DOCS_PATHS: [&str; 10] = [
 ];
 
 /// The likely cause of the wrong answers `signature` given to `requests`, if it is a common one.
-pub fn likely(signature: &Signature, requests: &[&Asked]) -> Option<Likely> {
+pub fn likely(clause: Clause, signature: &Signature, requests: &[&Asked]) -> Option<Likely> {
     let all =
         |test: &dyn Fn(&Asked) -> bool| !requests.is_empty() && requests.iter().all(|a| test(a));
     let keyless = all(&|a| !a.carries_a_valid_key());
@@ -110,6 +118,12 @@ pub fn likely(signature: &Signature, requests: &[&Asked]) -> Option<Likely> {
     }
     if keyless && matches!(status, 404 | 405) {
         return Some(PER_ROUTE);
+    }
+    if clause == Clause::Route2
+        && signature.is_accepted()
+        && requests.iter().all(|a| a.credential.is_empty())
+    {
+        return Some(PATH_MATCHED_APART);
     }
     if signature.is_accepted()
         && all(&|a| {

@@ -259,7 +259,7 @@ fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
     let likely = group
         .signature
         .as_ref()
-        .and_then(|s| likely::likely(s, &asked));
+        .and_then(|s| likely::likely(group.clause, s, &asked));
     let expected = shown.map(|f| f.expected.clone()).unwrap_or_default();
     let change = match likely {
         Some(l) => l.change.to_owned(),

@@ -100,8 +100,10 @@ pub struct Signature {
     pub fields: Vec<&'static str>,
     /// For a 3xx: where `Location` points, relative to the request's path.
     pub redirect: Option<Redirect>,
-    /// The body's shape.
+    /// The body's shape (none to tell for 204 and 304, whose answers carry no content).
     pub body: BodyShape,
+    /// For the envelope's shape, how it departs from ERR-2's members.
+    pub envelope: Vec<String>,
 }
 
 impl Signature {
@@ -112,8 +114,14 @@ impl Signature {
             .status
             .filter(|s| (300..400).contains(s))
             .map(|_| Redirect::of(answer.field("location"), exchange.asked.path()));
+        // Any 2xx is the same wrong answer: the request was accepted; which 2xx is the
+        // handler's business (the answer shown keeps it).
+        let status = answer
+            .status
+            .map(|s| if (200..300).contains(&s) { 200 } else { s });
+        let moot = matches!(answer.status, Some(204 | 304));
         Signature {
-            status: answer.status,
+            status,
             none: answer.none,
             fields: SIGNATURE_FIELDS
                 .iter()
@@ -121,14 +129,26 @@ impl Signature {
                 .map(|(_, shown)| *shown)
                 .collect(),
             redirect,
-            body: answer.body,
+            body: if moot { BodyShape::Empty } else { answer.body },
+            envelope: answer.envelope.clone(),
         }
     }
 
     /// True when `other` is this signature but for the body (a HEAD answer has none to tell).
     pub fn matches_but_the_body(&self, other: &Signature) -> bool {
-        (self.status, self.none, &self.fields, self.redirect)
-            == (other.status, other.none, &other.fields, other.redirect)
+        (
+            self.status,
+            self.none,
+            &self.fields,
+            self.redirect,
+            &self.envelope,
+        ) == (
+            other.status,
+            other.none,
+            &other.fields,
+            other.redirect,
+            &other.envelope,
+        )
     }
 
     /// True for the refusals a router gives before authentication: 404, 405, 501.
@@ -164,7 +184,11 @@ impl fmt::Display for Signature {
         let Some(status) = self.status else {
             return f.write_str(self.none.unwrap_or("no response"));
         };
-        write!(f, "{status}")?;
+        if self.is_accepted() {
+            f.write_str("2xx (accepted)")?;
+        } else {
+            write!(f, "{status}")?;
+        }
         if let Some(redirect) = self.redirect {
             write!(f, " redirect {}", redirect.describe())?;
         }
@@ -172,10 +196,14 @@ impl fmt::Display for Signature {
         with.push(self.body.describe().to_owned());
         let last = with.pop().unwrap_or_default();
         if with.is_empty() {
-            write!(f, " with {last}")
+            write!(f, " with {last}")?;
         } else {
-            write!(f, " with {} and {last}", with.join(", "))
+            write!(f, " with {} and {last}", with.join(", "))?;
         }
+        if !self.envelope.is_empty() {
+            write!(f, ", but its {}", self.envelope.join(" and "))?;
+        }
+        Ok(())
     }
 }
 
@@ -212,6 +240,7 @@ mod tests {
             fields: vec!["Allow"],
             redirect: None,
             body: BodyShape::OtherJson,
+            envelope: vec![],
         };
         assert_eq!(
             s.to_string(),
@@ -223,10 +252,23 @@ mod tests {
             fields: vec![],
             redirect: Some(Redirect::DropsSlash),
             body: BodyShape::Empty,
+            envelope: vec![],
         };
         assert_eq!(
             s.to_string(),
             "307 redirect to the requested path without its trailing slash with an empty body"
+        );
+        let s = Signature {
+            status: Some(401),
+            none: None,
+            fields: vec![],
+            redirect: None,
+            body: BodyShape::Envelope,
+            envelope: vec!["message \"Missing API key\"".into()],
+        };
+        assert_eq!(
+            s.to_string(),
+            "401 with the JSON envelope, but its message \"Missing API key\""
         );
     }
 }
