@@ -19,7 +19,7 @@ pub const TELLING_FIELDS: [&str; 7] = [
 ];
 
 /// One request and what came back, as facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Exchange {
     /// What was sent.
     pub asked: Asked,
@@ -28,7 +28,8 @@ pub struct Exchange {
 }
 
 /// The form of a request-target (RFC 9112 §3.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TargetForm {
     /// `/path?query`.
     Origin,
@@ -50,7 +51,7 @@ impl TargetForm {
 }
 
 /// A request as facts; every value is shown with keys by derivation (`<valid key>`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Asked {
     /// The method token.
     pub method: String,
@@ -114,7 +115,8 @@ impl Asked {
 }
 
 /// What the body of an answer is, in the terms a fix is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BodyShape {
     /// No body.
     Empty,
@@ -174,7 +176,7 @@ impl BodyShape {
 }
 
 /// An answer as facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Answer {
     /// The status, when a response came back.
     pub status: Option<u16>,

@@ -1,7 +1,8 @@
 //! `--report PATH`: the run as JSON — the tool and spec versions, the seed, target, profile and
 //! request count, the counts per verdict, the run's findings (R-11: `findings`, each the
-//! clause, the answer signature, the axes its requests vary in, one `curl` reproduction, the
-//! cases it explains, the likely cause and what to change), and per case (in run order, the manifest's) its
+//! clause, the answer signature, the axes its requests vary in, one `curl` reproduction and the
+//! minimal exchange as facts, the cases it explains, the likely cause (and its stable id) and
+//! what to change), and per case (in run order, the manifest's) its
 //! clause, name, level, verdict (`pass`, `fail`, `ignored`, `inconclusive`), evidence and
 //! duration. A case whose clause's precondition never held is `ignored`, its evidence beginning
 //! `not judged:` (counted apart as `summary.not_judged`). Every string is redacted.
@@ -60,7 +61,10 @@ fn finding(d: &Diagnosis) -> serde_json::Value {
         "reproduction": d.reproduction.as_deref().map(redact),
         "cases": d.cases,
         "likely_cause": d.likely.map(|l| l.cause),
+        "likely_cause_id": d.likely.map(|l| l.id),
         "change": d.change,
+        // The minimal request and answer as facts (keys by derivation; redacted on writing).
+        "minimal": d.minimal,
     })
 }
 

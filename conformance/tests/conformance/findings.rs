@@ -95,6 +95,14 @@ fn planted(fault: Fault, flavor: Flavor) -> Run {
     run
 }
 
+/// The stable ids of the run's findings' likely causes.
+fn cause_ids(run: &Run) -> Vec<&str> {
+    findings(run)
+        .iter()
+        .map(|f| f["likely_cause_id"].as_str().unwrap_or("none"))
+        .collect()
+}
+
 /// The likely causes of the run's findings.
 fn causes(run: &Run) -> Vec<String> {
     findings(run)
@@ -119,6 +127,7 @@ fn authentication_per_route_is_two_findings_naming_it() {
             "{cause}"
         );
     }
+    assert_eq!(cause_ids(&run), ["auth-per-route", "auth-per-route"]);
     let signatures: BTreeSet<&str> = found
         .iter()
         .map(|f| f["signature"].as_str().unwrap())

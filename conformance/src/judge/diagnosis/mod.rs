@@ -53,6 +53,8 @@ pub struct Diagnosis {
     pub likely: Option<Likely>,
     /// What to change, in one sentence.
     pub change: String,
+    /// The minimal request and its answer as facts (none for a finding without its exchange).
+    pub minimal: Option<Exchange>,
 }
 
 impl Diagnosis {
@@ -296,6 +298,7 @@ fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
         cases: group.cases,
         likely,
         change,
+        minimal: minimal.map(|(_, e)| (*e).clone()),
     }
 }
 
