@@ -17,7 +17,7 @@ pub fn rejected(reply: &Reply) -> Result<(), String> {
         Some(401) => Ok(()),
         Some(s) if (200..300).contains(&s) => Err("the request was accepted".into()),
         Some(s) if (300..400).contains(&s) => Err(format!(
-            "redirected before authentication ({s}: the router answers before the authentication layer: it reveals the route exists)"
+            "redirected before authentication with {s} (the router answers before the authentication layer: it reveals the route exists)"
         )),
         Some(s @ (404 | 405 | 501)) => Err(format!(
             "refused with {s} before authentication (the router answers before the authentication layer: it tells which paths and methods exist)"

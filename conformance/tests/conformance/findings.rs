@@ -190,7 +190,7 @@ fn trailing_slash_redirect_is_one_finding_reported_as_a_redirect() {
         "{:?}",
         causes(&run)
     );
-    assert!(run.stdout.contains("redirected before authentication (307: the router answers before the authentication layer: it reveals the route exists)"));
+    assert!(run.stdout.contains("redirected before authentication with 307 (the router answers before the authentication layer: it reveals the route exists)"));
     assert!(!run.stdout.contains("reached a handler"), "{}", run.stdout);
 }
 
