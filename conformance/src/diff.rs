@@ -6,7 +6,9 @@
 //! the report of a run that errored before its cases: nothing to compare).
 //!
 //! `pass → inconclusive` (or `→ ignored`) is an other verdict change, not a regression: coverage
-//! lost, not a fault found (the run's exit status 3 flags it). A case added that fails is listed
+//! lost, not a fault found (the run's exit status 3 flags it). An ignored case whose clause's
+//! precondition never held (R-11: its evidence begins `not judged:`) shows as
+//! `ignored (not judged)`, so `pass → ignored (not judged)` reads as what it is. A case added that fails is listed
 //! as added. A manifest against a report compares the case sets and levels only (a manifest
 //! has no verdicts).
 
@@ -151,12 +153,20 @@ fn read_report(path: &Path, value: &Value) -> Result<Side, String> {
                 VERDICTS.join(", ")
             ));
         }
+        let not_judged = verdict == "ignored"
+            && case["evidence"][0]
+                .as_str()
+                .is_some_and(|e| e.starts_with(crate::judge::NOT_JUDGED));
         out.push((
             name.to_owned(),
             Entry {
                 clause: clause.to_owned(),
                 level: level.to_owned(),
-                verdict: Some(verdict.to_owned()),
+                verdict: Some(if not_judged {
+                    format!("{verdict} (not judged)")
+                } else {
+                    verdict.to_owned()
+                }),
             },
         ));
     }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::context::Context;
 use super::judges::{rejected, EXPECT_REJECTED};
 use crate::generated::Family;
-use crate::judge::{owner_of, CaseResult, Evidence, Failure, Finding, Owner, Stop};
+use crate::judge::{owner_of, CaseResult, Evidence, Exchange, Failure, Finding, Owner, Stop};
 use crate::spec::{Clause, Level};
 use crate::target::{AdminError, Key};
 use crate::wire::delivery::{self, DeliveryLog};
@@ -199,6 +199,9 @@ impl Check {
             expected: expected.into(),
             actual: reply.describe(),
             details,
+            // the facts the run's findings are grouped by, for every case that judges
+            // through here.
+            exchange: Some(Box::new(Exchange::of(request, reply, &self.base_path))),
         }
     }
 

@@ -9,14 +9,19 @@ pub const EXPECT_REJECTED: &str = "401 (the envelope): this must not authenticat
 /// What HDR-4 and other malformed requests expect.
 pub const EXPECT_REJECTED_OR_400: &str = "401 (the envelope) or 400: this must not authenticate";
 
-/// The answer to a request that must not authenticate: 401.
+/// The answer to a request that must not authenticate: 401. The reason says what to change:
+/// a redirect or a 404/405/501 is the router answering before authentication (ROUTE-1), not a
+/// handler reached.
 pub fn rejected(reply: &Reply) -> Result<(), String> {
     match reply.status() {
         Some(401) => Ok(()),
         Some(s) if (200..300).contains(&s) => Err("the request was accepted".into()),
-        Some(s) if (300..400).contains(&s) => {
-            Err("a redirect: the request reached a handler without a valid key".into())
-        }
+        Some(s) if (300..400).contains(&s) => Err(format!(
+            "redirected before authentication with {s} (the router answers before the authentication layer: it reveals the route exists)"
+        )),
+        Some(s @ (404 | 405 | 501)) => Err(format!(
+            "refused with {s} before authentication (the router answers before the authentication layer: it tells which paths and methods exist)"
+        )),
         Some(_) | None => Err(String::new()),
     }
 }

@@ -116,6 +116,7 @@ impl Outcome {
             expected: expected.to_owned(),
             actual,
             details: Vec::new(),
+            exchange: None,
         }
     }
 
@@ -554,6 +555,7 @@ fn cli8(o: &Outcome) -> CaseResult {
             expected: "no piece of the key".into(),
             actual: redact(&o.hide_key(line)),
             details: Vec::new(),
+            exchange: None,
         });
     }
     Err(failure.into())

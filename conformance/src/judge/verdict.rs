@@ -3,8 +3,13 @@
 //! request (keys shown by derivation), what was expected and what came back, schema errors,
 //! and for generated families the seed and the shrunk minimal input.
 
+use super::exchange::Exchange;
 use crate::redact::redact;
 use crate::spec::Clause;
+
+/// How an ignored case's reason begins when the clause's precondition never held: the
+/// case could not judge anything, and says why, but it did not pass.
+pub const NOT_JUDGED: &str = "not judged: ";
 
 /// Findings shown in full in one failure message; the rest are counted.
 const FINDINGS_SHOWN: usize = 6;
@@ -20,6 +25,10 @@ pub struct Finding {
     pub actual: String,
     /// More: schema errors, what differed.
     pub details: Vec<String>,
+    /// The exchange as facts, for grouping findings by their evidence: filled by
+    /// `Check::finding`; `None` for a finding a case builds by hand (it stays a finding of its
+    /// own case).
+    pub exchange: Option<Box<Exchange>>,
 }
 
 /// A failed case.
@@ -107,6 +116,14 @@ pub enum Stop {
     Inconclusive(String),
 }
 
+impl Stop {
+    /// the clause's precondition never held, so nothing was judged; `ignored` with the
+    /// reason, which begins with [`NOT_JUDGED`].
+    pub fn not_judged(reason: impl AsRef<str>) -> Stop {
+        Stop::Ignored(format!("{NOT_JUDGED}{}", reason.as_ref()))
+    }
+}
+
 impl From<Failure> for Stop {
     fn from(failure: Failure) -> Self {
         Stop::Fail(failure)
@@ -155,6 +172,11 @@ impl Verdict {
             Verdict::Ignored(_) => "ignored",
             Verdict::Inconclusive(_) => "inconclusive",
         }
+    }
+
+    /// True for an ignored case whose clause's precondition never held ([`Stop::not_judged`]).
+    pub fn is_not_judged(&self) -> bool {
+        matches!(self, Verdict::Ignored(reason) if reason.starts_with(NOT_JUDGED))
     }
 
     /// The evidence lines (a failure's rendered message; an ignored case's reason), redacted.

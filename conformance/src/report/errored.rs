@@ -42,7 +42,8 @@ pub fn json(error: &Error) -> serde_json::Value {
         "version": env!("CARGO_PKG_VERSION"),
         "spec_version": crate::spec::SPEC_VERSION,
         "error": {"kind": kind(error), "message": message, "exit_status": error.exit_status()},
-        "summary": {"pass": 0, "fail": 0, "ignored": 0, "inconclusive": 0, "errored": 1},
+        "summary": {"pass": 0, "fail": 0, "ignored": 0, "inconclusive": 0, "errored": 1, "not_judged": 0, "findings": 0},
+        "findings": [],
         "cases": [{
             "name": ERRORED_CASE,
             "clause": null,

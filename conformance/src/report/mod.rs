@@ -1,6 +1,7 @@
 //! What a run leaves behind besides libtest's output: a [`Record`] per trial run, and from
 //! them the JUnit XML ([`junit`]), the JSON report ([`json`]), the HTML page ([`html`]) and the
-//! case manifest ([`manifest`]).
+//! case manifest ([`manifest`]). Each report leads with the run's findings ([`findings`],
+//! R-11) and keeps every case's own verdict.
 
 pub mod errored;
 pub mod html;
@@ -10,7 +11,7 @@ pub mod manifest;
 
 use std::time::Duration;
 
-use crate::judge::Verdict;
+use crate::judge::{diagnose, Diagnosis, Verdict};
 use crate::spec::Clause;
 
 /// One trial that ran.
@@ -53,4 +54,23 @@ pub struct RunFacts {
     pub requests_per_second: f64,
     /// The generated (proptest) families alone: requests, time span, requests per second.
     pub generated: crate::generated::GeneratedFacts,
+}
+
+/// the run's findings, grouped from the wrong answers of its failed cases (run order).
+pub fn findings(facts: &RunFacts, records: &[Record]) -> Vec<Diagnosis> {
+    diagnose(
+        records.iter().filter_map(|r| match &r.verdict {
+            Verdict::Fail(failure) => Some((r.name.as_str(), failure)),
+            _ => None,
+        }),
+        &facts.target,
+    )
+}
+
+/// How many cases failed.
+pub fn failed_cases(records: &[Record]) -> usize {
+    records
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Fail(_)))
+        .count()
 }

@@ -1,13 +1,33 @@
-//! What the runner prints after libtest's own summary, on stderr: the request count and rate,
+//! What the runner prints after libtest's own summary, on stderr: first the run's findings
+//! "2 findings explain 38 failed cases", then each as a short block — the clause, the
+//! answer signature and the axis, the likely cause, what to change, a `curl` reproduction, the
+//! cases it explains), then the request count and rate, the cases not judged and ignored, and
 //! HDR-5's readings and the findings the profile made informational.
 
 use crate::judge::Verdict;
 use crate::redact::redact;
-use crate::report::{Record, RunFacts};
+use crate::report::{failed_cases, findings, Record, RunFacts};
 
 /// After libtest's own summary: the request count and rate, HDR-5's readings and the
 /// informational findings, on stderr (stdout stays libtest's, JSON included).
 pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
+    let found = findings(facts, records);
+    if !found.is_empty() {
+        eprintln!(
+            "terminus-conformance: {}",
+            crate::judge::diagnosis::headline(&found, failed_cases(records))
+        );
+        for (n, finding) in found.iter().enumerate() {
+            for (i, line) in finding.lines().iter().enumerate() {
+                let lead = if i == 0 {
+                    format!("{:>3}. ", n + 1)
+                } else {
+                    "     ".into()
+                };
+                eprintln!("{lead}{}", redact(line));
+            }
+        }
+    }
     eprintln!(
         "terminus-conformance: {} requests in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
         facts.requests,
@@ -22,8 +42,13 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
     // what did not run, and why, counted (a run that checked half the contract says so).
     let mut ignored = std::collections::BTreeMap::<&str, usize>::new();
     for record in records {
-        if let Verdict::Ignored(reason) = &record.verdict {
-            *ignored.entry(reason.as_str()).or_default() += 1;
+        match &record.verdict {
+            // a clause whose precondition never held says why, case by case.
+            Verdict::Ignored(reason) if record.verdict.is_not_judged() => {
+                eprintln!("  {} {}", record.name, redact(reason));
+            }
+            Verdict::Ignored(reason) => *ignored.entry(reason.as_str()).or_default() += 1,
+            _ => {}
         }
     }
     for record in records {

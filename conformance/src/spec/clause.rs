@@ -1,5 +1,5 @@
 //! Every numbered clause of SPEC.md as a type: part 1 (the contract a deployment keeps), part 3's
-//! R-1..R-9 (what the runner itself promises in the field) and part 4's CLI-1..CLI-8 (the client
+//! R-1..R-9 and R-11 (what the runner itself promises in the field) and part 4's CLI-1..CLI-8 (the client
 //! contract). Each clause is declared once, in the table below, with its ID, its level and the
 //! one-sentence requirement every failure message quotes; a misspelt clause does not compile.
 
@@ -115,7 +115,7 @@ clauses! {
     /// The runner: any protocol the deployment speaks.
     R10 = "R-10", Must, "a deployment offering only HTTP/2, only HTTP/1.1, or both is checked over what it offers; the pre-flight negotiates";
     /// The runner: findings, not symptoms.
-    R11 = "R-11", Must, "failures that share a cause are one finding (clause, axis, a curl reproduction, the cases, the likely fix); a clause whose precondition never held is not judged";
+    R11 = "R-11", Must, "failures that share a cause are one finding (clause, axis, curl reproduction, cases, likely fix) and the summary leads with them; a clause whose precondition never held is not judged, never passed";
     /// The runner: a rate limit slows the run.
     R12 = "R-12", Must, "retries after Retry-After are spread with jitter and a run meeting 429s lowers its concurrency and rate, so a rate-limiting deployment is checked to the end";
     /// Client: exactly one `Authorization: Bearer <key>`, the key as configured.

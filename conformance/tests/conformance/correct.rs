@@ -16,6 +16,12 @@ fn assert_passes(fault: Fault, flavor: Flavor, extra: &[&str]) -> super::runner:
         &run.stdout[run.stdout.len().saturating_sub(4000)..],
         run.stderr
     );
+    // a correct server leaves no finding.
+    assert_eq!(
+        run.report["findings"],
+        serde_json::json!([]),
+        "{fault:?}: no finding"
+    );
     run
 }
 

@@ -56,6 +56,11 @@ fn embedded_mock_passes_strict_with_reports() {
         "one JUnit testcase per trial"
     );
     assert!(run.stderr.contains("seed 1"), "the seed is printed");
+    // nothing failed, so no finding and nothing left not judged.
+    assert_eq!(run.report["findings"], serde_json::json!([]));
+    assert_eq!(run.report["summary"]["findings"], 0);
+    assert_eq!(run.report["summary"]["not_judged"], 0);
+    assert!(!run.stderr.contains("explain 0") && !run.stderr.contains("findings explain"));
 }
 
 #[test]

@@ -34,7 +34,28 @@ fn assert_caught(fault: Fault, flavor: Flavor, clause: &str, extra: &[&str]) -> 
         run.stdout.contains(&format!("{clause} violated")),
         "{fault:?}: the failure message names {clause}"
     );
-    eprintln!("{fault:?} caught by {clause}; every failed case: {failed:?}");
+    // the findings explain every failed case, and the clause is among them.
+    let findings = run.report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let explained: std::collections::BTreeSet<String> = findings
+        .iter()
+        .flat_map(|f| f["cases"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        explained, failed,
+        "{fault:?}: the findings explain the failed cases"
+    );
+    assert!(
+        findings.iter().any(|f| f["clause"] == clause),
+        "{fault:?}: a finding under {clause}: {findings:#?}"
+    );
+    eprintln!(
+        "{fault:?} caught by {clause}; {} findings; every failed case: {failed:?}",
+        findings.len()
+    );
     if std::env::var_os("TERMINUS_TEST_SHOW_OUTPUT").is_some() {
         eprintln!("{}\n{}", run.stdout, run.stderr);
     }

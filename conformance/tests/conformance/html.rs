@@ -2,7 +2,8 @@
 //! installs it) loads the page of a run against a server that breaks ERR-2 with markup in its
 //! envelope's `message`, and the DOM Chromium built is checked — a matrix row per clause that
 //! has cases, ERR-2's row failed and the others not, every failing case open, the markup shown
-//! as text (no script or image element), no piece of a key, nothing fetched from elsewhere.
+//! as text (no script or image element), no piece of a key, nothing fetched from elsewhere, and
+//! the run's findings (R-11) above the matrix.
 //!
 //! Without Chromium the test says so and passes, unless `TERMINUS_REQUIRE_CHROMIUM=1` (as
 //! `make test` sets it). `TERMINUS_SCREENSHOT_DIR=DIR` also saves `report.png` (1280×1600)
@@ -164,6 +165,23 @@ fn the_html_report_of_a_broken_server_renders_in_chromium() {
     assert!(
         dom.contains(">FAIL</span>"),
         "the failed row says so in words"
+    );
+
+    // R-11: the findings come first, above the matrix: one per finding in the JSON report,
+    // each naming its clause and linking to the cases it explains.
+    let findings = run.report["findings"].as_array().expect("findings");
+    assert!(!findings.is_empty());
+    let (findings_at, matrix_at) = (
+        dom.find("id=\"findings\"").expect("a findings section"),
+        dom.find("id=\"clauses\"").expect("a clause matrix"),
+    );
+    assert!(findings_at < matrix_at, "findings above the matrix");
+    let items = attribute_of_each(&dom, "li", "class=\"finding\"", "data-finding-clause");
+    assert_eq!(items.len(), findings.len(), "{items:?}");
+    assert!(items.iter().all(|c| *c == "ERR-2"), "{items:?}");
+    assert!(
+        dom.contains("href=\"#case-ERR-2::"),
+        "a finding links to its cases"
     );
 
     // Every failing case open, and listed before every other; the passes closed.

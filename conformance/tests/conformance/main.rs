@@ -13,6 +13,7 @@ mod correct;
 mod embedded;
 mod faulty;
 mod field;
+mod findings;
 mod html;
 mod maintainers;
 mod parsers;

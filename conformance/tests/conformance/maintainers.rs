@@ -269,6 +269,26 @@ fn diff_names_the_regressions_and_exits_101() {
         "{shown}"
     );
 
+    // pass -> not judged (ignored, the reason saying so) is coverage lost, shown as such.
+    let mut report: Value = serde_json::from_slice(&std::fs::read(&passing).unwrap()).unwrap();
+    report["cases"][2]["verdict"] = "ignored".into();
+    report["cases"][2]["evidence"] = serde_json::json!(["not judged: HEAD was answered 405"]);
+    let unjudged = dir.join("not-judged.json");
+    std::fs::write(&unjudged, report.to_string()).unwrap();
+    let out = run(&[
+        "diff",
+        passing.to_str().unwrap(),
+        unjudged.to_str().unwrap(),
+    ]);
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(&lost)
+            && shown.contains("pass -> ignored (not judged)")
+            && shown.contains("0 regressions"),
+        "{shown}"
+    );
+
     // A manifest against a report: case sets and levels, never verdicts (no 101 for the fail).
     let manifest = dir.join("manifest.jsonl");
     std::fs::write(

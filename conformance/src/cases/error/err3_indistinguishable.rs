@@ -95,6 +95,7 @@ async fn time_to_answer(
             a.iter().map(|d| d.as_millis()).collect::<Vec<_>>(),
             b.iter().map(|d| d.as_millis()).collect::<Vec<_>>()
         )],
+        exchange: None,
     });
     failure.observed = true;
     Err(failure.into())

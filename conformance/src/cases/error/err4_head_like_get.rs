@@ -2,13 +2,18 @@
 //!
 //! One case per cause the table marks for ERR-4: GET twice (what differs between those two is
 //! noise), then HEAD on a fresh connection, over raw HTTP/1.1 and, for most causes, over
-//! HTTP/2 too; HEAD must get GET's status and headers and no body. A HEAD routed before
-//! authentication is ROUTE-1's to report.
+//! HTTP/2 too; HEAD must get GET's status and headers and no body.
+//!
+//! the comparison needs a refusal to compare. When GET was not answered with the
+//! envelope's 401, or HEAD was routed before authentication (a 404, 405 or 501, or let
+//! through), there is nothing ERR-4 can judge on that wire: the case is *not judged* (ignored,
+//! its reason beginning `not judged:`), never passed, and ROUTE-1 (or ERR-1) reports the
+//! refusal itself.
 
 use super::causes::{case_per_cause, Cause, Head, CAUSES};
 use super::three_responses;
 use crate::cases::{Case, Check};
-use crate::judge::{differences, CaseResult, Evidence, Finding};
+use crate::judge::{differences, CaseResult, Evidence, Stop};
 use crate::spec::Clause;
 use crate::wire::Wire;
 
@@ -39,24 +44,26 @@ async fn head_like_get(ctx: &Check, cause: Cause) -> CaseResult {
     }
     let mut failure = ctx.fail(format!("HEAD is not answered like GET for {cause}"));
     let mut seen = Vec::new();
+    let mut unjudged = Vec::new();
     for (get, head) in pairs {
         let replies = ctx.client.send_all(&[get.clone(), get, head.clone()]).await;
         let expected = "the GET answer's status and headers, without a body";
         let Some([g1, g2, h]) = three_responses(&replies) else {
-            failure = failure.finding(Finding {
-                request: ctx.show(&head, &replies[2]),
-                expected: expected.into(),
-                actual: replies[2].describe(),
-                details: vec![format!("GET: {}", replies[0].describe())],
-            });
+            let details = vec![format!("GET: {}", replies[0].describe())];
+            failure = failure.finding(ctx.finding(&head, &replies[2], expected, details));
             continue;
         };
-        if g1.status == 401 && (h.status < 400 || matches!(h.status, 404 | 405 | 501)) {
-            // HEAD routed before authentication, or let through: ROUTE-1's every_method cases
-            // report it.
-            seen.push(format!(
-                "{}: HEAD answered {} before authentication (ROUTE-1 reports it)",
-                h.protocol.as_str(),
+        let wire = h.protocol.as_str();
+        if g1.status != 401 {
+            unjudged.push(format!(
+                "{wire}: GET was answered {} before any comparison, not with the 401 envelope, so there was no refusal to compare HEAD with (ROUTE-1 or ERR-1 reports it)",
+                g1.status
+            ));
+            continue;
+        }
+        if h.status < 400 || matches!(h.status, 404 | 405 | 501) {
+            unjudged.push(format!(
+                "{wire}: HEAD was answered {} while GET got the 401: HEAD was routed before authentication, so it could not be compared with GET (ROUTE-1 reports it)",
                 h.status
             ));
             continue;
@@ -73,23 +80,21 @@ async fn head_like_get(ctx: &Check, cause: Cause) -> CaseResult {
             ));
         }
         if diffs.is_empty() {
-            seen.push(format!(
-                "{}: HEAD {} like GET",
-                h.protocol.as_str(),
-                h.status
-            ));
+            seen.push(format!("{wire}: HEAD {} like GET", h.status));
         } else {
-            failure = failure.finding(Finding {
-                request: ctx.show(&head, &replies[2]),
-                expected: format!("{expected}: GET got {}", g1.describe()),
-                actual: h.describe(),
-                details: diffs,
-            });
+            let expected = format!("{expected}: GET got {}", g1.describe());
+            failure = failure.finding(ctx.finding(&head, &replies[2], expected, diffs));
         }
     }
-    if failure.findings.is_empty() {
-        Ok(Evidence::line(format!("{cause}: {}", seen.join("; "))))
-    } else {
-        Err(failure.into())
+    if !failure.findings.is_empty() {
+        return Err(failure.into());
     }
+    if seen.is_empty() && !unjudged.is_empty() {
+        return Err(Stop::not_judged(format!("{cause}: {}", unjudged.join("; "))));
+    }
+    let mut evidence = Evidence::line(format!("{cause}: {}", seen.join("; ")));
+    for line in unjudged {
+        evidence = evidence.and(format!("{cause}, not judged over {line}"));
+    }
+    Ok(evidence)
 }

@@ -67,6 +67,7 @@ async fn challenge_present(ctx: &Check) -> CaseResult {
                     expected: "WWW-Authenticate with a Bearer challenge".into(),
                     actual: reply.describe(),
                     details: vec![why],
+                    exchange: None,
                 })
             }
             None => seen.push(String::from_utf8_lossy(values[0]).into_owned()),

@@ -76,6 +76,7 @@ async fn second_key_sees_same_account(ctx: Check) -> CaseResult {
                         .into_iter()
                         .map(|d| format!("differs: {d} (valid key vs second key)"))
                         .collect(),
+                    exchange: None,
                 })
                 .into());
         }

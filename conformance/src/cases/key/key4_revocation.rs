@@ -38,6 +38,7 @@ async fn revoked_key_rejected(ctx: Check) -> CaseResult {
                 "check the CI secret: it must hold a key that was created and then revoked on this deployment's account page".into(),
                 "the other cases that need the revoked key are ignored, not failed, for this reason".into(),
             ],
+            exchange: None,
         });
         failure.observed = true;
         return Err(failure.into());
@@ -89,6 +90,7 @@ async fn expect_one(
                 expected: expected.into(),
                 actual: reply.describe(),
                 details: vec![why],
+                exchange: None,
             })
             .into()),
     }
@@ -118,6 +120,7 @@ async fn like_unknown(ctx: &Check, key: &Key) -> CaseResult {
                     .collect::<Vec<_>>()
                     .join(" | "),
                 details: vec![],
+                exchange: None,
             });
         return Err(failure.into());
     };
@@ -150,6 +153,7 @@ async fn like_unknown(ctx: &Check, key: &Key) -> CaseResult {
                 .into_iter()
                 .map(|d| format!("differs: {d} (unknown key vs revoked key)"))
                 .collect(),
+            exchange: None,
         })
         .into())
 }

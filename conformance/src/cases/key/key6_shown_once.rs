@@ -34,6 +34,7 @@ async fn admin_plane_never_shows_key_again(ctx: Check) -> CaseResult {
                 expected: "a listing that shows at most a hint of the key".into(),
                 actual: reply.describe(),
                 details: vec![why],
+                exchange: None,
             });
         }
     }

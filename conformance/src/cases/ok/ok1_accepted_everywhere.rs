@@ -68,6 +68,7 @@ fn valid_key_refused(ctx: &Check, refusal: &KeyRefusal) -> Stop {
             "check the CI secret first: the right environment's key, not revoked, copied whole (the runner trims surrounding whitespace)".into(),
             "every other case that needs the valid key is ignored, not failed, for this reason".into(),
         ],
+        exchange: None,
     });
     failure.observed = true;
     failure.into()

@@ -42,6 +42,9 @@ fn case(record: &Record) -> String {
     // A pass that the profile made informational carries a finding worth a look.
     let tag = if verdict == "pass" && gist.starts_with("informational") {
         " <span class=\"tag\">informational finding</span>"
+    } else if record.verdict.is_not_judged() {
+        // its clause's precondition never held: ignored, and why, never a pass.
+        " <span class=\"tag\">not judged</span>"
     } else {
         ""
     };

@@ -17,12 +17,16 @@ const COLUMNS: [&str; 4] = ["pass", "fail", "ignored", "inconclusive"];
 pub(super) fn matrix(ordered: &[&Record]) -> String {
     let mut counts: HashMap<Clause, [usize; 4]> = HashMap::new();
     let mut first: HashMap<Clause, &str> = HashMap::new();
+    let mut unjudged: HashMap<Clause, usize> = HashMap::new();
     for record in ordered {
         let column = COLUMNS
             .iter()
             .position(|v| *v == record.verdict.as_str())
             .unwrap_or(0);
         counts.entry(record.clause).or_default()[column] += 1;
+        if record.verdict.is_not_judged() {
+            *unjudged.entry(record.clause).or_default() += 1;
+        }
         first.entry(record.clause).or_insert(&record.name);
     }
     let mut out = String::from(
@@ -57,6 +61,11 @@ pub(super) fn matrix(ordered: &[&Record]) -> String {
             ("pass", String::new())
         } else {
             ("ignored", String::new())
+        };
+        // cases whose precondition never held are said so, not hidden among the ignored.
+        let partly = match unjudged.get(clause) {
+            Some(n) => format!("{partly}<span class=\"partly\">{n} not judged</span>"),
+            None => partly,
         };
         let id = clause.id();
         out.push_str(&format!(

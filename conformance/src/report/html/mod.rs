@@ -1,5 +1,6 @@
 //! `--html PATH`: the run as one self-contained web page to open from a CI artifact — the run's
-//! facts and what its exit status means, a clause matrix ([`matrix`]: a row per clause, a cell
+//! facts and what its exit status means, the run's findings ([`findings`], R-11: what the
+//! failed cases come to, each with its reproduction and what to change), a clause matrix ([`matrix`]: a row per clause, a cell
 //! per verdict), then every case, failures first, each a `<details>` holding its evidence or
 //! its failure message ([`cases`]).
 //!
@@ -10,11 +11,12 @@
 //! print opens every case.
 
 mod cases;
+mod findings;
 mod matrix;
 
 use std::path::Path;
 
-use super::{Record, RunFacts};
+use super::{failed_cases, Record, RunFacts};
 use crate::error::Error;
 use crate::judge::Verdict;
 use crate::redact::redact;
@@ -31,7 +33,16 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
     let mut ordered: Vec<&Record> = records.iter().collect();
     ordered.sort_by_key(|r| (rank(&r.verdict), r.clause));
     let count = |v: &str| records.iter().filter(|r| r.verdict.as_str() == v).count();
-    let (class, word, meaning) = run_outcome(count("fail"), count("inconclusive"), records.len());
+    let (class, word, mut meaning) =
+        run_outcome(count("fail"), count("inconclusive"), records.len());
+    let found = super::findings(facts, records);
+    if !found.is_empty() {
+        // what the failures come to, in the banner too.
+        meaning.push_str(&format!(
+            ": {}",
+            crate::judge::diagnosis::headline(&found, failed_cases(records))
+        ));
+    }
     let mut body = String::new();
     body.push_str(&outcome(class, word, &meaning));
     body.push_str(&facts_list(facts));
@@ -41,7 +52,14 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
         let class = if n == 0 { "zero" } else { verdict };
         body.push_str(&format!("<li class=\"{class}\">{n} {verdict}</li>"));
     }
-    body.push_str("</ul>\n<nav><ul><li><a href=\"#clauses\">Clauses</a></li>");
+    body.push_str("</ul>\n<nav><ul>");
+    if !found.is_empty() {
+        body.push_str(&format!(
+            "<li><a href=\"#findings\">Findings ({})</a></li>",
+            found.len()
+        ));
+    }
+    body.push_str("<li><a href=\"#clauses\">Clauses</a></li>");
     for verdict in LISTED {
         let n = count(verdict);
         if n > 0 {
@@ -53,6 +71,7 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
         }
     }
     body.push_str("</ul></nav>\n");
+    body.push_str(&findings::findings(&found, failed_cases(records)));
     body.push_str(&matrix::matrix(&ordered));
     body.push_str(&cases::cases(&ordered));
     let title = format!("terminus-conformance: {} — {word}", redact(&facts.target));

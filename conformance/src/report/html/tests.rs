@@ -54,6 +54,7 @@ fn records() -> Vec<Record> {
                         expected: "the envelope".into(),
                         actual: format!("401 (HTTP/1.1); body: {{\"message\":\"{markup}\"}} {KEY}"),
                         details: vec!["schema error at /error/message: 'a & b'".into()],
+                        exchange: None,
                     },
                 ),
             ),
@@ -187,4 +188,45 @@ fn control_characters_are_shown_not_passed_on() {
         escape("a\u{0}b\u{1b}[31m\n\"'"),
         "a\\x00b\\x1B[31m\n&quot;&#39;"
     );
+}
+
+#[test]
+fn findings_come_first_and_not_judged_cases_say_so() {
+    let mut records = records();
+    records.push(record(
+        "ERR-4::head_like_get_for_missing_header",
+        Clause::Err4,
+        Verdict::Ignored(format!(
+            "{}missing_header: HTTP/1.1: HEAD was answered 405",
+            crate::judge::NOT_JUDGED
+        )),
+    ));
+    let page = build(&facts(), &records);
+    let findings = page.find("<section id=\"findings\">").expect("findings");
+    let matrix = page.find("<section id=\"clauses\">").expect("matrix");
+    assert!(findings < matrix);
+    assert!(
+        page.contains(">1 finding explains 1 failed case<"),
+        "{page}"
+    );
+    assert!(page.contains("<a href=\"#findings\">Findings (1)</a>"));
+    assert!(page.contains(
+        "href=\"#case-ERR-2::envelope_for_missing\"><code>ERR-2::envelope_for_missing</code>"
+    ));
+    // Not judged: ignored, and said so on the case and in the matrix; never a pass.
+    assert!(page.contains("<span class=\"tag\">not judged</span>"));
+    let err4 = page
+        .split("data-clause=\"ERR-4\"")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        err4.contains("IGNORED") && err4.contains("1 not judged"),
+        "{err4}"
+    );
+    // No failure, no findings section.
+    records.retain(|r| !matches!(r.verdict, Verdict::Fail(_)));
+    assert!(!build(&facts(), &records).contains("id=\"findings\""));
 }

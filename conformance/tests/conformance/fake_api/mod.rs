@@ -6,6 +6,7 @@
 mod authenticate;
 mod failure;
 mod observables;
+mod frameworks;
 mod routes;
 
 use authenticate::{authenticate, header};
@@ -203,6 +204,17 @@ pub enum Fault {
     /// Permitted: times of the moment on every refusal (`Expires`, `X-RateLimit-Reset`) and a
     /// rate-limit counter, each changing every few requests, as a clock's second does.
     TimesOfTheMoment,
+    // ---- issue 16, findings: framework shapes that answer before authentication ----
+    /// (a) Authentication registered per route: unknown paths get 404 and wrong methods 405
+    /// (with `Allow`) without a key, as FastAPI's `Depends(HTTPBearer())` does.
+    AuthPerRoute,
+    /// (b) The router's trailing-slash redirect: a documented path with a trailing slash gets
+    /// 307 to the path without it, before authentication (Starlette's `redirect_slashes`).
+    TrailingSlashRedirect,
+    /// (c) The framework's automatic OPTIONS: 200 with `Allow` on documented paths, without a key.
+    AutomaticOptions,
+    /// (d) HEAD refused with 405 (and `Allow`) before authentication on documented paths.
+    HeadRefusedBeforeAuth,
 }
 
 /// A parsed request.
@@ -328,6 +340,9 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
         // (Not 127.0.0.1: these fakes listen there, and the runner's own Host names it.)
         h == "localhost" || h.starts_with("localhost:")
     });
+    if let Some(answer) = frameworks::before_authentication(fault, &req.method, path) {
+        return Action::Respond(answer);
+    }
     match fault {
         Fault::Http10SkipsAuth if req.http10 => return Action::Respond(route(&req.method, path)),
         Fault::LoopbackHostTrusted if loopback_host => {
