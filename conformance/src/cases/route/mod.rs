@@ -15,6 +15,7 @@ mod route2_path_variants;
 pub use route1_no_open_routes::variant_sweep;
 
 use super::Case;
+use crate::space::Crossing;
 use crate::target::Endpoint;
 
 /// Every case of the ROUTE family, for these endpoints: ROUTE-1's, then ROUTE-2's.
@@ -23,4 +24,10 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     all.extend(route1_front_ends::cases());
     all.extend(route2_path_variants::cases(endpoints));
     all
+}
+
+/// What the ROUTE family requires over the request space, axis by axis (the README's axis
+/// table names them).
+pub fn crossings() -> Vec<Crossing> {
+    vec![route1_no_open_routes::METHOD_CROSSING]
 }

@@ -11,6 +11,7 @@
 //! variants that got another refusal (404, 405) before authentication.
 
 use crate::cases::{rejected, rejected_or_400, Case, Check, Context};
+use crate::space::{self, Axis, Crossing, Site};
 use crate::spec::Clause;
 use crate::target::endpoints::{concrete_path, distinct_paths, path_slug};
 use crate::target::Endpoint;
@@ -19,16 +20,19 @@ use crate::wire::Request;
 /// What a standard method without a key must get.
 const EXPECT_STANDARD_METHOD: &str = "401 (the envelope): no request without a valid key is routed";
 
+/// What any method without a key must get.
+const EXPECT_ANY_METHOD: &str = "401 (the envelope); 400 only for a method token the HTTP layer does not parse (not RFC 9110's methods or PATCH), a closed connection only for CONNECT and PRI, whose grammar needs another target";
+
+/// ROUTE-1 over the method axis: on each documented path and on `/`.
+pub const METHOD_CROSSING: Crossing = Crossing {
+    clause: Clause::Route1,
+    axes: &[Axis::Method],
+    holds: "every method, registered or not, gets the envelope on every path (400 for a token the HTTP layer does not parse)",
+};
+
 /// What an extension method without a key must get.
 const EXPECT_EXTENSION_METHOD: &str =
     "401 (the envelope), or 400 from an HTTP layer that does not parse this extension method";
-
-/// Methods probed on every path: the documented ones, the ones nobody documents, and
-/// extension methods.
-pub const METHODS: [&str; 12] = [
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "SEARCH",
-    "QUERY", "FOO",
-];
 
 /// The methods of RFC 9110 and RFC 5789 (PATCH): always the envelope. Others (PROPFIND,
 /// QUERY, FOO) may be refused by the HTTP layer with 400.
@@ -97,14 +101,11 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     all
 }
 
-/// Every method of [`METHODS`] on a documented path: a 404 or 405 for one of them would tell
-/// which methods exist there.
+/// Every value of the method axis on a documented path: a 404 or 405 for one of them would
+/// tell which methods exist there.
 fn every_method_on(template: String) -> Case {
     let path = concrete_path(&template);
-    refused_before_routing(
-        format!("every_method_on_{}", path_slug(&template)),
-        move |_| every_method(&path),
-    )
+    every_method(format!("every_method_on_{}", path_slug(&template)), path)
 }
 
 /// A CORS preflight on a documented path: a 2xx with `Access-Control-Allow-*` would be a route
@@ -124,7 +125,7 @@ fn cors_preflight_on(template: String) -> Case {
 
 /// Every method on `/`, the path a landing page or an index of the API would take.
 fn root() -> Case {
-    refused_before_routing("root".into(), |_| every_method("/"))
+    every_method("root".into(), "/".into())
 }
 
 /// GET, HEAD, POST and OPTIONS on [`UNKNOWN_PATHS`], and GET on a child of the probe endpoint:
@@ -162,9 +163,14 @@ fn operational_path(path: &'static str) -> Case {
     })
 }
 
-/// Every method of [`METHODS`] on `path`.
-fn every_method(path: &str) -> Vec<Request> {
-    METHODS.iter().map(|m| Request::new(m, path)).collect()
+/// A ROUTE-1 case crossing the method axis on `path` ([`METHOD_CROSSING`]).
+fn every_method(what: String, path: String) -> Case {
+    Case::new(Clause::Route1, what, move |ctx: Check| async move {
+        let site = Site::of(&ctx, "GET", &path);
+        space::singles(Axis::Method, &site)
+            .expect(&ctx, EXPECT_ANY_METHOD)
+            .await
+    })
 }
 
 /// A ROUTE-1 case: the probes go without a key; standard methods must get 401, extension

@@ -1,0 +1,228 @@
+//! The model of the request space (STYLE.md, "One model of the request space"): every way a
+//! request without a valid key can differ from the documented one, as axes ([`Axis`]) of values
+//! ([`Value`]), each value with where it comes from ([`Source`]: the RFC section or the IANA
+//! registry, not the bug it may reveal). A clause file says which axes it crosses and what must
+//! hold ([`Crossing`]); the requests come from here:
+//!
+//! - [`singles`]: every value of an axis alone, on the documented request;
+//! - [`pairwise`]: a deterministic covering array over several axes: every pair of value
+//!   classes of two axes meets in some request, within a request budget, each class's values
+//!   taken in turn (`pairwise.rs`).
+//!
+//! Every request built here carries the values it varies as tags ([`Request::axes`]) so a
+//! failure, and the grouping of failures into findings, can name the axis that varied. The
+//! README's axis table is printed from [`Axis::ALL`] (`terminus-conformance axes`).
+//!
+//! Adding a value is one line in its axis's table and reaches every clause that crosses the
+//! axis; adding an axis is one [`Axis`] variant, its table module, and one line in
+//! [`Axis::values`].
+
+mod method;
+mod pairwise;
+mod value;
+
+use std::collections::HashMap;
+
+pub use pairwise::Cover;
+pub use value::{Edit, Permits, Source, Value};
+
+use crate::cases::{Check, Context};
+use crate::judge::CaseResult;
+use crate::spec::Clause;
+use crate::wire::{Reply, Request};
+
+/// An axis of the request space. The order is the order values are applied in when a request
+/// carries several (a path variant before the target form that embeds it, the protocol last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Axis {
+    /// The method token: IANA's HTTP Method Registry, case variants, extension tokens
+    /// (RFC 9110 §9).
+    Method,
+}
+
+impl Axis {
+    /// Every axis, in application order.
+    pub const ALL: &'static [Axis] = &[Axis::Method];
+
+    /// The axis's name as tags, reports and the README show it.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Axis::Method => "method",
+        }
+    }
+
+    /// What the axis varies, in a few words (the README table's first column says it).
+    pub const fn about(self) -> &'static str {
+        match self {
+            Axis::Method => "the method token",
+        }
+    }
+
+    /// Every value of the axis, in table order.
+    pub fn values(self) -> Vec<Value> {
+        match self {
+            Axis::Method => method::values(),
+        }
+    }
+
+    /// The axis named `id`.
+    pub fn from_id(id: &str) -> Option<Axis> {
+        Axis::ALL.iter().copied().find(|a| a.id() == id)
+    }
+}
+
+impl std::fmt::Display for Axis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// What a clause requires over some axes: declared by the clause file, shown in the README's
+/// axis table ("crossed by").
+#[derive(Debug, Clone, Copy)]
+pub struct Crossing {
+    /// The clause.
+    pub clause: Clause,
+    /// The axes it varies: each value alone, then pairwise when there are several.
+    pub axes: &'static [Axis],
+    /// What must hold whatever the values, in one sentence.
+    pub holds: &'static str,
+}
+
+/// The request the values vary: a documented endpoint (or an unknown path), as the target
+/// serves it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Its method.
+    pub method: String,
+    /// Its path, under the base path, without a query (`/v1/account`).
+    pub path: String,
+    /// The target's `Host` value (`host:port`).
+    pub authority: String,
+    /// The target's base path (`""` or `/api`): absolute-form targets embed it.
+    pub base_path: String,
+}
+
+impl Site {
+    /// `method path` on the run's target.
+    pub fn of(ctx: &Context, method: &str, path: &str) -> Site {
+        Site {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            authority: ctx.authority.clone(),
+            base_path: ctx.base_path.clone(),
+        }
+    }
+
+    /// The documented request itself, before any value is applied: raw HTTP/1.1 byte for
+    /// byte (copied onto HTTP/2 where the target speaks it and HTTP/2 can carry it).
+    pub fn request(&self) -> Request {
+        Request::new(&self.method, self.path.as_str()).exact()
+    }
+
+    /// The request carrying `values` (in [`Axis`] order; one that does not apply is left
+    /// out), or `None` when none applies.
+    pub fn carrying(&self, values: &[&Value]) -> Option<Request> {
+        let mut values = values.to_vec();
+        values.sort_by_key(|v| v.axis);
+        let mut request = self.request();
+        let mut applied = false;
+        for value in values {
+            if let Some(changed) = value.apply(request.clone(), self) {
+                request = changed;
+                applied = true;
+            }
+        }
+        applied.then_some(request)
+    }
+}
+
+/// Requests built from the space, with what each may get besides the envelope.
+#[derive(Debug, Default)]
+pub struct Probes {
+    /// The requests, each tagged with the values it carries.
+    pub requests: Vec<Request>,
+    permits: HashMap<(&'static str, String), Permits>,
+}
+
+impl Probes {
+    /// Adds `request`, built from `values`.
+    fn push(&mut self, request: Request, values: &[&Value]) {
+        for v in values {
+            self.permits
+                .insert((v.axis.id(), v.label.clone()), v.permits);
+        }
+        self.requests.push(request);
+    }
+
+    /// Appends `other`'s requests.
+    pub fn extend(&mut self, other: Probes) {
+        self.requests.extend(other.requests);
+        self.permits.extend(other.permits);
+    }
+
+    /// What the values `request` carries permit besides the envelope, together.
+    pub fn permits(&self, request: &Request) -> (Vec<u16>, bool) {
+        let mut statuses = Vec::new();
+        let mut closed = false;
+        for tag in &request.axes {
+            if let Some(p) = self.permits.get(&(tag.axis, tag.value.clone())) {
+                statuses.extend_from_slice(p.statuses);
+                closed |= p.closed;
+            }
+        }
+        (statuses, closed)
+    }
+
+    /// Sends every request (on every protocol the target speaks); each must get the envelope
+    /// or what a value it carries permits ([`Probes::judge`]). `expected` says so in words.
+    pub async fn expect(self, check: &Check, expected: &str) -> CaseResult {
+        let Probes { requests, permits } = self;
+        let probes = Probes {
+            requests: Vec::new(),
+            permits,
+        };
+        check
+            .expect_every(requests, expected, |request, reply| {
+                probes.judge(request, reply)
+            })
+            .await
+    }
+
+    /// Judges `reply` to `request`: the envelope (401), or an answer a value it carries
+    /// permits; otherwise why not (see [`crate::cases::rejected`]).
+    pub fn judge(&self, request: &Request, reply: &Reply) -> Result<(), String> {
+        let (statuses, closed) = self.permits(request);
+        match reply {
+            Reply::Response(r) if statuses.contains(&r.status) => Ok(()),
+            Reply::Closed(_) if closed => Ok(()),
+            _ => crate::cases::rejected(reply),
+        }
+    }
+}
+
+/// Every value of `axis` alone on `site`'s request (values that do not apply left out).
+pub fn singles(axis: Axis, site: &Site) -> Probes {
+    let mut probes = Probes::default();
+    for value in axis.values() {
+        if let Some(request) = site.carrying(&[&value]) {
+            probes.push(request, &[&value]);
+        }
+    }
+    probes
+}
+
+/// Pairwise combinations of `axes` on `site`'s request, at most `budget` requests: every pair
+/// of value classes of two of the axes meets in some request while the budget lasts (see
+/// [`Cover`] for how much was covered).
+pub fn pairwise(axes: &[Axis], site: &Site, budget: usize) -> (Probes, Cover) {
+    let tables: Vec<Vec<Value>> = axes.iter().map(|a| a.values()).collect();
+    let (rows, cover) = pairwise::cover(&tables, budget);
+    let mut probes = Probes::default();
+    for row in rows {
+        if let Some(request) = site.carrying(&row) {
+            probes.push(request, &row);
+        }
+    }
+    (probes, cover)
+}
