@@ -17,8 +17,13 @@
 //! axis; adding an axis is one [`Axis`] variant, its table module, and one line in
 //! [`Axis::values`].
 
+mod front_end;
 mod method;
 mod pairwise;
+mod path;
+mod protocol;
+mod query;
+mod target_form;
 mod value;
 
 use std::collections::HashMap;
@@ -38,16 +43,41 @@ pub enum Axis {
     /// The method token: IANA's HTTP Method Registry, case variants, extension tokens
     /// (RFC 9110 §9).
     Method,
+    /// The path: separators, dot segments, `;params`, case, every byte class raw and
+    /// percent-encoded, Unicode and overlong encodings (RFC 3986 §2–3, RFC 9112 §3.2).
+    Path,
+    /// The query (RFC 3986 §3.4).
+    Query,
+    /// The request-target form: absolute, authority, asterisk (RFC 9112 §3.2).
+    TargetForm,
+    /// Header fields front ends and frameworks act on: `Host`, forwarding, rewrites, method
+    /// overrides, `Connection`, `Expect`, `Range`, conditionals, caching, framing, CORS,
+    /// cookies.
+    FrontEnd,
+    /// The request line's version and `Upgrade` requests (RFC 9112 §2.3, RFC 9110 §7.8).
+    Protocol,
 }
 
 impl Axis {
     /// Every axis, in application order.
-    pub const ALL: &'static [Axis] = &[Axis::Method];
+    pub const ALL: &'static [Axis] = &[
+        Axis::Method,
+        Axis::Path,
+        Axis::Query,
+        Axis::TargetForm,
+        Axis::FrontEnd,
+        Axis::Protocol,
+    ];
 
     /// The axis's name as tags, reports and the README show it.
     pub const fn id(self) -> &'static str {
         match self {
             Axis::Method => "method",
+            Axis::Path => "path",
+            Axis::Query => "query",
+            Axis::TargetForm => "target-form",
+            Axis::FrontEnd => "front-end field",
+            Axis::Protocol => "protocol",
         }
     }
 
@@ -55,6 +85,11 @@ impl Axis {
     pub const fn about(self) -> &'static str {
         match self {
             Axis::Method => "the method token",
+            Axis::Path => "the path's bytes and structure",
+            Axis::Query => "the query",
+            Axis::TargetForm => "the request-target form",
+            Axis::FrontEnd => "header fields front ends act on",
+            Axis::Protocol => "the HTTP version and Upgrade",
         }
     }
 
@@ -62,6 +97,11 @@ impl Axis {
     pub fn values(self) -> Vec<Value> {
         match self {
             Axis::Method => method::values(),
+            Axis::Path => path::values(),
+            Axis::Query => query::values(),
+            Axis::TargetForm => target_form::values(),
+            Axis::FrontEnd => front_end::values(),
+            Axis::Protocol => protocol::values(),
         }
     }
 
@@ -210,6 +250,46 @@ pub fn singles(axis: Axis, site: &Site) -> Probes {
         }
     }
     probes
+}
+
+/// Every value of `axis` in `class` alone on `site`'s request.
+pub fn singles_of_class(axis: Axis, class: &str, site: &Site) -> Probes {
+    let mut probes = Probes::default();
+    for value in axis.values().into_iter().filter(|v| v.class == class) {
+        if let Some(request) = site.carrying(&[&value]) {
+            probes.push(request, &[&value]);
+        }
+    }
+    probes
+}
+
+/// The classes of `axis`, in table order.
+pub fn classes(axis: Axis) -> Vec<&'static str> {
+    let mut classes: Vec<&'static str> = Vec::new();
+    for v in axis.values() {
+        if !classes.contains(&v.class) {
+            classes.push(v.class);
+        }
+    }
+    classes
+}
+
+/// A class as a case name's tail: `percent-encoded slash` → `percent_encoded_slash`.
+pub fn snake(class: &str) -> String {
+    class
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Pairwise combinations of `axes` on `site`'s request, at most `budget` requests: every pair
