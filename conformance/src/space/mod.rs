@@ -23,18 +23,20 @@ mod pairwise;
 mod path;
 mod protocol;
 mod query;
+mod table;
 mod target_form;
 mod value;
 
 use std::collections::HashMap;
 
 pub use pairwise::Cover;
-pub use value::{Edit, Permits, Source, Value};
+pub use table::markdown;
+pub use value::{Permits, Source, Value};
 
 use crate::cases::{Check, Context};
 use crate::judge::CaseResult;
 use crate::spec::Clause;
-use crate::wire::{Reply, Request};
+use crate::wire::{AxisTag, Reply, Request};
 
 /// An axis of the request space. The order is the order values are applied in when a request
 /// carries several (a path variant before the target form that embeds it, the protocol last).
@@ -104,11 +106,6 @@ impl Axis {
             Axis::Protocol => protocol::values(),
         }
     }
-
-    /// The axis named `id`.
-    pub fn from_id(id: &str) -> Option<Axis> {
-        Axis::ALL.iter().copied().find(|a| a.id() == id)
-    }
 }
 
 impl std::fmt::Display for Axis {
@@ -177,6 +174,12 @@ impl Site {
     }
 }
 
+/// `terminus-conformance axes`: prints the axis table (markdown), as the README's copy has it.
+pub fn main() -> std::process::ExitCode {
+    print!("{}", markdown(&crate::cases::crossings()));
+    std::process::ExitCode::SUCCESS
+}
+
 /// Requests built from the space, with what each may get besides the envelope.
 #[derive(Debug, Default)]
 pub struct Probes {
@@ -236,9 +239,24 @@ impl Probes {
         match reply {
             Reply::Response(r) if statuses.contains(&r.status) => Ok(()),
             Reply::Closed(_) if closed => Ok(()),
-            _ => crate::cases::rejected(reply),
+            _ => crate::cases::rejected(reply).map_err(|why| {
+                let carries = carried(&request.axes);
+                if why.is_empty() {
+                    format!("the request carries {carries}")
+                } else {
+                    format!("{why} (the request carries {carries})")
+                }
+            }),
         }
     }
+}
+
+/// The values a request carries, as a failure names them: `path = p/, method = PROPFIND`.
+pub fn carried(tags: &[AxisTag]) -> String {
+    tags.iter()
+        .map(|t| format!("{} = {}", t.axis, t.value))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every value of `axis` alone on `site`'s request (values that do not apply left out).

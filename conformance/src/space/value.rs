@@ -18,8 +18,6 @@ pub enum Source {
     Iana(&'static str),
     /// An Internet-Draft, by its name.
     Draft(&'static str),
-    /// SPEC.md, by clause ID: the contract names the value itself.
-    Contract(&'static str),
     /// A convention of deployed software that no standard defines (a field a framework reads,
     /// a path syntax a server parses), named by who uses it.
     Practice(&'static str),
@@ -32,7 +30,6 @@ impl fmt::Display for Source {
             Source::Rfc(n, section) => write!(f, "RFC {n} §{section}"),
             Source::Iana(registry) => write!(f, "IANA {registry}"),
             Source::Draft(name) => f.write_str(name),
-            Source::Contract(clause) => write!(f, "SPEC.md {clause}"),
             Source::Practice(who) => write!(f, "practice: {who}"),
         }
     }
@@ -66,11 +63,6 @@ impl Permits {
         statuses: &[400],
         closed: false,
     };
-
-    /// True when `status` is permitted.
-    pub fn status(&self, status: u16) -> bool {
-        self.statuses.contains(&status)
-    }
 }
 
 /// How a value changes a request built against a [`Site`]; `None` when it does not apply
