@@ -17,6 +17,7 @@
 //! axis; adding an axis is one [`Axis`] variant, its table module, and one line in
 //! [`Axis::values`].
 
+mod explain;
 mod front_end;
 mod method;
 mod pairwise;
@@ -185,15 +186,16 @@ pub fn main() -> std::process::ExitCode {
 pub struct Probes {
     /// The requests, each tagged with the values it carries.
     pub requests: Vec<Request>,
-    permits: HashMap<(&'static str, String), Permits>,
+    values: HashMap<(&'static str, String), Value>,
 }
 
 impl Probes {
     /// Adds `request`, built from `values`.
     fn push(&mut self, request: Request, values: &[&Value]) {
         for v in values {
-            self.permits
-                .insert((v.axis.id(), v.label.clone()), v.permits);
+            self.values
+                .entry((v.axis.id(), v.label.clone()))
+                .or_insert_with(|| (*v).clone());
         }
         self.requests.push(request);
     }
@@ -201,7 +203,7 @@ impl Probes {
     /// Appends `other`'s requests.
     pub fn extend(&mut self, other: Probes) {
         self.requests.extend(other.requests);
-        self.permits.extend(other.permits);
+        self.values.extend(other.values);
     }
 
     /// What the values `request` carries permit besides the envelope, together.
@@ -209,9 +211,9 @@ impl Probes {
         let mut statuses = Vec::new();
         let mut closed = false;
         for tag in &request.axes {
-            if let Some(p) = self.permits.get(&(tag.axis, tag.value.clone())) {
-                statuses.extend_from_slice(p.statuses);
-                closed |= p.closed;
+            if let Some(v) = self.values.get(&(tag.axis, tag.value.clone())) {
+                statuses.extend_from_slice(v.permits.statuses);
+                closed |= v.permits.closed;
             }
         }
         (statuses, closed)
@@ -220,10 +222,10 @@ impl Probes {
     /// Sends every request (on every protocol the target speaks); each must get the envelope
     /// or what a value it carries permits ([`Probes::judge`]). `expected` says so in words.
     pub async fn expect(self, check: &Check, expected: &str) -> CaseResult {
-        let Probes { requests, permits } = self;
+        let Probes { requests, values } = self;
         let probes = Probes {
             requests: Vec::new(),
-            permits,
+            values,
         };
         check
             .expect_every(requests, expected, |request, reply| {

@@ -179,7 +179,7 @@ fn pairwise(name: &str, path: fn(&Context) -> String) -> Case {
     Case::new(Clause::Route1, name, move |ctx: Check| async move {
         let site = Site::of(&ctx, "GET", &path(&ctx));
         let (probes, cover) = space::pairwise(CROSSING.axes, &site, PAIRWISE_BUDGET);
-        let evidence = probes.expect(&ctx, EXPECTED).await?;
+        let evidence = probes.expect_interactions(&ctx, &site, EXPECTED).await?;
         Ok(evidence.and(format!(
             "pairwise over {} axes: {} of {} pairs of value classes covered, in {} combinations",
             CROSSING.axes.len(),
