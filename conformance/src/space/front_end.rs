@@ -271,6 +271,25 @@ fn hosts() -> Vec<Value> {
             .permitting(OTHER_HOST)
         })
         .collect();
+    // Over HTTP/2 the authority is `:authority`; a `host` field beside it that names another
+    // host is malformed (RFC 9113 §8.3.1), and a server that routes on it instead is the
+    // same bypass.
+    for host in ["localhost", "127.0.0.1", "internal"] {
+        values.push(
+            Value::new(
+                Axis::FrontEnd,
+                format!("host: {host} beside :authority"),
+                "Host",
+                Source::Rfc(9113, "8.3.1"),
+                move |r, _| {
+                    let mut r = r.field("Host", host);
+                    r.wire = crate::wire::Wire::Http2;
+                    Some(r)
+                },
+            )
+            .permitting(OTHER_HOST),
+        );
+    }
     values.push(
         Value::new(
             Axis::FrontEnd,
