@@ -307,7 +307,11 @@ fn capitalize_last(p: &str) -> String {
 /// The first letter (or the last, in lower-case hex) as `%XX`.
 fn encode_letter(p: &str, last: bool) -> String {
     let mut letters = p.char_indices().filter(|(_, c)| c.is_ascii_alphabetic());
-    let found = if last { letters.last() } else { letters.next() };
+    let found = if last {
+        letters.next_back()
+    } else {
+        letters.next()
+    };
     match found {
         Some((i, c)) if last => format!("{}%{:02x}{}", &p[..i], c as u32, &p[i + 1..]),
         Some((i, c)) => format!("{}%{:02X}{}", &p[..i], c as u32, &p[i + 1..]),
