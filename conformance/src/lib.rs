@@ -10,6 +10,9 @@
 //! - `target/`: the deployment, the pre-flight, its keys, its endpoints, its admin plane, and the
 //!   embedded mock;
 //! - `wire/`: the raw HTTP/1.1 client, the HTTP/2 client, pacing and 429 retries;
+//! - `space/`: the model of the request space: axes of values (method, target form, path,
+//!   protocol, front-end fields, …) with where each comes from, single values and pairwise
+//!   combinations, which the cases cross;
 //! - `cases/`: the checks, a folder per clause family and a file per clause
 //!   (`cases/header/hdr4_duplicates.rs`);
 //! - `generated/`: the generated families (proptest), seeded and shrunk;
@@ -38,6 +41,7 @@ mod judge;
 mod redact;
 mod report;
 mod run;
+mod space;
 mod spec;
 mod target;
 mod wire;

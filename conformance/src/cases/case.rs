@@ -254,14 +254,14 @@ impl Check {
         request: &Request,
         reply: &Reply,
         expected: &str,
-        judge: &impl Fn(&Reply) -> Result<(), String>,
+        judge: &impl Fn(&Request, &Reply) -> Result<(), String>,
     ) -> Option<Finding> {
         if reply.is_undelivered() || reply.status() == Some(429) {
             // Evidence of nothing: the client noted it; the case becomes inconclusive.
             return None;
         }
         self.ledger.note(self.clause, request, reply);
-        let why = judge(reply).err()?;
+        let why = judge(request, reply).err()?;
         let details = if why.is_empty() { vec![] } else { vec![why] };
         let finding = self.finding(request, reply, expected, details);
         match owner_of(self.clause, request, reply) {
@@ -280,6 +280,18 @@ impl Check {
         probes: Vec<Request>,
         expected: &str,
         judge: impl Fn(&Reply) -> Result<(), String>,
+    ) -> CaseResult {
+        self.expect_every(probes, expected, |_, reply| judge(reply))
+            .await
+    }
+
+    /// [`Check::expect_each`] with a judge that also reads the request (what a request built
+    /// from the request space permits depends on the values it carries).
+    pub async fn expect_every(
+        &self,
+        probes: Vec<Request>,
+        expected: &str,
+        judge: impl Fn(&Request, &Reply) -> Result<(), String>,
     ) -> CaseResult {
         let probes = self.client.on_every_wire(probes);
         let replies = self.client.send_all(&probes).await;
@@ -324,10 +336,9 @@ impl Check {
     ) -> Option<Finding> {
         let probes = self.client.on_every_wire(vec![request]);
         let replies = self.client.send_all(&probes).await;
-        probes
-            .iter()
-            .zip(&replies)
-            .find_map(|(request, reply)| self.judged(request, reply, expected, &judge))
+        probes.iter().zip(&replies).find_map(|(request, reply)| {
+            self.judged(request, reply, expected, &|_: &Request, r: &Reply| judge(r))
+        })
     }
 
     /// What to return when the admin plane failed to do what the case needs.

@@ -35,7 +35,16 @@ pub use context::{Context, RunOptions};
 pub use every_protocol::Lane;
 pub use judges::{accepted, bearer, rejected, rejected_or_400, EXPECT_REJECTED};
 
+use crate::space::Crossing;
 use crate::target::Endpoint;
+
+/// What every clause requires over the request space: each family's [`Crossing`]s (the
+/// README's axis table says which clauses cross each axis from these).
+pub fn crossings() -> Vec<Crossing> {
+    let mut all = Vec::new();
+    all.extend(route::crossings());
+    all
+}
 
 /// Every case, for these endpoints, in a stable order (the manifest's).
 pub fn catalogue(endpoints: &[Endpoint]) -> Vec<Case> {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use http1::{parse_head_leniently, parse_response};
 pub use reply::{Protocol, Reply, Response};
-pub use request::{is_safe_method, Request, Wire};
+pub use request::{is_safe_method, AxisTag, Request, Wire};
 pub use text::{show_bytes, Text};
 
 use connect::Dialer;

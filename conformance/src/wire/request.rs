@@ -25,6 +25,17 @@ pub struct Field {
     pub separator: Vec<u8>,
 }
 
+/// One value of the request space a request carries (`method` = `PROPFIND`): set by
+/// `space::Value::apply`, read by failure messages and the grouping of failures into findings
+/// to name the axis that varied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AxisTag {
+    /// The axis's id (`method`, `path`, …).
+    pub axis: &'static str,
+    /// The value's label, unique within the axis.
+    pub value: String,
+}
+
 /// True for GET, HEAD and OPTIONS: the methods a read-only run sends a valid key with.
 pub fn is_safe_method(method: &str) -> bool {
     matches!(method, "GET" | "HEAD" | "OPTIONS")
@@ -53,6 +64,9 @@ pub struct Request {
     pub version: &'static str,
     /// No `Host` field at all (HTTP/1.0 does not need one).
     pub omit_host: bool,
+    /// The values of the request space it carries, in the order they were applied (empty for
+    /// a request a case wrote by hand).
+    pub axes: Vec<AxisTag>,
 }
 
 impl Request {
@@ -68,6 +82,7 @@ impl Request {
             fresh_connection: false,
             version: "HTTP/1.1",
             omit_host: false,
+            axes: Vec::new(),
         }
     }
 
@@ -144,6 +159,16 @@ impl Request {
         self.wire = Wire::Http1Exact;
         self.fresh_connection = true;
         self
+    }
+
+    /// Notes that it carries `value` of `axis` (a value replacing another of the same axis
+    /// replaces its tag).
+    pub fn tag(&mut self, axis: &'static str, value: &str) {
+        self.axes.retain(|t| t.axis != axis);
+        self.axes.push(AxisTag {
+            axis,
+            value: value.to_owned(),
+        });
     }
 
     /// With another method.

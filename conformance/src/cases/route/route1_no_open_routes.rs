@@ -5,12 +5,15 @@
 //! > unauthenticated caller learns nothing about which paths or methods exist (no 404 or 405
 //! > before authentication).
 //!
-//! Without a key: every method and a CORS preflight on each documented path, every method on
-//! `/`, a few methods on unknown and operational paths. Standard methods must get 401; extension
-//! methods 401 or 400 from an HTTP layer that cannot parse them. The sweep reports ROUTE-2's path
-//! variants that got another refusal (404, 405) before authentication.
+//! Crosses the method axis (`space/method.rs`: IANA's registry, case variants, extension
+//! tokens) on each documented path and on `/`, and the CORS preflights of the front-end axis on
+//! each documented path; then a few methods on unknown and operational paths. RFC 9110's
+//! methods must get 401; other tokens 401 or 400 from an HTTP layer that cannot parse them. The
+//! sweep reports ROUTE-2's path variants that got another refusal (404, 405) before
+//! authentication.
 
 use crate::cases::{rejected, rejected_or_400, Case, Check, Context};
+use crate::space::{self, Axis, Crossing, Site};
 use crate::spec::Clause;
 use crate::target::endpoints::{concrete_path, distinct_paths, path_slug};
 use crate::target::Endpoint;
@@ -19,16 +22,20 @@ use crate::wire::Request;
 /// What a standard method without a key must get.
 const EXPECT_STANDARD_METHOD: &str = "401 (the envelope): no request without a valid key is routed";
 
+/// What any method without a key must get.
+const EXPECT_ANY_METHOD: &str = "401 (the envelope); 400 only for a method token the HTTP layer does not parse (not RFC 9110's methods or PATCH), a closed connection only for CONNECT and PRI, whose grammar needs another target";
+
+/// ROUTE-1 over the method axis (on each documented path and on `/`) and the CORS preflights
+/// of the front-end axis (on each documented path).
+pub const METHOD_CROSSING: Crossing = Crossing {
+    clause: Clause::Route1,
+    axes: &[Axis::Method, Axis::FrontEnd],
+    holds: "every method, registered or not, gets the envelope on every path (400 for a token the HTTP layer does not parse)",
+};
+
 /// What an extension method without a key must get.
 const EXPECT_EXTENSION_METHOD: &str =
     "401 (the envelope), or 400 from an HTTP layer that does not parse this extension method";
-
-/// Methods probed on every path: the documented ones, the ones nobody documents, and
-/// extension methods.
-pub const METHODS: [&str; 12] = [
-    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND", "SEARCH",
-    "QUERY", "FOO",
-];
 
 /// The methods of RFC 9110 and RFC 5789 (PATCH): always the envelope. Others (PROPFIND,
 /// QUERY, FOO) may be refused by the HTTP layer with 400.
@@ -97,34 +104,32 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     all
 }
 
-/// Every method of [`METHODS`] on a documented path: a 404 or 405 for one of them would tell
-/// which methods exist there.
+/// Every value of the method axis on a documented path: a 404 or 405 for one of them would
+/// tell which methods exist there.
 fn every_method_on(template: String) -> Case {
     let path = concrete_path(&template);
-    refused_before_routing(
-        format!("every_method_on_{}", path_slug(&template)),
-        move |_| every_method(&path),
-    )
+    every_method(format!("every_method_on_{}", path_slug(&template)), path)
 }
 
-/// A CORS preflight on a documented path: a 2xx with `Access-Control-Allow-*` would be a route
-/// that answers without a key.
+/// The CORS preflights of the front-end axis on a documented path: a 2xx with
+/// `Access-Control-Allow-*` would be a route that answers without a key.
 fn cors_preflight_on(template: String) -> Case {
     let path = concrete_path(&template);
-    refused_before_routing(
+    Case::new(
+        Clause::Route1,
         format!("cors_preflight_on_{}", path_slug(&template)),
-        move |_| {
-            vec![Request::new("OPTIONS", path.as_str())
-                .field("Origin", "https://example.invalid")
-                .field("Access-Control-Request-Method", "GET")
-                .field("Access-Control-Request-Headers", "authorization")]
+        move |ctx: Check| async move {
+            let site = Site::of(&ctx, "OPTIONS", &path);
+            space::singles_of_class(Axis::FrontEnd, "CORS preflight", &site)
+                .expect(&ctx, EXPECT_STANDARD_METHOD)
+                .await
         },
     )
 }
 
 /// Every method on `/`, the path a landing page or an index of the API would take.
 fn root() -> Case {
-    refused_before_routing("root".into(), |_| every_method("/"))
+    every_method("root".into(), "/".into())
 }
 
 /// GET, HEAD, POST and OPTIONS on [`UNKNOWN_PATHS`], and GET on a child of the probe endpoint:
@@ -162,9 +167,14 @@ fn operational_path(path: &'static str) -> Case {
     })
 }
 
-/// Every method of [`METHODS`] on `path`.
-fn every_method(path: &str) -> Vec<Request> {
-    METHODS.iter().map(|m| Request::new(m, path)).collect()
+/// A ROUTE-1 case crossing the method axis on `path` ([`METHOD_CROSSING`]).
+fn every_method(what: String, path: String) -> Case {
+    Case::new(Clause::Route1, what, move |ctx: Check| async move {
+        let site = Site::of(&ctx, "GET", &path);
+        space::singles(Axis::Method, &site)
+            .expect(&ctx, EXPECT_ANY_METHOD)
+            .await
+    })
 }
 
 /// A ROUTE-1 case: the probes go without a key; standard methods must get 401, extension

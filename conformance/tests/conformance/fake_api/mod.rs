@@ -8,6 +8,7 @@ mod failure;
 mod observables;
 mod frameworks;
 mod routes;
+mod space;
 
 use authenticate::{authenticate, header};
 use failure::failure;
@@ -215,6 +216,25 @@ pub enum Fault {
     AutomaticOptions,
     /// (d) HEAD refused with 405 (and `Allow`) before authentication on documented paths.
     HeadRefusedBeforeAuth,
+    // ---- i16-space: broken along one axis of the request space (fake_api/space.rs) ----
+    /// Method axis: WebDAV `PROPFIND` answered 207 Multi-Status without a key.
+    PropfindOpen,
+    /// Target-form axis: `OPTIONS *` answered 200 with `Allow`, without a key.
+    AsteriskOptionsOpen,
+    /// Path axis: `\` and `%5C` turned into `/` by the router after the authenticator matched
+    /// the raw path: a documented route answers without a key.
+    BackslashNormalisedPastAuth,
+    /// Query axis: `?_method=OPTIONS` answered 204 as a CORS preflight, without a key.
+    QueryMethodOverrideOpen,
+    /// Protocol axis: `Upgrade: h2c` requests handled before authentication.
+    H2cUpgradeBeforeAuth,
+    /// Front-end axis: `Expect: 100-continue` requests skip authentication.
+    ExpectContinueSkipsAuth,
+    /// Front-end axis: `If-None-Match: *` answered 304 before authentication.
+    ConditionalAnswered304BeforeAuth,
+    /// Two axes together only: HTTP/1.0 with any forwarding field skips authentication
+    /// (either alone does not).
+    Http10WithForwardingTrusted,
 }
 
 /// A parsed request.
@@ -342,6 +362,9 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
     });
     if let Some(answer) = frameworks::before_authentication(fault, &req.method, path) {
         return Action::Respond(answer);
+    }
+    if let Some(action) = space::bypass(fault, req, path) {
+        return action;
     }
     match fault {
         Fault::Http10SkipsAuth if req.http10 => return Action::Respond(route(&req.method, path)),
