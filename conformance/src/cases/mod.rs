@@ -19,6 +19,7 @@ macro_rules! clause_files {
     };
 }
 
+mod accepted_forms;
 mod case;
 mod context;
 mod error;

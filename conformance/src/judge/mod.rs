@@ -5,11 +5,13 @@
 //! ([`Failure::render`]).
 
 pub mod challenge;
+mod content_coding;
 mod envelope;
 mod ledger;
 mod likeness;
 mod verdict;
 
+pub use content_coding::decoded_body;
 pub use envelope::{content_type_problem, EnvelopeSchema};
 pub use ledger::{owner_of, Ledger, Owner};
 pub use likeness::differences;

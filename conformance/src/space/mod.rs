@@ -17,13 +17,15 @@
 //! axis; adding an axis is one [`Axis`] variant, its table module, and one line in
 //! [`Axis::values`].
 
+pub mod authorization;
 mod method;
+pub mod negotiation;
 mod pairwise;
 mod value;
 
 use std::collections::HashMap;
 
-pub use pairwise::Cover;
+pub use pairwise::{cover, Cover};
 pub use value::{Edit, Permits, Source, Value};
 
 use crate::cases::{Check, Context};
@@ -38,16 +40,56 @@ pub enum Axis {
     /// The method token: IANA's HTTP Method Registry, case variants, extension tokens
     /// (RFC 9110 §9).
     Method,
+    // i16-forms: the `Authorization` value (authorization.rs) and content negotiation
+    // (negotiation.rs).
+    /// The `Authorization` scheme's spelling (RFC 9110 §11.1, RFC 6750 §2.1).
+    AuthScheme,
+    /// The whitespace between the scheme and the key (RFC 6750 §2.1's `1*SP`).
+    AuthGap,
+    /// What follows the key in the `Authorization` value.
+    AuthTail,
+    /// The OWS before the `Authorization` value (RFC 9110 §5.5).
+    AuthOws,
+    /// The key presented: the valid key edited, an unknown key, the revoked key.
+    Key,
+    /// `Accept` (RFC 9110 §12.5.1).
+    Accept,
+    /// `Accept-Encoding` (RFC 9110 §12.5.3).
+    AcceptEncoding,
+    /// `Accept-Language` (RFC 9110 §12.5.4).
+    AcceptLanguage,
+    /// `Accept-Charset` (RFC 9110 §12.5.2).
+    AcceptCharset,
 }
 
 impl Axis {
     /// Every axis, in application order.
-    pub const ALL: &'static [Axis] = &[Axis::Method];
+    pub const ALL: &'static [Axis] = &[
+        Axis::Method,
+        Axis::AuthScheme,
+        Axis::AuthGap,
+        Axis::AuthTail,
+        Axis::AuthOws,
+        Axis::Key,
+        Axis::Accept,
+        Axis::AcceptEncoding,
+        Axis::AcceptLanguage,
+        Axis::AcceptCharset,
+    ];
 
     /// The axis's name as tags, reports and the README show it.
     pub const fn id(self) -> &'static str {
         match self {
             Axis::Method => "method",
+            Axis::AuthScheme => "auth-scheme",
+            Axis::AuthGap => "auth-gap",
+            Axis::AuthTail => "auth-tail",
+            Axis::AuthOws => "auth-ows",
+            Axis::Key => "key",
+            Axis::Accept => "accept",
+            Axis::AcceptEncoding => "accept-encoding",
+            Axis::AcceptLanguage => "accept-language",
+            Axis::AcceptCharset => "accept-charset",
         }
     }
 
@@ -55,6 +97,15 @@ impl Axis {
     pub const fn about(self) -> &'static str {
         match self {
             Axis::Method => "the method token",
+            Axis::AuthScheme => "the `Authorization` scheme's spelling",
+            Axis::AuthGap => "the whitespace between the scheme and the key",
+            Axis::AuthTail => "what follows the key in the `Authorization` value",
+            Axis::AuthOws => "the whitespace before the `Authorization` value",
+            Axis::Key => "the key presented in the `Authorization` value",
+            Axis::Accept => "`Accept`",
+            Axis::AcceptEncoding => "`Accept-Encoding`",
+            Axis::AcceptLanguage => "`Accept-Language`",
+            Axis::AcceptCharset => "`Accept-Charset`",
         }
     }
 
@@ -62,6 +113,12 @@ impl Axis {
     pub fn values(self) -> Vec<Value> {
         match self {
             Axis::Method => method::values(),
+            Axis::AuthScheme | Axis::AuthGap | Axis::AuthTail | Axis::AuthOws | Axis::Key => {
+                authorization::values(self)
+            }
+            Axis::Accept | Axis::AcceptEncoding | Axis::AcceptLanguage | Axis::AcceptCharset => {
+                negotiation::values(self)
+            }
         }
     }
 

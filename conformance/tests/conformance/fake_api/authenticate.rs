@@ -192,7 +192,24 @@ pub(super) fn authenticate(fault: Fault, req: &Incoming) -> Result<(), Cause> {
             }
             return judge_key(fault, token.unwrap_or_default().as_bytes());
         }
-        Fault::LenientScheme => {
+        Fault::StripsAfterScheme => {
+            // Python's `value.partition(" ")`, `scheme.lower() == "bearer"`, `param.strip()`.
+            let Some((scheme, param)) = text.split_once(' ') else {
+                return Err(Cause::Malformed);
+            };
+            if !scheme.eq_ignore_ascii_case("bearer") {
+                return Err(Cause::Malformed);
+            }
+            return judge_key(fault, param.trim().as_bytes());
+        }
+        Fault::CaseInsensitiveKeyUnderLowercaseScheme if value.starts_with(b"bearer ") => {
+            let token = trim_ows_spaces(&value[6..]);
+            if token.eq_ignore_ascii_case(VALID.as_bytes()) {
+                return Ok(());
+            }
+            token
+        }
+        Fault::LenientScheme | Fault::CaseInsensitiveKeyUnderLowercaseScheme => {
             if value.len() < 7 || !value[..6].eq_ignore_ascii_case(b"Bearer") || value[6] != b' ' {
                 return Err(Cause::Malformed);
             }

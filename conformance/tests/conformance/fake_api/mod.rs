@@ -5,6 +5,7 @@
 
 mod authenticate;
 mod failure;
+mod negotiate;
 mod routes;
 
 use authenticate::{authenticate, header};
@@ -181,6 +182,25 @@ pub enum Fault {
     /// After the first two connections, every new connection is closed before the TLS
     /// handshake: requests on kept-alive connections are answered, new connections fail.
     DropsNewConnections,
+
+    // ---- i16-forms: the `Authorization` value and content negotiation (HDR-1, KEY-2, ERR-2) ----
+    /// HDR-1: FastAPI's `HTTPBearer`, Flask-HTTPAuth: the value split at its first space, the
+    /// scheme compared case-insensitively, then `strip()` of what follows it — so `Bearer
+    /// <SP><TAB>key` authenticates (`Bearer<TAB>key` does not: no space to split at).
+    StripsAfterScheme,
+    /// KEY-2: HDR-5's lenient reading, and under the scheme spelled `bearer` the key compared
+    /// case-insensitively (one code path per spelling).
+    CaseInsensitiveKeyUnderLowercaseScheme,
+    /// ERR-2: DRF's browsable API: a refusal asked for with `Accept: text/html` is an HTML page.
+    HtmlRefusalForBrowsers,
+    /// ERR-2: an `Accept` that names neither JSON nor `*/*` (`application/xml`) gets 406.
+    NotAcceptableWithoutJson,
+    /// ERR-2: the refusal gzip-compressed when `Accept-Encoding` names gzip, without
+    /// `Content-Encoding`.
+    GzipWithoutContentEncoding,
+    /// Permitted (ERR-2): the refusal gzip-compressed with `Content-Encoding: gzip` when
+    /// `Accept-Encoding` names gzip.
+    GzipWhenAsked,
 }
 
 /// A parsed request.

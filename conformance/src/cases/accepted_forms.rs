@@ -1,0 +1,251 @@
+//! Which presentations of the valid key the deployment accepts, learned once per run: the
+//! canonical `Authorization: Bearer <key>`, HDR-5's permitted variants (a case variant of the
+//! scheme, several SP) and HDR-2's (another spelling of the field name, OWS around the value),
+//! each sent with the valid key on every protocol the target speaks. KEY-2, KEY-4, HDR-2 and
+//! OK-1 are then judged in every form accepted, not only the canonical one: a server that
+//! compares keys case-insensitively only under `bearer` is caught there.
+
+use std::sync::Arc;
+
+use super::Context;
+use crate::judge::Stop;
+use crate::space::authorization::{Form, Piece, Reading, BEFORE, GAPS, SCHEMES, TAILS};
+use crate::space::Axis;
+use crate::wire::{Request, Text};
+
+/// How the key is presented: the field name's spelling, the OWS before the value, and the
+/// value's form around the key.
+#[derive(Debug, Clone, Copy)]
+pub struct Presentation {
+    /// The field name as sent (`Authorization`, `authorization`).
+    pub field: &'static str,
+    /// Between the colon and the value.
+    pub before: &'static Piece,
+    /// The value around the key.
+    pub form: Form,
+}
+
+impl Presentation {
+    /// `Authorization: Bearer <key>`.
+    pub const CANONICAL: Presentation = Presentation {
+        field: "Authorization",
+        before: &BEFORE[0],
+        form: Form::CANONICAL,
+    };
+
+    /// What SPEC.md makes of it: HDR-5's variance when the form is a variant; HDR-2's OWS when
+    /// only the field name or the whitespace around the value differs; else the form.
+    pub fn reading(&self) -> Reading {
+        match self.form.reading() {
+            Reading::Form if self.field != "Authorization" || self.before.reading == Reading::Ows || self.form.tail.reading == Reading::Ows => Reading::Ows,
+            reading => reading,
+        }
+    }
+
+    /// `method path` with `key` presented this way, raw HTTP/1.1 byte for byte (copied onto
+    /// HTTP/2 where the target speaks it and HTTP/2 can carry it), tagged with what varies.
+    pub fn request(&self, method: &str, path: &str, key: Text) -> Request {
+        let mut request = Request::new(method, path).exact().field_with_separator(
+            self.field,
+            self.before.bytes,
+            self.form.value(key),
+        );
+        let canonical = Presentation::CANONICAL;
+        for (axis, piece, usual) in [
+            (Axis::AuthOws, self.before, canonical.before),
+            (Axis::AuthScheme, self.form.scheme, canonical.form.scheme),
+            (Axis::AuthGap, self.form.gap, canonical.form.gap),
+            (Axis::AuthTail, self.form.tail, canonical.form.tail),
+        ] {
+            if !std::ptr::eq(piece, usual) {
+                request.tag(axis.id(), piece.label);
+            }
+        }
+        if self.field != canonical.field {
+            request.tag("auth-field", self.field);
+        }
+        request
+    }
+
+    /// How a finding names it: `field "authorization", scheme "bearer", gap SP, …`.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if self.field != "Authorization" {
+            out.push_str(&format!("field name {:?}, ", self.field));
+        }
+        if self.before.bytes != " " {
+            out.push_str(&format!("OWS before the value: {}, ", self.before.label));
+        }
+        out.push_str(&self.form.describe());
+        out
+    }
+}
+
+/// The presentations tried with the valid key: the canonical one, HDR-5's variants, HDR-2's.
+fn candidates() -> Vec<Presentation> {
+    let with = |scheme: usize, gap: usize| Presentation {
+        form: Form {
+            scheme: &SCHEMES[scheme],
+            gap: &GAPS[gap],
+            tail: &TAILS[0],
+        },
+        ..Presentation::CANONICAL
+    };
+    let mut all = vec![Presentation::CANONICAL];
+    // HDR-5: each case variant of the scheme with one SP and with several; `Bearer` with
+    // several SP.
+    for scheme in (0..SCHEMES.len()).filter(|&i| SCHEMES[i].reading == Reading::Variance) {
+        all.push(with(scheme, 0));
+        all.push(with(scheme, 1));
+    }
+    all.push(with(0, 1));
+    // HDR-2: the field name in lowercase, OWS before the value, OWS after it.
+    all.push(Presentation {
+        field: "authorization",
+        ..Presentation::CANONICAL
+    });
+    all.push(Presentation {
+        before: &BEFORE[2],
+        ..Presentation::CANONICAL
+    });
+    all.push(Presentation {
+        form: Form {
+            tail: &TAILS[3],
+            ..Form::CANONICAL
+        },
+        ..Presentation::CANONICAL
+    });
+    all
+}
+
+/// The presentations the deployment accepted the valid key in (on some protocol), canonical
+/// first.
+#[derive(Debug, Clone)]
+pub struct AcceptedForms {
+    /// Accepted on at least one protocol.
+    pub accepted: Vec<Presentation>,
+    /// Tried and refused everywhere, for the evidence.
+    pub refused: Vec<Presentation>,
+}
+
+impl AcceptedForms {
+    /// One line for a case's evidence.
+    pub fn summary(&self) -> String {
+        let names = |ps: &[Presentation]| {
+            ps.iter()
+                .map(|p| format!("`{}`", p.describe()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        format!(
+            "accepted: {}; refused: {}",
+            names(&self.accepted),
+            if self.refused.is_empty() {
+                "none".to_owned()
+            } else {
+                names(&self.refused)
+            }
+        )
+    }
+}
+
+/// The forms the deployment accepts the valid key in, learned on the probe endpoint the first
+/// time a case asks (then shared by every case of the run). Ignored without a valid key.
+pub async fn accepted_forms(ctx: &Context) -> Result<Arc<AcceptedForms>, Stop> {
+    let key = ctx.valid_key()?.clone();
+    let learned = ctx
+        .accepted_forms
+        .get_or_init(|| async {
+            let path = ctx.probe_endpoint().path();
+            let all = candidates();
+            let mut probes = Vec::new();
+            let mut of = Vec::new();
+            for (i, p) in all.iter().enumerate() {
+                for probe in ctx
+                    .client
+                    .on_every_wire(vec![p.request("GET", &path, key.text())])
+                {
+                    probes.push(probe);
+                    of.push(i);
+                }
+            }
+            let replies = ctx.client.send_all(&probes).await;
+            let mut accepted = vec![false; all.len()];
+            for (i, reply) in of.iter().zip(&replies) {
+                if reply.status().is_some_and(|s| s != 401 && s != 429) {
+                    accepted[*i] = true;
+                }
+            }
+            if !accepted[0] {
+                // The pre-flight found the valid key accepted, so a canonical refusal
+                // here is a planner's reply (R-7: it answers everything with the envelope):
+                // plan for the forms every deployment must accept.
+                for (i, p) in all.iter().enumerate() {
+                    accepted[i] = matches!(p.reading(), Reading::Form | Reading::Ows);
+                }
+            }
+            let (yes, no): (Vec<_>, Vec<_>) = all.iter().zip(&accepted).partition(|(_, a)| **a);
+            Arc::new(AcceptedForms {
+                accepted: yes.into_iter().map(|(p, _)| *p).collect(),
+                refused: no.into_iter().map(|(p, _)| *p).collect(),
+            })
+        })
+        .await;
+    Ok(Arc::clone(learned))
+}
+
+/// The methods a key travels with in the crossings: the safe ones, whatever the run.
+pub const SAFE_METHODS: [&str; 3] = ["GET", "HEAD", "OPTIONS"];
+
+/// Requests on the probe path presenting each of `keys` in each of `forms`, and every method of
+/// `methods` with every key and every form: the key × form product, the methods taken in turn
+/// (row `i`, column `j` gets method `(i + j) mod m`, a Latin-square cover of the two other
+/// pairs when there are at least `m` keys and `m` forms; rows are added where there are not).
+pub fn crossed(
+    ctx: &Context,
+    forms: &[Presentation],
+    keys: &[Text],
+    methods: &[&str],
+) -> Vec<Request> {
+    let path = ctx.probe_endpoint().path();
+    let mut rows: Vec<(usize, usize, usize)> = Vec::new();
+    let m = methods.len().max(1);
+    for (i, _) in keys.iter().enumerate() {
+        for (j, _) in forms.iter().enumerate() {
+            rows.push((i, j, (i + j) % m));
+        }
+    }
+    // Pairs the square leaves out when a side is shorter than the methods.
+    for method in 0..methods.len() {
+        for i in 0..keys.len() {
+            if !rows.iter().any(|r| r.0 == i && r.2 == method) && !forms.is_empty() {
+                rows.push((i, 0, method));
+            }
+        }
+        for j in 0..forms.len() {
+            if !rows.iter().any(|r| r.1 == j && r.2 == method) && !keys.is_empty() {
+                rows.push((0, j, method));
+            }
+        }
+    }
+    rows.into_iter()
+        .map(|(i, j, k)| forms[j].request(methods[k], &path, keys[i].clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_candidate_has_a_reading_and_the_canonical_one_is_the_form() {
+        let all = candidates();
+        assert_eq!(all[0].reading(), Reading::Form);
+        assert!(all[1..].iter().all(|p| p.reading() != Reading::Form));
+        assert!(all.iter().all(|p| p.reading() != Reading::NotTheForm));
+        assert_eq!(
+            all.iter().filter(|p| p.reading() == Reading::Variance).count(),
+            7
+        );
+    }
+}
