@@ -37,7 +37,13 @@ impl Presentation {
     /// only the field name or the whitespace around the value differs; else the form.
     pub fn reading(&self) -> Reading {
         match self.form.reading() {
-            Reading::Form if self.field != "Authorization" || self.before.reading == Reading::Ows || self.form.tail.reading == Reading::Ows => Reading::Ows,
+            Reading::Form
+                if self.field != "Authorization"
+                    || self.before.reading == Reading::Ows
+                    || self.form.tail.reading == Reading::Ows =>
+            {
+                Reading::Ows
+            }
             reading => reading,
         }
     }
@@ -244,7 +250,9 @@ mod tests {
         assert!(all[1..].iter().all(|p| p.reading() != Reading::Form));
         assert!(all.iter().all(|p| p.reading() != Reading::NotTheForm));
         assert_eq!(
-            all.iter().filter(|p| p.reading() == Reading::Variance).count(),
+            all.iter()
+                .filter(|p| p.reading() == Reading::Variance)
+                .count(),
             7
         );
     }

@@ -42,6 +42,9 @@ use crate::target::Endpoint;
 pub fn crossings() -> Vec<Crossing> {
     let mut all = Vec::new();
     all.extend(route::crossings());
+    all.extend(header::crossings());
+    all.extend(key::crossings());
+    all.extend(error::crossings());
     all
 }
 

@@ -12,7 +12,13 @@ use crate::wire::Response;
 pub fn decoded_body(response: &Response) -> Result<Vec<u8>, String> {
     let codings: Vec<String> = response
         .header_all("content-encoding")
-        .flat_map(|v| String::from_utf8_lossy(v).into_owned().split(',').map(|c| c.trim().to_ascii_lowercase()).collect::<Vec<_>>())
+        .flat_map(|v| {
+            String::from_utf8_lossy(v)
+                .into_owned()
+                .split(',')
+                .map(|c| c.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
         .filter(|c| !c.is_empty())
         .collect();
     let mut body = response.body.to_vec();
@@ -26,7 +32,10 @@ pub fn decoded_body(response: &Response) -> Result<Vec<u8>, String> {
     }
     for coding in codings.iter().rev() {
         body = decode(coding, &body).map_err(|why| {
-            format!("Content-Encoding: {} does not decode the body: {why}", codings.join(", "))
+            format!(
+                "Content-Encoding: {} does not decode the body: {why}",
+                codings.join(", ")
+            )
         })?;
     }
     Ok(body)
@@ -71,7 +80,8 @@ mod tests {
         let mut r = Response::planned_refusal();
         r.headers.retain(|(n, _)| n != "content-encoding");
         if let Some(e) = encoding {
-            r.headers.push(("content-encoding".into(), e.as_bytes().to_vec()));
+            r.headers
+                .push(("content-encoding".into(), e.as_bytes().to_vec()));
         }
         r.body = body.into();
         r
@@ -99,6 +109,9 @@ mod tests {
     fn a_coding_that_does_not_match_the_body_is_named() {
         let why = decoded_body(&response(Some("br"), b"{\"a\":1}".to_vec())).unwrap_err();
         assert!(why.contains("does not decode"), "{why}");
-        assert_eq!(decoded_body(&response(None, b"{}".to_vec())).unwrap(), b"{}");
+        assert_eq!(
+            decoded_body(&response(None, b"{}".to_vec())).unwrap(),
+            b"{}"
+        );
     }
 }

@@ -66,46 +66,190 @@ use Reading::{NotTheForm, Ows, Variance};
 /// RFC 9110 §11.1: the scheme is a token, compared case-insensitively; the vendor page writes
 /// `Bearer`.
 pub static SCHEMES: [Piece; 7] = [
-    piece("Bearer", "as written", Source::Rfc(6750, "2.1"), "Bearer", Reading::Form),
-    piece("bearer", "case variant", Source::Rfc(9110, "11.1"), "bearer", Variance),
-    piece("BEARER", "case variant", Source::Rfc(9110, "11.1"), "BEARER", Variance),
-    piece("BeArEr", "case variant", Source::Rfc(9110, "11.1"), "BeArEr", Variance),
+    piece(
+        "Bearer",
+        "as written",
+        Source::Rfc(6750, "2.1"),
+        "Bearer",
+        Reading::Form,
+    ),
+    piece(
+        "bearer",
+        "case variant",
+        Source::Rfc(9110, "11.1"),
+        "bearer",
+        Variance,
+    ),
+    piece(
+        "BEARER",
+        "case variant",
+        Source::Rfc(9110, "11.1"),
+        "BEARER",
+        Variance,
+    ),
+    piece(
+        "BeArEr",
+        "case variant",
+        Source::Rfc(9110, "11.1"),
+        "BeArEr",
+        Variance,
+    ),
     // Cyrillic `е` (U+0435): not a tchar (RFC 9110 §5.6.2), so not the scheme at all.
-    piece("B\u{435}arer (Cyrillic е)", "look-alike", Source::Rfc(9110, "5.6.2"), "B\u{435}arer", NotTheForm),
+    piece(
+        "B\u{435}arer (Cyrillic е)",
+        "look-alike",
+        Source::Rfc(9110, "5.6.2"),
+        "B\u{435}arer",
+        NotTheForm,
+    ),
     // A separator inside the credentials, where the grammar has none.
-    piece("Bearer:", "separator", Source::Rfc(9110, "11.4"), "Bearer:", NotTheForm),
-    piece("no scheme", "missing", Source::Contract("HDR-1"), "", NotTheForm),
+    piece(
+        "Bearer:",
+        "separator",
+        Source::Rfc(9110, "11.4"),
+        "Bearer:",
+        NotTheForm,
+    ),
+    piece(
+        "no scheme",
+        "missing",
+        Source::Contract("HDR-1"),
+        "",
+        NotTheForm,
+    ),
 ];
 
 /// RFC 6750 §2.1's `1*SP` between scheme and key, against the whitespace HTTP knows elsewhere
 /// (OWS = `*( SP / HTAB )`, RFC 9110 §5.6.3) and the spaces Unicode knows.
 pub static GAPS: [Piece; 9] = [
-    piece("SP", "one SP", Source::Contract("HDR-1"), " ", Reading::Form),
-    piece("SP SP SP", "several SP", Source::Rfc(6750, "2.1"), "   ", Variance),
+    piece(
+        "SP",
+        "one SP",
+        Source::Contract("HDR-1"),
+        " ",
+        Reading::Form,
+    ),
+    piece(
+        "SP SP SP",
+        "several SP",
+        Source::Rfc(6750, "2.1"),
+        "   ",
+        Variance,
+    ),
     piece("HTAB", "tab", Source::Rfc(9110, "5.6.3"), "\t", NotTheForm),
-    piece("SP HTAB", "tab and space", Source::Rfc(9110, "5.6.3"), " \t", NotTheForm),
-    piece("HTAB SP", "tab and space", Source::Rfc(9110, "5.6.3"), "\t ", NotTheForm),
-    piece("SP SP HTAB", "tab and space", Source::Rfc(9110, "5.6.3"), "  \t", NotTheForm),
+    piece(
+        "SP HTAB",
+        "tab and space",
+        Source::Rfc(9110, "5.6.3"),
+        " \t",
+        NotTheForm,
+    ),
+    piece(
+        "HTAB SP",
+        "tab and space",
+        Source::Rfc(9110, "5.6.3"),
+        "\t ",
+        NotTheForm,
+    ),
+    piece(
+        "SP SP HTAB",
+        "tab and space",
+        Source::Rfc(9110, "5.6.3"),
+        "  \t",
+        NotTheForm,
+    ),
     piece("none", "none", Source::Rfc(9110, "11.4"), "", NotTheForm),
-    piece("NBSP", "Unicode space", Source::Practice("Unicode White_Space (str.split, \\s)"), "\u{a0}", NotTheForm),
-    piece("IDEOGRAPHIC SPACE", "Unicode space", Source::Practice("Unicode White_Space (str.split, \\s)"), "\u{3000}", NotTheForm),
+    piece(
+        "NBSP",
+        "Unicode space",
+        Source::Practice("Unicode White_Space (str.split, \\s)"),
+        "\u{a0}",
+        NotTheForm,
+    ),
+    piece(
+        "IDEOGRAPHIC SPACE",
+        "Unicode space",
+        Source::Practice("Unicode White_Space (str.split, \\s)"),
+        "\u{3000}",
+        NotTheForm,
+    ),
 ];
 
 /// What follows the key: nothing (the form), whitespace that ends the field (OWS, HDR-2), or
 /// more: a list separator (RFC 9110 §5.6.1), a parameter, a second token — after whitespace of
 /// each kind.
 pub static TAILS: [Piece; 11] = [
-    piece("nothing", "nothing", Source::Contract("HDR-1"), "", Reading::Form),
+    piece(
+        "nothing",
+        "nothing",
+        Source::Contract("HDR-1"),
+        "",
+        Reading::Form,
+    ),
     piece("SP at the end", "OWS", Source::Rfc(9110, "5.5"), " ", Ows),
-    piece("HTAB at the end", "OWS", Source::Rfc(9110, "5.5"), "\t", Ows),
-    piece("SP HTAB at the end", "OWS", Source::Rfc(9110, "5.5"), " \t", Ows),
-    piece("a comma", "list", Source::Rfc(9110, "5.6.1"), ",", NotTheForm),
-    piece("HTAB then a comma", "list", Source::Rfc(9110, "5.6.1"), "\t,", NotTheForm),
-    piece("a semicolon", "parameter", Source::Practice("parameter syntax of other fields"), ";", NotTheForm),
-    piece("SP then a token", "second token", Source::Rfc(9110, "11.4"), " extra", NotTheForm),
-    piece("HTAB then a token", "second token", Source::Rfc(9110, "11.4"), "\textra", NotTheForm),
-    piece("SP HTAB then a token", "second token", Source::Rfc(9110, "11.4"), " \textra", NotTheForm),
-    piece("SP then an auth-param", "auth-param", Source::Rfc(9110, "11.2"), " x=y", NotTheForm),
+    piece(
+        "HTAB at the end",
+        "OWS",
+        Source::Rfc(9110, "5.5"),
+        "\t",
+        Ows,
+    ),
+    piece(
+        "SP HTAB at the end",
+        "OWS",
+        Source::Rfc(9110, "5.5"),
+        " \t",
+        Ows,
+    ),
+    piece(
+        "a comma",
+        "list",
+        Source::Rfc(9110, "5.6.1"),
+        ",",
+        NotTheForm,
+    ),
+    piece(
+        "HTAB then a comma",
+        "list",
+        Source::Rfc(9110, "5.6.1"),
+        "\t,",
+        NotTheForm,
+    ),
+    piece(
+        "a semicolon",
+        "parameter",
+        Source::Practice("parameter syntax of other fields"),
+        ";",
+        NotTheForm,
+    ),
+    piece(
+        "SP then a token",
+        "second token",
+        Source::Rfc(9110, "11.4"),
+        " extra",
+        NotTheForm,
+    ),
+    piece(
+        "HTAB then a token",
+        "second token",
+        Source::Rfc(9110, "11.4"),
+        "\textra",
+        NotTheForm,
+    ),
+    piece(
+        "SP HTAB then a token",
+        "second token",
+        Source::Rfc(9110, "11.4"),
+        " \textra",
+        NotTheForm,
+    ),
+    piece(
+        "SP then an auth-param",
+        "auth-param",
+        Source::Rfc(9110, "11.2"),
+        " x=y",
+        NotTheForm,
+    ),
 ];
 
 /// OWS between the field's colon and its value (RFC 9110 §5.5): not part of the value (HDR-2).
@@ -308,7 +452,9 @@ fn tagged(request: &Request) -> (&'static Piece, Form, Option<&'static KeyVarian
             .map(|t| t.value.as_str())
     };
     let of = |axis: Axis, default: &'static Piece| {
-        label(axis).and_then(|l| piece_labelled(axis, l)).unwrap_or(default)
+        label(axis)
+            .and_then(|l| piece_labelled(axis, l))
+            .unwrap_or(default)
     };
     let form = Form {
         scheme: of(Axis::AuthScheme, &SCHEMES[0]),
@@ -339,39 +485,52 @@ pub fn presented_as(request: &Request) -> String {
 /// whose edit sets the `Authorization` field from the request's other values of these axes
 /// (so they compose in a pairwise row) with a never-issued key.
 pub fn values(axis: Axis) -> Vec<Value> {
-    let rebuild = move |mut r: Request, set: &dyn Fn(&mut (&'static Piece, Form, Option<&'static KeyVariant>))| {
-        let mut presented = tagged(&r);
-        set(&mut presented);
-        let (before, form, key) = presented;
-        let stand_in = Key::new(STAND_IN, "never-issued key");
-        let key = match key {
-            Some(variant) => (variant.derive)(&stand_in)?,
-            None => stand_in.text(),
+    let rebuild =
+        move |mut r: Request,
+              set: &dyn Fn(&mut (&'static Piece, Form, Option<&'static KeyVariant>))| {
+            let mut presented = tagged(&r);
+            set(&mut presented);
+            let (before, form, key) = presented;
+            let stand_in = Key::new(STAND_IN, "never-issued key");
+            let key = match key {
+                Some(variant) => (variant.derive)(&stand_in)?,
+                None => stand_in.text(),
+            };
+            r.fields
+                .retain(|f| !f.name.eq_ignore_ascii_case(b"authorization"));
+            Some(r.field_with_separator("Authorization", before.bytes, form.value(key)))
         };
-        r.fields.retain(|f| !f.name.eq_ignore_ascii_case(b"authorization"));
-        Some(r.field_with_separator("Authorization", before.bytes, form.value(key)))
-    };
     if axis == Axis::Key {
         return KEYS
             .iter()
             .map(|k| {
-                Value::new(axis, k.label, k.label, k.source, move |r: Request, _: &Site| {
-                    rebuild(r, &|p| p.2 = Some(k))
-                })
+                Value::new(
+                    axis,
+                    k.label,
+                    k.label,
+                    k.source,
+                    move |r: Request, _: &Site| rebuild(r, &|p| p.2 = Some(k)),
+                )
             })
             .collect();
     }
     pieces(axis)
         .iter()
         .map(|p| {
-            Value::new(axis, p.label, p.class, p.source, move |r: Request, _: &Site| {
-                rebuild(r, &|pr| match axis {
-                    Axis::AuthScheme => pr.1.scheme = p,
-                    Axis::AuthGap => pr.1.gap = p,
-                    Axis::AuthTail => pr.1.tail = p,
-                    _ => pr.0 = p,
-                })
-            })
+            Value::new(
+                axis,
+                p.label,
+                p.class,
+                p.source,
+                move |r: Request, _: &Site| {
+                    rebuild(r, &|pr| match axis {
+                        Axis::AuthScheme => pr.1.scheme = p,
+                        Axis::AuthGap => pr.1.gap = p,
+                        Axis::AuthTail => pr.1.tail = p,
+                        _ => pr.0 = p,
+                    })
+                },
+            )
         })
         .collect()
 }

@@ -44,38 +44,88 @@ pub const ACCEPT: [Preference; 7] = [
         Source::Practice("browsers' navigation Accept (Fetch standard)"),
     ),
     pref("Accept", "text/html", "HTML", Source::Rfc(9110, "12.5.1")),
-    pref("Accept", "application/xml", "XML", Source::Rfc(9110, "12.5.1")),
+    pref(
+        "Accept",
+        "application/xml",
+        "XML",
+        Source::Rfc(9110, "12.5.1"),
+    ),
     pref("Accept", "text/plain", "text", Source::Rfc(9110, "12.5.1")),
     pref("Accept", "*/*", "anything", Source::Rfc(9110, "12.5.1")),
-    pref("Accept", "application/json;q=0", "JSON refused", Source::Rfc(9110, "12.4.2")),
-    pref("Accept", "application/problem+json", "problem details", Source::Rfc(9457, "3")),
+    pref(
+        "Accept",
+        "application/json;q=0",
+        "JSON refused",
+        Source::Rfc(9110, "12.4.2"),
+    ),
+    pref(
+        "Accept",
+        "application/problem+json",
+        "problem details",
+        Source::Rfc(9457, "3"),
+    ),
 ];
 
 /// `Accept-Encoding` (RFC 9110 §12.5.3) with the codings of IANA's HTTP Content Coding
 /// Registry that servers compress with.
 pub const ACCEPT_ENCODING: [Preference; 5] = [
-    pref("Accept-Encoding", "gzip", "gzip", Source::Rfc(9110, "8.4.1.3")),
+    pref(
+        "Accept-Encoding",
+        "gzip",
+        "gzip",
+        Source::Rfc(9110, "8.4.1.3"),
+    ),
     pref("Accept-Encoding", "br", "br", Source::Rfc(7932, "")),
-    pref("Accept-Encoding", "deflate", "deflate", Source::Rfc(9110, "8.4.1.2")),
+    pref(
+        "Accept-Encoding",
+        "deflate",
+        "deflate",
+        Source::Rfc(9110, "8.4.1.2"),
+    ),
     pref(
         "Accept-Encoding",
         "gzip, deflate, br, zstd",
         "browser",
         Source::Iana("HTTP Content Coding Registry"),
     ),
-    pref("Accept-Encoding", "identity;q=0", "identity refused", Source::Rfc(9110, "12.5.3")),
+    pref(
+        "Accept-Encoding",
+        "identity;q=0",
+        "identity refused",
+        Source::Rfc(9110, "12.5.3"),
+    ),
 ];
 
 /// `Accept-Language` (RFC 9110 §12.5.4): a language the envelope is not in.
 pub const ACCEPT_LANGUAGE: [Preference; 2] = [
-    pref("Accept-Language", "fr-CH, fr;q=0.9, de;q=0.7, *;q=0.5", "browser", Source::Rfc(9110, "12.5.4")),
-    pref("Accept-Language", "ja", "one language", Source::Rfc(9110, "12.5.4")),
+    pref(
+        "Accept-Language",
+        "fr-CH, fr;q=0.9, de;q=0.7, *;q=0.5",
+        "browser",
+        Source::Rfc(9110, "12.5.4"),
+    ),
+    pref(
+        "Accept-Language",
+        "ja",
+        "one language",
+        Source::Rfc(9110, "12.5.4"),
+    ),
 ];
 
 /// `Accept-Charset` (RFC 9110 §12.5.2): a charset other than UTF-8, and UTF-8 refused.
 pub const ACCEPT_CHARSET: [Preference; 2] = [
-    pref("Accept-Charset", "iso-8859-1", "Latin-1", Source::Rfc(9110, "12.5.2")),
-    pref("Accept-Charset", "utf-8;q=0", "UTF-8 refused", Source::Rfc(9110, "12.5.2")),
+    pref(
+        "Accept-Charset",
+        "iso-8859-1",
+        "Latin-1",
+        Source::Rfc(9110, "12.5.2"),
+    ),
+    pref(
+        "Accept-Charset",
+        "utf-8;q=0",
+        "UTF-8 refused",
+        Source::Rfc(9110, "12.5.2"),
+    ),
 ];
 
 /// The negotiation axes, in the order the cases cross them.

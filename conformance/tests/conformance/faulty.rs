@@ -104,6 +104,11 @@ faults! {
     server_error_on_obs_text_fails_rob1_alone: ServerErrorOnObsText over Raw by "ROB-1";
     status_400_for_obs_text_fails_rob1_alone: Status400ForObsText over Raw by "ROB-1";
     hang_on_quote_fails_rob1_alone: HangsOnQuote over Raw by "ROB-1" ["--timeout", "1"];
+    // i16-forms: the `Authorization` value and content negotiation, each along its axis alone.
+    key_case_folded_under_lowercase_scheme: CaseInsensitiveKeyUnderLowercaseScheme over Raw by "KEY-2";
+    html_refusal_for_browsers: HtmlRefusalForBrowsers over Hyper by "ERR-2";
+    not_acceptable_without_json: NotAcceptableWithoutJson over Raw by "ERR-2";
+    gzip_without_content_encoding: GzipWithoutContentEncoding over Hyper by "ERR-2";
 }
 
 faults! {
@@ -125,6 +130,9 @@ faults! {
     revoked_key_gets_403: RevokedGets403 over Raw by "KEY-4";
     revoked_key_accepted: RevokedAccepted over Raw by "KEY-4";
     trailing_token_ignored: TrailingTokenIgnored over Raw by "HDR-1";
+    // i16-forms: `strip()` after the scheme also trims Unicode spaces off the key (KEY-2 too).
+    strip_after_scheme: StripsAfterScheme over Raw by "HDR-1";
+    strip_after_scheme_over_h2: StripsAfterScheme over Hyper by "HDR-1";
     tab_after_scheme_accepted: TabAccepted over Raw by "HDR-1";
     scheme_optional: SchemeOptional over Raw by "HDR-1";
     field_name_case_sensitive: FieldNameCaseSensitive over Raw by "HDR-2";

@@ -39,8 +39,7 @@ pub(super) fn negotiated(fault: Fault, req: &Incoming, mut out: Outgoing) -> Out
             gz.write_all(&out.body).expect("gzip into memory");
             out.body = gz.finish().expect("gzip into memory");
             if fault == Fault::GzipWhenAsked {
-                out.headers
-                    .push(("Content-Encoding".into(), "gzip".into()));
+                out.headers.push(("Content-Encoding".into(), "gzip".into()));
                 out.headers.push(("Vary".into(), "Accept-Encoding".into()));
             }
         }

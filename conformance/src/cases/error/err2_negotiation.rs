@@ -1,0 +1,128 @@
+//! > **ERR-2** … Content negotiation does not change a refusal: whatever `Accept` (`text/html`
+//! > as a browser sends it, `application/xml`, `*/*`), `Accept-Language` or `Accept-Encoding`
+//! > the request carries, the answer is this 401 JSON envelope (not an HTML page, a login
+//! > redirect, a 406 or another format); a compressed body is allowed only with a matching
+//! > `Content-Encoding`.
+//!
+//! The negotiation axes of the request space (`space/negotiation.rs`: `Accept`,
+//! `Accept-Encoding`, `Accept-Language`, `Accept-Charset`), crossed with three causes of
+//! refusal (no key, an unknown key, a malformed value) over every protocol the target speaks:
+//! each value alone with each cause (one case per field), then the four fields pairwise. Every
+//! answer must be 401 with the envelope, its body decoded by its `Content-Encoding` first.
+
+use super::causes::{Cause, CAUSES, UNRECOGNIZED_KEY};
+use crate::cases::{Case, Check};
+use crate::judge::{content_type_problem, CaseResult};
+use crate::space::negotiation::AXES;
+use crate::space::{cover, Axis, Crossing, Site, Value};
+use crate::spec::Clause;
+use crate::wire::{Reply, Request};
+
+/// ERR-2 over the negotiation axes.
+pub const NEGOTIATION_CROSSING: Crossing = Crossing {
+    clause: Clause::Err2,
+    axes: &AXES,
+    holds: "a refusal is the 401 JSON envelope whatever the request negotiates (no HTML, no 406, no other format; compressed only with a matching Content-Encoding)",
+};
+
+/// What every probe must get.
+const EXPECTED: &str = "the 401 envelope as application/json, whatever the Accept fields say (a compressed body only with a matching Content-Encoding)";
+
+/// Rows of the pairwise combination of the four fields at most.
+const PAIRWISE_BUDGET: usize = 40;
+
+/// The causes crossed: no credential, a credential never issued, a malformed value.
+fn causes() -> [Cause; 3] {
+    let named = |name: &str| {
+        *CAUSES
+            .iter()
+            .find(|c| c.name == name)
+            .expect("the cause is in the table")
+    };
+    [named("missing_header"), UNRECOGNIZED_KEY, named("malformed_value")]
+}
+
+/// `ERR-2::negotiation_<field>` for each field alone, then `ERR-2::negotiation_pairs`.
+pub fn cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = AXES
+        .iter()
+        .map(|&axis| {
+            let name = format!("negotiation_{}", axis.id().replace('-', "_"));
+            Case::new(Clause::Err2, name, move |ctx: Check| async move {
+                let rows: Vec<Vec<Value>> = axis.values().into_iter().map(|v| vec![v]).collect();
+                refused_alike(&ctx, rows, true).await
+            })
+        })
+        .collect();
+    cases.push(Case::new(Clause::Err2, "negotiation_pairs", |ctx: Check| async move {
+        let tables: Vec<Vec<Value>> = AXES.iter().map(|a| a.values()).collect();
+        let (rows, covered) = cover(&tables, PAIRWISE_BUDGET);
+        let rows: Vec<Vec<Value>> = rows
+            .into_iter()
+            .map(|row| row.into_iter().cloned().collect())
+            .collect();
+        refused_alike(&ctx, rows, false).await.map(|e| {
+            e.and(format!(
+                "{} of {} pairs of values of two fields covered in {} rows",
+                covered.covered, covered.pairs, covered.rows
+            ))
+        })
+    }));
+    cases
+}
+
+/// Each row of negotiation values on the causes' requests — every cause when `every_cause`,
+/// else the causes in turn — over every protocol; each answer must be the envelope.
+async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) -> CaseResult {
+    let causes = causes();
+    let mut probes: Vec<Request> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let chosen: Vec<Cause> = if every_cause {
+            causes.to_vec()
+        } else {
+            vec![causes[i % causes.len()]]
+        };
+        for cause in chosen {
+            let base = cause.request(ctx)?;
+            let site = Site::of(ctx, &base.method, "");
+            let request = row.iter().fold(base, |request, value| {
+                value.apply(request.clone(), &site).unwrap_or(request)
+            });
+            probes.push(request);
+        }
+    }
+    ctx.expect_every(probes, EXPECTED, |request, reply| {
+        envelope_whatever_negotiated(ctx, request, reply)
+    })
+    .await
+}
+
+/// The 401 envelope, decoded by its `Content-Encoding`; otherwise what the negotiation fields
+/// changed, named.
+fn envelope_whatever_negotiated(ctx: &Check, request: &Request, reply: &Reply) -> Result<(), String> {
+    let negotiated: Vec<String> = request
+        .axes
+        .iter()
+        .filter(|t| Axis::from_id(t.axis).is_some_and(|a| AXES.contains(&a)))
+        .map(|t| t.value.clone())
+        .collect();
+    let asked = format!("negotiated with {}", negotiated.join(", "));
+    let Some(response) = reply.response() else {
+        return Err(String::new());
+    };
+    match response.status {
+        401 => {
+            let mut problems = ctx.schema.body_errors(response);
+            problems.extend(content_type_problem(response));
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("{}; {asked}: the refusal must stay the JSON envelope", problems.join("; ")))
+            }
+        }
+        s if (200..300).contains(&s) => Err(format!("accepted without a valid key; {asked}")),
+        s => Err(format!(
+            "{s} instead of 401: {asked}, the refusal changed (ERR-2: content negotiation never changes a refusal)"
+        )),
+    }
+}
