@@ -132,6 +132,10 @@ pub struct AcceptedForms {
     pub accepted: Vec<Presentation>,
     /// Tried and refused everywhere, for the evidence.
     pub refused: Vec<Presentation>,
+    /// The safe methods a request without any key gets 401 with on the probe path, over every
+    /// protocol: the methods the crossings judge keys with. A method answered otherwise without
+    /// a key is ROUTE-1's finding (routed before authentication), not a key's.
+    pub methods: Vec<&'static str>,
 }
 
 impl AcceptedForms {
@@ -144,7 +148,8 @@ impl AcceptedForms {
                 .join("; ")
         };
         format!(
-            "accepted: {}; refused: {}",
+            "methods judged: {}; accepted: {}; refused: {}",
+            self.methods.join(", "),
             names(&self.accepted),
             if self.refused.is_empty() {
                 "none".to_owned()
@@ -175,10 +180,38 @@ pub async fn accepted_forms(ctx: &Context) -> Result<Arc<AcceptedForms>, Stop> {
                     of.push(i);
                 }
             }
+            let mut unkeyed = Vec::new();
+            for (m, method) in SAFE_METHODS.iter().enumerate() {
+                for probe in ctx
+                    .client
+                    .on_every_wire(vec![Request::new(method, path.as_str())])
+                {
+                    unkeyed.push(m);
+                    probes.push(probe);
+                }
+            }
             let replies = ctx.client.send_all(&probes).await;
+            let (replies, unkeyed_replies) = replies.split_at(of.len());
+            let methods = SAFE_METHODS
+                .iter()
+                .enumerate()
+                .filter(|(m, _)| {
+                    unkeyed
+                        .iter()
+                        .zip(unkeyed_replies)
+                        .filter(|(of, _)| *of == m)
+                        .all(|(_, reply)| reply.status().is_none_or(|s| s == 401 || s == 429))
+                })
+                .map(|(_, method)| *method)
+                .collect();
             let mut accepted = vec![false; all.len()];
-            for (i, reply) in of.iter().zip(&replies) {
-                if reply.status().is_some_and(|s| s != 401 && s != 429) {
+            for (i, reply) in of.iter().zip(replies) {
+                // Accepted: an answer past authentication. 400 and 403 are refusals too (a
+                // malformed value, a forbidden one), a 5xx is no reading at all (as HDR-5 reads).
+                if reply
+                    .status()
+                    .is_some_and(|s| s < 500 && ![400, 401, 403, 429].contains(&s))
+                {
                     accepted[*i] = true;
                 }
             }
@@ -194,6 +227,7 @@ pub async fn accepted_forms(ctx: &Context) -> Result<Arc<AcceptedForms>, Stop> {
             Arc::new(AcceptedForms {
                 accepted: yes.into_iter().map(|(p, _)| *p).collect(),
                 refused: no.into_iter().map(|(p, _)| *p).collect(),
+                methods,
             })
         })
         .await;
@@ -215,7 +249,10 @@ pub fn crossed(
 ) -> Vec<Request> {
     let path = ctx.probe_endpoint().path();
     let mut rows: Vec<(usize, usize, usize)> = Vec::new();
-    let m = methods.len().max(1);
+    if methods.is_empty() {
+        return Vec::new();
+    }
+    let m = methods.len();
     for (i, _) in keys.iter().enumerate() {
         for (j, _) in forms.iter().enumerate() {
             rows.push((i, j, (i + j) % m));

@@ -16,7 +16,7 @@ use crate::judge::{content_type_problem, CaseResult};
 use crate::space::negotiation::AXES;
 use crate::space::{cover, Axis, Crossing, Site, Value};
 use crate::spec::Clause;
-use crate::wire::{Reply, Request};
+use crate::wire::{Protocol, Reply, Request};
 
 /// ERR-2 over the negotiation axes.
 pub const NEGOTIATION_CROSSING: Crossing = Crossing {
@@ -75,6 +75,24 @@ pub fn cases() -> Vec<Case> {
 /// else the causes in turn — over every protocol; each answer must be the envelope.
 async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) -> CaseResult {
     let causes = causes();
+    // Each cause as it is answered without negotiation, on every protocol: a status other than
+    // 401 there is ERR-1's (or its cause's clause's), not the negotiation's doing.
+    let mut bare = Vec::new();
+    for cause in causes {
+        let mut request = cause.request(ctx)?;
+        request.tag(CAUSE_TAG, cause.name);
+        bare.push(request);
+    }
+    let bare = ctx.client.on_every_wire(bare);
+    let bare_replies = ctx.client.send_all(&bare).await;
+    let baseline: Vec<(String, Protocol, u16)> = bare
+        .iter()
+        .zip(&bare_replies)
+        .filter_map(|(request, reply)| {
+            let response = reply.response()?;
+            Some((cause_of(request)?, response.protocol, response.status))
+        })
+        .collect();
     let mut probes: Vec<Request> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let chosen: Vec<Cause> = if every_cause {
@@ -83,7 +101,8 @@ async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) ->
             vec![causes[i % causes.len()]]
         };
         for cause in chosen {
-            let base = cause.request(ctx)?;
+            let mut base = cause.request(ctx)?;
+            base.tag(CAUSE_TAG, cause.name);
             let site = Site::of(ctx, &base.method, "");
             let request = row.iter().fold(base, |request, value| {
                 value.apply(request.clone(), &site).unwrap_or(request)
@@ -92,14 +111,40 @@ async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) ->
         }
     }
     ctx.expect_every(probes, EXPECTED, |request, reply| {
-        envelope_whatever_negotiated(ctx, request, reply)
+        let unchanged = |status: u16| {
+            let cause = cause_of(request);
+            baseline.iter().any(|(c, p, s)| {
+                Some(c) == cause.as_ref()
+                    && reply.response().is_some_and(|r| r.protocol == *p)
+                    && *s == status
+            })
+        };
+        envelope_whatever_negotiated(ctx, request, reply, unchanged)
     })
     .await
 }
 
+/// The tag naming the cause a probe was built from.
+const CAUSE_TAG: &str = "cause";
+
+/// The cause a probe was built from (its [`CAUSE_TAG`]).
+fn cause_of(request: &Request) -> Option<String> {
+    request
+        .axes
+        .iter()
+        .find(|t| t.axis == CAUSE_TAG)
+        .map(|t| t.value.clone())
+}
+
 /// The 401 envelope, decoded by its `Content-Encoding`; otherwise what the negotiation fields
-/// changed, named.
-fn envelope_whatever_negotiated(ctx: &Check, request: &Request, reply: &Reply) -> Result<(), String> {
+/// changed, named. A status the cause gets without negotiation too (`unchanged`) is not the
+/// negotiation's doing: ERR-1 and the cause's clause judge it.
+fn envelope_whatever_negotiated(
+    ctx: &Check,
+    request: &Request,
+    reply: &Reply,
+    unchanged: impl Fn(u16) -> bool,
+) -> Result<(), String> {
     let negotiated: Vec<String> = request
         .axes
         .iter()
@@ -117,9 +162,13 @@ fn envelope_whatever_negotiated(ctx: &Check, request: &Request, reply: &Reply) -
             if problems.is_empty() {
                 Ok(())
             } else {
-                Err(format!("{}; {asked}: the refusal must stay the JSON envelope", problems.join("; ")))
+                Err(format!(
+                    "{}; {asked}: the refusal must stay the JSON envelope",
+                    problems.join("; ")
+                ))
             }
         }
+        s if unchanged(s) => Ok(()),
         s if (200..300).contains(&s) => Err(format!("accepted without a valid key; {asked}")),
         s => Err(format!(
             "{s} instead of 401: {asked}, the refusal changed (ERR-2: content negotiation never changes a refusal)"

@@ -28,10 +28,10 @@ pub(super) fn cases() -> Vec<Case> {
 /// variants it took), with the safe methods, over every protocol: a lenient presentation must
 /// not skip the revocation check.
 async fn revoked_in_every_accepted_form(ctx: Check) -> CaseResult {
-    use crate::cases::accepted_forms::{accepted_forms, crossed, SAFE_METHODS};
+    use crate::cases::accepted_forms::{accepted_forms, crossed};
     let revoked = ctx.revoked_key()?.clone();
     let forms = accepted_forms(&ctx).await?;
-    let probes = crossed(&ctx, &forms.accepted, &[revoked.text()], &SAFE_METHODS);
+    let probes = crossed(&ctx, &forms.accepted, &[revoked.text()], &forms.methods);
     ctx.expect_every(probes, EXPECT_REJECTED, |request, reply| {
         rejected(reply).map_err(|why| super::key2_opaque::in_form(why, request))
     })

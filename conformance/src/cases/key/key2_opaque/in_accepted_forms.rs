@@ -4,7 +4,7 @@
 //! the deployment accepted, with the safe methods, over every protocol. Each must get 401: a
 //! lenient reading of the presentation must not loosen the comparison of the key.
 
-use crate::cases::accepted_forms::{accepted_forms, crossed, SAFE_METHODS};
+use crate::cases::accepted_forms::{accepted_forms, crossed};
 use crate::cases::{rejected, Case, Check, EXPECT_REJECTED};
 use crate::judge::CaseResult;
 use crate::space::authorization::{KeyClause, KEYS};
@@ -24,7 +24,7 @@ async fn edits_in_every_accepted_form(ctx: Check) -> CaseResult {
         .filter(|v| v.clause == KeyClause::Key2)
         .filter_map(|v| (v.derive)(key))
         .collect();
-    let probes = crossed(&ctx, &forms.accepted, &variants, &SAFE_METHODS);
+    let probes = crossed(&ctx, &forms.accepted, &variants, &forms.methods);
     let mut result = ctx
         .expect_every(probes, EXPECT_REJECTED, |request, reply| {
             rejected(reply).map_err(|why| in_form(why, request))
