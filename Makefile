@@ -12,7 +12,7 @@ CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest bench soak fuzz clean
+.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients lint fmt-check deps-check package-check manifest axes-table bench soak fuzz clean
 
 all: build
 
@@ -100,6 +100,17 @@ manifest:
 		|| { rm -f conformance/manifest.jsonl.new; exit 1; }
 	mv conformance/manifest.jsonl.new conformance/manifest.jsonl
 	@echo "conformance/manifest.jsonl: $$(grep -c '"type":"test"' conformance/manifest.jsonl) cases"
+
+# The request space's axis table in conformance/README.md (between the axes markers),
+# regenerated from `terminus-conformance axes`; a test compares the two.
+axes-table:
+	$(CARGO) run -q -p terminus-conformance -- axes > conformance/axes.md.new \
+		|| { rm -f conformance/axes.md.new; exit 1; }
+	awk 'BEGIN { while ((getline line < "conformance/axes.md.new") > 0) table = table line "\n" } \
+		/<!-- axes:end -->/ { printf "%s", table; skip = 0 } !skip { print } \
+		/<!-- axes:begin -->/ { skip = 1 }' conformance/README.md > conformance/README.md.new
+	mv conformance/README.md.new conformance/README.md
+	rm -f conformance/axes.md.new
 
 # Side-by-side benchmarks against nginx doing the same job (see bench/README.md).
 bench:

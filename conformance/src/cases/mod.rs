@@ -45,6 +45,7 @@ pub fn crossings() -> Vec<Crossing> {
     all.extend(header::crossings());
     all.extend(key::crossings());
     all.extend(error::crossings());
+    all.extend(ok::crossings());
     all
 }
 

@@ -14,7 +14,6 @@ pub fn decoded_body(response: &Response) -> Result<Vec<u8>, String> {
         .header_all("content-encoding")
         .flat_map(|v| {
             String::from_utf8_lossy(v)
-                .into_owned()
                 .split(',')
                 .map(|c| c.trim().to_ascii_lowercase())
                 .collect::<Vec<_>>()

@@ -53,6 +53,10 @@ pub fn main() -> ExitCode {
         if first == "diff" {
             return crate::diff::main(args.collect());
         }
+        // `terminus-conformance axes`: the request space's axes, as the README's table.
+        if first == "axes" {
+            return crate::space::main();
+        }
     }
     let cli = Cli::from_env();
     let artifacts =

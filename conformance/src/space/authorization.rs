@@ -11,8 +11,9 @@
 //! tail that is whitespace alone ends the field value, where it is OWS (HDR-2: it neither helps
 //! nor hurts); whitespace after the key is HDR-1's "not the form" when more follows it.
 
+use super::key::{KeyVariant, KEYS};
 use super::{Axis, Site, Source, Value};
-use crate::target::{Key, PREFIX};
+use crate::target::Key;
 use crate::wire::{Request, Text};
 
 /// What SPEC.md makes of one piece of a presentation.
@@ -65,194 +66,54 @@ use Reading::{NotTheForm, Ows, Variance};
 
 /// RFC 9110 §11.1: the scheme is a token, compared case-insensitively; the vendor page writes
 /// `Bearer`.
+#[rustfmt::skip]
 pub static SCHEMES: [Piece; 7] = [
-    piece(
-        "Bearer",
-        "as written",
-        Source::Rfc(6750, "2.1"),
-        "Bearer",
-        Reading::Form,
-    ),
-    piece(
-        "bearer",
-        "case variant",
-        Source::Rfc(9110, "11.1"),
-        "bearer",
-        Variance,
-    ),
-    piece(
-        "BEARER",
-        "case variant",
-        Source::Rfc(9110, "11.1"),
-        "BEARER",
-        Variance,
-    ),
-    piece(
-        "BeArEr",
-        "case variant",
-        Source::Rfc(9110, "11.1"),
-        "BeArEr",
-        Variance,
-    ),
+    piece("Bearer", "as written", Source::Rfc(6750, "2.1"), "Bearer", Reading::Form),
+    piece("bearer", "case variant", Source::Rfc(9110, "11.1"), "bearer", Variance),
+    piece("BEARER", "case variant", Source::Rfc(9110, "11.1"), "BEARER", Variance),
+    piece("BeArEr", "case variant", Source::Rfc(9110, "11.1"), "BeArEr", Variance),
     // Cyrillic `е` (U+0435): not a tchar (RFC 9110 §5.6.2), so not the scheme at all.
-    piece(
-        "B\u{435}arer (Cyrillic е)",
-        "look-alike",
-        Source::Rfc(9110, "5.6.2"),
-        "B\u{435}arer",
-        NotTheForm,
-    ),
+    piece("B\u{435}arer (Cyrillic е)", "look-alike", Source::Rfc(9110, "5.6.2"), "B\u{435}arer", NotTheForm),
     // A separator inside the credentials, where the grammar has none.
-    piece(
-        "Bearer:",
-        "separator",
-        Source::Rfc(9110, "11.4"),
-        "Bearer:",
-        NotTheForm,
-    ),
-    piece(
-        "no scheme",
-        "missing",
-        Source::Contract("HDR-1"),
-        "",
-        NotTheForm,
-    ),
+    piece("Bearer:", "separator", Source::Rfc(9110, "11.4"), "Bearer:", NotTheForm),
+    piece("no scheme", "missing", Source::Contract("HDR-1"), "", NotTheForm),
 ];
 
 /// RFC 6750 §2.1's `1*SP` between scheme and key, against the whitespace HTTP knows elsewhere
 /// (OWS = `*( SP / HTAB )`, RFC 9110 §5.6.3) and the spaces Unicode knows.
+#[rustfmt::skip]
 pub static GAPS: [Piece; 9] = [
-    piece(
-        "SP",
-        "one SP",
-        Source::Contract("HDR-1"),
-        " ",
-        Reading::Form,
-    ),
-    piece(
-        "SP SP SP",
-        "several SP",
-        Source::Rfc(6750, "2.1"),
-        "   ",
-        Variance,
-    ),
+    piece("SP", "one SP", Source::Contract("HDR-1"), " ", Reading::Form),
+    piece("SP SP SP", "several SP", Source::Rfc(6750, "2.1"), "   ", Variance),
     piece("HTAB", "tab", Source::Rfc(9110, "5.6.3"), "\t", NotTheForm),
-    piece(
-        "SP HTAB",
-        "tab and space",
-        Source::Rfc(9110, "5.6.3"),
-        " \t",
-        NotTheForm,
-    ),
-    piece(
-        "HTAB SP",
-        "tab and space",
-        Source::Rfc(9110, "5.6.3"),
-        "\t ",
-        NotTheForm,
-    ),
-    piece(
-        "SP SP HTAB",
-        "tab and space",
-        Source::Rfc(9110, "5.6.3"),
-        "  \t",
-        NotTheForm,
-    ),
+    piece("SP HTAB", "tab and space", Source::Rfc(9110, "5.6.3"), " \t", NotTheForm),
+    piece("HTAB SP", "tab and space", Source::Rfc(9110, "5.6.3"), "\t ", NotTheForm),
+    piece("SP SP HTAB", "tab and space", Source::Rfc(9110, "5.6.3"), "  \t", NotTheForm),
     piece("none", "none", Source::Rfc(9110, "11.4"), "", NotTheForm),
-    piece(
-        "NBSP",
-        "Unicode space",
-        Source::Practice("Unicode White_Space (str.split, \\s)"),
-        "\u{a0}",
-        NotTheForm,
-    ),
-    piece(
-        "IDEOGRAPHIC SPACE",
-        "Unicode space",
-        Source::Practice("Unicode White_Space (str.split, \\s)"),
-        "\u{3000}",
-        NotTheForm,
-    ),
+    piece("NBSP", "Unicode space", Source::Practice("Unicode White_Space (str.split, \\s)"), "\u{a0}", NotTheForm),
+    piece("IDEOGRAPHIC SPACE", "Unicode space", Source::Practice("Unicode White_Space (str.split, \\s)"), "\u{3000}", NotTheForm),
 ];
 
 /// What follows the key: nothing (the form), whitespace that ends the field (OWS, HDR-2), or
 /// more: a list separator (RFC 9110 §5.6.1), a parameter, a second token — after whitespace of
 /// each kind.
+#[rustfmt::skip]
 pub static TAILS: [Piece; 11] = [
-    piece(
-        "nothing",
-        "nothing",
-        Source::Contract("HDR-1"),
-        "",
-        Reading::Form,
-    ),
+    piece("nothing", "nothing", Source::Contract("HDR-1"), "", Reading::Form),
     piece("SP at the end", "OWS", Source::Rfc(9110, "5.5"), " ", Ows),
-    piece(
-        "HTAB at the end",
-        "OWS",
-        Source::Rfc(9110, "5.5"),
-        "\t",
-        Ows,
-    ),
-    piece(
-        "SP HTAB at the end",
-        "OWS",
-        Source::Rfc(9110, "5.5"),
-        " \t",
-        Ows,
-    ),
-    piece(
-        "a comma",
-        "list",
-        Source::Rfc(9110, "5.6.1"),
-        ",",
-        NotTheForm,
-    ),
-    piece(
-        "HTAB then a comma",
-        "list",
-        Source::Rfc(9110, "5.6.1"),
-        "\t,",
-        NotTheForm,
-    ),
-    piece(
-        "a semicolon",
-        "parameter",
-        Source::Practice("parameter syntax of other fields"),
-        ";",
-        NotTheForm,
-    ),
-    piece(
-        "SP then a token",
-        "second token",
-        Source::Rfc(9110, "11.4"),
-        " extra",
-        NotTheForm,
-    ),
-    piece(
-        "HTAB then a token",
-        "second token",
-        Source::Rfc(9110, "11.4"),
-        "\textra",
-        NotTheForm,
-    ),
-    piece(
-        "SP HTAB then a token",
-        "second token",
-        Source::Rfc(9110, "11.4"),
-        " \textra",
-        NotTheForm,
-    ),
-    piece(
-        "SP then an auth-param",
-        "auth-param",
-        Source::Rfc(9110, "11.2"),
-        " x=y",
-        NotTheForm,
-    ),
+    piece("HTAB at the end", "OWS", Source::Rfc(9110, "5.5"), "\t", Ows),
+    piece("SP HTAB at the end", "OWS", Source::Rfc(9110, "5.5"), " \t", Ows),
+    piece("a comma", "list", Source::Rfc(9110, "5.6.1"), ",", NotTheForm),
+    piece("HTAB then a comma", "list", Source::Rfc(9110, "5.6.1"), "\t,", NotTheForm),
+    piece("a semicolon", "parameter", Source::Practice("parameter syntax of other fields"), ";", NotTheForm),
+    piece("SP then a token", "second token", Source::Rfc(9110, "11.4"), " extra", NotTheForm),
+    piece("HTAB then a token", "second token", Source::Rfc(9110, "11.4"), "\textra", NotTheForm),
+    piece("SP HTAB then a token", "second token", Source::Rfc(9110, "11.4"), " \textra", NotTheForm),
+    piece("SP then an auth-param", "auth-param", Source::Rfc(9110, "11.2"), " x=y", NotTheForm),
 ];
 
 /// OWS between the field's colon and its value (RFC 9110 §5.5): not part of the value (HDR-2).
+#[rustfmt::skip]
 pub static BEFORE: [Piece; 4] = [
     piece("SP", "one SP", Source::Rfc(9112, "5.1"), " ", Reading::Form),
     piece("none", "none", Source::Rfc(9110, "5.6.3"), "", Ows),
@@ -299,12 +160,6 @@ impl Form {
         }
     }
 
-    /// True when the value ends in whitespace (or begins with it, when there is no scheme):
-    /// HTTP/2 cannot carry such a value (RFC 9113 §8.2.1), raw HTTP/1.1 must.
-    pub fn needs_http1(&self) -> bool {
-        self.tail.reading == Ows || (self.scheme.bytes.is_empty() && !self.gap.bytes.is_empty())
-    }
-
     /// How a finding names it: `scheme "bearer", gap SP HTAB, after the key: nothing`.
     pub fn describe(&self) -> String {
         format!(
@@ -313,113 +168,6 @@ impl Form {
         )
     }
 }
-
-/// Which clause a wrong acceptance of a [`KeyVariant`] breaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyClause {
-    /// KEY-2: not byte for byte an issued key.
-    Key2,
-    /// KEY-4: revoked.
-    Key4,
-}
-
-/// One key presented in a form: the valid key edited, an unknown key, or the revoked key.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyVariant {
-    /// A short label (`truncated`).
-    pub label: &'static str,
-    /// Where it comes from.
-    pub source: Source,
-    /// The clause its acceptance breaks.
-    pub clause: KeyClause,
-    /// Makes it from the valid key; `None` where the key has nothing to edit.
-    pub derive: fn(&Key) -> Option<Text>,
-}
-
-/// The valid key's first letter after `thub_`, in the other case.
-fn case_changed(k: &Key) -> Option<Text> {
-    let i = (PREFIX.len()..k.len()).find(|&i| k.bytes()[i].is_ascii_alphabetic())?;
-    let b = k.bytes()[i];
-    let flipped = if b.is_ascii_lowercase() {
-        b.to_ascii_uppercase()
-    } else {
-        b.to_ascii_lowercase()
-    };
-    Some(k.replaced_at(i, &(flipped as char).to_string(), "case-flipped"))
-}
-
-/// The keys a form presents besides the valid one. KEY-2 says which edits of a key must not
-/// authenticate ("no prefix, truncation, extension, case change, trimming … or other
-/// normalization"); RFC 6750 §2.1's b64token and RFC 9110 §11.2's quoted-string are the
-/// encodings a parser may undo.
-pub static KEYS: [KeyVariant; 9] = [
-    KeyVariant {
-        label: "unknown",
-        source: Source::Contract("KEY-2"),
-        clause: KeyClause::Key2,
-        derive: |_| Some(Text::credential("thub_conformance_unknown_form_key_000000")),
-    },
-    KeyVariant {
-        label: "truncated",
-        source: Source::Contract("KEY-2"),
-        clause: KeyClause::Key2,
-        derive: |k| Some(k.truncated(k.len() - 1)),
-    },
-    KeyVariant {
-        label: "extended",
-        source: Source::Contract("KEY-2"),
-        clause: KeyClause::Key2,
-        derive: |k| Some(k.extended("0")),
-    },
-    KeyVariant {
-        label: "one letter's case changed",
-        source: Source::Contract("KEY-2"),
-        clause: KeyClause::Key2,
-        derive: case_changed,
-    },
-    KeyVariant {
-        label: "upper-cased",
-        source: Source::Contract("KEY-2"),
-        clause: KeyClause::Key2,
-        derive: |k| Some(k.derive("upper-cased", |s| s.to_ascii_uppercase().into_bytes())),
-    },
-    KeyVariant {
-        label: "quoted",
-        source: Source::Rfc(9110, "5.6.4"),
-        clause: KeyClause::Key2,
-        derive: |k| Some(k.derive("in double quotes", |s| format!("\"{s}\"").into_bytes())),
-    },
-    KeyVariant {
-        label: "percent-encoded",
-        source: Source::Rfc(3986, "2.1"),
-        clause: KeyClause::Key2,
-        derive: |k| {
-            Some(k.derive("with `_` percent-encoded", |s| {
-                s.replacen('_', "%5F", 1).into_bytes()
-            }))
-        },
-    },
-    KeyVariant {
-        label: "base64 of it",
-        source: Source::Rfc(6750, "2.1"),
-        clause: KeyClause::Key2,
-        derive: |k| {
-            use base64::Engine as _;
-            Some(k.derive("base64-encoded", |s| {
-                base64::engine::general_purpose::STANDARD
-                    .encode(s)
-                    .into_bytes()
-            }))
-        },
-    },
-    KeyVariant {
-        label: "revoked",
-        source: Source::Contract("KEY-4"),
-        clause: KeyClause::Key4,
-        // Built from the run's revoked key by the case (the valid key has no revoked twin).
-        derive: |_| None,
-    },
-];
 
 /// The table behind an axis of this file (empty for another axis).
 pub fn pieces(axis: Axis) -> &'static [Piece] {
@@ -441,9 +189,12 @@ pub fn piece_labelled(axis: Axis, label: &str) -> Option<&'static Piece> {
 /// than KEY-*/HDR-* crosses them (no valid key ⇒ the envelope).
 const STAND_IN: &str = "thub_conformance_stand_in_form_key_00000";
 
+/// What a request presents: the OWS before the value, the form, the key variant.
+type Presented = (&'static Piece, Form, Option<&'static KeyVariant>);
+
 /// The presentation a request's tags describe: the OWS before the value, the form, and the key
 /// variant (canonical pieces and the stand-in key where a tag is missing).
-fn tagged(request: &Request) -> (&'static Piece, Form, Option<&'static KeyVariant>) {
+fn tagged(request: &Request) -> Presented {
     let label = |axis: Axis| {
         request
             .axes
@@ -485,21 +236,19 @@ pub fn presented_as(request: &Request) -> String {
 /// whose edit sets the `Authorization` field from the request's other values of these axes
 /// (so they compose in a pairwise row) with a never-issued key.
 pub fn values(axis: Axis) -> Vec<Value> {
-    let rebuild =
-        move |mut r: Request,
-              set: &dyn Fn(&mut (&'static Piece, Form, Option<&'static KeyVariant>))| {
-            let mut presented = tagged(&r);
-            set(&mut presented);
-            let (before, form, key) = presented;
-            let stand_in = Key::new(STAND_IN, "never-issued key");
-            let key = match key {
-                Some(variant) => (variant.derive)(&stand_in)?,
-                None => stand_in.text(),
-            };
-            r.fields
-                .retain(|f| !f.name.eq_ignore_ascii_case(b"authorization"));
-            Some(r.field_with_separator("Authorization", before.bytes, form.value(key)))
+    let rebuild = move |mut r: Request, set: &dyn Fn(&mut Presented)| {
+        let mut presented = tagged(&r);
+        set(&mut presented);
+        let (before, form, key) = presented;
+        let stand_in = Key::new(STAND_IN, "never-issued key");
+        let key = match key {
+            Some(variant) => (variant.derive)(&stand_in)?,
+            None => stand_in.text(),
         };
+        r.fields
+            .retain(|f| !f.name.eq_ignore_ascii_case(b"authorization"));
+        Some(r.field_with_separator("Authorization", before.bytes, form.value(key)))
+    };
     if axis == Axis::Key {
         return KEYS
             .iter()

@@ -128,11 +128,6 @@ pub fn values() -> Vec<Value> {
     values
 }
 
-/// True for the methods that must get the envelope everywhere (RFC 9110's and PATCH).
-pub fn is_standard(method: &str) -> bool {
-    STANDARD.iter().any(|&(m, _)| m == method)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

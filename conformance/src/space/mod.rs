@@ -18,20 +18,29 @@
 //! [`Axis::values`].
 
 pub mod authorization;
+mod explain;
+mod front_end;
+pub mod key;
 mod method;
 pub mod negotiation;
 mod pairwise;
+mod path;
+mod protocol;
+mod query;
+mod table;
+mod target_form;
 mod value;
 
 use std::collections::HashMap;
 
 pub use pairwise::{cover, Cover};
-pub use value::{Edit, Permits, Source, Value};
+pub use table::markdown;
+pub use value::{Permits, Source, Value};
 
 use crate::cases::{Check, Context};
 use crate::judge::CaseResult;
 use crate::spec::Clause;
-use crate::wire::{Reply, Request};
+use crate::wire::{AxisTag, Reply, Request};
 
 /// An axis of the request space. The order is the order values are applied in when a request
 /// carries several (a path variant before the target form that embeds it, the protocol last).
@@ -40,6 +49,17 @@ pub enum Axis {
     /// The method token: IANA's HTTP Method Registry, case variants, extension tokens
     /// (RFC 9110 §9).
     Method,
+    /// The path: separators, dot segments, `;params`, case, every byte class raw and
+    /// percent-encoded, Unicode and overlong encodings (RFC 3986 §2–3, RFC 9112 §3.2).
+    Path,
+    /// The query (RFC 3986 §3.4).
+    Query,
+    /// The request-target form: absolute, authority, asterisk (RFC 9112 §3.2).
+    TargetForm,
+    /// Header fields front ends and frameworks act on: `Host`, forwarding, rewrites, method
+    /// overrides, `Connection`, `Expect`, `Range`, conditionals, caching, framing, CORS,
+    /// cookies.
+    FrontEnd,
     // i16-forms: the `Authorization` value (authorization.rs) and content negotiation
     // (negotiation.rs).
     /// The `Authorization` scheme's spelling (RFC 9110 §11.1, RFC 6750 §2.1).
@@ -60,12 +80,18 @@ pub enum Axis {
     AcceptLanguage,
     /// `Accept-Charset` (RFC 9110 §12.5.2).
     AcceptCharset,
+    /// The request line's version and `Upgrade` requests (RFC 9112 §2.3, RFC 9110 §7.8).
+    Protocol,
 }
 
 impl Axis {
     /// Every axis, in application order.
     pub const ALL: &'static [Axis] = &[
         Axis::Method,
+        Axis::Path,
+        Axis::Query,
+        Axis::TargetForm,
+        Axis::FrontEnd,
         Axis::AuthScheme,
         Axis::AuthGap,
         Axis::AuthTail,
@@ -75,12 +101,17 @@ impl Axis {
         Axis::AcceptEncoding,
         Axis::AcceptLanguage,
         Axis::AcceptCharset,
+        Axis::Protocol,
     ];
 
     /// The axis's name as tags, reports and the README show it.
     pub const fn id(self) -> &'static str {
         match self {
             Axis::Method => "method",
+            Axis::Path => "path",
+            Axis::Query => "query",
+            Axis::TargetForm => "target-form",
+            Axis::FrontEnd => "front-end field",
             Axis::AuthScheme => "auth-scheme",
             Axis::AuthGap => "auth-gap",
             Axis::AuthTail => "auth-tail",
@@ -90,6 +121,7 @@ impl Axis {
             Axis::AcceptEncoding => "accept-encoding",
             Axis::AcceptLanguage => "accept-language",
             Axis::AcceptCharset => "accept-charset",
+            Axis::Protocol => "protocol",
         }
     }
 
@@ -97,6 +129,10 @@ impl Axis {
     pub const fn about(self) -> &'static str {
         match self {
             Axis::Method => "the method token",
+            Axis::Path => "the path's bytes and structure",
+            Axis::Query => "the query",
+            Axis::TargetForm => "the request-target form",
+            Axis::FrontEnd => "header fields front ends act on",
             Axis::AuthScheme => "the `Authorization` scheme's spelling",
             Axis::AuthGap => "the whitespace between the scheme and the key",
             Axis::AuthTail => "what follows the key in the `Authorization` value",
@@ -106,6 +142,7 @@ impl Axis {
             Axis::AcceptEncoding => "`Accept-Encoding`",
             Axis::AcceptLanguage => "`Accept-Language`",
             Axis::AcceptCharset => "`Accept-Charset`",
+            Axis::Protocol => "the HTTP version and Upgrade",
         }
     }
 
@@ -113,18 +150,18 @@ impl Axis {
     pub fn values(self) -> Vec<Value> {
         match self {
             Axis::Method => method::values(),
+            Axis::Path => path::values(),
+            Axis::Query => query::values(),
+            Axis::TargetForm => target_form::values(),
+            Axis::FrontEnd => front_end::values(),
             Axis::AuthScheme | Axis::AuthGap | Axis::AuthTail | Axis::AuthOws | Axis::Key => {
                 authorization::values(self)
             }
             Axis::Accept | Axis::AcceptEncoding | Axis::AcceptLanguage | Axis::AcceptCharset => {
                 negotiation::values(self)
             }
+            Axis::Protocol => protocol::values(),
         }
-    }
-
-    /// The axis named `id`.
-    pub fn from_id(id: &str) -> Option<Axis> {
-        Axis::ALL.iter().copied().find(|a| a.id() == id)
     }
 }
 
@@ -194,20 +231,27 @@ impl Site {
     }
 }
 
+/// `terminus-conformance axes`: prints the axis table (markdown), as the README's copy has it.
+pub fn main() -> std::process::ExitCode {
+    print!("{}", markdown(&crate::cases::crossings()));
+    std::process::ExitCode::SUCCESS
+}
+
 /// Requests built from the space, with what each may get besides the envelope.
 #[derive(Debug, Default)]
 pub struct Probes {
     /// The requests, each tagged with the values it carries.
     pub requests: Vec<Request>,
-    permits: HashMap<(&'static str, String), Permits>,
+    values: HashMap<(&'static str, String), Value>,
 }
 
 impl Probes {
     /// Adds `request`, built from `values`.
     fn push(&mut self, request: Request, values: &[&Value]) {
         for v in values {
-            self.permits
-                .insert((v.axis.id(), v.label.clone()), v.permits);
+            self.values
+                .entry((v.axis.id(), v.label.clone()))
+                .or_insert_with(|| (*v).clone());
         }
         self.requests.push(request);
     }
@@ -215,7 +259,7 @@ impl Probes {
     /// Appends `other`'s requests.
     pub fn extend(&mut self, other: Probes) {
         self.requests.extend(other.requests);
-        self.permits.extend(other.permits);
+        self.values.extend(other.values);
     }
 
     /// What the values `request` carries permit besides the envelope, together.
@@ -223,9 +267,9 @@ impl Probes {
         let mut statuses = Vec::new();
         let mut closed = false;
         for tag in &request.axes {
-            if let Some(p) = self.permits.get(&(tag.axis, tag.value.clone())) {
-                statuses.extend_from_slice(p.statuses);
-                closed |= p.closed;
+            if let Some(v) = self.values.get(&(tag.axis, tag.value.clone())) {
+                statuses.extend_from_slice(v.permits.statuses);
+                closed |= v.permits.closed;
             }
         }
         (statuses, closed)
@@ -234,10 +278,10 @@ impl Probes {
     /// Sends every request (on every protocol the target speaks); each must get the envelope
     /// or what a value it carries permits ([`Probes::judge`]). `expected` says so in words.
     pub async fn expect(self, check: &Check, expected: &str) -> CaseResult {
-        let Probes { requests, permits } = self;
+        let Probes { requests, values } = self;
         let probes = Probes {
             requests: Vec::new(),
-            permits,
+            values,
         };
         check
             .expect_every(requests, expected, |request, reply| {
@@ -253,9 +297,24 @@ impl Probes {
         match reply {
             Reply::Response(r) if statuses.contains(&r.status) => Ok(()),
             Reply::Closed(_) if closed => Ok(()),
-            _ => crate::cases::rejected(reply),
+            _ => crate::cases::rejected(reply).map_err(|why| {
+                let carries = carried(&request.axes);
+                if why.is_empty() {
+                    format!("the request carries {carries}")
+                } else {
+                    format!("{why} (the request carries {carries})")
+                }
+            }),
         }
     }
+}
+
+/// The values a request carries, as a failure names them: `path = p/, method = PROPFIND`.
+pub fn carried(tags: &[AxisTag]) -> String {
+    tags.iter()
+        .map(|t| format!("{} = {}", t.axis, t.value))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every value of `axis` alone on `site`'s request (values that do not apply left out).
@@ -267,6 +326,46 @@ pub fn singles(axis: Axis, site: &Site) -> Probes {
         }
     }
     probes
+}
+
+/// Every value of `axis` in `class` alone on `site`'s request.
+pub fn singles_of_class(axis: Axis, class: &str, site: &Site) -> Probes {
+    let mut probes = Probes::default();
+    for value in axis.values().into_iter().filter(|v| v.class == class) {
+        if let Some(request) = site.carrying(&[&value]) {
+            probes.push(request, &[&value]);
+        }
+    }
+    probes
+}
+
+/// The classes of `axis`, in table order.
+pub fn classes(axis: Axis) -> Vec<&'static str> {
+    let mut classes: Vec<&'static str> = Vec::new();
+    for v in axis.values() {
+        if !classes.contains(&v.class) {
+            classes.push(v.class);
+        }
+    }
+    classes
+}
+
+/// A class as a case name's tail: `percent-encoded slash` → `percent_encoded_slash`.
+pub fn snake(class: &str) -> String {
+    class
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Pairwise combinations of `axes` on `site`'s request, at most `budget` requests: every pair

@@ -25,9 +25,8 @@ pub struct Cover {
     pub rows: usize,
 }
 
-/// A class: its axis's index and its values.
+/// A class: its values and the axes they rule out.
 struct Class<'a> {
-    axis: usize,
     values: Vec<&'a Value>,
     excludes: Vec<Axis>,
 }
@@ -36,8 +35,7 @@ struct Class<'a> {
 fn classes(tables: &[Vec<Value>]) -> Vec<Vec<Class<'_>>> {
     tables
         .iter()
-        .enumerate()
-        .map(|(axis, values)| {
+        .map(|values| {
             let mut classes: Vec<Class<'_>> = Vec::new();
             for value in values {
                 match classes
@@ -53,7 +51,6 @@ fn classes(tables: &[Vec<Value>]) -> Vec<Vec<Class<'_>>> {
                         }
                     }
                     None => classes.push(Class {
-                        axis,
                         values: vec![value],
                         excludes: value.excludes.to_vec(),
                     }),

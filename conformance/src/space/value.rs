@@ -18,7 +18,8 @@ pub enum Source {
     Iana(&'static str),
     /// An Internet-Draft, by its name.
     Draft(&'static str),
-    /// SPEC.md, by clause ID: the contract names the value itself.
+    /// SPEC.md, by clause ID, where the contract itself names the value (HDR-1's one SP, KEY-2's
+    /// edits of a key).
     Contract(&'static str),
     /// A convention of deployed software that no standard defines (a field a framework reads,
     /// a path syntax a server parses), named by who uses it.
@@ -66,11 +67,6 @@ impl Permits {
         statuses: &[400],
         closed: false,
     };
-
-    /// True when `status` is permitted.
-    pub fn status(&self, status: u16) -> bool {
-        self.statuses.contains(&status)
-    }
 }
 
 /// How a value changes a request built against a [`Site`]; `None` when it does not apply

@@ -111,6 +111,20 @@ faults! {
     gzip_without_content_encoding: GzipWithoutContentEncoding over Hyper by "ERR-2";
 }
 
+// Broken along one axis of the request space alone (i16-space): each answers a request that
+// carries one value of that axis from a route, without a key.
+faults! {
+    assert_caught_only, CAUGHT_ALONG_AN_AXIS;
+    propfind_answered_207: PropfindOpen over Raw by "ROUTE-1";
+    asterisk_options_answered_200: AsteriskOptionsOpen over Raw by "ROUTE-1";
+    backslash_normalised_past_auth: BackslashNormalisedPastAuth over Hyper by "ROUTE-2";
+    h2c_upgrade_before_auth: H2cUpgradeBeforeAuth over Raw by "ROUTE-1";
+    expect_continue_skips_auth: ExpectContinueSkipsAuth over Hyper by "ROUTE-1";
+    if_none_match_star_answered_304: ConditionalAnswered304BeforeAuth over Hyper by "ROUTE-1";
+    // Caught by the pairwise combinations alone (ROUTE-1::pairwise_on_*).
+    http_1_0_with_forwarding_trusted: Http10WithForwardingTrusted over Raw by "ROUTE-1";
+}
+
 faults! {
     assert_caught, CAUGHT;
     // Every observable of a refusal: the status line and the body's text (KEY-4 too: a revoked

@@ -461,3 +461,34 @@ fn report_and_manifest_share_order_and_words() {
     assert_eq!(report["spec_version"], "1.0.0");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The axis table in `conformance/README.md` (between `<!-- axes:begin -->` and
+/// `<!-- axes:end -->`) is what `terminus-conformance axes` prints: adding a value to an axis
+/// changes the README in the same commit.
+#[test]
+fn the_readme_axis_table_is_what_the_runner_prints() {
+    let readme = std::fs::read_to_string(repo().join("conformance/README.md"))
+        .expect("conformance/README.md is committed");
+    let begin = readme
+        .find("<!-- axes:begin -->\n")
+        .expect("the README has the axes:begin marker");
+    let end = readme
+        .find("<!-- axes:end -->")
+        .expect("the README has the axes:end marker");
+    let copied = &readme[begin + "<!-- axes:begin -->\n".len()..end];
+    let printed = run(&["axes"]);
+    assert!(
+        printed.status.success(),
+        "`terminus-conformance axes` failed"
+    );
+    let printed = text(&printed.stdout);
+    assert!(
+        printed.lines().count() > 3,
+        "the table is empty:\n{printed}"
+    );
+    assert!(
+        copied == printed,
+        "conformance/README.md's axis table differs from `terminus-conformance axes`; run \
+         `make axes-table` and commit the README.\nREADME:\n{copied}\nprinted:\n{printed}"
+    );
+}

@@ -14,7 +14,7 @@ use super::causes::{Cause, CAUSES, UNRECOGNIZED_KEY};
 use crate::cases::{Case, Check};
 use crate::judge::{content_type_problem, CaseResult};
 use crate::space::negotiation::AXES;
-use crate::space::{cover, Axis, Crossing, Site, Value};
+use crate::space::{cover, Crossing, Site, Value};
 use crate::spec::Clause;
 use crate::wire::{Protocol, Reply, Request};
 
@@ -148,7 +148,7 @@ fn envelope_whatever_negotiated(
     let negotiated: Vec<String> = request
         .axes
         .iter()
-        .filter(|t| Axis::from_id(t.axis).is_some_and(|a| AXES.contains(&a)))
+        .filter(|t| AXES.iter().any(|a| a.id() == t.axis))
         .map(|t| t.value.clone())
         .collect();
     let asked = format!("negotiated with {}", negotiated.join(", "));

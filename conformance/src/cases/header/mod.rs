@@ -11,7 +11,15 @@ clause_files! { hdr1_bearer_form, hdr2_case_and_ows, hdr3_other_channels, hdr4_d
 
 /// What the HDR family requires over the request space (the README's axis table names them).
 pub fn crossings() -> Vec<crate::space::Crossing> {
-    vec![hdr1_bearer_form::FORM_CROSSING]
+    use crate::space::{Axis, Crossing};
+    vec![
+        hdr1_bearer_form::FORM_CROSSING,
+        Crossing {
+            clause: crate::spec::Clause::Hdr2,
+            axes: &[Axis::AuthScheme, Axis::AuthGap, Axis::AuthOws, Axis::AuthTail],
+            holds: "in every HDR-5 form the deployment accepts the valid key in, another spelling of the field name and OWS around the value are accepted too",
+        },
+    ]
 }
 
 use super::judges::EXPECT_REJECTED_OR_400;

@@ -14,8 +14,9 @@ mod route2_path_variants;
 
 pub use route1_no_open_routes::variant_sweep;
 
-use super::Case;
-use crate::space::Crossing;
+use super::{Case, Check, Context};
+use crate::space::{Crossing, Probes};
+use crate::spec::Clause;
 use crate::target::Endpoint;
 
 /// Every case of the ROUTE family, for these endpoints: ROUTE-1's, then ROUTE-2's.
@@ -29,5 +30,22 @@ pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
 /// What the ROUTE family requires over the request space, axis by axis (the README's axis
 /// table names them).
 pub fn crossings() -> Vec<Crossing> {
-    vec![route1_no_open_routes::METHOD_CROSSING]
+    vec![
+        route1_no_open_routes::METHOD_CROSSING,
+        route1_front_ends::CROSSING,
+        route2_path_variants::CROSSING,
+    ]
+}
+
+/// A case of `clause` that sends the requests `build` makes from the request space; each must
+/// get the envelope or what the values it carries permit (`expected` says so in words).
+fn axis_case(
+    clause: Clause,
+    what: String,
+    expected: &'static str,
+    build: impl FnOnce(&Context) -> Probes + Send + 'static,
+) -> Case {
+    Case::new(clause, what, move |ctx: Check| async move {
+        build(&ctx).expect(&ctx, expected).await
+    })
 }

@@ -2,81 +2,158 @@
 //! > envelope: every documented endpoint, every method (HEAD and OPTIONS included), unknown
 //! > paths, `/`, and operational paths […]. Authentication is decided before routing […].
 //!
-//! The request forms front ends treat specially, all without a key, on a documented path. Real
-//! bypasses live here: a proxy or framework that treats a request as "internal" or "public" by
-//! its protocol version, its `Host`, a forwarding header that claims loopback, a header that
-//! rewrites the URL, or one that overrides the method.
+//! The request forms front ends treat specially, all without a key, on the probe endpoint's
+//! path: real bypasses live here — a proxy or framework that treats a request as "internal" or
+//! "public" by its protocol version, an upgrade, its `Host`, a forwarding field that claims
+//! loopback, a field that rewrites the URL or overrides the method, a preflight, a cached or
+//! conditional request, its framing. Then the axes crossed pairwise, on the probe endpoint and
+//! on an unknown path.
 //!
-//! Axes: protocol version (HTTP/1.0 with and without `Host`) × method (GET, HEAD, OPTIONS);
-//! `Host` (loopback names and addresses, with and without the port, internal names); forwarding
-//! headers (`X-Forwarded-For`, `X-Real-IP`, `Forwarded`, `X-Forwarded-Host`, `X-Client-IP`,
-//! `True-Client-IP`, `X-Originating-IP`, `Client-IP`) × values (loopback v4/v6, private
-//! addresses, `localhost`); URL rewrites (`X-Original-URL`, `X-Rewrite-URL`) in both directions
-//! (a public-looking path rewritten to a documented one, and the reverse); method overrides
-//! (`X-HTTP-Method-Override`, `X-HTTP-Method`, `X-Method-Override`, `_method=`) to OPTIONS,
-//! HEAD and GET. Every form goes over each protocol the target speaks where the form exists
-//! there (HTTP/1.0 and `Host` are HTTP/1.1-only notions).
+//! Crosses (`space/`): the front-end axis and the protocol axis, a case per class of values
+//! (`ROUTE-1::host_variants`, `ROUTE-1::expect_fields`, …; the CORS preflights are
+//! `route1_no_open_routes.rs`'s, per path); the target-form axis's other forms; the method and
+//! query axes for the method overrides; and every axis pairwise. Each value goes over each
+//! protocol the target speaks where it exists there (HTTP/1.0, `Host` and `Upgrade` are
+//! HTTP/1.1 notions). Each request must get the envelope, or a refusal that reaches no handler
+//! where a value's own grammar allows one (a version refused with 505, a host it does not serve
+//! with 421, a malformed form with 400).
 
-use crate::cases::{rejected, Case, Check, Context, EXPECT_REJECTED};
-use crate::judge::CaseResult;
+use super::axis_case;
+use crate::cases::{Case, Check, Context};
+use crate::space::{self, Axis, Crossing, Probes, Site};
 use crate::spec::Clause;
-use crate::wire::{Reply, Request};
 
-/// Forwarding headers a front end sets and a back end may trust.
-const FORWARDING_HEADERS: [&str; 8] = [
-    "X-Forwarded-For",
-    "X-Real-IP",
-    "X-Client-IP",
-    "True-Client-IP",
-    "X-Originating-IP",
-    "Client-IP",
-    "X-Cluster-Client-IP",
-    "X-Remote-Addr",
+/// What ROUTE-1 requires of the front-end, protocol and target-form axes, alone and pairwise.
+pub const CROSSING: Crossing = Crossing {
+    clause: Clause::Route1,
+    axes: &[
+        Axis::Method,
+        Axis::Path,
+        Axis::Query,
+        Axis::TargetForm,
+        Axis::FrontEnd,
+        Axis::Protocol,
+    ],
+    holds: "whatever fields, version, upgrade or target form a request carries, without a valid key it gets the envelope (or a refusal that reaches no handler where the value's grammar allows one)",
+};
+
+/// What every request of these cases must get.
+const EXPECTED: &str = "401 (the envelope), or a refusal that reaches no handler where the request's own form allows one (400 for a malformed form, 421 or 404 for a host the server does not serve, 426 or 505 for a version, 417 for an unknown expectation, a closed connection): never routed without a key";
+
+/// Classes with their own case name (the names the manifest has kept); every other class of
+/// the front-end axis is `ROUTE-1::<class>_fields`.
+const NAMED: [(Axis, &str, &str); 7] = [
+    (Axis::FrontEnd, "Host", "host_variants"),
+    (
+        Axis::FrontEnd,
+        "forwarding",
+        "forwarding_headers_claiming_inside",
+    ),
+    (Axis::FrontEnd, "URL rewrite", "url_rewrite_headers"),
+    (
+        Axis::FrontEnd,
+        "URL rewrite to the documented path",
+        "url_rewrite_headers",
+    ),
+    (Axis::Protocol, "other version", "other_http_versions"),
+    (Axis::Protocol, "Upgrade", "upgrade_requests"),
+    (Axis::Protocol, "WebSocket", "upgrade_requests"),
 ];
 
-/// Values that claim the request comes from inside.
-const INSIDE_ADDRESSES: [&str; 5] = ["127.0.0.1", "::1", "10.0.0.1", "192.168.0.1", "localhost"];
+/// Front-end classes crossed elsewhere: the method overrides below, the CORS preflights per
+/// path in `route1_no_open_routes.rs`.
+const ELSEWHERE: [&str; 2] = ["method override", "CORS preflight"];
 
-/// Headers that rewrite the URL the back end routes on.
-const URL_REWRITES: [&str; 2] = ["X-Original-URL", "X-Rewrite-URL"];
-
-/// Paths that look public or internal, for the URL rewrites.
-const PUBLIC_LOOKING: [&str; 3] = ["/healthz", "/health", "/"];
-
-/// Headers that override the method.
-const METHOD_OVERRIDES: [&str; 3] = [
-    "X-HTTP-Method-Override",
-    "X-HTTP-Method",
-    "X-Method-Override",
-];
+/// Requests at most in each pairwise case: about the product of the two largest class counts,
+/// which covers every pair of classes (the run's evidence says how many pairs it covered).
+const PAIRWISE_BUDGET: usize = 260;
 
 /// The ROUTE-1 front-end cases, in manifest order.
 pub fn cases() -> Vec<Case> {
-    vec![
-        Case::new(Clause::Route1, "http_1_0_requests", http_1_0_requests),
-        Case::new(Clause::Route1, "host_variants", host_variants),
-        Case::each(
-            Clause::Route1,
-            "forwarding_headers_claiming_inside",
-            EXPECT_REJECTED,
-            rejected,
-            |ctx| Ok(forwarding(ctx)),
-        ),
-        Case::each(
-            Clause::Route1,
-            "url_rewrite_headers",
-            EXPECT_REJECTED,
-            rejected,
-            |ctx| Ok(url_rewrites(ctx)),
-        ),
-        Case::each(
-            Clause::Route1,
-            "method_override_headers",
-            EXPECT_REJECTED,
-            rejected,
-            |ctx| Ok(method_overrides(ctx)),
-        ),
-    ]
+    let mut all = vec![axis_case(
+        Clause::Route1,
+        "http_1_0_requests".into(),
+        EXPECTED,
+        |ctx| {
+            // HTTP/1.0 with each safe method: a front end that only authenticates HTTP/1.1,
+            // or routes 1.0 to a default back end, lets it through.
+            let mut probes = Probes::default();
+            for method in ["GET", "HEAD", "OPTIONS"] {
+                let site = Site::of(ctx, method, &documented(ctx));
+                probes.extend(space::singles_of_class(Axis::Protocol, "HTTP/1.0", &site));
+            }
+            probes
+        },
+    )];
+    let mut named: Vec<&str> = Vec::new();
+    for (axis, _, name) in NAMED {
+        if named.contains(&name) {
+            continue;
+        }
+        named.push(name);
+        let classes: Vec<&'static str> = NAMED
+            .iter()
+            .filter(|(_, _, n)| *n == name)
+            .map(|(_, c, _)| *c)
+            .collect();
+        all.push(classes_case(axis, classes, name.to_owned()));
+    }
+    for class in space::classes(Axis::FrontEnd) {
+        let taken = NAMED
+            .iter()
+            .any(|(a, c, _)| *a == Axis::FrontEnd && *c == class);
+        if !taken && !ELSEWHERE.contains(&class) {
+            let name = format!("{}_fields", space::snake(class));
+            all.push(classes_case(Axis::FrontEnd, vec![class], name));
+        }
+    }
+    all.push(axis_case(
+        Clause::Route1,
+        "method_override_headers".into(),
+        EXPECTED,
+        |ctx| {
+            // On a GET and on a POST (the method an override usually rides on): as a field,
+            // and as `_method=` in the query.
+            let path = documented(ctx);
+            let mut probes = Probes::default();
+            for method in ["GET", "POST"] {
+                let site = Site::of(ctx, method, &path);
+                probes.extend(space::singles_of_class(
+                    Axis::FrontEnd,
+                    "method override",
+                    &site,
+                ));
+            }
+            let post = Site::of(ctx, "POST", &path);
+            probes.extend(space::singles_of_class(
+                Axis::Query,
+                "method override",
+                &post,
+            ));
+            probes
+        },
+    ));
+    all.push(axis_case(
+        Clause::Route1,
+        "request_target_forms".into(),
+        EXPECTED,
+        |ctx| {
+            let site = Site::of(ctx, "GET", &documented(ctx));
+            let mut probes = Probes::default();
+            for class in space::classes(Axis::TargetForm) {
+                // The absolute form of the documented target is ROUTE-2's.
+                if class != "absolute-form" {
+                    probes.extend(space::singles_of_class(Axis::TargetForm, class, &site));
+                }
+            }
+            probes
+        },
+    ));
+    all.push(pairwise("pairwise_on_a_documented_path", documented));
+    all.push(pairwise("pairwise_on_an_unknown_path", |_| {
+        "/v1/conformance-unknown".into()
+    }));
+    all
 }
 
 /// A documented path without path parameters (the probe endpoint's).
@@ -84,143 +161,31 @@ fn documented(ctx: &Context) -> String {
     ctx.probe_endpoint().path()
 }
 
-/// HTTP/1.0, with and without `Host`, for GET, HEAD and OPTIONS: a front end that only
-/// authenticates HTTP/1.1 (or routes 1.0 to a default back end) lets it through. A server may
-/// refuse the version (400, 426, 505) or a 1.0 request without `Host` (400): that routes nothing.
-async fn http_1_0_requests(ctx: Check) -> CaseResult {
-    let path = documented(&ctx);
-    let probes = ["GET", "HEAD", "OPTIONS"]
-        .iter()
-        .flat_map(|m| {
-            [
-                Request::new(m, path.as_str()).http10(true),
-                Request::new(m, path.as_str()).http10(false),
-            ]
-        })
-        .collect();
-    ctx.expect_each(
-        probes,
-        "401 (the envelope), or a refusal of the version (400, 426, 505): never routed without a key",
-        |reply| match reply.status() {
-            Some(400 | 426 | 505) => Ok(()),
-            _ => rejected(reply),
-        },
-    )
-    .await
+/// The values of `classes` of `axis`, alone, on the documented path with GET.
+fn classes_case(axis: Axis, classes: Vec<&'static str>, name: String) -> Case {
+    axis_case(Clause::Route1, name, EXPECTED, move |ctx| {
+        let site = Site::of(ctx, "GET", &documented(ctx));
+        let mut probes = Probes::default();
+        for class in classes {
+            probes.extend(space::singles_of_class(axis, class, &site));
+        }
+        probes
+    })
 }
 
-/// `Host` values a front end may treat as internal: loopback names and addresses, with and
-/// without the target's port, and internal-looking names. A front end that does not serve such
-/// a host may refuse it (400, 403, 404, 421, or close the connection): that reaches no handler.
-async fn host_variants(ctx: Check) -> CaseResult {
-    let path = documented(&ctx);
-    let port = ctx
-        .authority
-        .rsplit_once(':')
-        .map(|(_, p)| p.to_owned())
-        .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or_else(|| "443".into());
-    let hosts = [
-        "localhost".to_owned(),
-        format!("localhost:{port}"),
-        "127.0.0.1".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "[::1]".to_owned(),
-        format!("[::1]:{port}"),
-        "internal".to_owned(),
-        "admin.localhost".to_owned(),
-    ];
-    let probes = hosts
-        .iter()
-        .map(|h| {
-            let mut r = Request::get(path.as_str())
-                .exact()
-                .field("Host", h.as_str());
-            r.fresh_connection = true;
-            r
-        })
-        .collect();
-    ctx.expect_each(
-        probes,
-        "401 (the envelope), or a refusal of the host (400, 403, 404, 421, a closed connection): never routed without a key",
-        refused_host,
-    )
-    .await
-}
-
-/// [`host_variants`]' judge: anything that does not reach a handler.
-fn refused_host(reply: &Reply) -> Result<(), String> {
-    match reply {
-        Reply::Response(r) if matches!(r.status, 400 | 403 | 404 | 421) => Ok(()),
-        Reply::Closed(_) => Ok(()),
-        _ => rejected(reply),
-    }
-}
-
-/// Every forwarding header with every inside address, on the documented path (and `Forwarded`
-/// and `X-Forwarded-Host` in their own syntax).
-fn forwarding(ctx: &Context) -> Vec<Request> {
-    let path = documented(ctx);
-    let mut probes: Vec<Request> = FORWARDING_HEADERS
-        .iter()
-        .flat_map(|h| {
-            INSIDE_ADDRESSES
-                .iter()
-                .map(|v| Request::get(path.as_str()).field(h, *v))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    probes.extend([
-        Request::get(path.as_str()).field("Forwarded", "for=127.0.0.1"),
-        Request::get(path.as_str()).field("Forwarded", "for=\"[::1]\";proto=https"),
-        Request::get(path.as_str()).field("X-Forwarded-Host", "localhost"),
-        Request::get(path.as_str())
-            .field("X-Forwarded-For", "127.0.0.1")
-            .field("X-Forwarded-Host", "localhost")
-            .field("X-Forwarded-Proto", "http"),
-    ]);
-    probes
-}
-
-/// URL rewrites both ways: a public-looking path rewritten to the documented one (a back end
-/// that routes on the header), and the documented path "rewritten" to a public-looking one (an
-/// authenticator that exempts by the header).
-fn url_rewrites(ctx: &Context) -> Vec<Request> {
-    let path = documented(ctx);
-    let path = path.as_str();
-    URL_REWRITES
-        .iter()
-        .flat_map(|h| {
-            PUBLIC_LOOKING.iter().flat_map(move |public| {
-                [
-                    Request::get(*public).field(h, path),
-                    Request::get(path).field(h, *public),
-                ]
-            })
-        })
-        .collect()
-}
-
-/// Method overrides to the methods an authenticator may exempt (OPTIONS for CORS preflights,
-/// HEAD, GET), as headers on a POST and a GET, and as `_method=` in the query.
-fn method_overrides(ctx: &Context) -> Vec<Request> {
-    let path = documented(ctx);
-    let target = path.as_str();
-    let mut probes: Vec<Request> = METHOD_OVERRIDES
-        .iter()
-        .flat_map(|h| {
-            ["OPTIONS", "HEAD", "GET"].iter().flat_map(move |m| {
-                [
-                    Request::new("POST", target).field(h, *m),
-                    Request::get(target).field(h, *m),
-                ]
-            })
-        })
-        .collect();
-    probes.extend(
-        ["OPTIONS", "HEAD"]
-            .iter()
-            .map(|m| Request::new("POST", format!("{path}?_method={m}"))),
-    );
-    probes
+/// Every axis of [`CROSSING`] pairwise on `path` with GET, within [`PAIRWISE_BUDGET`]; the
+/// evidence says how many pairs of classes the requests covered.
+fn pairwise(name: &str, path: fn(&Context) -> String) -> Case {
+    Case::new(Clause::Route1, name, move |ctx: Check| async move {
+        let site = Site::of(&ctx, "GET", &path(&ctx));
+        let (probes, cover) = space::pairwise(CROSSING.axes, &site, PAIRWISE_BUDGET);
+        let evidence = probes.expect_interactions(&ctx, &site, EXPECTED).await?;
+        Ok(evidence.and(format!(
+            "pairwise over {} axes: {} of {} pairs of value classes covered, in {} combinations",
+            CROSSING.axes.len(),
+            cover.covered,
+            cover.pairs,
+            cover.rows
+        )))
+    })
 }

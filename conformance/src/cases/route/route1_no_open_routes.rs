@@ -5,10 +5,12 @@
 //! > unauthenticated caller learns nothing about which paths or methods exist (no 404 or 405
 //! > before authentication).
 //!
-//! Without a key: every method and a CORS preflight on each documented path, every method on
-//! `/`, a few methods on unknown and operational paths. Standard methods must get 401; extension
-//! methods 401 or 400 from an HTTP layer that cannot parse them. The sweep reports ROUTE-2's path
-//! variants that got another refusal (404, 405) before authentication.
+//! Crosses the method axis (`space/method.rs`: IANA's registry, case variants, extension
+//! tokens) on each documented path and on `/`, and the CORS preflights of the front-end axis on
+//! each documented path; then a few methods on unknown and operational paths. RFC 9110's
+//! methods must get 401; other tokens 401 or 400 from an HTTP layer that cannot parse them. The
+//! sweep reports ROUTE-2's path variants that got another refusal (404, 405) before
+//! authentication.
 
 use crate::cases::{rejected, rejected_or_400, Case, Check, Context};
 use crate::space::{self, Axis, Crossing, Site};
@@ -23,10 +25,11 @@ const EXPECT_STANDARD_METHOD: &str = "401 (the envelope): no request without a v
 /// What any method without a key must get.
 const EXPECT_ANY_METHOD: &str = "401 (the envelope); 400 only for a method token the HTTP layer does not parse (not RFC 9110's methods or PATCH), a closed connection only for CONNECT and PRI, whose grammar needs another target";
 
-/// ROUTE-1 over the method axis: on each documented path and on `/`.
+/// ROUTE-1 over the method axis (on each documented path and on `/`) and the CORS preflights
+/// of the front-end axis (on each documented path).
 pub const METHOD_CROSSING: Crossing = Crossing {
     clause: Clause::Route1,
-    axes: &[Axis::Method],
+    axes: &[Axis::Method, Axis::FrontEnd],
     holds: "every method, registered or not, gets the envelope on every path (400 for a token the HTTP layer does not parse)",
 };
 
@@ -108,17 +111,18 @@ fn every_method_on(template: String) -> Case {
     every_method(format!("every_method_on_{}", path_slug(&template)), path)
 }
 
-/// A CORS preflight on a documented path: a 2xx with `Access-Control-Allow-*` would be a route
-/// that answers without a key.
+/// The CORS preflights of the front-end axis on a documented path: a 2xx with
+/// `Access-Control-Allow-*` would be a route that answers without a key.
 fn cors_preflight_on(template: String) -> Case {
     let path = concrete_path(&template);
-    refused_before_routing(
+    Case::new(
+        Clause::Route1,
         format!("cors_preflight_on_{}", path_slug(&template)),
-        move |_| {
-            vec![Request::new("OPTIONS", path.as_str())
-                .field("Origin", "https://example.invalid")
-                .field("Access-Control-Request-Method", "GET")
-                .field("Access-Control-Request-Headers", "authorization")]
+        move |ctx: Check| async move {
+            let site = Site::of(&ctx, "OPTIONS", &path);
+            space::singles_of_class(Axis::FrontEnd, "CORS preflight", &site)
+                .expect(&ctx, EXPECT_STANDARD_METHOD)
+                .await
         },
     )
 }

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Instant;
 
 use super::fake_api::Fault;
-use super::faulty::{Known, CAUGHT, CAUGHT_ALONE};
+use super::faulty::{Known, CAUGHT, CAUGHT_ALONE, CAUGHT_ALONG_AN_AXIS};
 
 mod runs;
 use super::servers::{start, FakeServer, Flavor};
@@ -67,7 +67,11 @@ const WAITING: usize = 4;
 
 /// Every fault `faulty.rs` asserts is caught.
 fn faults() -> Vec<&'static Known> {
-    CAUGHT_ALONE.iter().chain(CAUGHT).collect()
+    CAUGHT_ALONE
+        .iter()
+        .chain(CAUGHT)
+        .chain(CAUGHT_ALONG_AN_AXIS)
+        .collect()
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod authenticate;
 mod failure;
 mod negotiate;
 mod routes;
+mod space;
 
 use authenticate::{authenticate, header};
 use failure::failure;
@@ -183,6 +184,24 @@ pub enum Fault {
     /// handshake: requests on kept-alive connections are answered, new connections fail.
     DropsNewConnections,
 
+    // ---- i16-space: broken along one axis of the request space (fake_api/space.rs) ----
+    /// Method axis: WebDAV `PROPFIND` answered 207 Multi-Status without a key.
+    PropfindOpen,
+    /// Target-form axis: `OPTIONS *` answered 200 with `Allow`, without a key.
+    AsteriskOptionsOpen,
+    /// Path axis: `\` and `%5C` turned into `/` by the router after the authenticator matched
+    /// the raw path: a documented route answers without a key.
+    BackslashNormalisedPastAuth,
+    /// Protocol axis: `Upgrade: h2c` requests handled before authentication.
+    H2cUpgradeBeforeAuth,
+    /// Front-end axis: `Expect: 100-continue` requests skip authentication.
+    ExpectContinueSkipsAuth,
+    /// Front-end axis: `If-None-Match: *` answered 304 before authentication.
+    ConditionalAnswered304BeforeAuth,
+    /// Two axes together only: HTTP/1.0 with any forwarding field skips authentication
+    /// (either alone does not).
+    Http10WithForwardingTrusted,
+
     // ---- i16-forms: the `Authorization` value and content negotiation (HDR-1, KEY-2, ERR-2) ----
     /// HDR-1: FastAPI's `HTTPBearer`, Flask-HTTPAuth: the value split at its first space, the
     /// scheme compared case-insensitively, then `strip()` of what follows it — so `Bearer
@@ -326,6 +345,9 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
         // (Not 127.0.0.1: these fakes listen there, and the runner's own Host names it.)
         h == "localhost" || h.starts_with("localhost:")
     });
+    if let Some(action) = space::bypass(fault, req, path) {
+        return action;
+    }
     match fault {
         Fault::Http10SkipsAuth if req.http10 => return Action::Respond(route(&req.method, path)),
         Fault::LoopbackHostTrusted if loopback_host => {

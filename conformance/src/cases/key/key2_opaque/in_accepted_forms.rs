@@ -7,7 +7,7 @@
 use crate::cases::accepted_forms::{accepted_forms, crossed};
 use crate::cases::{rejected, Case, Check, EXPECT_REJECTED};
 use crate::judge::CaseResult;
-use crate::space::authorization::{KeyClause, KEYS};
+use crate::space::key::{KeyClause, KEYS};
 use crate::spec::Clause;
 use crate::wire::Text;
 
