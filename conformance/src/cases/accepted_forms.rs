@@ -248,37 +248,68 @@ pub fn crossed(
     methods: &[&str],
 ) -> Vec<Request> {
     let path = ctx.probe_endpoint().path();
+    rows(keys.len(), forms.len(), methods.len())
+        .into_iter()
+        .map(|(i, j, k)| forms[j].request(methods[k], &path, keys[i].clone()))
+        .collect()
+}
+
+/// `(key, form, method)` indices: every key with every form, and every method with every key
+/// and every form (see [`crossed`]).
+fn rows(keys: usize, forms: usize, methods: usize) -> Vec<(usize, usize, usize)> {
     let mut rows: Vec<(usize, usize, usize)> = Vec::new();
-    if methods.is_empty() {
-        return Vec::new();
+    if methods == 0 {
+        return rows;
     }
-    let m = methods.len();
-    for (i, _) in keys.iter().enumerate() {
-        for (j, _) in forms.iter().enumerate() {
-            rows.push((i, j, (i + j) % m));
+    for i in 0..keys {
+        for j in 0..forms {
+            rows.push((i, j, (i + j) % methods));
         }
     }
     // Pairs the square leaves out when a side is shorter than the methods.
-    for method in 0..methods.len() {
-        for i in 0..keys.len() {
-            if !rows.iter().any(|r| r.0 == i && r.2 == method) && !forms.is_empty() {
+    for method in 0..methods {
+        for i in 0..keys {
+            if forms > 0 && !rows.iter().any(|r| r.0 == i && r.2 == method) {
                 rows.push((i, 0, method));
             }
         }
-        for j in 0..forms.len() {
-            if !rows.iter().any(|r| r.1 == j && r.2 == method) && !keys.is_empty() {
+        for j in 0..forms {
+            if keys > 0 && !rows.iter().any(|r| r.1 == j && r.2 == method) {
                 rows.push((0, j, method));
             }
         }
     }
-    rows.into_iter()
-        .map(|(i, j, k)| forms[j].request(methods[k], &path, keys[i].clone()))
-        .collect()
+    rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_pair_of_key_form_and_method_meets() {
+        for (keys, forms, methods) in [(8, 4, 3), (1, 4, 3), (8, 1, 3), (1, 1, 3), (8, 11, 2)] {
+            let rows = rows(keys, forms, methods);
+            for i in 0..keys {
+                for j in 0..forms {
+                    assert!(rows.iter().any(|r| r.0 == i && r.1 == j));
+                }
+                for k in 0..methods {
+                    assert!(rows.iter().any(|r| r.0 == i && r.2 == k), "{keys} {forms}");
+                }
+            }
+            for j in 0..forms {
+                for k in 0..methods {
+                    assert!(rows.iter().any(|r| r.1 == j && r.2 == k), "{keys} {forms}");
+                }
+            }
+            // The square itself when both sides cover the methods.
+            if keys >= methods && forms >= methods {
+                assert_eq!(rows.len(), keys * forms);
+            }
+        }
+        assert!(rows(3, 3, 0).is_empty());
+    }
 
     #[test]
     fn every_candidate_has_a_reading_and_the_canonical_one_is_the_form() {

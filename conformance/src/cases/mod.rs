@@ -24,6 +24,7 @@ mod case;
 mod context;
 mod error;
 mod header;
+mod interactions;
 mod judges;
 mod key;
 mod ok;

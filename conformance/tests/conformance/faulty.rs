@@ -187,3 +187,22 @@ fn missing_www_authenticate_is_only_information_in_the_doc_profile() {
         run.stderr
     );
 }
+
+/// i16-forms: a tab accepted only under a case variant of the scheme is no single value's
+/// fault (`Bearer<TAB>key` is refused, `bearer key` is HDR-5's to permit): only the pairwise
+/// case over the form axes catches it, as an interaction.
+#[test]
+fn tab_accepted_only_under_a_case_variant_scheme_is_an_interaction() {
+    let run = assert_caught(
+        Fault::LenientBranchTrimsWhitespace,
+        Flavor::Raw,
+        "HDR-1",
+        &[],
+    );
+    assert_eq!(
+        run.failed().into_iter().collect::<Vec<_>>(),
+        ["HDR-1::scheme_gap_tail_pairs"],
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(3000)..]
+    );
+}

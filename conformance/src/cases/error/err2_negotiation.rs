@@ -7,10 +7,13 @@
 //! The negotiation axes of the request space (`space/negotiation.rs`: `Accept`,
 //! `Accept-Encoding`, `Accept-Language`, `Accept-Charset`), crossed with three causes of
 //! refusal (no key, an unknown key, a malformed value) over every protocol the target speaks:
-//! each value alone with each cause (one case per field), then the four fields pairwise. Every
-//! answer must be 401 with the envelope, its body decoded by its `Content-Encoding` first.
+//! each value alone with each cause (one case per field), then the four fields pairwise (a
+//! combination that fails because one of its values fails alone is that value's finding).
+//! Every answer must be 401 with the envelope, its body decoded by its `Content-Encoding`
+//! first; a status the cause gets without negotiation too is ERR-1's, not the negotiation's.
 
 use super::causes::{Cause, CAUSES, UNRECOGNIZED_KEY};
+use crate::cases::interactions::{expect_interactions, Combination};
 use crate::cases::{Case, Check};
 use crate::judge::{content_type_problem, CaseResult};
 use crate::space::negotiation::AXES;
@@ -72,7 +75,8 @@ pub fn cases() -> Vec<Case> {
 }
 
 /// Each row of negotiation values on the causes' requests — every cause when `every_cause`,
-/// else the causes in turn — over every protocol; each answer must be the envelope.
+/// else the causes in turn — over every protocol; each answer must be the envelope. Rows of
+/// several values are judged as interactions (`cases/interactions.rs`).
 async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) -> CaseResult {
     let causes = causes();
     // Each cause as it is answered without negotiation, on every protocol: a status other than
@@ -93,7 +97,7 @@ async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) ->
             Some((cause_of(request)?, response.protocol, response.status))
         })
         .collect();
-    let mut probes: Vec<Request> = Vec::new();
+    let mut combinations = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let chosen: Vec<Cause> = if every_cause {
             causes.to_vec()
@@ -104,13 +108,18 @@ async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) ->
             let mut base = cause.request(ctx)?;
             base.tag(CAUSE_TAG, cause.name);
             let site = Site::of(ctx, &base.method, "");
-            let request = row.iter().fold(base, |request, value| {
-                value.apply(request.clone(), &site).unwrap_or(request)
+            let with = |values: &[&Value]| {
+                values.iter().fold(base.clone(), |request, value| {
+                    value.apply(request.clone(), &site).unwrap_or(request)
+                })
+            };
+            combinations.push(Combination {
+                request: with(&row.iter().collect::<Vec<_>>()),
+                singles: row.iter().map(|v| with(&[v])).collect(),
             });
-            probes.push(request);
         }
     }
-    ctx.expect_every(probes, EXPECTED, |request, reply| {
+    let judge = |request: &Request, reply: &Reply| {
         let unchanged = |status: u16| {
             let cause = cause_of(request);
             baseline.iter().any(|(c, p, s)| {
@@ -120,8 +129,15 @@ async fn refused_alike(ctx: &Check, rows: Vec<Vec<Value>>, every_cause: bool) ->
             })
         };
         envelope_whatever_negotiated(ctx, request, reply, unchanged)
-    })
-    .await
+    };
+    if every_cause {
+        let probes = combinations.into_iter().map(|c| c.request).collect();
+        ctx.expect_every(probes, EXPECTED, judge).await
+    } else {
+        // Pairwise rows: a combination failing because one of its values fails alone is that
+        // value's finding (its `negotiation_<field>` case reports it).
+        expect_interactions(ctx, combinations, EXPECTED, judge).await
+    }
 }
 
 /// The tag naming the cause a probe was built from.

@@ -207,6 +207,9 @@ pub enum Fault {
     /// scheme compared case-insensitively, then `strip()` of what follows it — so `Bearer
     /// <SP><TAB>key` authenticates (`Bearer<TAB>key` does not: no space to split at).
     StripsAfterScheme,
+    /// HDR-1, in combination only: `Bearer` is read strictly, but a case variant of the scheme
+    /// (HDR-5's lenient branch) takes any run of spaces and tabs before the key.
+    LenientBranchTrimsWhitespace,
     /// KEY-2: HDR-5's lenient reading, and under the scheme spelled `bearer` the key compared
     /// case-insensitively (one code path per spelling).
     CaseInsensitiveKeyUnderLowercaseScheme,
