@@ -1,4 +1,5 @@
-//! Combinations judged as interactions: a pairwise request that fails because one of the values
+//! Combinations judged as interactions: a combination on a request that is itself answered
+//! wrongly is that request's finding; a pairwise request that fails because one of the values
 //! it carries fails *alone* is that value's finding — the case that sends the value alone
 //! reports it under its clause (a backslash path variant reaching a handler is ROUTE-2's, an
 //! `Expect` field that skips authentication ROUTE-1's front-end case's) — and the pairwise case
@@ -17,6 +18,9 @@ use crate::wire::Request;
 /// protocol).
 const SHRUNK_AT_MOST: usize = 8;
 
+/// Values named in the evidence of combinations they explain, at most.
+const CAUSES_SHOWN: usize = 12;
+
 impl Probes {
     /// Sends every combination (on every protocol the target speaks); for those answered
     /// wrongly, sends each of their values alone on `site`; reports, as
@@ -33,6 +37,18 @@ impl Probes {
         if failing.is_empty() {
             return Ok(Evidence::line(format!(
                 "{sent} combinations, each answered as required ({expected})"
+            )));
+        }
+        // The request the values vary, bare: when it is itself answered wrongly (an unknown
+        // path answered 404), every combination on it is explained by it, and the case that
+        // sends it reports it.
+        let bare = site.request();
+        if !self.failing(check, vec![bare.clone()]).await.is_empty() {
+            return Ok(Evidence::line(format!(
+                "{} of {sent} combinations answered wrongly, as the request they vary is itself ({} {}): reported by the case that sends it, not as an interaction",
+                failing.len(),
+                bare.method,
+                bare.target.shown()
             )));
         }
         // Each value of a failing combination, alone.
@@ -69,6 +85,11 @@ impl Probes {
         let mut causes: Vec<String> = explained.iter().filter_map(explained_by).collect();
         causes.sort();
         causes.dedup();
+        if causes.len() > CAUSES_SHOWN {
+            let more = causes.len() - CAUSES_SHOWN;
+            causes.truncate(CAUSES_SHOWN);
+            causes.push(format!("and {more} more"));
+        }
         let note = (!explained.is_empty()).then(|| {
             format!(
                 "{} of {sent} combinations were answered wrongly because a value they carry is answered wrongly alone ({}): reported by the case that sends it alone",

@@ -5,9 +5,15 @@
 //! hold ([`Crossing`]); the requests come from here:
 //!
 //! - [`singles`]: every value of an axis alone, on the documented request;
-//! - [`pairwise`]: a deterministic covering array over several axes: every pair of value
+//! - [`pairwise()`]: a deterministic covering array over several axes: every pair of value
 //!   classes of two axes meets in some request, within a request budget, each class's values
-//!   taken in turn (`pairwise.rs`).
+//!   taken in turn (`pairwise.rs`); judged as interactions ([`Probes::expect_interactions`],
+//!   `explain.rs`): a combination that fails because one of its values fails alone is that
+//!   value's finding, the others are shrunk to a failing pair.
+//!
+//! Each value says which answers besides the envelope it permits ([`Permits`]: 400 for a form
+//! the HTTP layer refuses, 505 for a version, …); [`Probes::expect`] judges every reply by the
+//! values its request carries.
 //!
 //! Every request built here carries the values it varies as tags ([`Request::axes`]) so a
 //! failure, and the grouping of failures into findings, can name the axis that varied. The

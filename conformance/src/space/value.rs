@@ -29,7 +29,7 @@ pub enum Source {
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Source::Rfc(n, section) if section.is_empty() => write!(f, "RFC {n}"),
+            Source::Rfc(n, "") => write!(f, "RFC {n}"),
             Source::Rfc(n, section) => write!(f, "RFC {n} §{section}"),
             Source::Iana(registry) => write!(f, "IANA {registry}"),
             Source::Draft(name) => f.write_str(name),

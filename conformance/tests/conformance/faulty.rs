@@ -118,6 +118,7 @@ faults! {
     propfind_answered_207: PropfindOpen over Raw by "ROUTE-1";
     asterisk_options_answered_200: AsteriskOptionsOpen over Raw by "ROUTE-1";
     backslash_normalised_past_auth: BackslashNormalisedPastAuth over Hyper by "ROUTE-2";
+    query_method_override_open: QueryMethodOverrideOpen over Hyper by "ROUTE-1";
     h2c_upgrade_before_auth: H2cUpgradeBeforeAuth over Raw by "ROUTE-1";
     expect_continue_skips_auth: ExpectContinueSkipsAuth over Hyper by "ROUTE-1";
     if_none_match_star_answered_304: ConditionalAnswered304BeforeAuth over Hyper by "ROUTE-1";

@@ -2,11 +2,16 @@
 //! OPTIONS, TRACE and undocumented ones included), unknown paths, `/`, operational paths and
 //! variants of each documented path get 401 — never a 404 or 405 that tells what exists.
 //!
-//! - `route1_no_open_routes.rs`: ROUTE-1, paths and methods, and its sweep of the path variants
+//! Each file says which axes of the request space (`space/`) it crosses and what must hold
+//! ([`Crossing`]); the requests come from the space:
+//!
+//! - `route1_no_open_routes.rs`: ROUTE-1, the method axis on every documented path and `/`,
+//!   the CORS preflights, unknown and operational paths, and the sweep of the path variants
 //!   answered 404 or 405;
-//! - `route1_front_ends.rs`: ROUTE-1, the request forms front ends treat specially (HTTP/1.0,
-//!   `Host`, forwarding headers, URL rewrites, method overrides);
-//! - `route2_path_variants.rs`: ROUTE-2, the table of path variants and the absolute-form target.
+//! - `route1_front_ends.rs`: ROUTE-1, the front-end, protocol and target-form axes a class at
+//!   a time, the method overrides, then every axis pairwise;
+//! - `route2_path_variants.rs`: ROUTE-2, the path and query axes a class at a time on every
+//!   endpoint, and the absolute-form target.
 
 mod route1_front_ends;
 mod route1_no_open_routes;

@@ -192,6 +192,8 @@ pub enum Fault {
     /// Path axis: `\` and `%5C` turned into `/` by the router after the authenticator matched
     /// the raw path: a documented route answers without a key.
     BackslashNormalisedPastAuth,
+    /// Query axis: `?_method=OPTIONS` answered 204 as a CORS preflight, without a key.
+    QueryMethodOverrideOpen,
     /// Protocol axis: `Upgrade: h2c` requests handled before authentication.
     H2cUpgradeBeforeAuth,
     /// Front-end axis: `Expect: 100-continue` requests skip authentication.

@@ -7,8 +7,14 @@
 //! refused by the HTTP layer (400) or, over HTTP/2, with a reset stream (a `:path` it finds
 //! malformed): that reaches no handler either.
 
+mod edits;
+
 use super::{Axis, Permits, Source, Value};
 use crate::wire::Text;
+use edits::{
+    capitalize_last, encode_letter, fullwidth_letter, insert_param, insert_segment,
+    replace_last_slash,
+};
 
 /// A path value: label, class, where it comes from, how it rewrites a path.
 type Row = (&'static str, &'static str, Source, fn(&str) -> Vec<u8>);
@@ -289,80 +295,6 @@ fn byte_value(label: String, class: &'static str, source: Source, suffix: Vec<u8
         r.target = Text::plain(target);
         Some(r)
     })
-}
-
-/// The last segment's first letter upper-cased (`/v1/Account`), or the whole path.
-fn capitalize_last(p: &str) -> String {
-    match p.rfind('/') {
-        Some(i) if i + 1 < p.len() => format!(
-            "{}{}{}",
-            &p[..=i],
-            p[i + 1..i + 2].to_ascii_uppercase(),
-            &p[i + 2..]
-        ),
-        _ => p.to_ascii_uppercase(),
-    }
-}
-
-/// The first letter (or the last, in lower-case hex) as `%XX`.
-fn encode_letter(p: &str, last: bool) -> String {
-    let mut letters = p.char_indices().filter(|(_, c)| c.is_ascii_alphabetic());
-    let found = if last { letters.last() } else { letters.next() };
-    match found {
-        Some((i, c)) if last => format!("{}%{:02x}{}", &p[..i], c as u32, &p[i + 1..]),
-        Some((i, c)) => format!("{}%{:02X}{}", &p[..i], c as u32, &p[i + 1..]),
-        None => p.to_owned(),
-    }
-}
-
-/// `segment` inserted before the last segment (`/v1/./account`).
-fn insert_segment(p: &str, segment: &str) -> String {
-    match p.rfind('/') {
-        Some(i) => format!("{}/{segment}{}", &p[..i], &p[i..]),
-        None => p.to_owned(),
-    }
-}
-
-/// The last `/` replaced by `with` (`/v1\account`).
-fn replace_last_slash(p: &str, with: &str) -> String {
-    match p.rfind('/') {
-        Some(i) if i > 0 => format!("{}{with}{}", &p[..i], &p[i + 1..]),
-        _ => p.to_owned(),
-    }
-}
-
-/// `;x=1` after the first segment (`/v1;x=1/account`), or at the end of a one-segment path.
-fn insert_param(p: &str) -> String {
-    match p[1..].find('/') {
-        Some(i) => format!("{};x=1{}", &p[..=i], &p[i + 1..]),
-        None => format!("{p};x=1"),
-    }
-}
-
-/// The last segment's first ASCII letter as its fullwidth form (U+FF41 for `a`), which NFKC
-/// folds back: percent-encoded UTF-8 or raw.
-fn fullwidth_letter(p: &str, encoded: bool) -> Vec<u8> {
-    let start = p.rfind('/').map_or(0, |i| i + 1);
-    let Some((i, c)) = p[start..]
-        .char_indices()
-        .find(|(_, c)| c.is_ascii_alphabetic())
-    else {
-        return p.as_bytes().to_vec();
-    };
-    let i = start + i;
-    let wide = char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c);
-    let mut utf8 = [0u8; 4];
-    let wide = wide.encode_utf8(&mut utf8).as_bytes();
-    let mut out = p.as_bytes()[..i].to_vec();
-    if encoded {
-        for b in wide {
-            out.extend_from_slice(format!("%{b:02X}").as_bytes());
-        }
-    } else {
-        out.extend_from_slice(wide);
-    }
-    out.extend_from_slice(&p.as_bytes()[i + 1..]);
-    out
 }
 
 #[cfg(test)]

@@ -7,9 +7,12 @@
 //! valid key: the envelope, or a refusal that reaches no handler where the field's own
 //! grammar allows one.
 
-use super::target_form::OTHER_HOST;
-use super::{Axis, Permits, Site, Source, Value};
-use crate::wire::Request;
+mod framing;
+mod host;
+
+use super::{Axis, Source, Value};
+use framing::framing;
+use host::{hosts, own_connection};
 
 /// Fields a front end sets and a back end may trust to say where the request came from.
 const FORWARDING: [&str; 8] = [
@@ -235,77 +238,6 @@ fn field(class: &'static str, source: Source, name: &'static str, value: &str) -
     Value::field(Axis::FrontEnd, class, source, name, value)
 }
 
-/// `Host` values a front end may treat as internal: loopback names and addresses, with and
-/// without the target's port, internal-looking names; and the two the grammar refuses (no
-/// value, two fields). Each goes on a connection of its own, over HTTP/1.1 (HTTP/2 carries
-/// `:authority`). A host the server does not serve may be refused ([`OTHER_HOST`]).
-fn hosts() -> Vec<Value> {
-    let port = |s: &Site| {
-        s.authority
-            .rsplit_once(':')
-            .map(|(_, p)| p.to_owned())
-            .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
-            .unwrap_or_else(|| "443".into())
-    };
-    type HostOf = fn(&str) -> String;
-    let rows: [(&str, HostOf); 8] = [
-        ("localhost", |_| "localhost".into()),
-        ("localhost:port", |p| format!("localhost:{p}")),
-        ("127.0.0.1", |_| "127.0.0.1".into()),
-        ("127.0.0.1:port", |p| format!("127.0.0.1:{p}")),
-        ("[::1]", |_| "[::1]".into()),
-        ("[::1]:port", |p| format!("[::1]:{p}")),
-        ("internal", |_| "internal".into()),
-        ("admin.localhost", |_| "admin.localhost".into()),
-    ];
-    let mut values: Vec<Value> = rows
-        .into_iter()
-        .map(|(label, host)| {
-            Value::new(
-                Axis::FrontEnd,
-                format!("Host: {label}"),
-                "Host",
-                Source::Rfc(9110, "7.2"),
-                move |r, s| Some(own_connection(r.field("Host", host(&port(s)).as_str()))),
-            )
-            .permitting(OTHER_HOST)
-        })
-        .collect();
-    values.push(
-        Value::new(
-            Axis::FrontEnd,
-            "Host: (empty)",
-            "Host",
-            Source::Rfc(9112, "3.2"),
-            |r, _| Some(own_connection(r.field("Host", ""))),
-        )
-        .permitting(OTHER_HOST),
-    );
-    values.push(
-        Value::new(
-            Axis::FrontEnd,
-            "Host twice (the target's, then localhost)",
-            "Host",
-            Source::Rfc(9112, "3.2"),
-            |r, s| {
-                Some(own_connection(
-                    r.field("Host", s.authority.as_str())
-                        .field("Host", "localhost"),
-                ))
-            },
-        )
-        .permitting(OTHER_HOST),
-    );
-    values
-}
-
-/// Raw HTTP/1.1 on a connection of its own.
-fn own_connection(mut r: Request) -> Request {
-    r = r.exact();
-    r.fresh_connection = true;
-    r
-}
-
 /// URL rewrites both ways: the documented path "rewritten" to a public-looking one (an
 /// authenticator that exempts by the field), and a public-looking path rewritten to the
 /// documented one (a back end that routes on the field).
@@ -362,63 +294,4 @@ fn preflights() -> Vec<Value> {
             .excluding(&[Axis::Method])
         })
         .collect()
-}
-
-/// Body framing (RFC 9112 §6): `Content-Length: 0` without a body, a JSON body with its
-/// length, and `Transfer-Encoding: chunked` beside a `Content-Length` that frames the same
-/// bytes (a server may refuse the pair: RFC 9112 §6.3).
-fn framing() -> Vec<Value> {
-    vec![
-        Value::new(
-            Axis::FrontEnd,
-            "Content-Length: 0, no body",
-            "body framing",
-            Source::Rfc(9112, "6.2"),
-            |r, _| Some(r.field("Content-Length", "0")),
-        ),
-        Value::new(
-            Axis::FrontEnd,
-            "a JSON body with Content-Length",
-            "body framing",
-            Source::Rfc(9112, "6.2"),
-            |r, _| Some(r.body("application/json", "{}")),
-        ),
-        Value::new(
-            Axis::FrontEnd,
-            "Transfer-Encoding: chunked and Content-Length",
-            "body framing",
-            Source::Rfc(9112, "6.3"),
-            |r, _| {
-                let mut r = r
-                    .field("Transfer-Encoding", "chunked")
-                    .body("application/json", "0\r\n\r\n");
-                r.fresh_connection = true;
-                Some(r.exact())
-            },
-        )
-        .permitting(Permits::MALFORMED),
-        Value::new(
-            Axis::FrontEnd,
-            "Expect: 100-continue with a body",
-            "Expect",
-            Source::Rfc(9110, "10.1.1"),
-            |r, _| {
-                Some(
-                    r.field("Expect", "100-continue")
-                        .body("application/json", "{}"),
-                )
-            },
-        ),
-        Value::new(
-            Axis::FrontEnd,
-            "Expect: an unknown expectation",
-            "Expect",
-            Source::Rfc(9110, "10.1.1"),
-            |r, _| Some(r.field("Expect", "conformance-probe")),
-        )
-        .permitting(Permits {
-            statuses: &[417],
-            closed: false,
-        }),
-    ]
 }
