@@ -35,7 +35,7 @@ const fn pref(
 
 /// `Accept` (RFC 9110 §12.5.1): the media types the client takes. Absent is the baseline every
 /// other case sends.
-pub const ACCEPT: [Preference; 7] = [
+pub const ACCEPT: [Preference; 8] = [
     // What Chrome and Firefox send on navigation (the HTML standard's default for documents).
     pref(
         "Accept",
@@ -57,6 +57,13 @@ pub const ACCEPT: [Preference; 7] = [
         "application/json;q=0",
         "JSON refused",
         Source::Rfc(9110, "12.4.2"),
+    ),
+    // What an `EventSource` sends (the HTML standard's server-sent events).
+    pref(
+        "Accept",
+        "text/event-stream",
+        "event stream",
+        Source::Practice("HTML standard, server-sent events"),
     ),
     pref(
         "Accept",
@@ -84,7 +91,9 @@ pub const ACCEPT_ENCODING: [Preference; 5] = [
     ),
     pref(
         "Accept-Encoding",
-        "gzip, deflate, br, zstd",
+        // What browsers send, less `zstd`, which the runner cannot decode (a server may
+        // answer in any coding the request lists).
+        "gzip, deflate, br",
         "browser",
         Source::Iana("HTTP Content Coding Registry"),
     ),
