@@ -237,20 +237,26 @@ pub async fn accepted_forms(ctx: &Context) -> Result<Arc<AcceptedForms>, Stop> {
 /// The methods a key travels with in the crossings: the safe ones, whatever the run.
 pub const SAFE_METHODS: [&str; 3] = ["GET", "HEAD", "OPTIONS"];
 
-/// Requests on the probe path presenting each of `keys` in each of `forms`, and every method of
+/// Requests on the probe path presenting each of `keys` (labelled, tagged with their label) in
+/// each of `forms`, and every method of
 /// `methods` with every key and every form: the key × form product, the methods taken in turn
 /// (row `i`, column `j` gets method `(i + j) mod m`, a Latin-square cover of the two other
 /// pairs when there are at least `m` keys and `m` forms; rows are added where there are not).
 pub fn crossed(
     ctx: &Context,
     forms: &[Presentation],
-    keys: &[Text],
+    keys: &[(&str, Text)],
     methods: &[&str],
 ) -> Vec<Request> {
     let path = ctx.probe_endpoint().path();
     rows(keys.len(), forms.len(), methods.len())
         .into_iter()
-        .map(|(i, j, k)| forms[j].request(methods[k], &path, keys[i].clone()))
+        .map(|(i, j, k)| {
+            let (label, key) = &keys[i];
+            let mut request = forms[j].request(methods[k], &path, key.clone());
+            request.tag(Axis::Key.id(), label);
+            request
+        })
         .collect()
 }
 

@@ -219,17 +219,25 @@ fn tagged(request: &Request) -> Presented {
 /// How a finding names the presentation a request carries: its `auth-*` and `key` tags, or
 /// "the canonical form".
 pub fn presented_as(request: &Request) -> String {
-    let tags: Vec<String> = request
-        .axes
-        .iter()
-        .filter(|t| t.axis.starts_with("auth-") || t.axis == Axis::Key.id())
-        .map(|t| format!("{} {}", t.axis, t.value))
-        .collect();
-    if tags.is_empty() {
-        "the canonical form `Bearer <key>`".into()
+    let tagged = |keep: &dyn Fn(&str) -> bool| {
+        request
+            .axes
+            .iter()
+            .filter(|t| keep(t.axis))
+            .map(|t| format!("{} {}", t.axis, t.value))
+            .collect::<Vec<_>>()
+    };
+    let form = tagged(&|axis| axis.starts_with("auth-"));
+    let mut shown = if form.is_empty() {
+        "the canonical form `Bearer <key>`".to_owned()
     } else {
-        tags.join(", ")
+        form.join(", ")
+    };
+    for key in tagged(&|axis| axis == Axis::Key.id()) {
+        shown.push_str(", ");
+        shown.push_str(&key);
     }
+    shown
 }
 
 /// The values of `axis` for the request space: each piece (or key variant) as a [`Value`]

@@ -31,7 +31,12 @@ async fn revoked_in_every_accepted_form(ctx: Check) -> CaseResult {
     use crate::cases::accepted_forms::{accepted_forms, crossed};
     let revoked = ctx.revoked_key()?.clone();
     let forms = accepted_forms(&ctx).await?;
-    let probes = crossed(&ctx, &forms.accepted, &[revoked.text()], &forms.methods);
+    let probes = crossed(
+        &ctx,
+        &forms.accepted,
+        &[("revoked", revoked.text())],
+        &forms.methods,
+    );
     ctx.expect_every(probes, EXPECT_REJECTED, |request, reply| {
         rejected(reply).map_err(|why| super::key2_opaque::in_form(why, request))
     })

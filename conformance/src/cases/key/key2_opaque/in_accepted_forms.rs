@@ -19,10 +19,10 @@ pub(super) fn case() -> Case {
 async fn edits_in_every_accepted_form(ctx: Check) -> CaseResult {
     let key = ctx.valid_key()?;
     let forms = accepted_forms(&ctx).await?;
-    let variants: Vec<Text> = KEYS
+    let variants: Vec<(&str, Text)> = KEYS
         .iter()
         .filter(|v| v.clause == KeyClause::Key2)
-        .filter_map(|v| (v.derive)(key))
+        .filter_map(|v| Some((v.label, (v.derive)(key)?)))
         .collect();
     let probes = crossed(&ctx, &forms.accepted, &variants, &forms.methods);
     let mut result = ctx
