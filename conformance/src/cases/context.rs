@@ -33,6 +33,9 @@ pub struct Context {
     pub others: AtomicUsize,
     /// Requests and time of the generated families (their requests/s in the reports).
     pub generated: GeneratedMeter,
+    /// The presentations of the valid key the deployment accepts, learned once by the first
+    /// case that asks (`accepted_forms.rs`).
+    pub accepted_forms: tokio::sync::OnceCell<std::sync::Arc<super::accepted_forms::AcceptedForms>>,
 }
 
 /// The options of a run that cases read.
@@ -66,6 +69,7 @@ impl Context {
             ledger: Ledger::default(),
             others: AtomicUsize::new(0),
             generated: GeneratedMeter::default(),
+            accepted_forms: Default::default(),
         }
     }
 

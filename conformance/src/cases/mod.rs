@@ -19,11 +19,13 @@ macro_rules! clause_files {
     };
 }
 
+mod accepted_forms;
 mod case;
 mod context;
 mod error;
 mod every_protocol;
 mod header;
+mod interactions;
 mod judges;
 mod key;
 mod ok;
@@ -43,6 +45,10 @@ use crate::target::Endpoint;
 pub fn crossings() -> Vec<Crossing> {
     let mut all = Vec::new();
     all.extend(route::crossings());
+    all.extend(header::crossings());
+    all.extend(key::crossings());
+    all.extend(error::crossings());
+    all.extend(ok::crossings());
     all
 }
 

@@ -48,10 +48,17 @@ impl EnvelopeSchema {
     }
 
     /// Every way the body breaks the schema, each as `at <JSON pointer>: <error>`.
+    ///
+    /// The body is first decoded by its `Content-Encoding` (ERR-2: a compressed body only with
+    /// a matching one).
     pub fn body_errors(&self, response: &Response) -> Vec<String> {
-        let body: serde_json::Value = match serde_json::from_slice(&response.body) {
+        let bytes = match super::decoded_body(response) {
+            Ok(bytes) => bytes,
+            Err(why) => return vec![why],
+        };
+        let body: serde_json::Value = match serde_json::from_slice(&bytes) {
             Ok(body) => body,
-            Err(e) if response.body.is_empty() => {
+            Err(e) if bytes.is_empty() => {
                 return vec![format!("the body is empty, not JSON ({e})")]
             }
             Err(e) => return vec![format!("the body is not JSON: {e}")],

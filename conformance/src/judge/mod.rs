@@ -7,6 +7,7 @@
 
 pub mod challenge;
 pub mod diagnosis;
+mod content_coding;
 mod envelope;
 pub mod exchange;
 mod ledger;
@@ -14,6 +15,7 @@ mod likeness;
 mod verdict;
 
 pub use diagnosis::{diagnose, Diagnosis};
+pub use content_coding::decoded_body;
 pub use envelope::{content_type_problem, EnvelopeSchema};
 pub use exchange::Exchange;
 pub use ledger::{owner_of, Ledger, Owner};

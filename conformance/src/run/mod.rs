@@ -354,6 +354,7 @@ async fn setup(
         ledger: Default::default(),
         others: Default::default(),
         generated: Default::default(),
+        accepted_forms: Default::default(),
     };
     if !embedded {
         context.check_keys().await;

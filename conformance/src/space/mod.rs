@@ -23,9 +23,12 @@
 //! axis; adding an axis is one [`Axis`] variant, its table module, and one line in
 //! [`Axis::values`].
 
+pub mod authorization;
 mod explain;
 mod front_end;
+pub mod key;
 mod method;
+pub mod negotiation;
 mod pairwise;
 mod path;
 mod protocol;
@@ -36,7 +39,7 @@ mod value;
 
 use std::collections::HashMap;
 
-pub use pairwise::Cover;
+pub use pairwise::{cover, Cover};
 pub use table::markdown;
 pub use value::{Permits, Source, Value};
 
@@ -63,6 +66,26 @@ pub enum Axis {
     /// overrides, `Connection`, `Expect`, `Range`, conditionals, caching, framing, CORS,
     /// cookies.
     FrontEnd,
+    // i16-forms: the `Authorization` value (authorization.rs) and content negotiation
+    // (negotiation.rs).
+    /// The `Authorization` scheme's spelling (RFC 9110 §11.1, RFC 6750 §2.1).
+    AuthScheme,
+    /// The whitespace between the scheme and the key (RFC 6750 §2.1's `1*SP`).
+    AuthGap,
+    /// What follows the key in the `Authorization` value.
+    AuthTail,
+    /// The OWS before the `Authorization` value (RFC 9110 §5.5).
+    AuthOws,
+    /// The key presented: the valid key edited, an unknown key, the revoked key.
+    Key,
+    /// `Accept` (RFC 9110 §12.5.1).
+    Accept,
+    /// `Accept-Encoding` (RFC 9110 §12.5.3).
+    AcceptEncoding,
+    /// `Accept-Language` (RFC 9110 §12.5.4).
+    AcceptLanguage,
+    /// `Accept-Charset` (RFC 9110 §12.5.2).
+    AcceptCharset,
     /// The request line's version and `Upgrade` requests (RFC 9112 §2.3, RFC 9110 §7.8).
     Protocol,
 }
@@ -75,6 +98,15 @@ impl Axis {
         Axis::Query,
         Axis::TargetForm,
         Axis::FrontEnd,
+        Axis::AuthScheme,
+        Axis::AuthGap,
+        Axis::AuthTail,
+        Axis::AuthOws,
+        Axis::Key,
+        Axis::Accept,
+        Axis::AcceptEncoding,
+        Axis::AcceptLanguage,
+        Axis::AcceptCharset,
         Axis::Protocol,
     ];
 
@@ -86,6 +118,15 @@ impl Axis {
             Axis::Query => "query",
             Axis::TargetForm => "target-form",
             Axis::FrontEnd => "front-end field",
+            Axis::AuthScheme => "auth-scheme",
+            Axis::AuthGap => "auth-gap",
+            Axis::AuthTail => "auth-tail",
+            Axis::AuthOws => "auth-ows",
+            Axis::Key => "key",
+            Axis::Accept => "accept",
+            Axis::AcceptEncoding => "accept-encoding",
+            Axis::AcceptLanguage => "accept-language",
+            Axis::AcceptCharset => "accept-charset",
             Axis::Protocol => "protocol",
         }
     }
@@ -98,6 +139,15 @@ impl Axis {
             Axis::Query => "the query",
             Axis::TargetForm => "the request-target form",
             Axis::FrontEnd => "header fields front ends act on",
+            Axis::AuthScheme => "the `Authorization` scheme's spelling",
+            Axis::AuthGap => "the whitespace between the scheme and the key",
+            Axis::AuthTail => "what follows the key in the `Authorization` value",
+            Axis::AuthOws => "the whitespace before the `Authorization` value",
+            Axis::Key => "the key presented in the `Authorization` value",
+            Axis::Accept => "`Accept`",
+            Axis::AcceptEncoding => "`Accept-Encoding`",
+            Axis::AcceptLanguage => "`Accept-Language`",
+            Axis::AcceptCharset => "`Accept-Charset`",
             Axis::Protocol => "the HTTP version and Upgrade",
         }
     }
@@ -110,6 +160,12 @@ impl Axis {
             Axis::Query => query::values(),
             Axis::TargetForm => target_form::values(),
             Axis::FrontEnd => front_end::values(),
+            Axis::AuthScheme | Axis::AuthGap | Axis::AuthTail | Axis::AuthOws | Axis::Key => {
+                authorization::values(self)
+            }
+            Axis::Accept | Axis::AcceptEncoding | Axis::AcceptLanguage | Axis::AcceptCharset => {
+                negotiation::values(self)
+            }
             Axis::Protocol => protocol::values(),
         }
     }

@@ -18,6 +18,9 @@ pub enum Source {
     Iana(&'static str),
     /// An Internet-Draft, by its name.
     Draft(&'static str),
+    /// SPEC.md, by clause ID, where the contract itself names the value (HDR-1's one SP, KEY-2's
+    /// edits of a key).
+    Contract(&'static str),
     /// A convention of deployed software that no standard defines (a field a framework reads,
     /// a path syntax a server parses), named by who uses it.
     Practice(&'static str),
@@ -30,6 +33,7 @@ impl fmt::Display for Source {
             Source::Rfc(n, section) => write!(f, "RFC {n} §{section}"),
             Source::Iana(registry) => write!(f, "IANA {registry}"),
             Source::Draft(name) => f.write_str(name),
+            Source::Contract(clause) => write!(f, "SPEC.md {clause}"),
             Source::Practice(who) => write!(f, "practice: {who}"),
         }
     }

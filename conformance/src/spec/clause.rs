@@ -61,7 +61,7 @@ clauses! {
     /// A key is shown once.
     Key6 = "KEY-6", Must, "a key is shown once, at creation: nothing shows it again";
     /// Only `Authorization: Bearer <key>` authenticates.
-    Hdr1 = "HDR-1", Must, "a request authenticates only with `Authorization: Bearer <key>`: the scheme `Bearer`, one space, the key, nothing after it";
+    Hdr1 = "HDR-1", Must, "a request authenticates only with `Authorization: Bearer <key>`: the scheme `Bearer`, one space (SP: no tab, no mix of tab and space), the key, nothing after it";
     /// Field-name case and OWS do not matter.
     Hdr2 = "HDR-2", Must, "the field name is case-insensitive and whitespace around the whole value (OWS) neither helps nor hurts";
     /// No other channel authenticates.
@@ -77,7 +77,7 @@ clauses! {
     /// Failure is 401.
     Err1 = "ERR-1", Must, "an authentication failure is HTTP status 401";
     /// The envelope.
-    Err2 = "ERR-2", Must, "the failure body is {\"error\":{\"type\":\"authentication_error\",\"code\":null,\"message\":\"Invalid API key\"}} (extra members allowed) with Content-Type application/json";
+    Err2 = "ERR-2", Must, "the failure body is {\"error\":{\"type\":\"authentication_error\",\"code\":null,\"message\":\"Invalid API key\"}} (extra members allowed) with Content-Type application/json, whatever the request negotiates (Accept, Accept-Language, Accept-Encoding: no HTML, no 406; compressed only with a matching Content-Encoding)";
     /// Failures are indistinguishable.
     Err3 = "ERR-3", Must, "failures are indistinguishable: status, error.type, error.code and error.message are the same for every cause, with no finer-grained signal (status line, headers, body text, time to answer), on every protocol";
     /// HEAD answers like GET, without a body.

@@ -128,3 +128,29 @@ fn request_ids_and_extra_members_pass_over_h2_and_http1() {
 fn times_of_the_moment_and_rate_limit_counters_pass() {
     assert_passes(Fault::TimesOfTheMoment, Flavor::Hyper, &[]);
 }
+
+#[test]
+fn gzip_refusal_with_content_encoding_passes() {
+    let run = assert_passes(Fault::GzipWhenAsked, Flavor::Hyper, &[]);
+    assert!(
+        run.cases_with("pass")
+            .contains("ERR-2::negotiation_accept_encoding"),
+        "the gzip-compressed envelope was judged, decoded"
+    );
+}
+
+#[test]
+fn lenient_scheme_is_judged_in_every_form_it_accepts() {
+    let run = assert_passes(Fault::LenientScheme, Flavor::Hyper, &[]);
+    let evidence = run.report["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == "KEY-2::edits_in_every_accepted_form")
+        .map(|c| c["evidence"].to_string())
+        .unwrap_or_default();
+    assert!(
+        evidence.contains(r#"scheme \"bearer\", gap SP SP SP"#),
+        "KEY-2 ran in the `bearer` form the server accepts: {evidence}"
+    );
+}

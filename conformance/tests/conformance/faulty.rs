@@ -131,6 +131,11 @@ faults! {
     allow_on_known_paths_only: AllowOnKnownPaths over Hyper by "ROUTE-1";
     link_fields_name_the_path: PathInLinkFields over Raw by "ROUTE-1";
     path_in_the_envelope: PathInBody over Hyper by "ROUTE-1";
+    // i16-forms: the `Authorization` value and content negotiation, each along its axis alone.
+    key_case_folded_under_lowercase_scheme: CaseInsensitiveKeyUnderLowercaseScheme over Raw by "KEY-2";
+    html_refusal_for_browsers: HtmlRefusalForBrowsers over Hyper by "ERR-2";
+    not_acceptable_without_json: NotAcceptableWithoutJson over Raw by "ERR-2";
+    gzip_without_content_encoding: GzipWithoutContentEncoding over Hyper by "ERR-2";
 }
 
 // Broken along one axis of the request space alone (i16-space): each answers a request that
@@ -171,6 +176,9 @@ faults! {
     revoked_key_gets_403: RevokedGets403 over Raw by "KEY-4";
     revoked_key_accepted: RevokedAccepted over Raw by "KEY-4";
     trailing_token_ignored: TrailingTokenIgnored over Raw by "HDR-1";
+    // i16-forms: `strip()` after the scheme also trims Unicode spaces off the key (KEY-2 too).
+    strip_after_scheme: StripsAfterScheme over Raw by "HDR-1";
+    strip_after_scheme_over_h2: StripsAfterScheme over Hyper by "HDR-1";
     tab_after_scheme_accepted: TabAccepted over Raw by "HDR-1";
     scheme_optional: SchemeOptional over Raw by "HDR-1";
     field_name_case_sensitive: FieldNameCaseSensitive over Raw by "HDR-2";
@@ -209,5 +217,24 @@ fn missing_www_authenticate_is_only_information_in_the_doc_profile() {
             .contains("ERR-5::www_authenticate_bearer_challenge: informational"),
         "{}",
         run.stderr
+    );
+}
+
+/// i16-forms: a tab accepted only under a case variant of the scheme is no single value's
+/// fault (`Bearer<TAB>key` is refused, `bearer key` is HDR-5's to permit): only the pairwise
+/// case over the form axes catches it, as an interaction.
+#[test]
+fn tab_accepted_only_under_a_case_variant_scheme_is_an_interaction() {
+    let run = assert_caught(
+        Fault::LenientBranchTrimsWhitespace,
+        Flavor::Raw,
+        "HDR-1",
+        &[],
+    );
+    assert_eq!(
+        run.failed().into_iter().collect::<Vec<_>>(),
+        ["HDR-1::scheme_gap_tail_pairs"],
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(3000)..]
     );
 }

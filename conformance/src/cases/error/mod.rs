@@ -1,7 +1,7 @@
 //! ERR-1..ERR-6: the failure response. For each cause of failure ([`causes`]: missing, empty,
 //! malformed, wrong scheme, wrong prefix, truncated, extended, unrecognized, revoked, another
 //! channel, an unknown path or method) the status is 401 (ERR-1), the body matches `contract/schemas/`
-//! and the content type is JSON (ERR-2), nothing tells the causes apart (ERR-3), HEAD answers
+//! and the content type is JSON, whatever the request negotiates (ERR-2), nothing tells the causes apart (ERR-3), HEAD answers
 //! like GET without a body (ERR-4), `WWW-Authenticate` carries a Bearer challenge (ERR-5, rfc
 //! profile), and no piece of the credentials comes back (ERR-6).
 //!
@@ -10,9 +10,14 @@
 mod causes;
 
 #[rustfmt::skip]
-clause_files! { err1_status, err2_envelope, err3_indistinguishable, err4_head_like_get, err5_challenge, err6_no_echo }
+clause_files! { err1_status, err2_envelope, err2_negotiation, err3_indistinguishable, err4_head_like_get, err5_challenge, err6_no_echo }
 
 pub use err1_status::refusal_sweep;
+
+/// What the ERR family requires over the request space (the README's axis table names them).
+pub fn crossings() -> Vec<crate::space::Crossing> {
+    vec![err2_negotiation::NEGOTIATION_CROSSING]
+}
 
 use crate::wire::{Reply, Response};
 

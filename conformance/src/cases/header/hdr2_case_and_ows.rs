@@ -46,7 +46,39 @@ pub(super) fn cases() -> Vec<Case> {
         })
         .collect();
     cases.push(whitespace_does_not_help());
+    cases.push(ows_in_every_accepted_form());
     cases
+}
+
+/// HDR-2 in every form the deployment accepts the valid key in: for each HDR-5 variant it
+/// accepted (`bearer`, several SP), the field name in lowercase, OWS before the value and OWS
+/// after it must be accepted too (the canonical form's are the cases above).
+fn ows_in_every_accepted_form() -> Case {
+    use crate::cases::accepted_forms::{accepted_forms, Presentation};
+    use crate::space::authorization::{presented_as, Reading, BEFORE, TAILS};
+    Case::new(Clause::Hdr2, "ows_in_every_accepted_form", |ctx| async move {
+        let key = ctx.valid_key()?;
+        let forms = accepted_forms(&ctx).await?;
+        let path = ctx.probe_endpoint().path();
+        let method = ctx.probe().method;
+        let mut probes = Vec::new();
+        for p in forms.accepted.iter().filter(|p| p.reading() == Reading::Variance) {
+            let mut ows_after = p.form;
+            ows_after.tail = &TAILS[3];
+            for variant in [
+                Presentation { field: "authorization", ..*p },
+                Presentation { before: &BEFORE[2], ..*p },
+                Presentation { form: ows_after, ..*p },
+            ] {
+                probes.push(variant.request(&method, &path, key.text()));
+            }
+        }
+        ctx.expect_every(probes, EXPECT_ACCEPTED, |request, reply| {
+            accepted(reply).map_err(|why| format!("{why}; presented as: {}", presented_as(request)))
+        })
+        .await
+        .map(|e| e.and(forms.summary()))
+    })
 }
 
 /// An unknown key padded with spaces: OWS must not help either, so it must still get 401

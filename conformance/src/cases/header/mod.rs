@@ -9,6 +9,19 @@
 #[rustfmt::skip]
 clause_files! { hdr1_bearer_form, hdr2_case_and_ows, hdr3_other_channels, hdr4_duplicates, hdr5_scheme_variance }
 
+/// What the HDR family requires over the request space (the README's axis table names them).
+pub fn crossings() -> Vec<crate::space::Crossing> {
+    use crate::space::{Axis, Crossing};
+    vec![
+        hdr1_bearer_form::FORM_CROSSING,
+        Crossing {
+            clause: crate::spec::Clause::Hdr2,
+            axes: &[Axis::AuthScheme, Axis::AuthGap, Axis::AuthOws, Axis::AuthTail],
+            holds: "in every HDR-5 form the deployment accepts the valid key in, another spelling of the field name and OWS around the value are accepted too",
+        },
+    ]
+}
+
 use super::judges::EXPECT_REJECTED_OR_400;
 use super::{rejected_or_400, Case, Check, Context};
 use crate::spec::Clause;

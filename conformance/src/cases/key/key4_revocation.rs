@@ -3,7 +3,8 @@
 //!
 //! The revoked key (`TERMINUS_REVOKED_API_KEY`) on every endpoint, and side by side with an
 //! unknown key; and, on the admin plane, a key minted, accepted, revoked, then refused on the
-//! very next request exactly like an unknown key. Judged by status, then by [`like_unknown`].
+//! very next request exactly like an unknown key; and the revoked key in every form the
+//! deployment accepts the valid key in (`cases/accepted_forms.rs`). Judged by status, then by [`like_unknown`].
 
 use super::{every_endpoint_with, mint, reference_twice_and_candidate, revoke};
 use crate::cases::{accepted, bearer, rejected, Case, Check, EXPECT_REJECTED};
@@ -18,8 +19,29 @@ pub(super) fn cases() -> Vec<Case> {
         Clause::Key4,
         revoked_key_rejected,
         revoked_key_answered_like_unknown,
-        revocation_takes_effect_at_once
+        revocation_takes_effect_at_once,
+        revoked_in_every_accepted_form
     )
+}
+
+/// The revoked key in every form the deployment accepts the valid key in (HDR-5's and HDR-2's
+/// variants it took), with the safe methods, over every protocol: a lenient presentation must
+/// not skip the revocation check.
+async fn revoked_in_every_accepted_form(ctx: Check) -> CaseResult {
+    use crate::cases::accepted_forms::{accepted_forms, crossed};
+    let revoked = ctx.revoked_key()?.clone();
+    let forms = accepted_forms(&ctx).await?;
+    let probes = crossed(
+        &ctx,
+        &forms.accepted,
+        &[("revoked", revoked.text())],
+        &forms.methods,
+    );
+    ctx.expect_every(probes, EXPECT_REJECTED, |request, reply| {
+        rejected(reply).map_err(|why| super::key2_opaque::in_form(why, request))
+    })
+    .await
+    .map(|evidence| evidence.and(forms.summary()))
 }
 
 /// The revoked key on every endpoint: a server that checks revocation on some routes only

@@ -22,6 +22,23 @@ macro_rules! cases_named_after {
 clause_files! { key1_prefix, key2_opaque, key3_full_access, key4_revocation, key5_rotation, key6_shown_once }
 
 use super::{bearer, Case, Check, Context};
+use crate::space::{Axis, Crossing};
+
+/// What the KEY family requires over the request space (the README's axis table names them).
+pub fn crossings() -> Vec<Crossing> {
+    vec![
+        Crossing {
+            clause: Clause::Key2,
+            axes: &[Axis::Key, Axis::AuthScheme, Axis::AuthGap, Axis::AuthOws],
+            holds: "no variant of the key authenticates in any form the deployment accepts the valid key in, with any safe method, over any protocol",
+        },
+        Crossing {
+            clause: Clause::Key4,
+            axes: &[Axis::AuthScheme, Axis::AuthGap, Axis::AuthOws],
+            holds: "the revoked key is refused in every form the deployment accepts the valid key in",
+        },
+    ]
+}
 use crate::judge::Stop;
 use crate::spec::Clause;
 use crate::target::Key;

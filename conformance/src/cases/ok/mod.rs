@@ -11,3 +11,13 @@ use crate::target::Endpoint;
 pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
     ok1_accepted_everywhere::cases(endpoints)
 }
+
+/// What OK-1 requires over the request space (the README's axis table names it).
+pub fn crossings() -> Vec<crate::space::Crossing> {
+    use crate::space::Axis;
+    vec![crate::space::Crossing {
+        clause: crate::spec::Clause::Ok1,
+        axes: &[Axis::AuthOws, Axis::AuthTail],
+        holds: "the valid key is accepted in the canonical form and every HDR-2 variant of it the deployment accepts, with GET and HEAD, over every protocol",
+    }]
+}

@@ -20,7 +20,42 @@ use crate::wire::{is_safe_method, Request, Text};
 
 /// `OK-1::<method>_<path>`, one per endpoint, in the endpoints' order.
 pub fn cases(endpoints: &[Endpoint]) -> Vec<Case> {
-    endpoints.iter().cloned().map(accepted_on).collect()
+    let mut cases: Vec<Case> = endpoints.iter().cloned().map(accepted_on).collect();
+    cases.push(valid_key_in_every_accepted_form());
+    cases
+}
+
+/// `OK-1::valid_key_in_every_accepted_form`: the valid key in the canonical form and in every
+/// HDR-2 variant of it the deployment accepted on `GET`, with `GET` and `HEAD` on the probe
+/// endpoint, over every protocol: a form accepted once is accepted everywhere. (HDR-5's
+/// variants are left out: a deployment may refuse them.)
+fn valid_key_in_every_accepted_form() -> Case {
+    use crate::cases::accepted_forms::accepted_forms;
+    use crate::space::authorization::{presented_as, Reading};
+    Case::new(
+        Clause::Ok1,
+        "valid_key_in_every_accepted_form",
+        |ctx| async move {
+            let key = ctx.valid_key()?;
+            let forms = accepted_forms(&ctx).await?;
+            let path = ctx.probe_endpoint().path();
+            let probes: Vec<Request> = forms
+                .accepted
+                .iter()
+                .filter(|p| p.reading() != Reading::Variance)
+                .flat_map(|p| ["GET", "HEAD"].map(|m| p.request(m, &path, key.text())))
+                .collect();
+            ctx.expect_every(
+            probes,
+            "not 401: a valid key is accepted in every form the deployment accepts, with GET and HEAD, over every protocol",
+            |request, reply| {
+                accepted(reply).map_err(|why| format!("{why}; presented as: {}", presented_as(request)))
+            },
+        )
+        .await
+        .map(|e| e.and(forms.summary()))
+        },
+    )
 }
 
 /// The endpoint's own request with the valid key, over either protocol, and again as raw

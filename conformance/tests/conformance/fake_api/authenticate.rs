@@ -192,7 +192,35 @@ pub(super) fn authenticate(fault: Fault, req: &Incoming) -> Result<(), Cause> {
             }
             return judge_key(fault, token.unwrap_or_default().as_bytes());
         }
-        Fault::LenientScheme => {
+        Fault::StripsAfterScheme => {
+            // Python's `value.partition(" ")`, `scheme.lower() == "bearer"`, `param.strip()`.
+            let Some((scheme, param)) = text.split_once(' ') else {
+                return Err(Cause::Malformed);
+            };
+            if !scheme.eq_ignore_ascii_case("bearer") {
+                return Err(Cause::Malformed);
+            }
+            return judge_key(fault, param.trim().as_bytes());
+        }
+        Fault::LenientBranchTrimsWhitespace if value.len() > 6 && &value[..6] != b"Bearer" => {
+            if !value[..6].eq_ignore_ascii_case(b"Bearer") {
+                return Err(Cause::Malformed);
+            }
+            let rest = &value[6..];
+            let token = trim_ows(rest);
+            if token.len() == rest.len() {
+                return Err(Cause::Malformed);
+            }
+            token
+        }
+        Fault::CaseInsensitiveKeyUnderLowercaseScheme if value.starts_with(b"bearer ") => {
+            let token = trim_ows_spaces(&value[6..]);
+            if token.eq_ignore_ascii_case(VALID.as_bytes()) {
+                return Ok(());
+            }
+            token
+        }
+        Fault::LenientScheme | Fault::CaseInsensitiveKeyUnderLowercaseScheme => {
             if value.len() < 7 || !value[..6].eq_ignore_ascii_case(b"Bearer") || value[6] != b' ' {
                 return Err(Cause::Malformed);
             }

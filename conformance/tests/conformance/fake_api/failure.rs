@@ -93,9 +93,13 @@ pub(super) fn failure(fault: Fault, cause: Cause, req: &Incoming, counter: u64) 
         (Fault::BodyTextByCause, Cause::Revoked) => serde_json::to_string_pretty(&body).unwrap(),
         _ => body.to_string(),
     };
-    Outgoing {
-        status,
-        headers,
-        body: body.into_bytes(),
-    }
+    super::negotiate::negotiated(
+        fault,
+        req,
+        Outgoing {
+            status,
+            headers,
+            body: body.into_bytes(),
+        },
+    )
 }

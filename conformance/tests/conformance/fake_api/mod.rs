@@ -7,6 +7,7 @@ mod authenticate;
 mod failure;
 mod observables;
 mod frameworks;
+mod negotiate;
 mod routes;
 mod space;
 
@@ -235,6 +236,28 @@ pub enum Fault {
     /// Two axes together only: HTTP/1.0 with any forwarding field skips authentication
     /// (either alone does not).
     Http10WithForwardingTrusted,
+
+    // ---- i16-forms: the `Authorization` value and content negotiation (HDR-1, KEY-2, ERR-2) ----
+    /// HDR-1: FastAPI's `HTTPBearer`, Flask-HTTPAuth: the value split at its first space, the
+    /// scheme compared case-insensitively, then `strip()` of what follows it — so `Bearer
+    /// <SP><TAB>key` authenticates (`Bearer<TAB>key` does not: no space to split at).
+    StripsAfterScheme,
+    /// HDR-1, in combination only: `Bearer` is read strictly, but a case variant of the scheme
+    /// (HDR-5's lenient branch) takes any run of spaces and tabs before the key.
+    LenientBranchTrimsWhitespace,
+    /// KEY-2: HDR-5's lenient reading, and under the scheme spelled `bearer` the key compared
+    /// case-insensitively (one code path per spelling).
+    CaseInsensitiveKeyUnderLowercaseScheme,
+    /// ERR-2: DRF's browsable API: a refusal asked for with `Accept: text/html` is an HTML page.
+    HtmlRefusalForBrowsers,
+    /// ERR-2: an `Accept` that names neither JSON nor `*/*` (`application/xml`) gets 406.
+    NotAcceptableWithoutJson,
+    /// ERR-2: the refusal gzip-compressed when `Accept-Encoding` names gzip, without
+    /// `Content-Encoding`.
+    GzipWithoutContentEncoding,
+    /// Permitted (ERR-2): the refusal gzip-compressed with `Content-Encoding: gzip` when
+    /// `Accept-Encoding` names gzip.
+    GzipWhenAsked,
 }
 
 /// A parsed request.

@@ -59,6 +59,11 @@ pub(super) fn route(method: &str, path: &str) -> Outgoing {
             json!({"error": {"type": "invalid_request_error"}}),
         );
         out.headers.push(("Allow".into(), allow.join(", ")));
+        if out.status == 204 {
+            // A 204 has no content (RFC 9110 §15.3.5): bytes after its head would be read as
+            // the next response on the connection.
+            out.body.clear();
+        }
         return out;
     }
     json_response(

@@ -6,13 +6,17 @@
 //! `Authorization: Bearer <value>` on the probe endpoint: fixed edits of the valid key
 //! ([`edits`], with the look-alike characters of [`lookalikes`]), the key with bytes a trimming
 //! function removes ([`trimmed_bytes`]), and generated unknown and near-miss keys
-//! ([`generated_keys`]). Each must get 401 (a control byte may get 400 or a closed connection).
+//! ([`generated_keys`]); and the key's variants in every form the deployment accepts the valid
+//! key in ([`in_accepted_forms`]). Each must get 401 (a control byte may get 400 or a closed connection).
 
 mod edits;
 mod generated_keys;
+mod in_accepted_forms;
 mod lookalikes;
 mod split_keys;
 mod trimmed_bytes;
+
+pub(super) use in_accepted_forms::in_form;
 
 use crate::cases::Case;
 
@@ -22,5 +26,6 @@ pub(super) fn cases() -> Vec<Case> {
     all.push(trimmed_bytes::whitespace_like_bytes_around_key());
     all.extend(generated_keys::cases());
     all.extend(split_keys::cases());
+    all.push(in_accepted_forms::case());
     all
 }
