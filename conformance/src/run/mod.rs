@@ -122,7 +122,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         if mock.is_some() { "embedded terminus-mock" } else { "--target" },
         cli.profile.as_str(),
         cli.cases(),
-        if context.client.speaks_h2() { "HTTP/2 and HTTP/1.1" } else { "HTTP/1.1 (no h2 offered)" },
+        context.client.offered().describe(),
     );
     let records = Arc::new(Mutex::new(Vec::new()));
     let trials: Vec<(Trial, bool)> = cases

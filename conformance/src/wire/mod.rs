@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use http1::{parse_head_leniently, parse_response};
-pub use reply::{Protocol, Reply, Response};
+pub use reply::{Offered, Protocol, Reply, Response};
 pub use request::{is_safe_method, Request, Wire};
 pub use text::{show_bytes, Text};
 
@@ -39,6 +39,8 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 pub struct Client {
     http1: Http1,
     http2: Option<Http2>,
+    /// What the deployment speaks.
+    offered: Offered,
     pacer: Pacer,
     timeout: Duration,
     sent: AtomicU64,
@@ -68,18 +70,21 @@ pub struct ClientOptions {
 
 impl Client {
     /// A client for the target `dialer` reaches. `host` is the `Host` value, `origin` the
-    /// `https://host:port` prefix, `h2` whether the target offers HTTP/2.
+    /// `https://host:port` prefix, `offered` the protocols the target speaks.
     pub fn new(
         dialer: Dialer,
         host: String,
         origin: String,
         base_path: String,
-        h2: bool,
+        offered: Offered,
         options: &ClientOptions,
     ) -> Self {
         Self {
             http1: Http1::new(dialer.clone(), host, base_path.clone()),
-            http2: h2.then(|| Http2::new(dialer, origin, base_path)),
+            http2: offered
+                .http2()
+                .then(|| Http2::new(dialer, origin, base_path)),
+            offered,
             pacer: Pacer::new(options.concurrency, options.rate),
             timeout: options.timeout,
             sent: AtomicU64::new(0),
@@ -101,7 +106,7 @@ impl Client {
             host.to_owned(),
             String::new(),
             base_path.to_owned(),
-            self.http2.is_some(),
+            self.offered,
             &ClientOptions {
                 timeout: self.timeout,
                 concurrency: usize::MAX >> 4,
@@ -124,6 +129,21 @@ impl Client {
     /// True when [`Wire::Any`] requests travel over HTTP/2.
     pub fn speaks_h2(&self) -> bool {
         self.http2.is_some()
+    }
+
+    /// The protocols the deployment speaks.
+    pub fn offered(&self) -> Offered {
+        self.offered
+    }
+
+    /// why `request` cannot be sent to a deployment that speaks only HTTP/2, if that is
+    /// the case: it needs HTTP/1.1 bytes.
+    fn needs_http1(&self, request: &Request) -> Option<String> {
+        if self.offered != Offered::Http2Only {
+            return None;
+        }
+        let h2 = self.http2.as_ref()?;
+        h2.cannot_carry(request)
     }
 
     /// Requests sent so far (retries included).
@@ -168,6 +188,11 @@ impl Client {
             ));
             delivery::note(&reply);
             return reply;
+        }
+        if let Some(why) = self.needs_http1(request) {
+            // Not sent: the case is judged on its other requests, or ignored.
+            delivery::note_needs_http1();
+            return Reply::Undelivered(format!("{}: {why}", delivery::NEEDS_HTTP1));
         }
         if self.dry {
             self.sent.fetch_add(1, Ordering::Relaxed);
@@ -230,8 +255,15 @@ impl Client {
         join_all(sends).await
     }
 
-    /// Over HTTP/2 when asked for [`Wire::Any`] and offered, else raw HTTP/1.1.
+    /// Over HTTP/2 when asked for [`Wire::Any`] and offered, else raw HTTP/1.1; every request
+    /// over HTTP/2 when the deployment speaks nothing else.
     pub async fn dispatch(&self, request: &Request) -> Reply {
+        if let (Offered::Http2Only, Some(h2)) = (self.offered, &self.http2) {
+            return match h2.send(request, self.timeout).await {
+                Ok(reply) => reply,
+                Err(why) => Reply::Broken(format!("not expressible over HTTP/2: {}", why.0)),
+            };
+        }
         match (request.wire, &self.http2) {
             (Wire::Any, Some(h2)) => {
                 if let Ok(reply) = h2.send(request, self.timeout).await {
@@ -254,7 +286,7 @@ impl Client {
     /// can carry it — no bytes HTTP/2 forbids — and it needs no connection of its own). A front
     /// end may judge the two differently.
     pub fn on_every_wire(&self, probes: Vec<Request>) -> Vec<Request> {
-        let Some(h2) = &self.http2 else {
+        let (Offered::Both, Some(h2)) = (self.offered, &self.http2) else {
             return probes;
         };
         let mut all = Vec::with_capacity(probes.len() * 2);

@@ -181,6 +181,61 @@ pub enum Fault {
     /// After the first two connections, every new connection is closed before the TLS
     /// handshake: requests on kept-alive connections are answered, new connections fail.
     DropsNewConnections,
+
+    // ---- issue 16, item 3: the runner's fairness on the wire (R-5, R-10, R-12) ----
+    /// Correct: every response says `Connection: close` and the connection ends after it; over
+    /// HTTP/2 that is a GOAWAY after every response (what Go's net/http does with the header),
+    /// so the streams opened meanwhile are declined unprocessed (R-5: retried, never judged).
+    CloseAfterEachResponse,
+    /// Correct: every 7th request is answered 429 with `Retry-After: 1` (R-12).
+    Every7th429,
+    /// Correct: at most [`BUCKET_RATE`] requests per second (a token bucket of that size); the
+    /// others are answered 429 with `Retry-After: 1` (R-12).
+    TokenBucket,
+    /// ROB-1, broken: a `"` in the `Authorization` value makes the server drop the whole
+    /// connection (TCP closed, no GOAWAY): a reset in answer, not a decline. (`ResetOnQuote`
+    /// resets the request alone: the connection over HTTP/1.1, the stream over HTTP/2.)
+    ResetConnectionOnQuote,
+}
+
+/// [`Fault::TokenBucket`]'s requests per second (and burst).
+pub const BUCKET_RATE: f64 = 40.0;
+
+/// [`Fault::TokenBucket`]'s bucket, one per server: `admit` takes a token if there is one.
+#[derive(Debug)]
+pub struct Bucket {
+    state: std::sync::Mutex<(std::time::Instant, f64)>,
+}
+
+impl Default for Bucket {
+    fn default() -> Self {
+        Bucket {
+            state: std::sync::Mutex::new((std::time::Instant::now(), BUCKET_RATE)),
+        }
+    }
+}
+
+impl Bucket {
+    /// True when a request may pass now.
+    pub fn admit(&self) -> bool {
+        let mut state = self.state.lock().unwrap();
+        let now = std::time::Instant::now();
+        let refill = now.duration_since(state.0).as_secs_f64() * BUCKET_RATE;
+        *state = (now, (state.1 + refill).min(BUCKET_RATE));
+        if state.1 >= 1.0 {
+            state.1 -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// A 429 with `Retry-After: 1`, as [`Fault::Every7th429`] and [`Fault::TokenBucket`] send it.
+pub fn too_many_requests() -> Outgoing {
+    let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
+    out.headers.push(("Retry-After".into(), "1".into()));
+    out
 }
 
 /// A parsed request.
@@ -243,6 +298,14 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
         let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
         out.headers.push(("Retry-After".into(), "1".into()));
         return Action::Respond(out);
+    }
+    if fault == Fault::Every7th429 && counter % 7 == 6 {
+        return Action::Respond(too_many_requests());
+    }
+    if fault == Fault::ResetConnectionOnQuote
+        && header(req, "authorization").is_some_and(|v| v.contains(&b'"'))
+    {
+        return Action::Close;
     }
     if fault == Fault::EchoEverything {
         let dump: Vec<String> = req
