@@ -201,6 +201,10 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         generated: context.generated.facts(),
     };
     summarize(&facts, &records, quiet);
+    if let (Some(slowdown), false) = (context.client.slowdown(), quiet) {
+        // a rate-limited run says that it slowed itself, and how far.
+        eprintln!("terminus-conformance: {slowdown}");
+    }
     if let Some(path) = &cli.junit {
         report::junit::write(path, &facts, &records)?;
     }

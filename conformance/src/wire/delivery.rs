@@ -64,7 +64,7 @@ impl DeliveryLog {
         }
         if rate_limited > 0 {
             parts.push(format!(
-                "{rate_limited} request(s) were still answered 429 after {} waits for Retry-After",
+                "{rate_limited} request(s) were still answered 429 after their waits for Retry-After (at most {}, spread, at a pace the runner lowered)",
                 super::MAX_429_RETRIES
             ));
         }

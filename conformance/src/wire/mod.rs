@@ -1,6 +1,8 @@
 //! How requests reach the target: [`Request`] and [`Text`] describe what to send, [`Client`]
 //! sends it — raw HTTP/1.1 ([`http1`]) for exact bytes, HTTP/2 ([`http2`]) where the target
-//! offers it — paced ([`pacing`]) and retried on 429 (ROB-3), and [`Reply`] is what came back.
+//! offers it, HTTP/2 alone to a deployment that speaks nothing else — paced
+//! ([`pacing`], slower after 429s: R-12) and retried on 429 after a spread wait (ROB-3), and
+//! [`Reply`] is what came back.
 
 pub mod connect;
 pub(crate) mod delivery;
@@ -25,8 +27,15 @@ use http1::Http1;
 use http2::Http2;
 use pacing::Pacer;
 
-/// Retries of one request answered 429 before the 429 is what the case sees (ROB-3).
-pub const MAX_429_RETRIES: u32 = 4;
+/// Retries of one request answered 429 before the 429 is what the case sees (ROB-3). Many:
+/// the waits are spread and the run slows itself, so a request still limited after
+/// them all is limited whatever the runner does.
+pub const MAX_429_RETRIES: u32 = 12;
+/// At most this long waited for one request's 429s, over all its retries.
+const MAX_WAIT_PER_REQUEST: Duration = Duration::from_secs(60);
+/// 429s in a row after which the target counts as limiting everything: each request is then
+/// tried once, so a run against a target that refuses the runner throughout ends promptly.
+const LIMITED_THROUGHOUT: u64 = 128;
 /// Waits before sending again a request that never reached the target.
 const UNDELIVERED_BACKOFF: [Duration; 2] = [Duration::from_millis(250), Duration::from_secs(1)];
 /// Undelivered requests in a row after which the target counts as down: each request is then
@@ -51,6 +60,8 @@ pub struct Client {
     waited_ms: AtomicU64,
     /// Requests in a row that could not be delivered: past [`TARGET_DOWN`], no more backoff.
     undelivered_in_a_row: AtomicU64,
+    /// Answers 429 in a row: past [`LIMITED_THROUGHOUT`], no more retries.
+    limited_in_a_row: AtomicU64,
     /// the valid key, when a read-only run must never send it with an unsafe method.
     read_only: std::sync::RwLock<Vec<Vec<u8>>>,
     /// a planner sends nothing; it counts what a run would send.
@@ -92,6 +103,7 @@ impl Client {
             with_retry_after: AtomicU64::new(0),
             waited_ms: AtomicU64::new(0),
             undelivered_in_a_row: AtomicU64::new(0),
+            limited_in_a_row: AtomicU64::new(0),
             read_only: std::sync::RwLock::default(),
             dry: false,
         }
@@ -156,6 +168,11 @@ impl Client {
         self.rate_limited.load(Ordering::Relaxed)
     }
 
+    /// how the runner slowed itself after 429s, if it did.
+    pub fn slowdown(&self) -> Option<pacing::Slowdown> {
+        self.pacer.slowdown()
+    }
+
     /// the 429s met, how many carried a readable `Retry-After` (delta-seconds), and how
     /// long the runner waited for them in all.
     pub fn rate_limits(&self) -> (u64, u64, Duration) {
@@ -166,8 +183,9 @@ impl Client {
         )
     }
 
-    /// Sends one request; a 429 is waited out (its `Retry-After`, bounded) and retried a few
-    /// times before it is returned (ROB-3).
+    /// Sends one request; a 429 is waited out (its `Retry-After`, bounded and spread) and
+    /// retried before it is returned (ROB-3, R-12); every answer tells the pacer whether the
+    /// deployment is limiting the runner.
     ///
     /// A request that never reached the target (no connection, no handshake) is sent again
     /// after a short backoff, a bounded number of times; what still cannot be delivered, or is
@@ -199,6 +217,7 @@ impl Client {
             return Reply::Response(Response::planned_refusal());
         }
         let mut rate_limited = 0;
+        let mut waited = Duration::ZERO;
         let mut undelivered = 0;
         loop {
             let reply = {
@@ -208,12 +227,21 @@ impl Client {
                 let mut reply = self.dispatch(request).await;
                 if let Reply::Response(response) = &mut reply {
                     response.elapsed = sent.elapsed();
+                    self.pacer.answered(response.status == 429);
+                    if response.status == 429 {
+                        self.limited_in_a_row.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        self.limited_in_a_row.store(0, Ordering::Relaxed);
+                    }
                 }
                 reply
             };
             match &reply {
                 Reply::Response(response)
-                    if response.status == 429 && rate_limited < MAX_429_RETRIES =>
+                    if response.status == 429
+                        && rate_limited < MAX_429_RETRIES
+                        && waited < MAX_WAIT_PER_REQUEST
+                        && self.limited_in_a_row.load(Ordering::Relaxed) < LIMITED_THROUGHOUT =>
                 {
                     self.rate_limited.fetch_add(1, Ordering::Relaxed);
                     if response
@@ -223,7 +251,8 @@ impl Client {
                         self.with_retry_after.fetch_add(1, Ordering::Relaxed);
                     }
                     rate_limited += 1;
-                    let wait = retry_after(response);
+                    let wait = pacing::spread(retry_after(response));
+                    waited += wait;
                     self.waited_ms
                         .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
                     tokio::time::sleep(wait).await;
