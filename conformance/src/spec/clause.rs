@@ -103,7 +103,7 @@ clauses! {
     /// The runner: TLS as users have it.
     R4 = "R-4", Must, "--ca-cert accepts a CA bundle or a self-signed end-entity certificate, and a TLS error's hint never names a flag already given";
     /// The runner: inconclusive is not failed.
-    R5 = "R-5", Must, "a request that never reached the target, or stayed rate limited, is evidence of nothing: retried (bounded), then reported inconclusive, never as a clause failure";
+    R5 = "R-5", Must, "a request that never reached the target, stayed rate limited, or was declined unprocessed (GOAWAY, REFUSED_STREAM, Connection: close) is evidence of nothing: retried (bounded), then reported inconclusive, never as a clause failure";
     /// The runner: CI artifacts always.
     R6 = "R-6", Must, "--junit and --report are written on every exit after the arguments parsed, exit 3 included";
     /// The runner: progress.
@@ -112,6 +112,10 @@ clauses! {
     R8 = "R-8", Must, "--list into a closed pipe ends quietly; a filter that selects no case says so on stderr";
     /// The runner: ROB-3 is visible.
     R9 = "R-9", Must, "the manifest has an informational ROB-3 case reporting the 429s met, their Retry-After and the time waited";
+    /// The runner: any protocol the deployment speaks.
+    R10 = "R-10", Must, "a deployment offering HTTP/2 alone, HTTP/1.1 alone or both is checked over what it offers; the pre-flight negotiates and never reports it unreachable for declining one";
+    /// The runner: a rate limit slows the run, it does not end it.
+    R12 = "R-12", Must, "retries after Retry-After are spread with jitter, and a run that meets 429s lowers its concurrency and rate, so a correct rate-limiting deployment is checked to the end";
     /// Client: exactly one `Authorization: Bearer <key>`, the key as configured.
     Cli1 = "CLI-1", Must, "every request carries exactly one `Authorization` field, `Bearer <key>`, with the key byte-for-byte as configured";
     /// Client: the key travels nowhere else.
