@@ -235,7 +235,9 @@ impl Http2 {
         };
         let exchange = async {
             let (mut declined, mut broken) = (0, 0);
-            let response = loop {
+            // ERR-3's time to answer counts from the attempt that was answered: not the
+            // declined ones, nor the handshakes of the connections their retries needed.
+            let (response, answering) = loop {
                 let built = match built.take() {
                     Some(built) => built,
                     None => match self.build(request) {
@@ -259,10 +261,13 @@ impl Http2 {
                     Err(e) => {
                         Failed::Declined(format!("HTTP/2 connection closing: {}", with_sources(&e)))
                     }
-                    Ok(()) => match sender.try_send_request(built).await {
-                        Ok(response) => break response,
-                        Err(mut e) => classify(e.take_message().is_some(), e.error()),
-                    },
+                    Ok(()) => {
+                        let started = std::time::Instant::now();
+                        match sender.try_send_request(built).await {
+                            Ok(response) => break (response, started),
+                            Err(mut e) => classify(e.take_message().is_some(), e.error()),
+                        }
+                    }
                 };
                 drop(sender);
                 match failed {
@@ -301,7 +306,7 @@ impl Http2 {
             Reply::Response(Response {
                 status: parts.status.as_u16(),
                 reason: String::new(),
-                elapsed: Duration::ZERO,
+                elapsed: answering.elapsed(),
                 headers,
                 body,
                 protocol: Protocol::Http2,

@@ -226,7 +226,10 @@ impl Client {
                 let sent = std::time::Instant::now();
                 let mut reply = self.dispatch(request).await;
                 if let Reply::Response(response) = &mut reply {
-                    response.elapsed = sent.elapsed();
+                    if response.elapsed.is_zero() {
+                        // Not timed by the protocol client (which times from delivery).
+                        response.elapsed = sent.elapsed();
+                    }
                     self.pacer.answered(response.status == 429);
                     if response.status == 429 {
                         self.limited_in_a_row.fetch_add(1, Ordering::Relaxed);
