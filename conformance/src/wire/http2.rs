@@ -227,8 +227,8 @@ impl Http2 {
         let head = request.method == "HEAD";
         // A request that needs a connection of its own gets one (R-10, an h2-only target).
         let alone = request.fresh_connection;
-        // The connection first, outside the timeout: one that cannot be made is `Undelivered`
-        // not a hang.
+        // The connections outside the timeout, which counts from delivery: one that cannot be
+        // made is `Undelivered`, and neither it nor a declined attempt is a hang.
         let mut first = match self.connection(alone).await {
             Ok(sender) => Some(sender),
             Err(reply) => return Ok(reply),
@@ -237,7 +237,7 @@ impl Http2 {
             let (mut declined, mut broken) = (0, 0);
             // ERR-3's time to answer counts from the attempt that was answered: not the
             // declined ones, nor the handshakes of the connections their retries needed.
-            let (response, answering) = loop {
+            let (response, answering, deadline) = loop {
                 let built = match built.take() {
                     Some(built) => built,
                     None => match self.build(request) {
@@ -256,16 +256,21 @@ impl Http2 {
                         Err(reply) => return reply,
                     },
                 };
-                let failed = match sender.ready().await {
+                let failed = match tokio::time::timeout(timeout, sender.ready()).await {
                     // Closed before the request was handed to it: never sent.
-                    Err(e) => {
+                    Ok(Err(e)) => {
                         Failed::Declined(format!("HTTP/2 connection closing: {}", with_sources(&e)))
                     }
-                    Ok(()) => {
-                        let started = std::time::Instant::now();
-                        match sender.try_send_request(built).await {
-                            Ok(response) => break (response, started),
-                            Err(mut e) => classify(e.take_message().is_some(), e.error()),
+                    Err(_) => Failed::Declined("the connection took no new stream".into()),
+                    Ok(Ok(())) => {
+                        let started = tokio::time::Instant::now();
+                        let deadline = started + timeout;
+                        match tokio::time::timeout_at(deadline, sender.try_send_request(built))
+                            .await
+                        {
+                            Err(_) => return Reply::TimedOut(timeout),
+                            Ok(Ok(response)) => break (response, started, deadline),
+                            Ok(Err(mut e)) => classify(e.take_message().is_some(), e.error()),
                         }
                     }
                 };
@@ -291,7 +296,11 @@ impl Http2 {
                 }
             };
             let (parts, body) = response.into_parts();
-            let body = match Limited::new(body, MAX_BODY).collect().await {
+            let collected = Limited::new(body, MAX_BODY).collect();
+            let Ok(collected) = tokio::time::timeout_at(deadline, collected).await else {
+                return Reply::TimedOut(timeout);
+            };
+            let body = match collected {
                 Ok(collected) => collected.to_bytes(),
                 // h2 checks Content-Length against the DATA received, also for HEAD, whose
                 // Content-Length may announce the GET body (RFC 9110 §9.3.2).
@@ -312,9 +321,7 @@ impl Http2 {
                 protocol: Protocol::Http2,
             })
         };
-        Ok(tokio::time::timeout(timeout, exchange)
-            .await
-            .unwrap_or(Reply::TimedOut(timeout)))
+        Ok(exchange.await)
     }
 }
 

@@ -144,3 +144,17 @@ fn a_reset_in_answer_still_fails_rob1_on_every_protocol() {
         );
     }
 }
+
+/// ROB-1: a stream left unanswered is a hang, whatever the retries of declined streams around
+/// it: the timeout counts from delivery, over HTTP/2 too.
+#[test]
+fn a_hang_over_http2_still_fails_rob1() {
+    let server = start(Fault::HangsOnQuote, Flavor::H2Only);
+    let run = run_against("hang-h2", &server, &["ROB-1::", "--timeout", "1"]);
+    assert_eq!(run.status, 101, "ROB-1 must fail\nstderr: {}", run.stderr);
+    assert!(
+        run.stdout.contains("the target hung"),
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(3000)..]
+    );
+}
