@@ -3,8 +3,8 @@
 //! no case inconclusive — and a server that resets in answer to a value still fails ROB-1 on
 //! either protocol (a reset in answer is not a decline).
 
-use super::fake_api::Fault;
-use super::runner::{run_against, Run};
+use super::fake_api::{Fault, REVOKED, VALID};
+use super::runner::{run_against, run_on, Run};
 use super::servers::{start, Flavor};
 
 /// Runs against `fault` over `flavor`; the run must pass with nothing inconclusive.
@@ -43,6 +43,13 @@ fn goaway_after_every_response_passes() {
 #[test]
 fn connection_close_on_every_response_passes() {
     assert_passes_every_case(Fault::CloseAfterEachResponse, Flavor::Raw, &[]);
+}
+
+/// HTTP/1.1 connections closed after every response without a word: the request the
+/// runner sends on one it kept is sent again on a new connection, never judged.
+#[test]
+fn connections_closed_silently_after_every_response_pass() {
+    assert_passes_every_case(Fault::ClosesSilentlyAfterEachResponse, Flavor::Raw, &[]);
 }
 
 /// ALPN offers only `h2`: the deployment is checked over HTTP/2, and the cases that need
@@ -98,14 +105,38 @@ fn every_7th_request_rate_limited_passes_in_every_run() {
 }
 
 /// a token bucket of 40 requests per second: the runner slows down to what the
-/// deployment accepts, says so, and checks it to the end (one clause's cases: a few hundred
-/// requests, some seconds at that pace).
+/// deployment accepts, says so while it runs (R-7's progress line) and at the end, and checks
+/// it to the end (one clause's cases: a few hundred requests, some seconds at that pace).
 #[test]
 fn token_bucket_rate_limit_passes_and_the_runner_says_it_slowed() {
-    let run = assert_passes_every_case(Fault::TokenBucket, Flavor::Raw, &["ROUTE-1::"]);
+    let server = start(Fault::TokenBucket, Flavor::Raw);
+    let run = run_on(
+        "fair-token-bucket",
+        &server,
+        &["-q", "--cases", "24", "--seed", "7", "ROUTE-1::"],
+        &[
+            ("TERMINUS_API_KEY", VALID),
+            ("TERMINUS_REVOKED_API_KEY", REVOKED),
+            ("TERMINUS_PROGRESS_SECS", "0.25"),
+        ],
+    );
+    assert_eq!(
+        (run.status, run.cases_with("inconclusive")),
+        (0, Default::default()),
+        "failed: {:?}\nstderr: {}",
+        run.failed(),
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.contains("cases, ") && l.contains("slowed by 429s to")),
+        "the progress line says the run is slowed, and to what: {}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("the runner slowed itself after 429s"),
-        "the run says it slowed down: {}",
+        "the run says at the end that it slowed down: {}",
         run.stderr
     );
 }

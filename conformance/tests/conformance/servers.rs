@@ -301,7 +301,14 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
                 if io.write_all(&bytes).await.is_err() {
                     return;
                 }
-                if fault == Fault::CloseAfterEachResponse {
+                if matches!(
+                    fault,
+                    Fault::CloseAfterEachResponse | Fault::ClosesSilentlyAfterEachResponse
+                ) {
+                    // A moment later when silent: the runner has pooled the connection.
+                    if fault == Fault::ClosesSilentlyAfterEachResponse {
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
                     let _ = io.shutdown().await;
                     return;
                 }

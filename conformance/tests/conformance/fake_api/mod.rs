@@ -192,6 +192,10 @@ pub enum Fault {
     /// Correct: at most [`BUCKET_RATE`] requests per second (a token bucket of that size); the
     /// others are answered 429 with `Retry-After: 1` (R-12).
     TokenBucket,
+    /// Correct: the connection ends after every response, without `Connection: close` (an
+    /// idle keep-alive connection closed at once, as RFC 9112 §9.3 lets a server do): the
+    /// runner's next request on it is sent again on a new connection (R-5).
+    ClosesSilentlyAfterEachResponse,
     /// ROB-1, broken: a `"` in the `Authorization` value makes the server drop the whole
     /// connection (TCP closed, no GOAWAY): a reset in answer, not a decline. (`ResetOnQuote`
     /// resets the request alone: the connection over HTTP/1.1, the stream over HTTP/2.)
