@@ -5,10 +5,12 @@
 
 mod authenticate;
 mod failure;
+mod rate_limit;
 mod routes;
 
 use authenticate::{authenticate, header};
 use failure::failure;
+pub use rate_limit::{too_many_requests, Bucket};
 use routes::{json_response, known_path, route, route_matches, ROUTES};
 use serde_json::json;
 
@@ -189,7 +191,7 @@ pub enum Fault {
     CloseAfterEachResponse,
     /// Correct: every 7th request is answered 429 with `Retry-After: 1`.
     Every7th429,
-    /// Correct: at most [`BUCKET_RATE`] requests per second (a token bucket of that size); the
+    /// Correct: at most [`rate_limit::BUCKET_RATE`] requests per second (a token bucket of that size); the
     /// others are answered 429 with `Retry-After: 1`.
     TokenBucket,
     /// Correct: the connection ends after every response, without `Connection: close` (an
@@ -200,46 +202,6 @@ pub enum Fault {
     /// connection (TCP closed, no GOAWAY): a reset in answer, not a decline. (`ResetOnQuote`
     /// resets the request alone: the connection over HTTP/1.1, the stream over HTTP/2.)
     ResetConnectionOnQuote,
-}
-
-/// [`Fault::TokenBucket`]'s requests per second (and burst).
-pub const BUCKET_RATE: f64 = 40.0;
-
-/// [`Fault::TokenBucket`]'s bucket, one per server: `admit` takes a token if there is one.
-#[derive(Debug)]
-pub struct Bucket {
-    state: std::sync::Mutex<(std::time::Instant, f64)>,
-}
-
-impl Default for Bucket {
-    fn default() -> Self {
-        Bucket {
-            state: std::sync::Mutex::new((std::time::Instant::now(), BUCKET_RATE)),
-        }
-    }
-}
-
-impl Bucket {
-    /// True when a request may pass now.
-    pub fn admit(&self) -> bool {
-        let mut state = self.state.lock().unwrap();
-        let now = std::time::Instant::now();
-        let refill = now.duration_since(state.0).as_secs_f64() * BUCKET_RATE;
-        *state = (now, (state.1 + refill).min(BUCKET_RATE));
-        if state.1 >= 1.0 {
-            state.1 -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-/// A 429 with `Retry-After: 1`, as [`Fault::Every7th429`] and [`Fault::TokenBucket`] send it.
-pub fn too_many_requests() -> Outgoing {
-    let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
-    out.headers.push(("Retry-After".into(), "1".into()));
-    out
 }
 
 /// A parsed request.
