@@ -133,7 +133,8 @@ impl Case {
 
     /// Starts the body with the run's context. R-5: the requests it sends that never reach
     /// the target (or stay rate limited) are noted; they make the case inconclusive unless it
-    /// failed on answers the target did give.
+    /// failed on answers the target did give. R-10: a case that could send nothing to an
+    /// HTTP/2-only deployment is ignored.
     pub(crate) fn start(self, ctx: Arc<Context>) -> CaseFuture {
         let check = Check {
             clause: self.clause,
@@ -144,6 +145,18 @@ impl Case {
         Box::pin(async move {
             let log = Arc::new(DeliveryLog::default());
             let result = delivery::scope(Arc::clone(&log), body).await;
+            // requests only HTTP/1.1 carries, not sent to an HTTP/2-only deployment. The
+            // case is judged on the others; ignored when it sent none, or when what failed was
+            // a comparison with one it could not send.
+            let result = match (log.needed_http1(), result) {
+                ((0, _), result) => result,
+                (_, Err(Stop::Fail(failure))) if failure.observed => Err(Stop::Fail(failure)),
+                (_, Err(Stop::Ignored(reason))) => Err(Stop::Ignored(reason)),
+                ((_, nothing_sent), result) if nothing_sent || result.is_err() => {
+                    Err(Stop::Ignored(delivery::NEEDS_HTTP1.into()))
+                }
+                (_, result) => result,
+            };
             match (log.inconclusive(), result) {
                 (None, result) => result,
                 (Some(_), Err(Stop::Fail(failure))) if failure.observed => Err(Stop::Fail(failure)),

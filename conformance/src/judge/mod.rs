@@ -6,16 +6,16 @@
 //! ([`Failure::render`]).
 
 pub mod challenge;
-pub mod diagnosis;
 mod content_coding;
+pub mod diagnosis;
 mod envelope;
 pub mod exchange;
 mod ledger;
 mod likeness;
 mod verdict;
 
-pub use diagnosis::{diagnose, Diagnosis};
 pub use content_coding::decoded_body;
+pub use diagnosis::{diagnose, Diagnosis};
 pub use envelope::{content_type_problem, EnvelopeSchema};
 pub use exchange::Exchange;
 pub use ledger::{owner_of, Ledger, Owner};

@@ -127,7 +127,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         if mock.is_some() { "embedded terminus-mock" } else { "--target" },
         cli.profile.as_str(),
         cli.cases(),
-        if context.client.speaks_h2() { "HTTP/2 and HTTP/1.1" } else { "HTTP/1.1 (no h2 offered)" },
+        context.client.offered().describe(),
     );
     let records = Arc::new(Mutex::new(Vec::new()));
     let trials: Vec<(Trial, bool)> = cases
@@ -199,6 +199,10 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         generated: context.generated.facts(),
     };
     summarize(&facts, &records, quiet);
+    if let (Some(slowdown), false) = (context.client.slowdown(), quiet) {
+        // a rate-limited run says that it slowed itself, and how far.
+        eprintln!("terminus-conformance: {slowdown}");
+    }
     if let Some(path) = &cli.junit {
         report::junit::write(path, &facts, &records)?;
     }

@@ -1,5 +1,6 @@
 //! a run that lasts more than a few seconds (a polite `--rate`) says how it is getting on,
-//! on stderr: a live line on a terminal, a plain line every ~10 s otherwise (CI logs). Before
+//! on stderr: a live line on a terminal, a plain line every ~10 s otherwise (CI logs), and
+//! when 429s have slowed it, to what. Before
 //! the first trial it says how many requests it plans — counted by running the cases through a
 //! client that sends nothing — and, with `--rate`, about how long that takes.
 
@@ -133,8 +134,14 @@ fn status(context: &Context, total: usize, planned: u64, elapsed: Duration) -> S
     } else {
         String::new()
     };
+    // when the runner is holding itself below its bounds, and to what.
+    let slowed = context
+        .client
+        .slowdown()
+        .and_then(|s| s.now_text())
+        .map_or_else(String::new, |now| format!(", {now}"));
     format!(
-        "terminus-conformance: {done}/{total} cases, {sent}/~{planned} requests, {rate:.0} requests/s, {limited} answers 429 waited out ({:.0} s){left}",
+        "terminus-conformance: {done}/{total} cases, {sent}/~{planned} requests, {rate:.0} requests/s, {limited} answers 429 waited out ({:.0} s){slowed}{left}",
         waited.as_secs_f64()
     )
 }

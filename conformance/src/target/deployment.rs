@@ -1,6 +1,7 @@
 //! Where the deployment under test is and how to reach it: the `--target` URL, the trust
 //! anchors, and the pre-flight that turns an unreachable target or a TLS failure into one
-//! clear line (exit status 3) before any trial runs.
+//! clear line (exit status 3) before any trial runs. The pre-flight negotiates the protocols
+//! (R-10): HTTP/1.1, HTTP/2 or both, whatever the deployment speaks.
 
 use std::time::Duration;
 
@@ -8,8 +9,10 @@ use rustls::pki_types::ServerName;
 
 use crate::error::Error;
 use crate::wire::connect::{Alpn, Dialer};
+use crate::wire::http1::Http1;
+use crate::wire::http2::Http2;
 use crate::wire::tls::{TlsConfigs, Trust};
-use crate::wire::{Client, ClientOptions, Reply, Request};
+use crate::wire::{Client, ClientOptions, Offered, Reply, Request};
 
 /// A deployment's address, parsed from its URL.
 #[derive(Debug, Clone)]
@@ -97,8 +100,10 @@ impl Target {
     }
 
     /// Pre-flight: opens a connection offering h2 and HTTP/1.1, then sends one unauthenticated
-    /// `GET` of the base path over raw HTTP/1.1. Returns a client for the target and whether it
-    /// offers HTTP/2; any failure is one [`Error::Unreachable`].
+    /// `GET` of the base path over raw HTTP/1.1 and, when ALPN chose h2 and HTTP/1.1 got no
+    /// answer, over HTTP/2 (R-10: a deployment that declines one protocol is checked over the
+    /// other). Returns a client for the target speaking what it offers; any failure is one
+    /// [`Error::Unreachable`].
     pub async fn connect(&self, trust: &Trust, options: &ClientOptions) -> Result<Client, Error> {
         let unreachable = |reason: String| Error::Unreachable {
             target: self.url.clone(),
@@ -111,15 +116,39 @@ impl Target {
             .map_err(|why| unreachable(format!("{why}{}", tls_hint(&why, trust))))?;
         let h2 = dialed.h2;
         drop(dialed);
-        let client = Client::new(
-            dialer,
+        let client = |offered| {
+            Client::new(
+                dialer.clone(),
+                self.authority.clone(),
+                self.origin(),
+                self.base_path.clone(),
+                offered,
+                options,
+            )
+        };
+        let http1 = Http1::new(
+            dialer.clone(),
             self.authority.clone(),
-            self.origin(),
             self.base_path.clone(),
-            h2,
-            options,
         );
-        match client.send_http1(&Request::get("/").alone()).await {
+        let over_http1 = http1.send(&Request::get("/").alone()).await;
+        let over_http2 = match &over_http1 {
+            Reply::Response(_) => None,
+            _ if h2 => {
+                let http2 = Http2::new(dialer.clone(), self.origin(), self.base_path.clone());
+                Some(http2.send(&Request::get("/"), options.timeout).await)
+            }
+            _ => None,
+        };
+        if let Some(Ok(Reply::Response(_))) = over_http2 {
+            return Ok(client(Offered::Http2Only));
+        }
+        let offered = if h2 {
+            Offered::Both
+        } else {
+            Offered::Http1Only
+        };
+        match over_http1 {
             // R-3: plain HTTP sent to a TLS port (nginx: "The plain HTTP request was sent to
             // HTTPS port"), found before any key is sent.
             Reply::Response(r) if !self.tls && r.status == 400 && speaks_tls(&r.body) => {
@@ -129,14 +158,18 @@ impl Target {
                     String::from_utf8_lossy(&r.body).chars().filter(|c| !c.is_control()).take(80).collect::<String>().trim()
                 )))
             }
-            Reply::Response(_) => Ok(client),
+            Reply::Response(_) => Ok(client(offered)),
             other if !self.tls => Err(unreachable(format!(
                 "connected, but no HTTP response to a plain-HTTP `GET /` ({}): if this port speaks TLS, use https:// in --target (and drop --plaintext)",
                 other.describe()
             ))),
             other => Err(unreachable(format!(
-                "connected, but no HTTP response to `GET /`: {}",
-                other.describe()
+                "connected, but no HTTP response to `GET /`: {}{}",
+                other.describe(),
+                match over_http2 {
+                    Some(Ok(reply)) => format!("; over HTTP/2: {}", reply.describe()),
+                    _ => String::new(),
+                }
             ))),
         }
     }

@@ -1,6 +1,8 @@
 //! How requests reach the target: [`Request`] and [`Text`] describe what to send, [`Client`]
 //! sends it — raw HTTP/1.1 ([`http1`]) for exact bytes, HTTP/2 ([`http2`]) where the target
-//! offers it — paced ([`pacing`]) and retried on 429 (ROB-3), and [`Reply`] is what came back.
+//! offers it, HTTP/2 alone to a deployment that speaks nothing else — paced
+//! ([`pacing`], slower after 429s: R-12) and retried on 429 after a spread wait (ROB-3), and
+//! [`Reply`] is what came back.
 
 pub mod connect;
 pub(crate) mod delivery;
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use http1::{parse_head_leniently, parse_response};
-pub use reply::{Protocol, Reply, Response};
+pub use reply::{Offered, Protocol, Reply, Response};
 pub use request::{is_safe_method, AxisTag, Request, Wire};
 pub use text::{show_bytes, Text};
 
@@ -25,8 +27,15 @@ use http1::Http1;
 use http2::Http2;
 use pacing::Pacer;
 
-/// Retries of one request answered 429 before the 429 is what the case sees (ROB-3).
-pub const MAX_429_RETRIES: u32 = 4;
+/// Retries of one request answered 429 before the 429 is what the case sees (ROB-3). Many:
+/// the waits are spread and the run slows itself, so a request still limited after
+/// them all is limited whatever the runner does.
+pub const MAX_429_RETRIES: u32 = 12;
+/// At most this long waited for one request's 429s, over all its retries.
+const MAX_WAIT_PER_REQUEST: Duration = Duration::from_secs(60);
+/// 429s in a row after which the target counts as limiting everything: each request is then
+/// tried once, so a run against a target that refuses the runner throughout ends promptly.
+const LIMITED_THROUGHOUT: u64 = 128;
 /// Waits before sending again a request that never reached the target.
 const UNDELIVERED_BACKOFF: [Duration; 2] = [Duration::from_millis(250), Duration::from_secs(1)];
 /// Undelivered requests in a row after which the target counts as down: each request is then
@@ -39,6 +48,8 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 pub struct Client {
     http1: Http1,
     http2: Option<Http2>,
+    /// What the deployment speaks.
+    offered: Offered,
     pacer: Pacer,
     timeout: Duration,
     sent: AtomicU64,
@@ -49,6 +60,8 @@ pub struct Client {
     waited_ms: AtomicU64,
     /// Requests in a row that could not be delivered: past [`TARGET_DOWN`], no more backoff.
     undelivered_in_a_row: AtomicU64,
+    /// Answers 429 in a row: past [`LIMITED_THROUGHOUT`], no more retries.
+    limited_in_a_row: AtomicU64,
     /// the valid key, when a read-only run must never send it with an unsafe method.
     read_only: std::sync::RwLock<Vec<Vec<u8>>>,
     /// a planner sends nothing; it counts what a run would send.
@@ -68,18 +81,21 @@ pub struct ClientOptions {
 
 impl Client {
     /// A client for the target `dialer` reaches. `host` is the `Host` value, `origin` the
-    /// `https://host:port` prefix, `h2` whether the target offers HTTP/2.
+    /// `https://host:port` prefix, `offered` the protocols the target speaks.
     pub fn new(
         dialer: Dialer,
         host: String,
         origin: String,
         base_path: String,
-        h2: bool,
+        offered: Offered,
         options: &ClientOptions,
     ) -> Self {
         Self {
             http1: Http1::new(dialer.clone(), host, base_path.clone()),
-            http2: h2.then(|| Http2::new(dialer, origin, base_path)),
+            http2: offered
+                .http2()
+                .then(|| Http2::new(dialer, origin, base_path)),
+            offered,
             pacer: Pacer::new(options.concurrency, options.rate),
             timeout: options.timeout,
             sent: AtomicU64::new(0),
@@ -87,6 +103,7 @@ impl Client {
             with_retry_after: AtomicU64::new(0),
             waited_ms: AtomicU64::new(0),
             undelivered_in_a_row: AtomicU64::new(0),
+            limited_in_a_row: AtomicU64::new(0),
             read_only: std::sync::RwLock::default(),
             dry: false,
         }
@@ -101,7 +118,7 @@ impl Client {
             host.to_owned(),
             String::new(),
             base_path.to_owned(),
-            self.http2.is_some(),
+            self.offered,
             &ClientOptions {
                 timeout: self.timeout,
                 concurrency: usize::MAX >> 4,
@@ -126,6 +143,21 @@ impl Client {
         self.http2.is_some()
     }
 
+    /// The protocols the deployment speaks.
+    pub fn offered(&self) -> Offered {
+        self.offered
+    }
+
+    /// why `request` cannot be sent to a deployment that speaks only HTTP/2, if that is
+    /// the case: it needs HTTP/1.1 bytes.
+    fn needs_http1(&self, request: &Request) -> Option<String> {
+        if self.offered != Offered::Http2Only {
+            return None;
+        }
+        let h2 = self.http2.as_ref()?;
+        h2.cannot_carry(request)
+    }
+
     /// Requests sent so far (retries included).
     pub fn requests_sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
@@ -134,6 +166,11 @@ impl Client {
     /// Responses with status 429 seen so far.
     pub fn rate_limited(&self) -> u64 {
         self.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// how the runner slowed itself after 429s, if it did.
+    pub fn slowdown(&self) -> Option<pacing::Slowdown> {
+        self.pacer.slowdown()
     }
 
     /// the 429s met, how many carried a readable `Retry-After` (delta-seconds), and how
@@ -146,8 +183,9 @@ impl Client {
         )
     }
 
-    /// Sends one request; a 429 is waited out (its `Retry-After`, bounded) and retried a few
-    /// times before it is returned (ROB-3).
+    /// Sends one request; a 429 is waited out (its `Retry-After`, bounded and spread) and
+    /// retried before it is returned (ROB-3, R-12); every answer tells the pacer whether the
+    /// deployment is limiting the runner.
     ///
     /// A request that never reached the target (no connection, no handshake) is sent again
     /// after a short backoff, a bounded number of times; what still cannot be delivered, or is
@@ -169,11 +207,17 @@ impl Client {
             delivery::note(&reply);
             return reply;
         }
+        if let Some(why) = self.needs_http1(request) {
+            // Not sent: the case is judged on its other requests, or ignored.
+            delivery::note_needs_http1();
+            return Reply::Undelivered(format!("{}: {why}", delivery::NEEDS_HTTP1));
+        }
         if self.dry {
             self.sent.fetch_add(1, Ordering::Relaxed);
             return Reply::Response(Response::planned_refusal());
         }
         let mut rate_limited = 0;
+        let mut waited = Duration::ZERO;
         let mut undelivered = 0;
         loop {
             let reply = {
@@ -182,13 +226,25 @@ impl Client {
                 let sent = std::time::Instant::now();
                 let mut reply = self.dispatch(request).await;
                 if let Reply::Response(response) = &mut reply {
-                    response.elapsed = sent.elapsed();
+                    if response.elapsed.is_zero() {
+                        // Not timed by the protocol client (which times from delivery).
+                        response.elapsed = sent.elapsed();
+                    }
+                    self.pacer.answered(response.status == 429);
+                    if response.status == 429 {
+                        self.limited_in_a_row.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        self.limited_in_a_row.store(0, Ordering::Relaxed);
+                    }
                 }
                 reply
             };
             match &reply {
                 Reply::Response(response)
-                    if response.status == 429 && rate_limited < MAX_429_RETRIES =>
+                    if response.status == 429
+                        && rate_limited < MAX_429_RETRIES
+                        && waited < MAX_WAIT_PER_REQUEST
+                        && self.limited_in_a_row.load(Ordering::Relaxed) < LIMITED_THROUGHOUT =>
                 {
                     self.rate_limited.fetch_add(1, Ordering::Relaxed);
                     if response
@@ -198,7 +254,8 @@ impl Client {
                         self.with_retry_after.fetch_add(1, Ordering::Relaxed);
                     }
                     rate_limited += 1;
-                    let wait = retry_after(response);
+                    let wait = pacing::spread(retry_after(response));
+                    waited += wait;
                     self.waited_ms
                         .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
                     tokio::time::sleep(wait).await;
@@ -230,8 +287,15 @@ impl Client {
         join_all(sends).await
     }
 
-    /// Over HTTP/2 when asked for [`Wire::Any`] and offered, else raw HTTP/1.1.
+    /// Over HTTP/2 when asked for [`Wire::Any`] and offered, else raw HTTP/1.1; every request
+    /// over HTTP/2 when the deployment speaks nothing else.
     pub async fn dispatch(&self, request: &Request) -> Reply {
+        if let (Offered::Http2Only, Some(h2)) = (self.offered, &self.http2) {
+            return match h2.send(request, self.timeout).await {
+                Ok(reply) => reply,
+                Err(why) => Reply::Broken(format!("not expressible over HTTP/2: {}", why.0)),
+            };
+        }
         match (request.wire, &self.http2) {
             (Wire::Any, Some(h2)) => {
                 if let Ok(reply) = h2.send(request, self.timeout).await {
@@ -254,7 +318,7 @@ impl Client {
     /// can carry it — no bytes HTTP/2 forbids — and it needs no connection of its own). A front
     /// end may judge the two differently.
     pub fn on_every_wire(&self, probes: Vec<Request>) -> Vec<Request> {
-        let Some(h2) = &self.http2 else {
+        let (Offered::Both, Some(h2)) = (self.offered, &self.http2) else {
             return probes;
         };
         let mut all = Vec::with_capacity(probes.len() * 2);

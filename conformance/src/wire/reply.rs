@@ -26,6 +26,33 @@ impl Protocol {
     }
 }
 
+/// The protocols the deployment speaks, as the pre-flight negotiated them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offered {
+    /// HTTP/1.1 alone: ALPN chose no `h2`.
+    Http1Only,
+    /// HTTP/2 alone: ALPN offers only `h2`, or HTTP/1.1 got no answer.
+    Http2Only,
+    /// Both: every probe goes over each where it can.
+    Both,
+}
+
+impl Offered {
+    /// True when HTTP/2 is spoken.
+    pub fn http2(self) -> bool {
+        self != Offered::Http1Only
+    }
+
+    /// For the run's header line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Offered::Both => "HTTP/2 and HTTP/1.1",
+            Offered::Http1Only => "HTTP/1.1 (no h2 offered)",
+            Offered::Http2Only => "HTTP/2 only (ALPN h2; HTTP/1.1 not spoken)",
+        }
+    }
+}
+
 /// A response as received.
 #[derive(Debug, Clone)]
 pub struct Response {

@@ -11,6 +11,7 @@ mod budget;
 mod clients;
 mod correct;
 mod embedded;
+mod fairness;
 mod faulty;
 mod field;
 mod findings;

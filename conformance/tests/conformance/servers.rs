@@ -2,7 +2,6 @@
 //! maker): a raw HTTP/1.1 server (httparse; 400 for invalid bytes, 431 over 16 KiB, exact
 //! field-name case, optional body on HEAD), or a hyper server speaking HTTP/1.1 and h2.
 
-use std::convert::Infallible;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +11,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use super::fake_api::{handle, Action, Fault, Incoming, Outgoing};
+use super::fake_api::{handle, too_many_requests, Action, Bucket, Fault, Incoming, Outgoing};
 
 /// Which server carries the fake API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +20,10 @@ pub enum Flavor {
     Raw,
     /// hyper, HTTP/1.1 and h2.
     Hyper,
+    // ---- issue 16, item 3 (R-10) ----
+    /// hyper, h2 alone: ALPN offers only `h2` (a client offering only `http/1.1` fails the
+    /// handshake) and the connection speaks only HTTP/2.
+    H2Only,
 }
 
 /// A running fake server; dropped, it stops.
@@ -96,6 +99,10 @@ fn serve(
     if flavor == Flavor::Raw {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
     }
+    if flavor == Flavor::H2Only {
+        config.alpn_protocols = vec![b"h2".to_vec()];
+    }
+    let bucket = Arc::new(Bucket::default());
     let acceptor = TlsAcceptor::from(Arc::new(config));
     let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -116,6 +123,7 @@ fn serve(
             let acceptor = acceptor.clone();
             let counter = counter.clone();
             let writes = writes_seen.clone();
+            let bucket = bucket.clone();
             tokio::spawn(async move {
                 let Ok(Ok(tls)) =
                     tokio::time::timeout(Duration::from_secs(5), acceptor.accept(tcp)).await
@@ -123,8 +131,10 @@ fn serve(
                     return;
                 };
                 match flavor {
-                    Flavor::Raw => serve_raw(tls, fault, counter, writes).await,
-                    Flavor::Hyper => serve_hyper(tls, fault, counter, writes).await,
+                    Flavor::Raw => serve_raw(tls, fault, counter, writes, bucket).await,
+                    Flavor::Hyper | Flavor::H2Only => {
+                        serve_hyper(tls, fault, flavor, counter, writes, bucket).await
+                    }
                 }
             });
         }
@@ -173,11 +183,28 @@ fn write_response(out: &Outgoing, head: bool, head_body: bool) -> Vec<u8> {
     bytes
 }
 
+/// Answers one request: [`Fault::TokenBucket`]'s 429 when the bucket is empty, else
+/// [`handle`]; [`Fault::CloseAfterEachResponse`] adds `Connection: close`.
+fn answer(fault: Fault, request: &Incoming, counter: &AtomicU64, bucket: &Bucket) -> Action {
+    if fault == Fault::TokenBucket && !bucket.admit() {
+        return Action::Respond(too_many_requests());
+    }
+    let n = counter.fetch_add(1, Ordering::Relaxed);
+    match handle(fault, request, n) {
+        Action::Respond(mut out) if fault == Fault::CloseAfterEachResponse => {
+            out.headers.push(("Connection".into(), "close".into()));
+            Action::Respond(out)
+        }
+        action => action,
+    }
+}
+
 async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
     mut io: S,
     fault: Fault,
     counter: Arc<AtomicU64>,
     writes: WriteLog,
+    bucket: Arc<Bucket>,
 ) {
     let mut buf: Vec<u8> = Vec::new();
     loop {
@@ -250,8 +277,7 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
         parts.push(&buf[..length]);
         note_write(&writes, &request.method, &request.target, &parts);
         buf.drain(..length);
-        let n = counter.fetch_add(1, Ordering::Relaxed);
-        match handle(fault, &request, n) {
+        match answer(fault, &request, &counter, &bucket) {
             Action::Respond(out)
                 if fault == Fault::HeadWithLateBody && request.method == "HEAD" =>
             {
@@ -275,6 +301,17 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
                 if io.write_all(&bytes).await.is_err() {
                     return;
                 }
+                if matches!(
+                    fault,
+                    Fault::CloseAfterEachResponse | Fault::ClosesSilentlyAfterEachResponse
+                ) {
+                    // A moment later when silent: the runner has pooled the connection.
+                    if fault == Fault::ClosesSilentlyAfterEachResponse {
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                    }
+                    let _ = io.shutdown().await;
+                    return;
+                }
             }
             Action::Hang => {
                 tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -288,15 +325,25 @@ async fn serve_raw<S: AsyncRead + AsyncWrite + Unpin>(
 async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     io: S,
     fault: Fault,
+    flavor: Flavor,
     counter: Arc<AtomicU64>,
     writes: WriteLog,
+    bucket: Arc<Bucket>,
 ) {
     let served = Arc::new(AtomicU64::new(0));
     let served_here = served.clone();
+    let answered = Arc::new(AtomicU64::new(0));
+    let answered_here = answered.clone();
+    // ResetConnectionOnQuote: the service asks for the whole connection to be dropped.
+    let drop_connection = Arc::new(tokio::sync::Notify::new());
+    let dropper = drop_connection.clone();
     let service =
         hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
             let counter = counter.clone();
             let writes = writes.clone();
+            let bucket = bucket.clone();
+            let answered = answered_here.clone();
+            let dropper = dropper.clone();
             served_here.fetch_add(1, Ordering::Relaxed);
             async move {
                 let incoming = Incoming {
@@ -324,8 +371,7 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                 parts.push(incoming.target.as_bytes());
                 parts.push(&body);
                 note_write(&writes, &incoming.method, &incoming.target, &parts);
-                let n = counter.fetch_add(1, Ordering::Relaxed);
-                let out = match handle(fault, &incoming, n) {
+                let out = match answer(fault, &incoming, &counter, &bucket) {
                     Action::Respond(out) => {
                         if let Some(delay) = delay(&out) {
                             tokio::time::sleep(delay).await;
@@ -340,11 +386,16 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                             body: vec![],
                         }
                     }
-                    Action::Close => Outgoing {
-                        status: 500,
-                        headers: vec![],
-                        body: vec![],
-                    },
+                    Action::Close if fault == Fault::ResetConnectionOnQuote => {
+                        dropper.notify_one();
+                        std::future::pending::<()>().await;
+                        unreachable!("the connection is dropped")
+                    }
+                    // A service error: hyper resets the stream (RST_STREAM INTERNAL_ERROR) over
+                    // HTTP/2 and closes the connection over HTTP/1.1, without an answer.
+                    Action::Close => {
+                        return Err(std::io::Error::other("reset in answer to this request"))
+                    }
                 };
                 let mut response = http::Response::builder().status(out.status);
                 for (n, v) in out.headers.iter().filter(|(n, _)| !n.starts_with(':')) {
@@ -355,31 +406,45 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                     let phrase = hyper::ext::ReasonPhrase::try_from(v.as_bytes()).unwrap();
                     response = response.extension(phrase);
                 }
-                Ok::<_, Infallible>(
+                answered.fetch_add(1, Ordering::Relaxed);
+                Ok::<_, std::io::Error>(
                     response
                         .body(Full::new(bytes::Bytes::from(out.body)))
                         .unwrap(),
                 )
             }
         });
-    let builder =
+    let mut builder =
         hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
-    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(io), service);
-    if fault != Fault::GoawayAfter100Requests {
-        let _ = connection.await;
-        return;
+    if flavor == Flavor::H2Only {
+        builder = builder.http2_only();
     }
+    if fault == Fault::CloseAfterEachResponse {
+        // One stream at a time (the streams over the limit are refused, REFUSED_STREAM), and a
+        // GOAWAY after the first response: each HTTP/2 connection answers one request.
+        builder.http2().max_concurrent_streams(1);
+    }
+    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(io), service);
     // Like nginx's keepalive_requests: after 100 requests the connection is shut down
-    // (GOAWAY), and requests in flight on it fail.
+    // (GOAWAY), and requests in flight on it fail. CloseAfterEachResponse: after every
+    // response (Go's net/http with `Connection: close`).
+    let shut_after = match fault {
+        Fault::GoawayAfter100Requests => Some((&served, 100)),
+        Fault::CloseAfterEachResponse => Some((&answered, 1)),
+        _ => None,
+    };
     tokio::pin!(connection);
     let mut shut = false;
     loop {
         tokio::select! {
             _ = &mut connection => return,
-            _ = tokio::time::sleep(Duration::from_millis(1)), if !shut => {
-                if served.load(Ordering::Relaxed) >= 100 {
-                    connection.as_mut().graceful_shutdown();
-                    shut = true;
+            _ = drop_connection.notified() => return,
+            _ = tokio::time::sleep(Duration::from_millis(1)), if !shut && shut_after.is_some() => {
+                if let Some((count, limit)) = shut_after {
+                    if count.load(Ordering::Relaxed) >= limit {
+                        connection.as_mut().graceful_shutdown();
+                        shut = true;
+                    }
                 }
             }
         }

@@ -2,8 +2,9 @@
 //! > failure: the runner waits as told (bounded) and retries.
 //!
 //! R-9 makes it visible: one informational case, run last, reports how many 429s the run met,
-//! how many carried a `Retry-After` the runner could read, and how long it waited. A 429
-//! without `Retry-After` is reported (the runner then waits one second), never failed.
+//! how many carried a `Retry-After` the runner could read, how long it waited, and
+//! whether and how far the runner slowed itself down. A 429 without `Retry-After` is reported
+//! (the runner then waits one second), never failed.
 
 use crate::cases::{Case, Check};
 use crate::judge::Evidence;
@@ -19,10 +20,13 @@ pub fn rate_limits_met() -> Case {
                 "no request was answered 429: nothing to wait for",
             ));
         }
-        let summary = format!(
-            "{met} answers 429 met and retried (at most {MAX_429_RETRIES} times per request); {with_retry_after} carried a Retry-After in seconds; the runner waited {:.1} s in all",
+        let mut summary = format!(
+            "{met} answers 429 met and retried (at most {MAX_429_RETRIES} times per request, each wait spread by up to half its length); {with_retry_after} carried a Retry-After in seconds; the runner waited {:.1} s in all",
             waited.as_secs_f64()
         );
+        if let Some(slowdown) = ctx.client.slowdown() {
+            summary.push_str(&format!("; {slowdown}"));
+        }
         if with_retry_after == met {
             return Ok(Evidence::line(summary));
         }

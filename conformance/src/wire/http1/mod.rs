@@ -123,13 +123,17 @@ impl Http1 {
             };
             // The timeout counts from delivery: a connection that cannot be made is the
             // dialer's (its own timeout, `Undelivered`), not a hang.
+            let started = std::time::Instant::now();
             let Ok(exchanged) =
                 tokio::time::timeout(self.dialer.timeout, exchange(&mut conn, &bytes, head)).await
             else {
                 return Reply::TimedOut(self.dialer.timeout);
             };
             match exchanged {
-                Ok((response, reusable)) => {
+                Ok((mut response, reusable)) => {
+                    // ERR-3's time to answer: from delivery, not the dial (R-5's retries and
+                    // a server closing every connection would add handshakes to it).
+                    response.elapsed = started.elapsed();
                     if reusable && !request.fresh_connection {
                         self.idle
                             .lock()

@@ -5,14 +5,16 @@
 
 mod authenticate;
 mod failure;
-mod observables;
 mod frameworks;
 mod negotiate;
+mod observables;
+mod rate_limit;
 mod routes;
 mod space;
 
 use authenticate::{authenticate, header};
 use failure::failure;
+pub use rate_limit::{too_many_requests, Bucket};
 use routes::{json_response, known_path, route, route_matches, ROUTES};
 use serde_json::json;
 
@@ -258,6 +260,24 @@ pub enum Fault {
     /// Permitted (ERR-2): the refusal gzip-compressed with `Content-Encoding: gzip` when
     /// `Accept-Encoding` names gzip.
     GzipWhenAsked,
+    // ---- issue 16, item 3: the runner's fairness on the wire (R-5, R-10, R-12) ----
+    /// Correct: every response says `Connection: close` and the connection ends after it; over
+    /// HTTP/2 that is a GOAWAY after every response (what Go's net/http does with the header),
+    /// so the streams opened meanwhile are declined unprocessed (R-5: retried, never judged).
+    CloseAfterEachResponse,
+    /// Correct: every 7th request is answered 429 with `Retry-After: 1` (R-12).
+    Every7th429,
+    /// Correct: at most [`rate_limit::BUCKET_RATE`] requests per second (a token bucket of that size); the
+    /// others are answered 429 with `Retry-After: 1` (R-12).
+    TokenBucket,
+    /// Correct: the connection ends after every response, without `Connection: close` (an
+    /// idle keep-alive connection closed at once, as RFC 9112 §9.3 lets a server do): the
+    /// runner's next request on it is sent again on a new connection (R-5).
+    ClosesSilentlyAfterEachResponse,
+    /// ROB-1, broken: a `"` in the `Authorization` value makes the server drop the whole
+    /// connection (TCP closed, no GOAWAY): a reset in answer, not a decline. (`ResetOnQuote`
+    /// resets the request alone: the connection over HTTP/1.1, the stream over HTTP/2.)
+    ResetConnectionOnQuote,
 }
 
 /// A parsed request.
@@ -320,6 +340,14 @@ pub fn handle(fault: Fault, req: &Incoming, counter: u64) -> Action {
         let mut out = json_response(429, json!({"error": {"type": "rate_limit_error"}}));
         out.headers.push(("Retry-After".into(), "1".into()));
         return Action::Respond(out);
+    }
+    if fault == Fault::Every7th429 && counter % 7 == 6 {
+        return Action::Respond(too_many_requests());
+    }
+    if fault == Fault::ResetConnectionOnQuote
+        && header(req, "authorization").is_some_and(|v| v.contains(&b'"'))
+    {
+        return Action::Close;
     }
     if fault == Fault::EchoEverything {
         let dump: Vec<String> = req
