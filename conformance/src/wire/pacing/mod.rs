@@ -211,6 +211,22 @@ mod tests {
     }
 
     #[test]
+    fn a_pace_limit_is_followed_down_even_when_the_run_has_less_to_send() {
+        let pacer = Pacer::new(16, 0.0);
+        let t0 = Instant::now();
+        // A token bucket of 40 a second: at 80 a second half are limited; after the cut the
+        // run has less to send (its cases wait out Retry-After): 24 answers, 4 limited. Fewer
+        // got through, but a smaller share was limited: a limit on the pace, cut again.
+        answers(&pacer, t0, 80, Some(2));
+        answers(&pacer, t0 + WINDOW, 80, Some(2));
+        answers(&pacer, t0 + WINDOW * 2, 24, Some(6));
+        let slowed = pacer.slowdown().expect("slowed");
+        assert_eq!(slowed.undone, 0, "{slowed:?}");
+        assert!(slowed.cuts >= 3, "{slowed:?}");
+        assert!(slowed.now.is_some());
+    }
+
+    #[test]
     fn a_pace_limit_is_followed_down_then_won_back() {
         let pacer = Pacer::new(16, 0.0);
         let t0 = Instant::now();

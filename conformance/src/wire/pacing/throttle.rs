@@ -2,8 +2,11 @@
 //! last windows of answers saw. A 429 halves the requests in flight (floor one) and the rate
 //! (at most once a window while they go on); each quiet window wins back one request in flight
 //! and a sixteenth of the rate. A cut that only costs throughput — fewer answers get through
-//! per second than before it, or none at all: the deployment limits the count of requests, not
-//! their pace — is undone and not tried again for [`FUTILE_HOLD`].
+//! per second than before it while the same share of them is still limited, or none get
+//! through at all: the deployment limits the count of requests, not their pace — is undone and
+//! not tried again for [`FUTILE_HOLD`]. Throughput alone would not tell: fewer requests start in
+//! a window when the run has less to send (cases waiting out their `Retry-After`), while a limit
+//! on the pace always answers a slower pace with a smaller share of 429s.
 
 use std::time::Duration;
 
@@ -21,7 +24,8 @@ const MAX_WINDOW: Duration = Duration::from_secs(8);
 /// After a futile cut, how long 429s are only waited out.
 const FUTILE_HOLD: Duration = Duration::from_secs(30);
 /// A cut is futile when the answers that get through per second fall below this share of
-/// what got through before it.
+/// what got through before it, and the share of answers limited does not fall below this share
+/// of what it was.
 const FUTILE_SHARE: f64 = 0.75;
 
 /// What the throttle did, for the progress line and ROB-3.
@@ -135,8 +139,9 @@ pub(super) struct Throttle {
     /// Limit and rate before this episode's first cut (restored when cutting is futile), and
     /// the rate that cut started from.
     before: Option<(usize, Option<f64>, f64)>,
-    /// Answers that got through per second in the window before the last cut.
-    passed_before: Option<f64>,
+    /// Answers that got through per second, and the share of answers limited, in the window
+    /// before the last cut.
+    passed_before: Option<(f64, f64)>,
     cuts: u64,
     undone: u64,
     lowest: (usize, f64),
@@ -231,18 +236,19 @@ impl Throttle {
             }
             Phase::Cutting => {
                 let passed = (window.answered - window.limited) as f64 / seconds;
+                let share = window.limited as f64 / window.answered.max(1) as f64;
                 let at_floor = self.limit == 1 && self.rate.is_some_and(|r| r <= MIN_RATE);
                 let futile = passed == 0.0
                     || at_floor
-                    || self
-                        .passed_before
-                        .is_some_and(|before| passed < FUTILE_SHARE * before);
+                    || self.passed_before.is_some_and(|(before, share_before)| {
+                        passed < FUTILE_SHARE * before && share >= FUTILE_SHARE * share_before
+                    });
                 if futile {
                     self.restore(in_flight);
                     self.undone += 1;
                     self.phase = Phase::Futile(now + FUTILE_HOLD);
                 } else {
-                    self.passed_before = Some(passed);
+                    self.passed_before = Some((passed, share));
                     self.cut(now, in_flight);
                 }
             }
