@@ -1,0 +1,233 @@
+//! The trust bundle (`bundle.pem` in `--ca-dir`, `…-bundle.pem` beside `--ca-out`): the
+//! machine's root certificates plus the mock's CA, in one PEM file.
+//!
+//! Some clients *add* a file to the roots they trust (`NODE_EXTRA_CA_CERTS`, a system store):
+//! `ca.pem` alone is right for them. Others *replace* their roots with the file
+//! (`REQUESTS_CA_BUNDLE`, `SSL_CERT_FILE`, `CURL_CA_BUNDLE`): given `ca.pem`, everything else on
+//! the machine stops verifying (`pip` fails with `CERTIFICATE_VERIFY_FAILED`). The bundle is for
+//! them: the mock and the rest of the world both verify.
+//!
+//! The roots come from `SSL_CERT_FILE` (unless it names a terminus-mock bundle: the bundle would
+//! feed on itself), else the first of [`SYSTEM_BUNDLES`] that holds a certificate, else the
+//! operating system's store (`rustls-native-certs`: the macOS keychain, Windows' store). The file
+//! is written whole and renamed into place at each start, so it follows the system store.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+
+use crate::error::Error;
+
+/// Where systems keep their PEM bundle of trusted roots, in the order they are looked at.
+pub const SYSTEM_BUNDLES: [&str; 6] = [
+    "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Arch, Gentoo
+    "/etc/pki/tls/certs/ca-bundle.crt",   // Fedora, RHEL, CentOS
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL 7+
+    "/etc/ssl/ca-bundle.pem",             // openSUSE
+    "/etc/ssl/cert.pem",                  // macOS, Alpine, OpenBSD
+    "/usr/local/share/certs/ca-root-nss.crt", // FreeBSD
+];
+
+/// The first line of every bundle the mock writes: how a bundle is told from a system's.
+const MARKER: &str = "# terminus-mock trust bundle";
+
+/// Where a bundle's system roots came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootsSource {
+    /// A PEM file: `SSL_CERT_FILE` or one of [`SYSTEM_BUNDLES`].
+    File(PathBuf),
+    /// The operating system's store, read by `rustls-native-certs`.
+    OsStore,
+    /// None found: the bundle holds the mock's CA alone (and says so).
+    NotFound,
+}
+
+/// A bundle written by [`write_bundle`]: where, and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustBundle {
+    /// The file.
+    pub path: PathBuf,
+    /// How many system roots it holds besides the mock's CA (0 with [`RootsSource::NotFound`]).
+    pub system_roots: usize,
+    /// Where they came from.
+    pub roots_from: RootsSource,
+}
+
+impl std::fmt::Display for RootsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "{}", path.display()),
+            Self::OsStore => f.write_str("the operating system's store"),
+            Self::NotFound => write!(
+                f,
+                "nowhere: no SSL_CERT_FILE, none of {}, no OS store",
+                SYSTEM_BUNDLES.join(", ")
+            ),
+        }
+    }
+}
+
+/// Writes `path`: the mock's CA (`ca_pem`) first, then the system's roots, each once. Written
+/// under a temporary name and renamed, so a client never reads half a bundle.
+///
+/// ```
+/// use rustls::pki_types::{pem::PemObject, CertificateDer};
+///
+/// let identity = terminus_mock::tls::generate()?;
+/// let ca = identity.ca_pem.unwrap();
+/// let path = std::env::temp_dir().join(format!("terminus-bundle-doc-{}.pem", std::process::id()));
+/// let bundle = terminus_mock::tls::write_bundle(&path, &ca)?;
+/// let certs = CertificateDer::pem_file_iter(&path).unwrap().count();
+/// assert_eq!(certs, 1 + bundle.system_roots, "the CA and the system's roots");
+/// # std::fs::remove_file(&path).ok();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_bundle(path: &Path, ca_pem: &str) -> Result<TrustBundle, Error> {
+    let (roots, roots_from) = system_roots(path);
+    let mut seen = HashSet::new();
+    let ca: Vec<_> = CertificateDer::pem_slice_iter(ca_pem.as_bytes())
+        .filter_map(Result::ok)
+        .collect();
+    let mut text = format!(
+        "{MARKER}: the system's roots plus the mock's CA, rewritten at each start.\n\
+         # For clients that replace their roots with this file: REQUESTS_CA_BUNDLE, \
+         SSL_CERT_FILE, CURL_CA_BUNDLE.\n"
+    );
+    match &roots_from {
+        RootsSource::NotFound => text.push_str(&format!(
+            "# NO SYSTEM ROOTS FOUND ({roots_from}): this file trusts the mock's CA ONLY.\n"
+        )),
+        found => text.push_str(&format!("# System roots from {found}.\n")),
+    }
+    text.push_str("# The mock's CA:\n");
+    for cert in &ca {
+        seen.insert(cert.as_ref().to_vec());
+        text.push_str(&pem_of(cert));
+    }
+    let mut system_roots = 0;
+    for cert in &roots {
+        if seen.insert(cert.as_ref().to_vec()) {
+            text.push_str(&pem_of(cert));
+            system_roots += 1;
+        }
+    }
+    let err = |source| Error::WriteFile {
+        what: "trust bundle (system roots + the CA)",
+        path: path.to_owned(),
+        source,
+    };
+    let tmp = temporary_beside(path);
+    let written = std::fs::write(&tmp, text.as_bytes())
+        .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err(source));
+    }
+    Ok(TrustBundle {
+        path: path.to_owned(),
+        system_roots,
+        roots_from: if system_roots == 0 {
+            RootsSource::NotFound
+        } else {
+            roots_from
+        },
+    })
+}
+
+fn temporary_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "bundle.pem".into(), |n| n.to_string_lossy());
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+fn pem_of(cert: &CertificateDer<'_>) -> String {
+    let block = pem::Pem::new("CERTIFICATE", cert.as_ref());
+    pem::encode_config(
+        &block,
+        pem::EncodeConfig::new().set_line_ending(pem::LineEnding::LF),
+    )
+}
+
+/// The system's roots for a bundle to be written at `ours`, and where they came from.
+fn system_roots(ours: &Path) -> (Vec<CertificateDer<'static>>, RootsSource) {
+    let from_env = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty());
+    let mut env_is_a_bundle_of_ours = false;
+    if let Some(file) = from_env.as_deref().map(Path::new) {
+        if same_file(file, ours) || is_a_bundle_of_ours(file) {
+            env_is_a_bundle_of_ours = true;
+        } else if let Some(certs) = certificates_in(file) {
+            return (certs, RootsSource::File(file.to_owned()));
+        }
+    }
+    for candidate in SYSTEM_BUNDLES.iter().map(Path::new) {
+        if let Some(certs) = certificates_in(candidate) {
+            return (certs, RootsSource::File(candidate.to_owned()));
+        }
+    }
+    // rustls-native-certs reads SSL_CERT_FILE first too: not when it names a bundle of ours.
+    if !env_is_a_bundle_of_ours {
+        let native = rustls_native_certs::load_native_certs();
+        if !native.certs.is_empty() {
+            return (native.certs, RootsSource::OsStore);
+        }
+    }
+    (Vec::new(), RootsSource::NotFound)
+}
+
+/// The certificates of a PEM file, when it is readable and holds at least one.
+fn certificates_in(path: &Path) -> Option<Vec<CertificateDer<'static>>> {
+    let certs: Vec<_> = CertificateDer::pem_file_iter(path)
+        .ok()?
+        .filter_map(Result::ok)
+        .collect();
+    (!certs.is_empty()).then_some(certs)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn is_a_bundle_of_ours(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; MARKER.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| start == MARKER.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_of_ours_is_told_from_a_systems() {
+        let dir = std::env::temp_dir().join(format!("terminus-bundle-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = crate::tls::generate().unwrap().ca_pem.unwrap();
+        let ours = dir.join("bundle.pem");
+        write_bundle(&ours, &ca).unwrap();
+        assert!(is_a_bundle_of_ours(&ours));
+        let plain = dir.join("ca.pem");
+        std::fs::write(&plain, &ca).unwrap();
+        assert!(!is_a_bundle_of_ours(&plain));
+        assert!(same_file(&ours, &dir.join(".").join("bundle.pem")));
+        assert!(!same_file(&ours, &plain));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn pem_of_is_read_back_as_the_same_certificate() {
+        let ca = crate::tls::generate().unwrap().ca_pem.unwrap();
+        let der = CertificateDer::from_pem_slice(ca.as_bytes()).unwrap();
+        let again = pem_of(&der);
+        assert!(again.starts_with("-----BEGIN CERTIFICATE-----\n"), "{again}");
+        assert_eq!(CertificateDer::from_pem_slice(again.as_bytes()).unwrap(), der);
+    }
+}
