@@ -96,8 +96,9 @@ impl Banner<'_> {
                         "  CA bundle    {path}   (the CA ONLY: no system roots found; other HTTPS fails with it)"
                     ),
                     from => println!(
-                        "  CA bundle    {path}   (the system's {} roots from {from}, plus the CA)",
-                        bundle.system_roots
+                        "  CA bundle    {path}   ({} system root{} from {from}, plus the CA)",
+                        bundle.system_roots,
+                        if bundle.system_roots == 1 { "" } else { "s" }
                     ),
                 }
                 path
@@ -109,7 +110,9 @@ impl Banner<'_> {
         println!("Variables that add to the system's roots take the CA; those that replace them take the bundle:");
         println!("  Node    export NODE_EXTRA_CA_CERTS={ca}   (adds; before node starts)");
         println!("  Python  export REQUESTS_CA_BUNDLE={bundle} SSL_CERT_FILE={bundle}   (replace)");
-        println!("  curl    curl --cacert {ca} ...   or   export CURL_CA_BUNDLE={bundle}   (replaces)");
+        println!(
+            "  curl    curl --cacert {ca} ...   or   export CURL_CA_BUNDLE={bundle}   (replaces)"
+        );
         println!("  System  sudo cp {ca} /usr/local/share/ca-certificates/terminus-mock.crt && sudo update-ca-certificates");
         if matches!(self.bundle, Some(b) if b.roots_from == RootsSource::NotFound) {
             println!("  WARNING      no system roots were found for the bundle: with it, only the mock verifies.");

@@ -9,7 +9,8 @@ use clap::Parser;
 
 use crate::banner::{AdminToken, Banner};
 use terminus_mock::{
-    keys_file, tls, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, Threading, TlsMode,
+    keys_file, tls, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, Threading,
+    TlsMode,
 };
 
 /// Mock server for the Terminus Hub Public API authentication contract: every request needs
@@ -275,7 +276,9 @@ fn admin_token_source(given: Option<&str>) -> AdminToken {
 
 /// The bundle beside `--ca-out`'s file: `ca.pem` → `ca-bundle.pem`.
 fn bundle_beside(ca: &Path) -> PathBuf {
-    let stem = ca.file_stem().map_or_else(|| "ca".into(), |s| s.to_string_lossy());
+    let stem = ca
+        .file_stem()
+        .map_or_else(|| "ca".into(), |s| s.to_string_lossy());
     ca.with_file_name(format!("{stem}-bundle.pem"))
 }
 

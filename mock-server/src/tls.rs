@@ -90,6 +90,9 @@ fn leaf_signed_by(issuer: Issuer<'_, KeyPair>, ca_pem: String) -> Result<Identit
     leaf_params.distinguished_name = leaf_name;
     leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    // Every mock CA has the same name: the key identifier lets OpenSSL pick the right one from a
+    // store or bundle that holds several (an older mock CA installed with update-ca-certificates).
+    leaf_params.use_authority_key_identifier_extension = true;
     let leaf_cert = leaf_params
         .signed_by(&leaf_key, &issuer)
         .map_err(failed("leaf certificate"))?;

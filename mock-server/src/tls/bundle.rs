@@ -85,7 +85,14 @@ impl std::fmt::Display for RootsSource {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_bundle(path: &Path, ca_pem: &str) -> Result<TrustBundle, Error> {
-    let (roots, roots_from) = system_roots(path);
+    write_with_roots(path, ca_pem, system_roots(path))
+}
+
+fn write_with_roots(
+    path: &Path,
+    ca_pem: &str,
+    (roots, roots_from): (Vec<CertificateDer<'static>>, RootsSource),
+) -> Result<TrustBundle, Error> {
     let mut seen = HashSet::new();
     let ca: Vec<_> = CertificateDer::pem_slice_iter(ca_pem.as_bytes())
         .filter_map(Result::ok)
@@ -152,24 +159,36 @@ fn pem_of(cert: &CertificateDer<'_>) -> String {
     )
 }
 
-/// The system's roots for a bundle to be written at `ours`, and where they came from.
+/// Where [`write_bundle`] looks for the system's roots: what the machine has.
 fn system_roots(ours: &Path) -> (Vec<CertificateDer<'static>>, RootsSource) {
     let from_env = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty());
+    let candidates: Vec<&Path> = SYSTEM_BUNDLES.iter().map(Path::new).collect();
+    roots_from(from_env.as_deref().map(Path::new), &candidates, ours, true)
+}
+
+/// The roots in `from_env` (`SSL_CERT_FILE`) unless it is a bundle of ours, else in the first
+/// candidate holding one, else (with `os_store`) in the operating system's store.
+fn roots_from(
+    from_env: Option<&Path>,
+    candidates: &[&Path],
+    ours: &Path,
+    os_store: bool,
+) -> (Vec<CertificateDer<'static>>, RootsSource) {
     let mut env_is_a_bundle_of_ours = false;
-    if let Some(file) = from_env.as_deref().map(Path::new) {
+    if let Some(file) = from_env {
         if same_file(file, ours) || is_a_bundle_of_ours(file) {
             env_is_a_bundle_of_ours = true;
         } else if let Some(certs) = certificates_in(file) {
             return (certs, RootsSource::File(file.to_owned()));
         }
     }
-    for candidate in SYSTEM_BUNDLES.iter().map(Path::new) {
+    for candidate in candidates {
         if let Some(certs) = certificates_in(candidate) {
-            return (certs, RootsSource::File(candidate.to_owned()));
+            return (certs, RootsSource::File(candidate.to_path_buf()));
         }
     }
     // rustls-native-certs reads SSL_CERT_FILE first too: not when it names a bundle of ours.
-    if !env_is_a_bundle_of_ours {
+    if os_store && !env_is_a_bundle_of_ours {
         let native = rustls_native_certs::load_native_certs();
         if !native.certs.is_empty() {
             return (native.certs, RootsSource::OsStore);
@@ -222,12 +241,40 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// No system roots anywhere: the bundle holds the CA alone and says so in its first lines.
+    #[test]
+    fn without_system_roots_the_bundle_is_the_ca_alone_and_says_so() {
+        let dir = std::env::temp_dir().join(format!("terminus-bundle-none-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ca = crate::tls::generate().unwrap().ca_pem.unwrap();
+        let path = dir.join("bundle.pem");
+        let missing = dir.join("no-such-bundle.crt");
+        let roots = roots_from(None, &[missing.as_path()], &path, false);
+        let bundle = write_with_roots(&path, &ca, roots).unwrap();
+        assert_eq!(bundle.roots_from, RootsSource::NotFound);
+        assert_eq!(bundle.system_roots, 0);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("NO SYSTEM ROOTS FOUND"), "{text}");
+        assert!(text.contains("the mock's CA ONLY"), "{text}");
+        assert_eq!(CertificateDer::pem_slice_iter(text.as_bytes()).count(), 1);
+        // SSL_CERT_FILE naming this very bundle is passed over: it would feed on itself.
+        let (certs, from) = roots_from(Some(&path), &[], &path, false);
+        assert!(certs.is_empty() && from == RootsSource::NotFound);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn pem_of_is_read_back_as_the_same_certificate() {
         let ca = crate::tls::generate().unwrap().ca_pem.unwrap();
         let der = CertificateDer::from_pem_slice(ca.as_bytes()).unwrap();
         let again = pem_of(&der);
-        assert!(again.starts_with("-----BEGIN CERTIFICATE-----\n"), "{again}");
-        assert_eq!(CertificateDer::from_pem_slice(again.as_bytes()).unwrap(), der);
+        assert!(
+            again.starts_with("-----BEGIN CERTIFICATE-----\n"),
+            "{again}"
+        );
+        assert_eq!(
+            CertificateDer::from_pem_slice(again.as_bytes()).unwrap(),
+            der
+        );
     }
 }
