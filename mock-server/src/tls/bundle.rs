@@ -62,7 +62,7 @@ impl std::fmt::Display for RootsSource {
             Self::OsStore => f.write_str("the operating system's store"),
             Self::NotFound => write!(
                 f,
-                "nowhere: no SSL_CERT_FILE, none of {}, no OS store",
+                "nowhere: SSL_CERT_FILE unset or the mock's own, none of {}, the OS store empty",
                 SYSTEM_BUNDLES.join(", ")
             ),
         }
@@ -85,62 +85,59 @@ impl std::fmt::Display for RootsSource {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_bundle(path: &Path, ca_pem: &str) -> Result<TrustBundle, Error> {
-    write_with_roots(path, ca_pem, system_roots(path))
+    let ca: Vec<_> = CertificateDer::pem_slice_iter(ca_pem.as_bytes())
+        .filter_map(Result::ok)
+        .collect();
+    let found = system_roots(path, &ca);
+    write_with_roots(path, &ca, found)
+}
+
+/// System roots found for a bundle: each once, none of them the mock's CA.
+struct Found {
+    roots: Vec<CertificateDer<'static>>,
+    from: RootsSource,
 }
 
 fn write_with_roots(
     path: &Path,
-    ca_pem: &str,
-    (roots, roots_from): (Vec<CertificateDer<'static>>, RootsSource),
+    ca: &[CertificateDer<'static>],
+    found: Found,
 ) -> Result<TrustBundle, Error> {
-    let mut seen = HashSet::new();
-    let ca: Vec<_> = CertificateDer::pem_slice_iter(ca_pem.as_bytes())
-        .filter_map(Result::ok)
-        .collect();
     let mut text = format!(
         "{MARKER}: the system's roots plus the mock's CA, rewritten at each start.\n\
          # For clients that replace their roots with this file: REQUESTS_CA_BUNDLE, \
          SSL_CERT_FILE, CURL_CA_BUNDLE.\n"
     );
-    match &roots_from {
+    match &found.from {
         RootsSource::NotFound => text.push_str(&format!(
-            "# NO SYSTEM ROOTS FOUND ({roots_from}): this file trusts the mock's CA ONLY.\n"
+            "# NO SYSTEM ROOTS FOUND ({}): this file trusts the mock's CA ONLY.\n",
+            found.from
         )),
-        found => text.push_str(&format!("# System roots from {found}.\n")),
+        from => text.push_str(&format!(
+            "# {} system roots from {from}, after the mock's CA.\n",
+            found.roots.len()
+        )),
     }
     text.push_str("# The mock's CA:\n");
-    for cert in &ca {
-        seen.insert(cert.as_ref().to_vec());
+    for cert in ca.iter().chain(&found.roots) {
         text.push_str(&pem_of(cert));
     }
-    let mut system_roots = 0;
-    for cert in &roots {
-        if seen.insert(cert.as_ref().to_vec()) {
-            text.push_str(&pem_of(cert));
-            system_roots += 1;
-        }
-    }
-    let err = |source| Error::WriteFile {
-        what: "trust bundle (system roots + the CA)",
-        path: path.to_owned(),
-        source,
-    };
     let tmp = temporary_beside(path);
     let written = std::fs::write(&tmp, text.as_bytes())
         .and_then(|()| std::fs::File::open(&tmp)?.sync_all())
         .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(source) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(err(source));
+        return Err(Error::WriteFile {
+            what: "trust bundle (system roots + the CA)",
+            path: path.to_owned(),
+            source,
+        });
     }
     Ok(TrustBundle {
         path: path.to_owned(),
-        system_roots,
-        roots_from: if system_roots == 0 {
-            RootsSource::NotFound
-        } else {
-            roots_from
-        },
+        system_roots: found.roots.len(),
+        roots_from: found.from,
     })
 }
 
@@ -160,50 +157,66 @@ fn pem_of(cert: &CertificateDer<'_>) -> String {
 }
 
 /// Where [`write_bundle`] looks for the system's roots: what the machine has.
-fn system_roots(ours: &Path) -> (Vec<CertificateDer<'static>>, RootsSource) {
+fn system_roots(ours: &Path, ca: &[CertificateDer<'_>]) -> Found {
     let from_env = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty());
     let candidates: Vec<&Path> = SYSTEM_BUNDLES.iter().map(Path::new).collect();
-    roots_from(from_env.as_deref().map(Path::new), &candidates, ours, true)
+    roots_from(from_env.as_deref().map(Path::new), &candidates, ours, ca, true)
 }
 
 /// The roots in `from_env` (`SSL_CERT_FILE`) unless it is a bundle of ours, else in the first
-/// candidate holding one, else (with `os_store`) in the operating system's store.
+/// candidate holding one, else (with `os_store`) in the operating system's store. A source
+/// holding nothing but the mock's CA (`SSL_CERT_FILE=ca.pem`, as once advised) holds no root.
 fn roots_from(
     from_env: Option<&Path>,
     candidates: &[&Path],
     ours: &Path,
+    ca: &[CertificateDer<'_>],
     os_store: bool,
-) -> (Vec<CertificateDer<'static>>, RootsSource) {
+) -> Found {
     let mut env_is_a_bundle_of_ours = false;
+    let in_file = |path: &Path| {
+        let certs = CertificateDer::pem_file_iter(path).ok()?;
+        other_than(certs.filter_map(Result::ok), ca)
+    };
     if let Some(file) = from_env {
         if same_file(file, ours) || is_a_bundle_of_ours(file) {
             env_is_a_bundle_of_ours = true;
-        } else if let Some(certs) = certificates_in(file) {
-            return (certs, RootsSource::File(file.to_owned()));
+        } else if let Some(roots) = in_file(file) {
+            let from = RootsSource::File(file.to_owned());
+            return Found { roots, from };
         }
     }
     for candidate in candidates {
-        if let Some(certs) = certificates_in(candidate) {
-            return (certs, RootsSource::File(candidate.to_path_buf()));
+        if let Some(roots) = in_file(candidate) {
+            let from = RootsSource::File(candidate.to_path_buf());
+            return Found { roots, from };
         }
     }
     // rustls-native-certs reads SSL_CERT_FILE first too: not when it names a bundle of ours.
     if os_store && !env_is_a_bundle_of_ours {
-        let native = rustls_native_certs::load_native_certs();
-        if !native.certs.is_empty() {
-            return (native.certs, RootsSource::OsStore);
+        let native = rustls_native_certs::load_native_certs().certs;
+        if let Some(roots) = other_than(native, ca) {
+            let from = RootsSource::OsStore;
+            return Found { roots, from };
         }
     }
-    (Vec::new(), RootsSource::NotFound)
+    Found {
+        roots: Vec::new(),
+        from: RootsSource::NotFound,
+    }
 }
 
-/// The certificates of a PEM file, when it is readable and holds at least one.
-fn certificates_in(path: &Path) -> Option<Vec<CertificateDer<'static>>> {
-    let certs: Vec<_> = CertificateDer::pem_file_iter(path)
-        .ok()?
-        .filter_map(Result::ok)
+/// `certs`, each once, without the mock's CA; `None` when that leaves none.
+fn other_than(
+    certs: impl IntoIterator<Item = CertificateDer<'static>>,
+    ca: &[CertificateDer<'_>],
+) -> Option<Vec<CertificateDer<'static>>> {
+    let mut seen: HashSet<Vec<u8>> = ca.iter().map(|c| c.as_ref().to_vec()).collect();
+    let roots: Vec<_> = certs
+        .into_iter()
+        .filter(|c| seen.insert(c.as_ref().to_vec()))
         .collect();
-    (!certs.is_empty()).then_some(certs)
+    (!roots.is_empty()).then_some(roots)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -246,11 +259,12 @@ mod tests {
     fn without_system_roots_the_bundle_is_the_ca_alone_and_says_so() {
         let dir = std::env::temp_dir().join(format!("terminus-bundle-none-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let ca = crate::tls::generate().unwrap().ca_pem.unwrap();
+        let ca_pem = crate::tls::generate().unwrap().ca_pem.unwrap();
+        let ca = [CertificateDer::from_pem_slice(ca_pem.as_bytes()).unwrap()];
         let path = dir.join("bundle.pem");
         let missing = dir.join("no-such-bundle.crt");
-        let roots = roots_from(None, &[missing.as_path()], &path, false);
-        let bundle = write_with_roots(&path, &ca, roots).unwrap();
+        let found = roots_from(None, &[missing.as_path()], &path, &ca, false);
+        let bundle = write_with_roots(&path, &ca, found).unwrap();
         assert_eq!(bundle.roots_from, RootsSource::NotFound);
         assert_eq!(bundle.system_roots, 0);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -258,8 +272,17 @@ mod tests {
         assert!(text.contains("the mock's CA ONLY"), "{text}");
         assert_eq!(CertificateDer::pem_slice_iter(text.as_bytes()).count(), 1);
         // SSL_CERT_FILE naming this very bundle is passed over: it would feed on itself.
-        let (certs, from) = roots_from(Some(&path), &[], &path, false);
-        assert!(certs.is_empty() && from == RootsSource::NotFound);
+        let found = roots_from(Some(&path), &[], &path, &ca, false);
+        assert_eq!(found.from, RootsSource::NotFound);
+        // SSL_CERT_FILE naming the CA alone holds no system root: the next source is looked at.
+        let ca_file = dir.join("ca.pem");
+        std::fs::write(&ca_file, &ca_pem).unwrap();
+        let other = crate::tls::generate().unwrap().ca_pem.unwrap();
+        let system = dir.join("system.pem");
+        std::fs::write(&system, format!("{other}{other}{ca_pem}")).unwrap();
+        let found = roots_from(Some(&ca_file), &[system.as_path()], &path, &ca, false);
+        assert_eq!(found.from, RootsSource::File(system));
+        assert_eq!(found.roots.len(), 1, "each root once, the CA not among them");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
