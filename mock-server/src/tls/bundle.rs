@@ -160,7 +160,13 @@ fn pem_of(cert: &CertificateDer<'_>) -> String {
 fn system_roots(ours: &Path, ca: &[CertificateDer<'_>]) -> Found {
     let from_env = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty());
     let candidates: Vec<&Path> = SYSTEM_BUNDLES.iter().map(Path::new).collect();
-    roots_from(from_env.as_deref().map(Path::new), &candidates, ours, ca, true)
+    roots_from(
+        from_env.as_deref().map(Path::new),
+        &candidates,
+        ours,
+        ca,
+        true,
+    )
 }
 
 /// The roots in `from_env` (`SSL_CERT_FILE`) unless it is a bundle of ours, else in the first
@@ -282,7 +288,11 @@ mod tests {
         std::fs::write(&system, format!("{other}{other}{ca_pem}")).unwrap();
         let found = roots_from(Some(&ca_file), &[system.as_path()], &path, &ca, false);
         assert_eq!(found.from, RootsSource::File(system));
-        assert_eq!(found.roots.len(), 1, "each root once, the CA not among them");
+        assert_eq!(
+            found.roots.len(),
+            1,
+            "each root once, the CA not among them"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
