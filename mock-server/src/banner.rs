@@ -152,7 +152,7 @@ impl Banner<'_> {
             }
             AdminToken::FromEnv => println!("  export ADMIN_TOKEN=\"$TERMINUS_ADMIN_TOKEN\""),
             AdminToken::FromFlag => println!(
-                "  : \"${{ADMIN_TOKEN:?set it to the token you gave with --admin-token}}\"   # ADMIN_TOKEN: the token you gave with --admin-token"
+                "  : \"${{ADMIN_TOKEN:?set it to the token you gave with --admin-token}}\"   # ADMIN_TOKEN: the token you gave with --admin-token; export it first"
             ),
         }
         if let Some(first) = self.minted.first() {
