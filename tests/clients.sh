@@ -18,7 +18,10 @@ for _ in $(seq 1 200); do [[ -s "$WORK/ready.json" ]] && break; sleep 0.05; done
 [[ -s "$WORK/ready.json" ]] || fail "the mock did not write its ready file"
 grep -q -- "--cacert $WORK/ca.pem" "$WORK/out" || fail "the banner does not say how to trust the CA from curl"
 grep -q "NODE_EXTRA_CA_CERTS=$WORK/ca.pem" "$WORK/out" || fail "the banner does not say how to trust the CA from Node"
-grep -q "REQUESTS_CA_BUNDLE=$WORK/ca.pem" "$WORK/out" || fail "the banner does not say how to trust the CA from Python"
+grep -q "REQUESTS_CA_BUNDLE=$WORK/ca-bundle.pem" "$WORK/out" || fail "the banner does not give Python the bundle (system roots + CA)"
+grep -q "CURL_CA_BUNDLE=$WORK/ca-bundle.pem" "$WORK/out" || fail "the banner does not give CURL_CA_BUNDLE the bundle"
+# A token given with --admin-token is a CI secret: not in the banner, not in the log.
+! grep -q "admin-token-0123456789" "$WORK/out" "$WORK/err" || fail "the banner or the log shows the given admin token"
 
 URL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["public_url"])' "$WORK/ready.json")
 ADMIN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["admin_url"])' "$WORK/ready.json")
@@ -40,8 +43,8 @@ for proto in --http1.1 --http2; do
 done
 echo "clients.sh: curl ok (HTTP/1.1 and HTTP/2)"
 
-# Python, standard library, trusting the CA through SSL_CERT_FILE as the banner says.
-SSL_CERT_FILE="$WORK/ca.pem" python3 - <<'PY' || fail "python"
+# Python, standard library, trusting the bundle through SSL_CERT_FILE as the banner says.
+SSL_CERT_FILE="$WORK/ca-bundle.pem" python3 - <<'PY' || fail "python"
 import json, os, ssl, urllib.request, urllib.error
 url, key = os.environ["URL"], os.environ["KEY"]
 ctx = ssl.create_default_context()
@@ -60,9 +63,9 @@ with urllib.request.urlopen(req, context=ctx) as r:
 PY
 echo "clients.sh: python ok"
 
-# Python requests, if installed, trusting the CA through REQUESTS_CA_BUNDLE.
+# Python requests, if installed, trusting the bundle through REQUESTS_CA_BUNDLE.
 if python3 -c 'import requests' 2>/dev/null; then
-  REQUESTS_CA_BUNDLE="$WORK/ca.pem" python3 - <<'PY' || fail "python requests"
+  REQUESTS_CA_BUNDLE="$WORK/ca-bundle.pem" python3 - <<'PY' || fail "python requests"
 import os, requests
 url, key = os.environ["URL"], os.environ["KEY"]
 r = requests.get(url + "/v1/projects")

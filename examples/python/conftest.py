@@ -25,6 +25,8 @@ class Mock:
         self.url = ready["public_url"]
         self.admin_url = ready["admin_url"]
         self.ca = ready["ca_path"]
+        # The system's roots plus the CA: for variables that replace requests' roots.
+        self.ca_bundle = ready["ca_bundle_path"]
         # The second origin, by another host name as well as another port.
         self.other_origin = ready["redirect_url"].replace("127.0.0.1", "localhost")
 
@@ -82,8 +84,9 @@ def mock_server():
         assert process.poll() is None, f"terminus-mock exited: see {work}/mock.log"
         time.sleep(0.05)
     mock = Mock(json.loads(ready_file.read_text()))
-    # What the SDK's users do: point requests at the CA (read per request).
-    os.environ["REQUESTS_CA_BUNDLE"] = mock.ca
+    # What the SDK's users do: point requests at the bundle (read per request), not at ca.pem
+    # alone, which would replace the system's roots for every other HTTPS call in the process.
+    os.environ["REQUESTS_CA_BUNDLE"] = mock.ca_bundle
     yield mock
     process.terminate()
     process.wait(10)

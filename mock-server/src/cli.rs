@@ -1,13 +1,16 @@
-//! The command line: flags, the start-up banner (URLs, how to trust the CA, keys minted), the
-//! ready file, and waiting for SIGINT/SIGTERM.
+//! The command line: flags, the CA's files (`ca.pem` and the trust bundle), the ready file,
+//! and waiting for SIGINT/SIGTERM. The banner is `banner.rs`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Parser;
+
+use crate::banner::{AdminToken, Banner};
 use terminus_mock::{
-    keys_file, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, Threading, TlsMode,
+    keys_file, tls, Error, Limits, MockConfig, MockServer, RouteTable, SchemeReading, Threading,
+    TlsMode,
 };
 
 /// Mock server for the Terminus Hub Public API authentication contract: every request needs
@@ -47,11 +50,13 @@ pub struct Cli {
     tls_key: Option<PathBuf>,
 
     /// Where to write the generated CA's PEM (default: a file in the temporary directory).
+    /// Beside it, NAME-bundle.pem: the system's roots plus the CA.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["tls_cert", "plaintext"])]
     ca_out: Option<PathBuf>,
     /// Keep the generated CA in DIR (ca.pem, ca-key.pem mode 0600) and reuse it on later
     /// starts, with a fresh leaf each start: trust DIR/ca.pem once (NODE_EXTRA_CA_CERTS, a
-    /// system store) for every start.
+    /// system store) for every start. DIR/bundle.pem, rewritten at each start, is the system's
+    /// roots plus the CA: for REQUESTS_CA_BUNDLE, SSL_CERT_FILE, CURL_CA_BUNDLE.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["tls_cert", "tls_key", "plaintext"])]
     ca_dir: Option<PathBuf>,
 
@@ -87,7 +92,8 @@ pub struct Cli {
     #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
     plaintext: bool,
 
-    /// Write this file (JSON: URLs, redirect URLs, CA path, pid) once every listener accepts.
+    /// Write this file (JSON: URLs, redirect URLs, CA path, CA bundle path, pid) once every
+    /// listener accepts.
     #[arg(long, value_name = "PATH")]
     ready_file: Option<PathBuf>,
 
@@ -194,6 +200,18 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         }
         None => None,
     };
+    // The system's roots plus the CA, for the variables that replace a client's roots:
+    // rewritten at each start, as the system's store may have changed.
+    let bundle = match (mock.ca_pem(), &ca_path) {
+        (Some(pem), Some(ca)) => {
+            let path = match &cli.ca_dir {
+                Some(dir) => dir.join(tls::BUNDLE_FILE),
+                None => bundle_beside(ca),
+            };
+            Some(tls::write_bundle(&path, pem)?)
+        }
+        _ => None,
+    };
     let names = match (cli.no_mint, cli.mint.is_empty(), resumed) {
         (true, _, _) | (false, true, true) => Vec::new(),
         (false, true, false) => vec!["local".to_owned()],
@@ -210,7 +228,17 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         minted
     };
 
-    print_banner(&cli, &mock, ca_path.as_deref(), &minted);
+    Banner {
+        mock: &mock,
+        lenient_scheme: cli.lenient_scheme,
+        plaintext: cli.plaintext,
+        token: admin_token_source(cli.admin_token.as_deref()),
+        ca: ca_path.as_deref(),
+        bundle: bundle.as_ref(),
+        minted: &minted,
+        keys_from_file: cli.keys.is_some(),
+    }
+    .print();
     if let Some(path) = &cli.ready_file {
         let ready = serde_json::json!({
             "public_url": mock.public_url(),
@@ -218,6 +246,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             "redirect_url": mock.redirect_url(),
             "redirect_plain_url": mock.redirect_plain_url(),
             "ca_path": ca_path,
+            "ca_bundle_path": bundle.as_ref().map(|b| &b.path),
             "pid": std::process::id(),
         });
         write_file(
@@ -233,114 +262,24 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
     Ok(())
 }
 
-fn print_banner(
-    cli: &Cli,
-    mock: &MockServer,
-    ca_path: Option<&Path>,
-    minted: &[terminus_mock::MintedKey],
-) {
-    let reading = if cli.lenient_scheme {
-        "lenient scheme (HDR-5 RFC reading)"
-    } else {
-        "strict scheme (exactly `Bearer thub_…`)"
-    };
-    println!(
-        "terminus-mock {} — Terminus Hub Public API mock, {reading}",
-        env!("CARGO_PKG_VERSION")
-    );
-    println!("  Public API   {}", mock.public_url());
-    println!(
-        "  Admin API    {}   (GET /healthz, /v1/keys, /v1/requests, /v1/faults)",
-        mock.admin_url()
-    );
-    for url in [mock.redirect_url(), mock.redirect_plain_url()]
-        .into_iter()
-        .flatten()
-    {
-        println!(
-            "  Redirect     {url}   (a second origin: answers anything 200, no authentication)"
-        );
-    }
-    if cli.plaintext {
-        println!("  WARNING      --plaintext: no TLS. Keys cross the wire in clear text; use this for debugging only.");
-    }
-    // Every line to copy runs as pasted: real paths and URLs, the variables set first.
-    let cacert = match ca_path {
-        Some(ca) => format!("--cacert {} ", shell_quote(&ca.display().to_string())),
-        None => String::new(),
-    };
-    match ca_path {
-        Some(ca) => {
-            let ca = shell_quote(&ca.display().to_string());
-            println!("  CA cert      {ca}");
-            println!();
-            println!(
-                "Trust the CA (see mock-server/README.md; --ca-dir keeps one CA across starts):"
-            );
-            println!("  curl    curl --cacert {ca} ...   or   export CURL_CA_BUNDLE={ca}");
-            println!("  Python  export REQUESTS_CA_BUNDLE={ca} SSL_CERT_FILE={ca}");
-            println!("  Node    export NODE_EXTRA_CA_CERTS={ca}   (before node starts)");
+/// Where the given token came from: `TERMINUS_ADMIN_TOKEN` when it holds that very token (the
+/// command line wins over the variable, so a different value came from `--admin-token`).
+fn admin_token_source(given: Option<&str>) -> AdminToken {
+    match given {
+        None => AdminToken::Generated,
+        Some(token) if std::env::var("TERMINUS_ADMIN_TOKEN").is_ok_and(|v| v == token) => {
+            AdminToken::FromEnv
         }
-        None if !cli.plaintext => {
-            println!("  TLS          serving --tls-cert; clients must trust its issuer");
-        }
-        None => {}
+        Some(_) => AdminToken::FromFlag,
     }
-    println!();
-    if cli.admin_token.is_none() {
-        println!(
-            "Admin token (generated, shown once): {}",
-            mock.admin_token()
-        );
-    } else {
-        println!("Admin token: as given (--admin-token / TERMINUS_ADMIN_TOKEN)");
-    }
-    for key in minted {
-        println!(
-            "Key {:?} minted (id {}, shown once): {}",
-            key.record.name, key.record.id, key.key
-        );
-    }
-    println!();
-    println!("Try it (each line runs as pasted):");
-    println!("  export ADMIN_TOKEN={}", shell_quote(mock.admin_token()));
-    if let Some(first) = minted.first() {
-        println!("  export TERMINUS_API_KEY={}", first.key);
-        println!(
-            "  curl {cacert}-H \"Authorization: Bearer $TERMINUS_API_KEY\" {}/v1/account",
-            mock.public_url()
-        );
-    }
-    let admin = mock.admin_url();
-    println!(
-        "  KEY_ID=$(curl -sS {cacert}-X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" -d '{{\"name\":\"ci\"}}' {admin}/v1/keys | sed -E 's/.*\"id\":\"([^\"]+)\".*/\\1/')   # mint"
-    );
-    println!("  curl {cacert}-H \"Authorization: Bearer $ADMIN_TOKEN\" {admin}/v1/keys   # list");
-    println!(
-        "  curl {cacert}-X DELETE -H \"Authorization: Bearer $ADMIN_TOKEN\" {admin}/v1/keys/$KEY_ID   # revoke"
-    );
-    println!(
-        "  curl {cacert}-H \"Authorization: Bearer $ADMIN_TOKEN\" {admin}/v1/requests   # the request journal"
-    );
-    let seeded = mock.key_store().list().len() - minted.len();
-    if cli.keys.is_none() {
-        println!("Test-only keys from contract/fixtures/keys.json: {seeded} (well-known; never use them anywhere real)");
-    } else {
-        println!("Keys loaded from --keys: {seeded}");
-    }
-    println!();
 }
 
-/// `text` as one shell word: as it is when it needs no quoting, in single quotes otherwise.
-fn shell_quote(text: &str) -> String {
-    let plain = text
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b));
-    if plain && !text.is_empty() {
-        text.to_owned()
-    } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
-    }
+/// The bundle beside `--ca-out`'s file: `ca.pem` → `ca-bundle.pem`.
+fn bundle_beside(ca: &Path) -> PathBuf {
+    let stem = ca
+        .file_stem()
+        .map_or_else(|| "ca".into(), |s| s.to_string_lossy());
+    ca.with_file_name(format!("{stem}-bundle.pem"))
 }
 
 fn write_file(path: &Path, contents: &[u8], what: &'static str) -> Result<(), Error> {

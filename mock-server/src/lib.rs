@@ -38,13 +38,15 @@
 //! - `redirect.rs`: the second origin for redirect tests ([`MockServer::redirect_url`]);
 //! - `admin.rs`: the admin plane (create, list, revoke keys; the journal; `GET /healthz`);
 //! - `tls.rs` ([`tls`]): where the certificates are made (rcgen) or read, and rustls set up;
+//!   `tls/bundle.rs`: the trust bundle, the system's roots plus the CA;
 //! - `listener/`: where connections are accepted: TLS handshakes, HTTP/1.1 and HTTP/2,
 //!   [`Limits`], graceful shutdown (`coalesce.rs`: HTTP/2 writes, one per turn);
 //! - `server/`: [`MockServer`] (`mod.rs`), [`MockConfig`] (`config.rs`), the Public API on
 //!   one thread per core (`per_core.rs`);
 //! - `error.rs`: [`Error`] and its groups, [`KeyStoreError`];
 //! - `redact.rs`: [`redact()`], the one function every printed or logged key goes through;
-//! - `main.rs`, `cli.rs`: the `terminus-mock` binary (flags, banner, ready file, signals).
+//! - `main.rs`, `cli.rs`, `banner.rs`: the `terminus-mock` binary (flags, banner, ready file,
+//!   signals).
 #![warn(missing_docs)]
 
 // Modules are private; what a program needs is re-exported below. `auth`, `routes` and `tls`

@@ -1,5 +1,6 @@
 //! `terminus-mock`: the Terminus Hub Public API mock server. `terminus-mock --help` for usage.
 
+mod banner;
 mod cli;
 mod log_format;
 mod log_writer;

@@ -1,6 +1,8 @@
 //! TLS for both listeners: rustls 0.23 with the ring provider passed explicitly, TLS 1.2 and
 //! 1.3, ALPN `h2` and `http/1.1`. Certificates come from files, or a fresh CA and a leaf for
-//! `localhost`, `127.0.0.1` and `::1` are made with rcgen at every start.
+//! `localhost`, `127.0.0.1` and `::1` are made with rcgen at every start. `bundle.rs`: the
+//! trust bundle (the system's roots plus the CA) for clients whose CA variable replaces their
+//! roots.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -14,6 +16,13 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::ServerConfig;
 
 use crate::error::{Error, TlsError};
+
+mod bundle;
+pub use bundle::{write_bundle, RootsSource, TrustBundle, SYSTEM_BUNDLES};
+
+/// The trust bundle's name in `--ca-dir` (see [`write_bundle`]); beside `--ca-out`'s file it is
+/// that file's name with `-bundle` before `.pem` (`ca.pem`: `ca-bundle.pem`).
+pub const BUNDLE_FILE: &str = "bundle.pem";
 
 /// ALPN protocols offered, in order of preference.
 pub const ALPN: [&[u8]; 2] = [b"h2", b"http/1.1"];
@@ -81,6 +90,9 @@ fn leaf_signed_by(issuer: Issuer<'_, KeyPair>, ca_pem: String) -> Result<Identit
     leaf_params.distinguished_name = leaf_name;
     leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    // Every mock CA has the same name: the key identifier lets OpenSSL pick the right one from a
+    // store or bundle that holds several (an older mock CA installed with update-ca-certificates).
+    leaf_params.use_authority_key_identifier_extension = true;
     let leaf_cert = leaf_params
         .signed_by(&leaf_key, &issuer)
         .map_err(failed("leaf certificate"))?;

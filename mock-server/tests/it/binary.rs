@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::{
     connector, mock_command, refused, request, send_raw, terminate, tls_to, wait_for_ready,
@@ -11,7 +11,8 @@ use crate::support::{
 
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-mock");
 
-fn temp_dir(name: &str) -> PathBuf {
+/// A fresh directory of this test process (removed first if a previous run left it).
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("terminus-mock-it-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -111,10 +112,14 @@ async fn a_user_session_logs_no_key_and_shuts_down_gracefully() {
 
     // The banner: URLs, how to trust the CA, each minted key once.
     assert!(stdout.contains(url), "{stdout}");
+    // ca.pem for what adds to a client's roots, the bundle beside it for what replaces them.
+    let bundle = dir.join("ca-bundle.pem");
+    assert_eq!(info["ca_bundle_path"], bundle.to_str().unwrap());
     for needle in [
         format!("--cacert {}", ca.display()),
-        format!("REQUESTS_CA_BUNDLE={}", ca.display()),
-        format!("SSL_CERT_FILE={}", ca.display()),
+        format!("REQUESTS_CA_BUNDLE={}", bundle.display()),
+        format!("SSL_CERT_FILE={}", bundle.display()),
+        format!("CURL_CA_BUNDLE={}", bundle.display()),
         format!("NODE_EXTRA_CA_CERTS={}", ca.display()),
         "Admin token (generated, shown once)".to_owned(),
     ] {
@@ -253,85 +258,6 @@ fn a_second_mock_on_the_same_port_is_refused_not_sharing_it() {
     first.kill().unwrap();
     first.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// The "Try it" lines of a running mock's banner, run with bash as pasted: each must succeed.
-fn run_pasted_lines(args: &[&str], expect_in_lines: &str, refuse_in_lines: &str) {
-    let dir = temp_dir(&format!("pasted-{}", args.len()));
-    let ready = dir.join("ready.json");
-    let mut child = mock_command(&ready)
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_ready(&ready);
-    // The banner is printed before the ready file is written: read it up to its last line.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut banner = String::new();
-    let mut buf = [0u8; 4096];
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !banner.contains("Test-only keys") && Instant::now() < deadline {
-        use std::io::Read;
-        match stdout.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => banner.push_str(&String::from_utf8_lossy(&buf[..n])),
-        }
-    }
-    let lines: Vec<&str> = banner
-        .lines()
-        .skip_while(|l| !l.starts_with("Try it"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .map(str::trim)
-        .collect();
-    assert!(lines.len() >= 5, "the banner's lines to paste:\n{banner}");
-    for line in &lines {
-        assert!(
-            !line.contains(" CA ") && !line.contains("KEY_ID\"") && !line.contains("<"),
-            "a placeholder in {line:?}"
-        );
-    }
-    let script = lines.join("\n");
-    assert!(script.contains(expect_in_lines), "{script}");
-    assert!(!script.contains(refuse_in_lines), "{script}");
-    let out = Command::new("bash")
-        .args(["-e", "-c", &script])
-        .output()
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "pasted lines failed:\n{script}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains(r#""object":"account""#), "{stdout}");
-    assert!(
-        stdout.contains(r#""requests":"#),
-        "the journal answered: {stdout}"
-    );
-    assert!(
-        stdout.contains(r#""revoked_at":""#) || stdout.contains("\"status\":\"revoked\""),
-        "the revoke ran: {stdout}"
-    );
-}
-
-#[test]
-fn the_banners_lines_run_as_pasted_over_tls() {
-    let dir = temp_dir("pasted-ca");
-    let ca_dir = dir.join("ca");
-    run_pasted_lines(
-        &["--ca-dir", ca_dir.to_str().unwrap()],
-        "--cacert",
-        "http://",
-    );
-}
-
-#[test]
-fn the_banners_lines_run_as_pasted_in_plaintext() {
-    run_pasted_lines(&["--plaintext"], "http://", "--cacert");
 }
 
 /// `--ca-dir`: a Node process started before the mock (NODE_EXTRA_CA_CERTS is read once, at

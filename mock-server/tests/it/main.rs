@@ -4,6 +4,7 @@
 mod support;
 
 mod admin_plane;
+mod banner;
 mod binary;
 mod contract_errors;
 mod contract_headers;
@@ -16,3 +17,4 @@ mod persistence;
 mod robustness;
 mod rotation;
 mod tls;
+mod trust_bundle;
