@@ -11,6 +11,7 @@ mod contract_keys;
 mod contract_routes;
 mod faults;
 mod http2;
+mod http2_bodies;
 mod journal;
 mod persistence;
 mod robustness;
