@@ -22,6 +22,9 @@ use tokio_rustls::TlsAcceptor;
 use crate::envelope::Body;
 
 mod coalesce;
+mod drain;
+
+pub(crate) use drain::RequestBody;
 
 /// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
 pub type Answer = Result<Response<Body>, NoAnswer>;
@@ -127,7 +130,7 @@ pub async fn serve<H, F>(
     limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) where
-    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    H: Fn(Request<RequestBody>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Answer> + Send + 'static,
 {
     let protocols = Arc::new(Protocols::new(&limits));
@@ -158,12 +161,14 @@ pub async fn serve<H, F>(
         let handler = handler.clone();
         let handshake_timeout = limits.handshake_timeout;
         let socket = Socket::of(&stream);
+        let stop = shutdown.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let service = service_fn(move |request: Request<Incoming>| {
                 let head = request.method() == http::Method::HEAD;
                 let h1 = request.version() < http::Version::HTTP_2;
-                let response = handler(request);
+                // What the handler leaves of the body is read after the answer (drain.rs).
+                let response = handler(request.map(|body| RequestBody::new(body, &stop)));
                 async move {
                     let response = response.await.inspect_err(|NoAnswer| {
                         // HTTP/1.1 has no way to reset one request but to reset the
@@ -317,38 +322,4 @@ where
             .watch(protocols.http1.serve_connection(io, service))
             .await
     }
-}
-
-/// Most of an unread request body the server reads and throws away so the client can finish
-/// sending and read its answer.
-const DISCARD_LIMIT: usize = 64 * 1024 * 1024;
-/// Longest the server keeps reading an unread body.
-const DISCARD_TIME: Duration = Duration::from_secs(30);
-
-/// Lingering close, as nginx does it. The Public API answers from the headers alone, so a
-/// client uploading a body without a key gets its 401 while it is still sending; if the server
-/// then closed the connection, the client's next write would meet a reset and many clients
-/// would report ECONNRESET instead of the 401. So the rest of an HTTP/1.1 body is read and
-/// discarded (never buffered), within [`DISCARD_LIMIT`] and [`DISCARD_TIME`]; past either, the
-/// connection is closed. HTTP/2 needs none of this: dropping the body ends the stream with
-/// `RST_STREAM(NO_ERROR)` after the response, which tells the client to stop sending.
-pub fn discard_unread_body(request: Request<Incoming>) {
-    use http_body_util::BodyExt;
-    use hyper::body::Body as _;
-    if request.version() >= http::Version::HTTP_2 || request.body().is_end_stream() {
-        return;
-    }
-    let mut body = request.into_body();
-    tokio::spawn(async move {
-        let mut seen = 0usize;
-        let drain = async {
-            while let Some(Ok(frame)) = body.frame().await {
-                seen += frame.data_ref().map_or(0, |d| d.len());
-                if seen > DISCARD_LIMIT {
-                    break;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(DISCARD_TIME, drain).await;
-    });
 }
