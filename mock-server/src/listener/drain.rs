@@ -23,6 +23,13 @@
 //!
 //! A request with no body (GET, HEAD, DELETE without one: HEADERS with END_STREAM over HTTP/2)
 //! pays one `is_end_stream()` check, nothing more: no task, no clone, no read.
+//!
+//! HTTP/1.1 `Expect: 100-continue` with a body: `100 Continue` is sent before the answer, as a
+//! server that reads the body first (nginx in front of an API) does, so the client sends its
+//! body and then reads the answer. Without it, a client that waits for the 100 gets the final
+//! answer first, which RFC 9110 allows but Java's `HttpClient` (JDK 17) does not survive: it
+//! never returns (JDK-8286171). HTTP/2 gets no `100`: hyper's server cannot send one, so a
+//! client waiting for it gets the answer at once (curl, httpx, Node cope; JDK 17 hangs).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -44,6 +51,8 @@ pub const DRAIN_TIME: Duration = Duration::from_secs(30);
 pub struct RequestBody {
     /// Always `Some` until dropped.
     incoming: Option<Incoming>,
+    /// A frame read by [`continue_first`](Self::continue_first), given out first.
+    peeked: Option<Result<Frame<Bytes>, hyper::Error>>,
     /// The listener's shutdown signal, only for a body that was not over when it arrived.
     shutdown: Option<watch::Receiver<bool>>,
 }
@@ -54,8 +63,37 @@ impl RequestBody {
         let shutdown = (!incoming.is_end_stream()).then(|| shutdown.clone());
         Self {
             incoming: Some(incoming),
+            peeked: None,
             shutdown,
         }
+    }
+
+    /// An HTTP/1.1 request that waits for `100 Continue` before sending its body.
+    pub fn expects_continue(request: &http::Request<Self>) -> bool {
+        !request.body().is_end_stream()
+            && request
+                .headers()
+                .get(http::header::EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+    }
+
+    /// Has hyper write `100 Continue` before the answer: asks for the body once (hyper's
+    /// HTTP/1.1 connection sends the 100 when the body is first wanted and no answer has
+    /// started), then yields once so the connection does it before it polls for the answer.
+    pub async fn continue_first(&mut self) {
+        let mut asked = false;
+        std::future::poll_fn(|cx| {
+            if asked {
+                return Poll::Ready(());
+            }
+            asked = true;
+            if let Poll::Ready(Some(frame)) = Pin::new(&mut *self).incoming().poll_frame(cx) {
+                self.peeked = Some(frame);
+            }
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        })
+        .await;
     }
 
     fn incoming(self: Pin<&mut Self>) -> Pin<&mut Incoming> {
@@ -73,14 +111,17 @@ impl Body for RequestBody {
     type Error = hyper::Error;
 
     fn poll_frame(
-        self: Pin<&mut Self>,
+        mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
+        if let Some(frame) = self.peeked.take() {
+            return Poll::Ready(Some(frame));
+        }
         self.incoming().poll_frame(cx)
     }
 
     fn is_end_stream(&self) -> bool {
-        self.incoming.as_ref().is_none_or(Incoming::is_end_stream)
+        self.peeked.is_none() && self.incoming.as_ref().is_none_or(Incoming::is_end_stream)
     }
 
     fn size_hint(&self) -> SizeHint {

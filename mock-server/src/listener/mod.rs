@@ -5,6 +5,10 @@
 //! handler runs on the connection's own task when it can answer at once ([`InlineFirst`]), and
 //! everything the connection writes in one turn leaves in one TLS record and one system call
 //! ([`coalesce`]).
+//!
+//! Every handler gets the request body as a [`RequestBody`]: what it leaves unread is read to
+//! its end after the answer, within bounds ([`drain`]), so a client still uploading gets its
+//! answer and a clean end of stream, over HTTP/1.1 and HTTP/2 alike.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -168,9 +172,24 @@ pub async fn serve<H, F>(
                 let head = request.method() == http::Method::HEAD;
                 let h1 = request.version() < http::Version::HTTP_2;
                 // What the handler leaves of the body is read after the answer (drain.rs).
-                let response = handler(request.map(|body| RequestBody::new(body, &stop)));
+                let request = request.map(|body| RequestBody::new(body, &stop));
+                // HTTP/1.1 `Expect: 100-continue` with a body: `100 Continue` leaves first (see
+                // RequestBody::continue_first); every other request goes straight on.
+                let (now, later) = if h1 && RequestBody::expects_continue(&request) {
+                    (None, Some((request, handler.clone())))
+                } else {
+                    (Some(handler(request)), None)
+                };
                 async move {
-                    let response = response.await.inspect_err(|NoAnswer| {
+                    let response = match (now, later) {
+                        (Some(response), _) => response.await,
+                        (None, Some((mut request, handler))) => {
+                            request.body_mut().continue_first().await;
+                            handler(request).await
+                        }
+                        (None, None) => unreachable!("one of the two is set"),
+                    };
+                    let response = response.inspect_err(|NoAnswer| {
                         // HTTP/1.1 has no way to reset one request but to reset the
                         // connection: a real RST, as a crashed or cut-off server gives.
                         if h1 {

@@ -1,9 +1,11 @@
-//! A request body over HTTP/2 is read to its end, even when the answer leaves first: the 401,
-//! the routes, a scripted fault, the admin plane and the redirect origin. Clients that keep
-//! uploading after the answer (curl 7.88 and its `(92) Stream error in the HTTP/2 framing layer`,
-//! issue 17) then see their stream end cleanly instead of an `RST_STREAM`.
+//! Request bodies the answer does not need. Over HTTP/2 the body is read to its end, even when
+//! the answer leaves first: the 401, the routes, a scripted fault, the admin plane and the
+//! redirect origin. Clients that keep uploading after the answer (curl 7.88 and its `(92) Stream
+//! error in the HTTP/2 framing layer`, issue 17) then see their stream end cleanly instead of an
+//! `RST_STREAM`. Over HTTP/1.1, `Expect: 100-continue` gets its `100 Continue` before the answer
+//! (JDK 17's HttpClient hangs without it).
 //!
-//! The client here is the `h2` crate, which controls the frames: it sends the headers without
+//! The HTTP/2 client here is the `h2` crate, which controls the frames: it sends the headers without
 //! END_STREAM, reads the whole answer, and only then sends a body larger than the server's
 //! flow-control windows (1 MiB), so the upload can only finish if the server keeps reading it.
 //! Past the bound (64 MiB), the stream is reset with `NO_ERROR`, on purpose.
@@ -19,7 +21,9 @@ use http::{Request, StatusCode};
 use terminus_mock::faults::{Fault, Respond};
 use terminus_mock::MockConfig;
 
-use crate::support::{connector, tls_to, Mock};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::support::{connector, read_response, request, tls_to, Mock, ENVELOPE};
 
 /// Larger than hyper's stream and connection windows (1 MiB each): the server must read.
 const BODY: usize = 4 * 1024 * 1024;
@@ -154,7 +158,7 @@ async fn h2_a_body_sent_after_the_401_is_read_to_its_end() {
     for headers in [&[][..], &[("expect", "100-continue")][..]] {
         let exchange = answer_then_body(&mut client, post("/v1/projects", headers), BODY).await;
         assert_eq!(exchange.status, 401);
-        assert_eq!(exchange.answer, crate::support::ENVELOPE.as_bytes());
+        assert_eq!(exchange.answer, ENVELOPE.as_bytes());
         assert_read_to_the_end(&mut client, &exchange).await;
     }
 }
@@ -250,4 +254,37 @@ async fn h2_a_body_never_sent_does_not_hold_shutdown() {
         .expect("shutdown does not wait for a body that never comes");
     assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
     let _ = &mut client;
+}
+
+/// HTTP/1.1 `Expect: 100-continue`: the client sends its head alone and waits; `100 Continue`
+/// comes first, then (the body sent) the answer, on a connection that stays open.
+#[tokio::test]
+async fn h1_expect_100_continue_gets_its_100_before_the_answer() {
+    let mock = Mock::start().await;
+    let mut conn = mock.tls().await;
+    let auth = format!("Authorization: Bearer {}", mock.key);
+    for (auth, status) in [(None, 401), (Some(&auth[..]), 201)] {
+        let mut lines = vec![
+            "Content-Type: application/json",
+            "Content-Length: 15",
+            "Expect: 100-continue",
+        ];
+        lines.extend(auth);
+        conn.write_all(&request("POST", "/v1/projects", &lines))
+            .await
+            .unwrap();
+        let interim = b"HTTP/1.1 100 Continue\r\n\r\n";
+        let mut got = vec![0u8; interim.len()];
+        tokio::time::timeout(Duration::from_secs(5), conn.read_exact(&mut got))
+            .await
+            .expect("100 Continue, before any byte of the body")
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(interim));
+        conn.write_all(br#"{"name":"proj"}"#).await.unwrap();
+        let response = read_response(&mut conn, false).await;
+        assert_eq!(response.status, status);
+        if status == 401 {
+            response.assert_envelope();
+        }
+    }
 }
