@@ -44,6 +44,8 @@ declare -A PATHS=([GET]=/v1/projects [POST]=/v1/projects [PUT]=/v1/projects/prj_
 declare -A WITH_KEY=([GET]=200 [POST]=201 [PUT]=405 [DELETE]=200)
 RESULTS="$WORK/results.tsv"
 
+phase() { printf 'interop-clients.sh: %s: %.1f s\n' "$1" "$(echo "$(date +%s.%N) - $started" | bc)" >&2; }
+phase "mock started, key minted"
 # curl: one process per combination, REPS transfers on one connection (as an SDK's pool does);
 # each transfer's body, then a marker line with its status, HTTP version and curl exit code.
 for proto in h1 h2; do
@@ -94,9 +96,13 @@ PY
   done
 done
 
+phase "curl done"
 "$PY" "$HERE/interop/interop.py" >>"$RESULTS" || fail "the Python clients did not run to their end"
+phase "python done"
 NODE_EXTRA_CA_CERTS="$CA" node "$HERE/interop/interop.mjs" >>"$RESULTS" || fail "the Node clients did not run to their end"
+phase "node done"
 java "$HERE/interop/Interop.java" >>"$RESULTS" || fail "the Java client did not run to their end"
+phase "java done"
 
 kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=
 # The key reached no log line: neither the mock's output nor this table.

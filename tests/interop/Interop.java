@@ -68,12 +68,20 @@ public class Interop {
                                         .method(method, HttpRequest.BodyPublishers.ofString(BODY));
                                     b.expectContinue(body.equals("json+expect"));
                                 }
-                                HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                                // A bound on the whole exchange, body included (the request
+                                // timeout stops at the head): a hang is a failure, not a stall.
+                                HttpResponse<String> r = client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+                                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
                                 int want = withKey ? WITH_KEY.get(method) : 401;
                                 if (r.statusCode() != want) error = "status " + r.statusCode() + ", expected " + want;
                                 else if (!withKey && !r.body().equals(ENVELOPE)) error = "the 401 body is not the envelope";
                                 else if (r.version() != version) error = "answered over " + r.version() + ", not " + version;
                                 else error = null;
+                            } catch (java.util.concurrent.TimeoutException e) {
+                                // Hung: the rest of the combination would hang too.
+                                failed += reps - i - 1;
+                                error = "no answer within 10 s (the remaining " + (reps - i - 1) + " not tried)";
+                                i = reps;
                             } catch (Exception e) {
                                 error = e.getClass().getSimpleName() + ": " + e.getMessage();
                             }

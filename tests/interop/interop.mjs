@@ -39,6 +39,12 @@ async function run(client, proto, send, refuses) {
             error = verdict(method, key, status, text);
           } catch (e) {
             error = `${e.name}: ${e.message}${e.cause ? " (" + e.cause.message + ")" : ""}`;
+            if (e.name === "TimeoutError") {
+              // Hung: the rest of the combination would hang too.
+              failed += REPS - i - 1;
+              error += ` (the remaining ${REPS - i - 1} not tried)`;
+              i = REPS;
+            }
           }
           if (error === null) answered++;
           else {
@@ -64,7 +70,12 @@ function withHttp2(method, path, headers, body) {
     const req = session.request({ ":method": method, ":path": path, ...headers }, { endStream: body === undefined });
     let status, text = "", ended = false;
     req.setEncoding("utf8");
-    req.setTimeout(10000, () => req.close(http2.constants.NGHTTP2_CANCEL));
+    req.setTimeout(10000, () => {
+      const e = new Error("no answer within 10 s");
+      e.name = "TimeoutError";
+      reject(e);
+      req.close(http2.constants.NGHTTP2_CANCEL);
+    });
     req.on("response", (h) => (status = h[":status"]));
     req.on("data", (c) => (text += c));
     req.on("end", () => { ended = true; resolve({ status, text }); });

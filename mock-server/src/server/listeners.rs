@@ -10,9 +10,9 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use super::{per_core, Threading, TlsMode};
 #[cfg(doc)]
 use super::MockConfig;
+use super::{per_core, Threading, TlsMode};
 use crate::admin::AdminApi;
 use crate::error::Error;
 use crate::journal::Recorder;
@@ -121,9 +121,8 @@ pub(super) fn spawn_redirect(
     stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     let origin = RedirectOrigin::new(recorder);
-    let handler = move |request: http::Request<RequestBody>| {
-        std::future::ready(Ok(origin.handle(&request)))
-    };
+    let handler =
+        move |request: http::Request<RequestBody>| std::future::ready(Ok(origin.handle(&request)));
     let acceptor = if redirect.tls { acceptor } else { None };
     tokio::spawn(serve(
         redirect.listener,

@@ -134,14 +134,16 @@ impl MockServer {
 
         let (admin_listener, admin_addr) =
             listeners::bind(config.admin_listen, "--admin-listen").await?;
-        let redirects = listeners::bind_redirects(config.redirect_listen, config.redirect_plain_listen).await?;
+        let redirects =
+            listeners::bind_redirects(config.redirect_listen, config.redirect_plain_listen).await?;
         let redirect_addr = |tls: bool| redirects.iter().find(|r| r.tls == tls).map(|r| r.addr);
         let (redirect_addr, redirect_plain_addr) = (redirect_addr(true), redirect_addr(false));
         let journal = Journal::new(config.journal_size, config.journal_file.as_deref())?;
 
         let (stop, stopped) = watch::channel(false);
         let faults = Faults::default();
-        let recorder = |listener, tls| journal.recorder(listener, tls, store.clone(), config.scheme);
+        let recorder =
+            |listener, tls| journal.recorder(listener, tls, store.clone(), config.scheme);
         let public = PublicApi::new(store.clone(), config.routes, config.scheme)
             .with_journal(recorder(Listener::Public, acceptor.is_some()))
             .with_faults(faults.clone());
@@ -255,7 +257,6 @@ impl MockServer {
         &self.store
     }
 
-
     /// The scripted faults of the Public API (the library's side of `POST /v1/faults`): see
     /// [`crate::faults`].
     pub fn faults(&self) -> &Faults {
@@ -316,4 +317,3 @@ impl Drop for MockServer {
         let _ = self.stop.send(true);
     }
 }
-

@@ -144,9 +144,18 @@ async fn assert_read_to_the_end(client: &mut SendRequest<Bytes>, exchange: &Exch
         (BODY, None),
         "{exchange:?}"
     );
-    let mut client = client.clone().ready().await.expect("the connection still serves");
+    let mut client = client
+        .clone()
+        .ready()
+        .await
+        .expect("the connection still serves");
     let (response, _) = client
-        .send_request(Request::get("https://localhost/v1/account").body(()).unwrap(), true)
+        .send_request(
+            Request::get("https://localhost/v1/account")
+                .body(())
+                .unwrap(),
+            true,
+        )
         .unwrap();
     assert_eq!(response.await.expect("answered").status(), 401);
 }
@@ -169,7 +178,10 @@ async fn h2_a_body_sent_after_the_201_is_read_to_its_end() {
     let mut client = h2_client(&mock, mock.addr()).await;
     let auth = format!("Bearer {}", mock.key);
     for expect in [None, Some(("expect", "100-continue"))] {
-        let headers: Vec<_> = [("authorization", &auth[..])].into_iter().chain(expect).collect();
+        let headers: Vec<_> = [("authorization", &auth[..])]
+            .into_iter()
+            .chain(expect)
+            .collect();
         let exchange = answer_then_body(&mut client, post("/v1/projects", &headers), BODY).await;
         assert_eq!(exchange.status, 201);
         assert_read_to_the_end(&mut client, &exchange).await;
@@ -200,12 +212,20 @@ async fn h2_the_admin_plane_reads_the_body_of_a_request_it_refuses() {
     let mock = Mock::start().await;
     let mut client = h2_client(&mock, mock.server.admin_addr()).await;
     for (path, headers, status) in [
-        ("/v1/keys", &[("authorization", "Bearer not-the-token")][..], 401),
+        (
+            "/v1/keys",
+            &[("authorization", "Bearer not-the-token")][..],
+            401,
+        ),
         ("/healthz", &[][..], 405),
     ] {
         let exchange = answer_then_body(&mut client, post(path, headers), BODY).await;
         assert_eq!(exchange.status, status, "POST {path}");
-        assert_eq!((exchange.sent, exchange.reset), (BODY, None), "POST {path}: {exchange:?}");
+        assert_eq!(
+            (exchange.sent, exchange.reset),
+            (BODY, None),
+            "POST {path}: {exchange:?}"
+        );
     }
 }
 
@@ -221,7 +241,11 @@ async fn h2_the_redirect_origin_reads_the_body_after_its_answer() {
     let mut client = h2_client(&mock, addr).await;
     let exchange = answer_then_body(&mut client, post("/anywhere", &[]), BODY).await;
     assert_eq!(exchange.status, 200);
-    assert_eq!((exchange.sent, exchange.reset), (BODY, None), "{exchange:?}");
+    assert_eq!(
+        (exchange.sent, exchange.reset),
+        (BODY, None),
+        "{exchange:?}"
+    );
 }
 
 /// The bound: past 64 MiB the server stops reading and resets the stream with `NO_ERROR`
@@ -234,7 +258,11 @@ async fn h2_a_body_past_64_mib_is_reset_with_no_error_after_the_answer() {
     let exchange = answer_then_body(&mut client, post("/v1/projects", &[]), bound + BODY).await;
     assert_eq!(exchange.status, 401);
     assert_eq!(exchange.reset, Some(Reason::NO_ERROR), "{exchange:?}");
-    assert!(exchange.sent >= bound, "reset after {} bytes only", exchange.sent);
+    assert!(
+        exchange.sent >= bound,
+        "reset after {} bytes only",
+        exchange.sent
+    );
     let next = answer_then_body(&mut client, post("/v1/projects", &[]), BODY).await;
     assert_read_to_the_end(&mut client, &next).await;
 }
@@ -246,13 +274,19 @@ async fn h2_a_body_never_sent_does_not_hold_shutdown() {
     let mock = Mock::start().await;
     let mut client = h2_client(&mock, mock.addr()).await;
     let mut ready = client.clone().ready().await.unwrap();
-    let (response, _send) = ready.send_request(post("/v1/projects", &[]), false).unwrap();
+    let (response, _send) = ready
+        .send_request(post("/v1/projects", &[]), false)
+        .unwrap();
     assert_eq!(response.await.unwrap().status(), 401);
     let started = Instant::now();
     tokio::time::timeout(Duration::from_secs(5), mock.server.shutdown())
         .await
         .expect("shutdown does not wait for a body that never comes");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     let _ = &mut client;
 }
 
@@ -279,7 +313,10 @@ async fn h1_expect_100_continue_gets_its_100_before_the_answer() {
             .await
             .expect("100 Continue, before any byte of the body")
             .unwrap();
-        assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(interim));
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            String::from_utf8_lossy(interim)
+        );
         conn.write_all(br#"{"name":"proj"}"#).await.unwrap();
         let response = read_response(&mut conn, false).await;
         assert_eq!(response.status, status);
