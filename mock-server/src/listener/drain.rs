@@ -51,8 +51,9 @@ pub const DRAIN_TIME: Duration = Duration::from_secs(30);
 pub struct RequestBody {
     /// Always `Some` until dropped.
     incoming: Option<Incoming>,
-    /// A frame read by [`continue_first`](Self::continue_first), given out first.
-    peeked: Option<Result<Frame<Bytes>, hyper::Error>>,
+    /// A frame read by [`continue_first`](Self::continue_first), given out first (boxed: the
+    /// rare case does not make every request's body bigger).
+    peeked: Option<Box<Result<Frame<Bytes>, hyper::Error>>>,
     /// The listener's shutdown signal, only for a body that was not over when it arrived.
     shutdown: Option<watch::Receiver<bool>>,
 }
@@ -88,7 +89,7 @@ impl RequestBody {
             }
             asked = true;
             if let Poll::Ready(Some(frame)) = Pin::new(&mut *self).incoming().poll_frame(cx) {
-                self.peeked = Some(frame);
+                self.peeked = Some(Box::new(frame));
             }
             cx.waker().wake_by_ref();
             Poll::Pending
@@ -115,7 +116,7 @@ impl Body for RequestBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
         if let Some(frame) = self.peeked.take() {
-            return Poll::Ready(Some(frame));
+            return Poll::Ready(Some(*frame));
         }
         self.incoming().poll_frame(cx)
     }
