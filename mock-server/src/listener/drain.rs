@@ -28,8 +28,10 @@
 //! server that reads the body first (nginx in front of an API) does, so the client sends its
 //! body and then reads the answer. Without it, a client that waits for the 100 gets the final
 //! answer first, which RFC 9110 allows but Java's `HttpClient` (JDK 17) does not survive: it
-//! never returns (JDK-8286171). HTTP/2 gets no `100`: hyper's server cannot send one, so a
-//! client waiting for it gets the answer at once (curl, httpx, Node cope; JDK 17 hangs).
+//! never returns (JDK-8286171); and curl, which then sends its next request on the connection
+//! without the body, had that request read as the body (a 400 one time in two). HTTP/2 gets no
+//! `100`: hyper's server cannot send one, so a client waiting for it gets the answer at once
+//! (curl, httpx, Node cope; JDK 17 hangs, and tests/interop-clients.sh says so).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
