@@ -290,7 +290,8 @@ impl MockServer {
         self.journal.dropped()
     }
 
-    /// Stops accepting, lets requests in flight finish (up to [`Limits::shutdown_grace`]), and
+    /// Stops accepting, lets requests in flight finish (up to
+    /// [`Limits::shutdown_grace`](crate::Limits::shutdown_grace)), and
     /// returns once every listener is closed and the `--journal` file
     /// ([`MockConfig::journal_file`]) is written.
     ///
