@@ -40,9 +40,11 @@
 //! - `tls.rs` ([`tls`]): where the certificates are made (rcgen) or read, and rustls set up;
 //!   `tls/bundle.rs`: the trust bundle, the system's roots plus the CA;
 //! - `listener/`: where connections are accepted: TLS handshakes, HTTP/1.1 and HTTP/2,
-//!   [`Limits`], graceful shutdown (`coalesce.rs`: HTTP/2 writes, one per turn);
-//! - `server/`: [`MockServer`] (`mod.rs`), [`MockConfig`] (`config.rs`), the Public API on
-//!   one thread per core (`per_core.rs`);
+//!   [`Limits`], graceful shutdown (`coalesce.rs`: HTTP/2 writes, one per turn; `drain.rs`:
+//!   the rest of a request body read after the answer);
+//! - `server/`: [`MockServer`] (`mod.rs`), [`MockConfig`] (`config.rs`), binding the listeners
+//!   and starting their services (`listeners.rs`), where they are (`addresses.rs`), the Public
+//!   API on one thread per core (`per_core.rs`);
 //! - `error.rs`: [`Error`] and its groups, [`KeyStoreError`];
 //! - `redact.rs`: [`redact()`], the one function every printed or logged key goes through;
 //! - `main.rs`, `cli.rs`, `banner.rs`: the `terminus-mock` binary (flags, banner, ready file,

@@ -5,6 +5,10 @@
 //! handler runs on the connection's own task when it can answer at once ([`InlineFirst`]), and
 //! everything the connection writes in one turn leaves in one TLS record and one system call
 //! ([`coalesce`]).
+//!
+//! Every handler gets the request body as a [`RequestBody`]: what it leaves unread is read to
+//! its end after the answer, within bounds ([`drain`]), so a client still uploading gets its
+//! answer and a clean end of stream, over HTTP/1.1 and HTTP/2 alike.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,6 +26,9 @@ use tokio_rustls::TlsAcceptor;
 use crate::envelope::Body;
 
 mod coalesce;
+mod drain;
+
+pub(crate) use drain::RequestBody;
 
 /// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
 pub type Answer = Result<Response<Body>, NoAnswer>;
@@ -127,7 +134,7 @@ pub async fn serve<H, F>(
     limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) where
-    H: Fn(Request<Incoming>) -> F + Clone + Send + Sync + 'static,
+    H: Fn(Request<RequestBody>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Answer> + Send + 'static,
 {
     let protocols = Arc::new(Protocols::new(&limits));
@@ -158,14 +165,31 @@ pub async fn serve<H, F>(
         let handler = handler.clone();
         let handshake_timeout = limits.handshake_timeout;
         let socket = Socket::of(&stream);
+        let stop = shutdown.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let service = service_fn(move |request: Request<Incoming>| {
                 let head = request.method() == http::Method::HEAD;
                 let h1 = request.version() < http::Version::HTTP_2;
-                let response = handler(request);
+                // What the handler leaves of the body is read after the answer (drain.rs).
+                let request = request.map(|body| RequestBody::new(body, &stop));
+                // HTTP/1.1 `Expect: 100-continue` with a body: `100 Continue` leaves first (see
+                // RequestBody::continue_first); every other request goes straight on.
+                let (now, later) = if h1 && RequestBody::expects_continue(&request) {
+                    (None, Some((request, handler.clone())))
+                } else {
+                    (Some(handler(request)), None)
+                };
                 async move {
-                    let response = response.await.inspect_err(|NoAnswer| {
+                    let response = match (now, later) {
+                        (Some(response), _) => response.await,
+                        (None, Some((mut request, handler))) => {
+                            request.body_mut().continue_first().await;
+                            handler(request).await
+                        }
+                        (None, None) => unreachable!("one of the two is set"),
+                    };
+                    let response = response.inspect_err(|NoAnswer| {
                         // HTTP/1.1 has no way to reset one request but to reset the
                         // connection: a real RST, as a crashed or cut-off server gives.
                         if h1 {
@@ -317,38 +341,4 @@ where
             .watch(protocols.http1.serve_connection(io, service))
             .await
     }
-}
-
-/// Most of an unread request body the server reads and throws away so the client can finish
-/// sending and read its answer.
-const DISCARD_LIMIT: usize = 64 * 1024 * 1024;
-/// Longest the server keeps reading an unread body.
-const DISCARD_TIME: Duration = Duration::from_secs(30);
-
-/// Lingering close, as nginx does it. The Public API answers from the headers alone, so a
-/// client uploading a body without a key gets its 401 while it is still sending; if the server
-/// then closed the connection, the client's next write would meet a reset and many clients
-/// would report ECONNRESET instead of the 401. So the rest of an HTTP/1.1 body is read and
-/// discarded (never buffered), within [`DISCARD_LIMIT`] and [`DISCARD_TIME`]; past either, the
-/// connection is closed. HTTP/2 needs none of this: dropping the body ends the stream with
-/// `RST_STREAM(NO_ERROR)` after the response, which tells the client to stop sending.
-pub fn discard_unread_body(request: Request<Incoming>) {
-    use http_body_util::BodyExt;
-    use hyper::body::Body as _;
-    if request.version() >= http::Version::HTTP_2 || request.body().is_end_stream() {
-        return;
-    }
-    let mut body = request.into_body();
-    tokio::spawn(async move {
-        let mut seen = 0usize;
-        let drain = async {
-            while let Some(Ok(frame)) = body.frame().await {
-                seen += frame.data_ref().map_or(0, |d| d.len());
-                if seen > DISCARD_LIMIT {
-                    break;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(DISCARD_TIME, drain).await;
-    });
 }

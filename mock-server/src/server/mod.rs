@@ -1,26 +1,26 @@
-//! Starting and stopping the mock: its listeners (the Public API, the admin plane, the redirect
-//! origin when asked), the key store, the request journal, TLS, and the handle a
-//! program (the runner's embedded default, a test) holds while it runs.
+//! Starting and stopping the mock: [`MockServer`], the handle a program (the runner's embedded
+//! default, a test) holds while it runs, over the key store, the request journal and the
+//! scripted faults its listeners share. `listeners.rs` binds the listeners (the Public API, the
+//! admin plane, the redirect origin when asked) and starts the service on each; `addresses.rs`
+//! says where they are; `config.rs` is what the mock starts with; `per_core.rs` runs the Public
+//! API on one thread per core.
 
+mod addresses;
 mod config;
+mod listeners;
 mod per_core;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
-use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tokio_rustls::TlsAcceptor;
 
 use crate::admin::AdminApi;
 use crate::error::Error;
 use crate::faults::Faults;
 use crate::journal::{Journal, JournalEntry, Listener};
 use crate::keys::{self, KeyStore};
-use crate::listener::{discard_unread_body, serve, Limits};
 use crate::public_api::PublicApi;
-use crate::redirect::RedirectOrigin;
-use crate::tls;
 
 pub use config::{MockConfig, Threading, TlsMode};
 
@@ -130,139 +130,53 @@ impl MockServer {
         let admin_token = config.checked_admin_token()?;
         config.check_redirect()?;
         keys::fill(&mut store, config.keys, config.state.as_deref())?;
+        let (acceptor, ca_pem) = listeners::tls_acceptor(&config.tls)?;
 
-        let (acceptor, ca_pem) = match &config.tls {
-            TlsMode::Plaintext => (None, None),
-            mode => {
-                let identity = match mode {
-                    TlsMode::Files { cert, key } => tls::load(cert, key)?,
-                    TlsMode::CaDir(dir) => tls::with_ca_dir(dir)?,
-                    _ => tls::generate()?,
-                };
-                let server_config = tls::server_config(&identity)?;
-                (Some(TlsAcceptor::from(server_config)), identity.ca_pem)
-            }
-        };
-
-        let bind = |addr: SocketAddr, flag: &'static str| async move {
-            TcpListener::bind(addr)
-                .await
-                .map_err(|source| Error::Bind { addr, flag, source })
-        };
-        let admin_listener = bind(config.admin_listen, "--admin-listen").await?;
-        let admin_addr = admin_listener.local_addr().map_err(|source| Error::Bind {
-            addr: config.admin_listen,
-            flag: "--admin-listen",
-            source,
-        })?;
-
-        // The second origin for redirect tests: TLS (same certificate) and/or plain.
-        let mut redirects = Vec::new();
-        for (addr, tls, flag) in [
-            (config.redirect_listen, true, "--redirect-listen"),
-            (
-                config.redirect_plain_listen,
-                false,
-                "--redirect-plain-listen",
-            ),
-        ] {
-            if let Some(addr) = addr {
-                let listener = bind(addr, flag).await?;
-                let local =
-                    listener
-                        .local_addr()
-                        .map_err(|source| Error::Bind { addr, flag, source })?;
-                redirects.push((listener, local, tls));
-            }
-        }
-        let redirect_addr = |tls: bool| redirects.iter().find(|r| r.2 == tls).map(|r| r.1);
+        let (admin_listener, admin_addr) =
+            listeners::bind(config.admin_listen, "--admin-listen").await?;
+        let redirects =
+            listeners::bind_redirects(config.redirect_listen, config.redirect_plain_listen).await?;
+        let redirect_addr = |tls: bool| redirects.iter().find(|r| r.tls == tls).map(|r| r.addr);
         let (redirect_addr, redirect_plain_addr) = (redirect_addr(true), redirect_addr(false));
         let journal = Journal::new(config.journal_size, config.journal_file.as_deref())?;
 
         let (stop, stopped) = watch::channel(false);
-        let public = PublicApi::new(store.clone(), config.routes, config.scheme).with_journal(
-            journal.recorder(
-                Listener::Public,
-                acceptor.is_some(),
-                store.clone(),
-                config.scheme,
-            ),
-        );
         let faults = Faults::default();
-        let public = public.with_faults(faults.clone());
+        let recorder =
+            |listener, tls| journal.recorder(listener, tls, store.clone(), config.scheme);
+        let public = PublicApi::new(store.clone(), config.routes, config.scheme)
+            .with_journal(recorder(Listener::Public, acceptor.is_some()))
+            .with_faults(faults.clone());
+        let (public_addr, public_task) = listeners::spawn_public(
+            config.listen,
+            config.threading,
+            &config.limits,
+            public,
+            acceptor.clone(),
+            stopped.clone(),
+        )
+        .await?;
+        let mut tasks = vec![public_task];
+        for redirect in redirects {
+            let recorder = recorder(Listener::Redirect, redirect.tls);
+            tasks.push(listeners::spawn_redirect(
+                redirect,
+                recorder,
+                &config.limits,
+                acceptor.clone(),
+                stopped.clone(),
+            ));
+        }
         let admin = AdminApi::new(store.clone(), &admin_token)
             .with_journal(journal.clone())
             .with_faults(faults.clone());
-        let handler = move |request: http::Request<hyper::body::Incoming>| {
-            let reply = public.handle(&request);
-            discard_unread_body(request);
-            reply
-        };
-        let bind_error = |source| Error::Bind {
-            addr: config.listen,
-            flag: "--listen",
-            source,
-        };
-        let (public_addr, public_task) = match config.threading {
-            Threading::PerCore(threads) if threads > 1 => {
-                let listeners =
-                    per_core::bind_reuseport(config.listen, threads).map_err(bind_error)?;
-                let addr = listeners[0].local_addr().map_err(bind_error)?;
-                let limits = Limits {
-                    max_connections: (config.limits.max_connections / threads).max(1),
-                    ..config.limits.clone()
-                };
-                let task = per_core::spawn_per_core(
-                    listeners,
-                    acceptor.clone(),
-                    handler,
-                    limits,
-                    stopped.clone(),
-                )
-                .map_err(bind_error)?;
-                (addr, task)
-            }
-            _ => {
-                let listener = bind(config.listen, "--listen").await?;
-                let addr = listener.local_addr().map_err(bind_error)?;
-                let task = tokio::spawn(serve(
-                    listener,
-                    acceptor.clone(),
-                    handler,
-                    config.limits.clone(),
-                    stopped.clone(),
-                ));
-                (addr, task)
-            }
-        };
-        let mut tasks = vec![public_task];
-        for (listener, _, tls) in redirects {
-            let recorder = journal.recorder(Listener::Redirect, tls, store.clone(), config.scheme);
-            let origin = RedirectOrigin::new(recorder);
-            let handler = move |request: http::Request<hyper::body::Incoming>| {
-                let response = origin.handle(&request);
-                discard_unread_body(request);
-                std::future::ready(Ok(response))
-            };
-            let acceptor = if tls { acceptor.clone() } else { None };
-            tasks.push(tokio::spawn(serve(
-                listener,
-                acceptor,
-                handler,
-                config.limits.clone(),
-                stopped.clone(),
-            )));
-        }
-        tasks.push(tokio::spawn(serve(
+        tasks.push(listeners::spawn_admin(
             admin_listener,
-            acceptor.clone(),
-            move |request| {
-                let admin = admin.clone();
-                async move { Ok(admin.handle(request).await) }
-            },
+            admin,
             config.limits,
+            acceptor.clone(),
             stopped,
-        )));
+        ));
         Ok(Self {
             public_addr,
             admin_addr,
@@ -277,56 +191,6 @@ impl MockServer {
             stop,
             tasks,
         })
-    }
-
-    /// The Public API listener's address (with the port the system chose).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
-    /// assert!(mock.public_addr().ip().is_loopback());
-    /// assert_ne!(mock.public_addr().port(), 0, "port 0 was replaced by the one chosen");
-    /// tokio::net::TcpStream::connect(mock.public_addr()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub fn public_addr(&self) -> SocketAddr {
-        self.public_addr
-    }
-
-    /// The admin plane's address: loopback unless [`MockConfig::allow_remote_admin`].
-    pub fn admin_addr(&self) -> SocketAddr {
-        self.admin_addr
-    }
-
-    /// `https://127.0.0.1:PORT` (or `http://` with [`TlsMode::Plaintext`]): the base URL to
-    /// give the SDK under test.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
-    /// let port = mock.public_addr().port();
-    /// assert_eq!(mock.public_url(), format!("https://127.0.0.1:{port}"));
-    /// # Ok(()) }
-    /// ```
-    pub fn public_url(&self) -> String {
-        url(self.plaintext, self.public_addr)
-    }
-
-    /// The admin plane's base URL (`POST /v1/keys`, `GET /v1/keys`, `DELETE /v1/keys/{id}`,
-    /// `GET /healthz`), on a listener of its own.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
-    /// assert!(mock.admin_url().starts_with("https://127.0.0.1:"));
-    /// assert_ne!(mock.admin_url(), mock.public_url());
-    /// # Ok(()) }
-    /// ```
-    pub fn admin_url(&self) -> String {
-        url(self.plaintext, self.admin_addr)
     }
 
     /// PEM of the CA clients must trust, when the mock generated its certificate
@@ -393,35 +257,6 @@ impl MockServer {
         &self.store
     }
 
-    /// The redirect origin's base URL over TLS (`https://127.0.0.1:PORT`), when
-    /// [`MockConfig::redirect_listen`] started it: another origin than
-    /// [`public_url`](Self::public_url), with the same certificate, that answers anything
-    /// `200 {"redirected":true}` **without authentication** and journals it with
-    /// `listener: "redirect"`. Point a redirect at it and assert the key did not follow.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// use terminus_mock::{MockConfig, MockServer};
-    ///
-    /// let loopback = "127.0.0.1:0".parse()?;
-    /// let config = MockConfig { redirect_listen: Some(loopback), ..MockConfig::default() };
-    /// let mock = MockServer::start(config).await?;
-    /// let url = mock.redirect_url().expect("started");
-    /// assert!(url.starts_with("https://127.0.0.1:") && url != mock.public_url());
-    /// assert_eq!(mock.redirect_plain_url(), None, "no plain one asked for");
-    /// # Ok(()) }
-    /// ```
-    pub fn redirect_url(&self) -> Option<String> {
-        self.redirect_addr.map(|addr| url(false, addr))
-    }
-
-    /// The redirect origin's base URL over plain HTTP (`http://127.0.0.1:PORT`), when
-    /// [`MockConfig::redirect_plain_listen`] started it; see [`redirect_url`](Self::redirect_url).
-    pub fn redirect_plain_url(&self) -> Option<String> {
-        self.redirect_plain_addr.map(|addr| url(true, addr))
-    }
-
     /// The scripted faults of the Public API (the library's side of `POST /v1/faults`): see
     /// [`crate::faults`].
     pub fn faults(&self) -> &Faults {
@@ -455,7 +290,8 @@ impl MockServer {
         self.journal.dropped()
     }
 
-    /// Stops accepting, lets requests in flight finish (up to [`Limits::shutdown_grace`]), and
+    /// Stops accepting, lets requests in flight finish (up to
+    /// [`Limits::shutdown_grace`](crate::Limits::shutdown_grace)), and
     /// returns once every listener is closed and the `--journal` file
     /// ([`MockConfig::journal_file`]) is written.
     ///
@@ -480,44 +316,5 @@ impl MockServer {
 impl Drop for MockServer {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
-    }
-}
-
-fn url(plaintext: bool, addr: SocketAddr) -> String {
-    let scheme = if plaintext { "http" } else { "https" };
-    // A wildcard address (`--listen 0.0.0.0:…`) is nothing to connect to, nor a name in the
-    // certificate: the URL names loopback, where the mock also listens.
-    let addr = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], addr.port())),
-        IpAddr::V6(ip) if ip.is_unspecified() => {
-            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, addr.port()))
-        }
-        _ => addr,
-    };
-    match addr.ip() {
-        IpAddr::V6(ip) => format!("{scheme}://[{ip}]:{}", addr.port()),
-        IpAddr::V4(ip) => format!("{scheme}://{ip}:{}", addr.port()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::url;
-
-    #[test]
-    fn a_wildcard_address_is_printed_as_loopback() {
-        assert_eq!(
-            url(false, "0.0.0.0:8443".parse().unwrap()),
-            "https://127.0.0.1:8443"
-        );
-        assert_eq!(url(true, "[::]:8080".parse().unwrap()), "http://[::1]:8080");
-        assert_eq!(
-            url(false, "192.0.2.7:443".parse().unwrap()),
-            "https://192.0.2.7:443"
-        );
-        assert_eq!(
-            url(false, "[::1]:443".parse().unwrap()),
-            "https://[::1]:443"
-        );
     }
 }

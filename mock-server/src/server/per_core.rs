@@ -44,7 +44,7 @@ pub(super) fn spawn_per_core<H, F>(
     stopped: watch::Receiver<bool>,
 ) -> std::io::Result<JoinHandle<()>>
 where
-    H: Fn(http::Request<hyper::body::Incoming>) -> F + Clone + Send + Sync + 'static,
+    H: Fn(http::Request<crate::listener::RequestBody>) -> F + Clone + Send + Sync + 'static,
     F: std::future::Future<Output = crate::listener::Answer> + Send + 'static,
 {
     let mut threads = Vec::with_capacity(listeners.len());

@@ -14,6 +14,7 @@ mod faults;
 mod http2;
 mod journal;
 mod persistence;
+mod request_bodies;
 mod robustness;
 mod rotation;
 mod tls;
