@@ -53,8 +53,12 @@ pub struct Request {
     pub absolute: bool,
     /// Header fields after `Host`.
     pub fields: Vec<Field>,
-    /// The body, sent with `Content-Length`.
+    /// The body, sent with `Content-Length` (unless [`Request::chunked`]).
     pub body: Option<Text>,
+    /// The body is framed without a length (RFC 9112 §7.1, RFC 9113 §8.1.1): over HTTP/1.1
+    /// `Transfer-Encoding: chunked` and the body as one chunk, no `Content-Length`; over HTTP/2
+    /// DATA frames and no `content-length`.
+    pub chunked: bool,
     /// How it may travel.
     pub wire: Wire,
     /// Its connection is closed afterwards (invalid bytes poison a connection).
@@ -78,6 +82,7 @@ impl Request {
             absolute: false,
             fields: Vec::new(),
             body: None,
+            chunked: false,
             wire: Wire::Any,
             fresh_connection: false,
             version: "HTTP/1.1",
@@ -125,6 +130,12 @@ impl Request {
     pub fn body(mut self, content_type: &str, body: impl Into<Text>) -> Self {
         self = self.field("Content-Type", content_type);
         self.body = Some(body.into());
+        self
+    }
+
+    /// Sends its body without a length: chunked over HTTP/1.1, no `content-length` over HTTP/2.
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
         self
     }
 
@@ -254,6 +265,9 @@ impl Request {
             out.push(':');
             out.push_str(&super::text::show_bytes(&field.separator));
             out.push_str(field.value.shown());
+        }
+        if self.chunked {
+            out.push_str("\n    Transfer-Encoding: chunked (no Content-Length)");
         }
         if let Some(body) = &self.body {
             out.push_str("\n    body: ");

@@ -9,6 +9,7 @@ use tokio::io::AsyncWriteExt;
 use super::connect::{Alpn, Dialer, Io};
 use super::reply::{Reply, Response};
 use super::request::Request;
+use super::text::Text;
 
 mod read;
 
@@ -21,7 +22,8 @@ const HEAD_BODY_WATCH: Duration = Duration::from_millis(40);
 const HEAD_BODY_WATCH_ALONE: Duration = Duration::from_millis(250);
 
 /// Serializes a request: request line, `Host`, the fields as built, `Content-Length` for a
-/// body, the body.
+/// body, the body (or, for a [`Request::chunked`] one, `Transfer-Encoding: chunked` and the
+/// body as one chunk and the last chunk, RFC 9112 §7.1).
 pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(request.method.as_bytes());
@@ -50,7 +52,16 @@ pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
         out.extend_from_slice(field.value.bytes());
         out.extend_from_slice(b"\r\n");
     }
-    if let Some(body) = &request.body {
+    if request.chunked {
+        out.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n");
+        let body = request.body.as_ref().map_or(&[][..], Text::bytes);
+        if !body.is_empty() {
+            out.extend_from_slice(format!("{:x}\r\n", body.len()).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+    } else if let Some(body) = &request.body {
         out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.bytes().len()).as_bytes());
         out.extend_from_slice(body.bytes());
     } else {
@@ -190,5 +201,31 @@ async fn exchange(
             }
             Err(failure)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The front-end axis' chunked framing: `Transfer-Encoding: chunked`, the body as one chunk
+    /// and the last chunk, and no `Content-Length` (RFC 9112 §7.1).
+    #[test]
+    fn a_chunked_body_goes_without_content_length() {
+        let request = Request::new("POST", "/v1/x")
+            .body("application/json", "{}")
+            .chunked();
+        let bytes = String::from_utf8(serialize(&request, "h", "")).unwrap();
+        assert!(
+            bytes.ends_with("Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+            "{bytes}"
+        );
+        assert!(
+            !bytes.to_ascii_lowercase().contains("content-length"),
+            "{bytes}"
+        );
+        let sized = Request::new("POST", "/v1/x").body("application/json", "{}");
+        let bytes = String::from_utf8(serialize(&sized, "h", "")).unwrap();
+        assert!(bytes.ends_with("Content-Length: 2\r\n\r\n{}"), "{bytes}");
     }
 }

@@ -238,6 +238,9 @@ pub enum Fault {
     /// Two axes together only: HTTP/1.0 with any forwarding field skips authentication
     /// (either alone does not).
     Http10WithForwardingTrusted,
+    /// i16-follow, front-end axis: a body framed by `Transfer-Encoding: chunked` alone (a
+    /// streaming upload) is handed to the route before authentication.
+    ChunkedBodySkipsAuth,
 
     // ---- i16-forms: the `Authorization` value and content negotiation (HDR-1, KEY-2, ERR-2) ----
     /// HDR-1: FastAPI's `HTTPBearer`, Flask-HTTPAuth: the value split at its first space, the

@@ -61,6 +61,12 @@ pub(super) fn bypass(fault: Fault, req: &Incoming, path: &str) -> Option<Action>
         // A framework that answers `Expect: 100-continue` itself, then hands the request to the
         // handler past the authentication middleware.
         Fault::ExpectContinueSkipsAuth if is("expect", "100-continue") => route(&req.method, path),
+        // A streaming-upload path (a body of unknown length) mounted before authentication.
+        Fault::ChunkedBodySkipsAuth
+            if is("transfer-encoding", "chunked") && header(req, "content-length").is_none() =>
+        {
+            route(&req.method, path)
+        }
         // An ETag middleware in front of authentication: `If-None-Match: *` matches anything.
         Fault::ConditionalAnswered304BeforeAuth if is("if-none-match", "*") && known_path(path) => {
             let mut out = json_response(304, json!(null));
