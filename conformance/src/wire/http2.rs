@@ -171,7 +171,21 @@ impl Http2 {
         }
         let method = http::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| refuse(e.to_string()))?;
-        let mut uri = self.origin.clone().into_bytes();
+        // `:scheme` and `:authority` as the request names them (the Host class of the
+        // front-end axis), else the target's.
+        let mut uri = match (request.scheme, &request.authority) {
+            (None, None) => self.origin.clone(),
+            (scheme, authority) => {
+                let (own_scheme, own_authority) =
+                    self.origin.split_once("://").unwrap_or(("https", ""));
+                format!(
+                    "{}://{}",
+                    scheme.unwrap_or(own_scheme),
+                    authority.as_deref().unwrap_or(own_authority)
+                )
+            }
+        }
+        .into_bytes();
         uri.extend_from_slice(self.base_path.as_bytes());
         uri.extend_from_slice(request.target.bytes());
         let uri = http::Uri::try_from(uri).map_err(|e| refuse(e.to_string()))?;

@@ -68,6 +68,12 @@ pub struct Request {
     pub version: &'static str,
     /// No `Host` field at all (HTTP/1.0 does not need one).
     pub omit_host: bool,
+    /// The authority the request names instead of the target's: HTTP/2's `:authority`, and
+    /// over HTTP/1.1 the `Host` field (the Host class of the front-end axis, RFC 9113 §8.3.1).
+    pub authority: Option<String>,
+    /// The scheme HTTP/2's `:scheme` names instead of the target's `https` (HTTP/1.1 has no
+    /// place for it in an origin-form request).
+    pub scheme: Option<&'static str>,
     /// The values of the request space it carries, in the order they were applied (empty for
     /// a request a case wrote by hand).
     pub axes: Vec<AxisTag>,
@@ -87,6 +93,8 @@ impl Request {
             fresh_connection: false,
             version: "HTTP/1.1",
             omit_host: false,
+            authority: None,
+            scheme: None,
             axes: Vec::new(),
         }
     }
@@ -265,6 +273,12 @@ impl Request {
             out.push(':');
             out.push_str(&super::text::show_bytes(&field.separator));
             out.push_str(field.value.shown());
+        }
+        if let Some(authority) = &self.authority {
+            out.push_str(&format!("\n    :authority (Host): {authority}"));
+        }
+        if let Some(scheme) = self.scheme {
+            out.push_str(&format!("\n    :scheme: {scheme}"));
         }
         if self.chunked {
             out.push_str("\n    Transfer-Encoding: chunked (no Content-Length)");

@@ -42,7 +42,7 @@ pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
             .any(|f| f.name.eq_ignore_ascii_case(b"host"))
     {
         out.extend_from_slice(b"Host: ");
-        out.extend_from_slice(host.as_bytes());
+        out.extend_from_slice(request.authority.as_deref().unwrap_or(host).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
     for field in &request.fields {

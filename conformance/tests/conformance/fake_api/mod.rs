@@ -241,6 +241,10 @@ pub enum Fault {
     /// i16-follow, front-end axis: a body framed by `Transfer-Encoding: chunked` alone (a
     /// streaming upload) is handed to the route before authentication.
     ChunkedBodySkipsAuth,
+    /// i16-follow, front-end axis (`:authority`): authentication mounted on the virtual host
+    /// named exactly as configured; a host spelled with a trailing dot falls to a default
+    /// virtual host that routes without it.
+    TrailingDotHostSkipsAuth,
 
     // ---- i16-forms: the `Authorization` value and content negotiation (HDR-1, KEY-2, ERR-2) ----
     /// HDR-1: FastAPI's `HTTPBearer`, Flask-HTTPAuth: the value split at its first space, the

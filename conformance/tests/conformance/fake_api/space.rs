@@ -67,6 +67,15 @@ pub(super) fn bypass(fault: Fault, req: &Incoming, path: &str) -> Option<Action>
         {
             route(&req.method, path)
         }
+        Fault::TrailingDotHostSkipsAuth
+            if header(req, "host").is_some_and(|h| {
+                let h = String::from_utf8_lossy(h);
+                let host = h.rsplit_once(':').map_or(h.as_ref(), |(host, _)| host);
+                host.ends_with('.')
+            }) =>
+        {
+            route(&req.method, path)
+        }
         // An ETag middleware in front of authentication: `If-None-Match: *` matches anything.
         Fault::ConditionalAnswered304BeforeAuth if is("if-none-match", "*") && known_path(path) => {
             let mut out = json_response(304, json!(null));
