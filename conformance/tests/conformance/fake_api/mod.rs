@@ -238,8 +238,9 @@ pub enum Fault {
     /// Two axes together only: HTTP/1.0 with any forwarding field skips authentication
     /// (either alone does not).
     Http10WithForwardingTrusted,
-    /// i16-follow, front-end axis: a body framed by `Transfer-Encoding: chunked` alone (a
-    /// streaming upload) is handed to the route before authentication.
+    /// i16-follow, front-end axis: a body of unknown length (`Transfer-Encoding: chunked`
+    /// alone; over HTTP/2 no `content-length`), a streaming upload, is handed to the route
+    /// before authentication.
     ChunkedBodySkipsAuth,
     /// i16-follow, front-end axis (`:authority`): authentication mounted on the virtual host
     /// named exactly as configured; a host spelled with a trailing dot falls to a default

@@ -61,9 +61,12 @@ pub(super) fn bypass(fault: Fault, req: &Incoming, path: &str) -> Option<Action>
         // A framework that answers `Expect: 100-continue` itself, then hands the request to the
         // handler past the authentication middleware.
         Fault::ExpectContinueSkipsAuth if is("expect", "100-continue") => route(&req.method, path),
-        // A streaming-upload path (a body of unknown length) mounted before authentication.
+        // A streaming-upload path (a body of unknown length: chunked over HTTP/1.1, DATA frames
+        // without content-length over HTTP/2) mounted before authentication.
         Fault::ChunkedBodySkipsAuth
-            if is("transfer-encoding", "chunked") && header(req, "content-length").is_none() =>
+            if header(req, "content-length").is_none()
+                && (is("transfer-encoding", "chunked")
+                    || (req.http2 && header(req, "content-type").is_some())) =>
         {
             route(&req.method, path)
         }
