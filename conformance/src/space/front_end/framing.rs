@@ -29,13 +29,9 @@ pub(super) fn framing() -> Vec<Value> {
             "a chunked JSON body, no Content-Length",
             "body framing",
             Source::Rfc(9112, "7.1"),
-            |r, _| {
-                // A server that does not read chunked bodies would take the chunk for the next
-                // request: a connection of its own.
-                let mut r = r.body("application/json", "{}").chunked();
-                r.fresh_connection = true;
-                Some(r)
-            },
+            // Over HTTP/1.1 on a connection of its own (`wire::http1`), over HTTP/2 on the
+            // shared connection: a stream is framed by its own DATA frames.
+            |r, _| Some(r.body("application/json", "{}").chunked()),
         )
         .permitting(Permits {
             statuses: &[411],

@@ -110,13 +110,16 @@ impl Http1 {
     /// be closed is replaced once.
     pub async fn send(&self, request: &Request) -> Reply {
         let bytes = serialize(request, &self.host, &self.base_path);
-        let head = (request.method == "HEAD").then_some(if request.fresh_connection {
+        // A chunked body goes on a connection of its own: a server that does not read chunked
+        // bodies would take the chunk for the next request on the connection.
+        let alone = request.fresh_connection || request.chunked;
+        let head = (request.method == "HEAD").then_some(if alone {
             HEAD_BODY_WATCH_ALONE
         } else {
             HEAD_BODY_WATCH
         });
         for attempt in 0..2 {
-            let pooled = if request.fresh_connection || attempt > 0 {
+            let pooled = if alone || attempt > 0 {
                 None
             } else {
                 self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
@@ -145,7 +148,7 @@ impl Http1 {
                     // ERR-3's time to answer: from delivery, not the dial (R-5's retries and
                     // a server closing every connection would add handshakes to it).
                     response.elapsed = started.elapsed();
-                    if reusable && !request.fresh_connection {
+                    if reusable && !alone {
                         self.idle
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
