@@ -286,6 +286,7 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         requests: 0,
         rate_limited: 0,
         http2: false,
+        protocols: Vec::new(),
         seconds,
         requests_per_second: 0.0,
         generated: Default::default(),

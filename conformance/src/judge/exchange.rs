@@ -253,6 +253,19 @@ impl Exchange {
                 .fields
                 .iter()
                 .map(|f| (show(&f.name), f.value.shown().to_owned()))
+                // curl --http2 sends `Host` as `:authority`.
+                .chain(
+                    request
+                        .authority
+                        .as_ref()
+                        .map(|a| ("Host".to_owned(), a.clone())),
+                )
+                // A body framed without a length: curl sends it chunked when told so.
+                .chain(
+                    request
+                        .chunked
+                        .then(|| ("Transfer-Encoding".to_owned(), "chunked".to_owned())),
+                )
                 .collect(),
             body: request.body.as_ref().map(|b| b.shown().to_owned()),
             credential,

@@ -46,14 +46,40 @@ pub struct RunFacts {
     pub requests: u64,
     /// 429 answers waited out.
     pub rate_limited: u64,
-    /// Whether `Wire::Any` requests went over HTTP/2.
+    /// Whether `Wire::Any` requests went over HTTP/2 (kept for older readers: `protocols` says
+    /// more).
     pub http2: bool,
+    /// The protocols the pre-flight negotiated and the probes went over, by ALPN id, HTTP/2
+    /// first (`["h2"]`, `["h2", "http/1.1"]`, `["http/1.1"]`; empty when no target was
+    /// checked).
+    pub protocols: Vec<&'static str>,
     /// Wall time of the trials, seconds.
     pub seconds: f64,
     /// `requests / seconds` over the whole run.
     pub requests_per_second: f64,
     /// The generated (proptest) families alone: requests, time span, requests per second.
     pub generated: crate::generated::GeneratedFacts,
+}
+
+impl RunFacts {
+    /// The protocols checked, in words: `over HTTP/2 only`, `over HTTP/2 and HTTP/1.1`, `over
+    /// HTTP/1.1`.
+    pub fn over(&self) -> String {
+        let names: Vec<&str> = self
+            .protocols
+            .iter()
+            .map(|id| match *id {
+                "h2" => "HTTP/2",
+                "http/1.1" => "HTTP/1.1",
+                other => other,
+            })
+            .collect();
+        match names.as_slice() {
+            [] => "over no protocol (no target checked)".into(),
+            [one] => format!("over {one} only"),
+            many => format!("over {}", many.join(" and ")),
+        }
+    }
 }
 
 /// the run's findings, grouped from the wrong answers of its failed cases (run order).

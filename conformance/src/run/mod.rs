@@ -194,6 +194,7 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         requests: context.client.requests_sent(),
         rate_limited: context.client.rate_limited(),
         http2: context.client.speaks_h2(),
+        protocols: context.client.offered().alpn_ids(),
         seconds,
         requests_per_second: (context.client.requests_sent() as f64 / seconds.max(1e-3)).round(),
         generated: context.generated.facts(),

@@ -29,8 +29,9 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
         }
     }
     eprintln!(
-        "terminus-conformance: {} requests in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
+        "terminus-conformance: {} requests {} in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
         facts.requests,
+        facts.over(),
         facts.seconds,
         facts.requests_per_second,
         facts.generated.requests,

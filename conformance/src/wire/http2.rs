@@ -11,12 +11,13 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::client::conn::http2::SendRequest;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::sync::Mutex;
 
 use super::connect::{Alpn, Dialer};
+use super::h2_body::H2Body;
 use super::reply::{Protocol, Reply, Response};
 use super::request::Request;
 
@@ -42,7 +43,7 @@ pub struct Http2 {
     origin: String,
     base_path: String,
     /// The shared connection and its generation (bumped at each dial).
-    sender: Mutex<Option<(u64, SendRequest<Full<Bytes>>)>>,
+    sender: Mutex<Option<(u64, SendRequest<H2Body>)>>,
     dials: std::sync::atomic::AtomicU64,
 }
 
@@ -62,7 +63,7 @@ impl Http2 {
         }
     }
 
-    async fn sender(&self) -> Result<(u64, SendRequest<Full<Bytes>>), Reply> {
+    async fn sender(&self) -> Result<(u64, SendRequest<H2Body>), Reply> {
         let mut slot = self.sender.lock().await;
         if let Some((generation, sender)) = slot.as_ref() {
             if !sender.is_closed() {
@@ -78,7 +79,7 @@ impl Http2 {
     }
 
     /// A new connection: dialed, handshaken, its task spawned.
-    async fn handshake(&self) -> Result<SendRequest<Full<Bytes>>, Reply> {
+    async fn handshake(&self) -> Result<SendRequest<H2Body>, Reply> {
         let dialed = self
             .dialer
             .dial(Alpn::Http2)
@@ -100,10 +101,7 @@ impl Http2 {
     }
 
     /// The shared connection and its generation, or (`alone`) a new one for one request.
-    async fn connection(
-        &self,
-        alone: bool,
-    ) -> Result<(Option<u64>, SendRequest<Full<Bytes>>), Reply> {
+    async fn connection(&self, alone: bool) -> Result<(Option<u64>, SendRequest<H2Body>), Reply> {
         if alone {
             return Ok((None, self.handshake().await?));
         }
@@ -166,14 +164,28 @@ impl Http2 {
     }
 
     /// Builds the hyper request, or says why HTTP/2 cannot carry it.
-    fn build(&self, request: &Request) -> Result<http::Request<Full<Bytes>>, NotExpressible> {
+    fn build(&self, request: &Request) -> Result<http::Request<H2Body>, NotExpressible> {
         let refuse = |why: String| NotExpressible(why);
         if request.absolute {
             return Err(refuse("absolute-form targets are HTTP/1.1 only".into()));
         }
         let method = http::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| refuse(e.to_string()))?;
-        let mut uri = self.origin.clone().into_bytes();
+        // `:scheme` and `:authority` as the request names them (the Host class of the
+        // front-end axis), else the target's.
+        let mut uri = match (request.scheme, &request.authority) {
+            (None, None) => self.origin.clone(),
+            (scheme, authority) => {
+                let (own_scheme, own_authority) =
+                    self.origin.split_once("://").unwrap_or(("https", ""));
+                format!(
+                    "{}://{}",
+                    scheme.unwrap_or(own_scheme),
+                    authority.as_deref().unwrap_or(own_authority)
+                )
+            }
+        }
+        .into_bytes();
         uri.extend_from_slice(self.base_path.as_bytes());
         uri.extend_from_slice(request.target.bytes());
         let uri = http::Uri::try_from(uri).map_err(|e| refuse(e.to_string()))?;
@@ -212,8 +224,9 @@ impl Http2 {
             .as_ref()
             .map(|b| Bytes::copy_from_slice(b.bytes()))
             .unwrap_or_default();
+        // A body framed without a length (the front-end axis): no content-length.
         builder
-            .body(Full::new(body))
+            .body(H2Body::new(body, !request.chunked))
             .map_err(|e| refuse(e.to_string()))
     }
 

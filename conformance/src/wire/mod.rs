@@ -6,6 +6,7 @@
 
 pub mod connect;
 pub(crate) mod delivery;
+mod h2_body;
 pub mod http1;
 pub mod http2;
 pub mod pacing;

@@ -43,6 +43,16 @@ impl Offered {
         self != Offered::Http1Only
     }
 
+    /// The protocols spoken, by their ALPN ids (RFC 7301), HTTP/2 first: the reports'
+    /// `protocols`.
+    pub fn alpn_ids(self) -> Vec<&'static str> {
+        match self {
+            Offered::Both => vec!["h2", "http/1.1"],
+            Offered::Http1Only => vec!["http/1.1"],
+            Offered::Http2Only => vec!["h2"],
+        }
+    }
+
     /// For the run's header line.
     pub fn describe(self) -> &'static str {
         match self {

@@ -53,8 +53,12 @@ pub struct Request {
     pub absolute: bool,
     /// Header fields after `Host`.
     pub fields: Vec<Field>,
-    /// The body, sent with `Content-Length`.
+    /// The body, sent with `Content-Length` (unless [`Request::chunked`]).
     pub body: Option<Text>,
+    /// The body is framed without a length (RFC 9112 §7.1, RFC 9113 §8.1.1): over HTTP/1.1
+    /// `Transfer-Encoding: chunked` and the body as one chunk, no `Content-Length`; over HTTP/2
+    /// DATA frames and no `content-length`.
+    pub chunked: bool,
     /// How it may travel.
     pub wire: Wire,
     /// Its connection is closed afterwards (invalid bytes poison a connection).
@@ -64,6 +68,12 @@ pub struct Request {
     pub version: &'static str,
     /// No `Host` field at all (HTTP/1.0 does not need one).
     pub omit_host: bool,
+    /// The authority the request names instead of the target's: HTTP/2's `:authority`, and
+    /// over HTTP/1.1 the `Host` field (the Host class of the front-end axis, RFC 9113 §8.3.1).
+    pub authority: Option<String>,
+    /// The scheme HTTP/2's `:scheme` names instead of the target's `https` (HTTP/1.1 has no
+    /// place for it in an origin-form request).
+    pub scheme: Option<&'static str>,
     /// The values of the request space it carries, in the order they were applied (empty for
     /// a request a case wrote by hand).
     pub axes: Vec<AxisTag>,
@@ -78,10 +88,13 @@ impl Request {
             absolute: false,
             fields: Vec::new(),
             body: None,
+            chunked: false,
             wire: Wire::Any,
             fresh_connection: false,
             version: "HTTP/1.1",
             omit_host: false,
+            authority: None,
+            scheme: None,
             axes: Vec::new(),
         }
     }
@@ -125,6 +138,12 @@ impl Request {
     pub fn body(mut self, content_type: &str, body: impl Into<Text>) -> Self {
         self = self.field("Content-Type", content_type);
         self.body = Some(body.into());
+        self
+    }
+
+    /// Sends its body without a length: chunked over HTTP/1.1, no `content-length` over HTTP/2.
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
         self
     }
 
@@ -254,6 +273,15 @@ impl Request {
             out.push(':');
             out.push_str(&super::text::show_bytes(&field.separator));
             out.push_str(field.value.shown());
+        }
+        if let Some(authority) = &self.authority {
+            out.push_str(&format!("\n    :authority (Host): {authority}"));
+        }
+        if let Some(scheme) = self.scheme {
+            out.push_str(&format!("\n    :scheme: {scheme}"));
+        }
+        if self.chunked {
+            out.push_str("\n    Transfer-Encoding: chunked (no Content-Length)");
         }
         if let Some(body) = &self.body {
             out.push_str("\n    body: ");

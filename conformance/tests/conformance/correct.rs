@@ -22,6 +22,22 @@ fn assert_passes(fault: Fault, flavor: Flavor, extra: &[&str]) -> super::runner:
         serde_json::json!([]),
         "{fault:?}: no finding"
     );
+    // every cause was refused, so ERR-2 and ERR-3 compared something: none is left not
+    // judged (they are only where a route or a cause was answered before authentication).
+    let unjudged: Vec<&str> = run.report["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            let name = c["name"].as_str().unwrap_or_default();
+            (name.starts_with("ERR-2::envelope_for_") || name.starts_with("ERR-3::"))
+                && c["evidence"][0]
+                    .as_str()
+                    .is_some_and(|e| e.starts_with("not judged: "))
+        })
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(unjudged.is_empty(), "{fault:?}: not judged: {unjudged:?}");
     run
 }
 

@@ -56,6 +56,16 @@ fn embedded_mock_passes_strict_with_reports() {
         "one JUnit testcase per trial"
     );
     assert!(run.stderr.contains("seed 1"), "the seed is printed");
+    // the reports name the protocols checked (the mock offers both).
+    assert_eq!(
+        run.report["run"]["protocols"],
+        serde_json::json!(["h2", "http/1.1"])
+    );
+    assert!(
+        run.stderr.contains("over HTTP/2 and HTTP/1.1 in"),
+        "{}",
+        run.stderr
+    );
     // nothing failed, so no finding and nothing left not judged.
     assert_eq!(run.report["findings"], serde_json::json!([]));
     assert_eq!(run.report["summary"]["findings"], 0);

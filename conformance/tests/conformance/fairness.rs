@@ -62,6 +62,19 @@ fn h2_only_server_passes() {
         "the header says what was negotiated: {}",
         run.stderr
     );
+    // The reports say which protocols were checked: HTTP/2 alone, not "HTTP/2 and HTTP/1.1".
+    assert_eq!(run.report["run"]["protocols"], serde_json::json!(["h2"]));
+    assert_eq!(run.report["run"]["http2"], true, "kept for older readers");
+    assert!(
+        run.stderr.contains("over HTTP/2 only in"),
+        "the terminal summary: {}",
+        run.stderr
+    );
+    assert!(
+        run.html.contains("over HTTP/2 only") && !run.html.contains("over HTTP/2 and HTTP/1.1"),
+        "the page: {}",
+        run.html
+    );
     let ignored = run.report["cases"]
         .as_array()
         .map(|cases| {

@@ -149,6 +149,10 @@ faults! {
     h2c_upgrade_before_auth: H2cUpgradeBeforeAuth over Raw by "ROUTE-1";
     expect_continue_skips_auth: ExpectContinueSkipsAuth over Hyper by "ROUTE-1";
     if_none_match_star_answered_304: ConditionalAnswered304BeforeAuth over Hyper by "ROUTE-1";
+    chunked_body_skips_auth: ChunkedBodySkipsAuth over Raw by "ROUTE-1";
+    chunked_body_skips_auth_over_h2: ChunkedBodySkipsAuth over H2Only by "ROUTE-1";
+    trailing_dot_host_skips_auth: TrailingDotHostSkipsAuth over Hyper by "ROUTE-1";
+    trailing_dot_host_skips_auth_over_h2: TrailingDotHostSkipsAuth over H2Only by "ROUTE-1";
     // Caught by the pairwise combinations alone (ROUTE-1::pairwise_on_*).
     http_1_0_with_forwarding_trusted: Http10WithForwardingTrusted over Raw by "ROUTE-1";
 }

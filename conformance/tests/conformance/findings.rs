@@ -3,7 +3,8 @@
 //! findings — exactly the ones planted, each naming its likely cause, each with a `curl`
 //! reproduction — that together explain every failed case, in the JSON report, the terminal
 //! summary and the HTML page (findings above the clause matrix). A clause whose precondition
-//! never held (ERR-4 when HEAD is refused before authentication) is not judged, never passed.
+//! never held (ERR-4 when HEAD is refused before authentication, ERR-2 and ERR-3 when a route is)
+//! is not judged, never passed.
 
 use std::collections::BTreeSet;
 
@@ -173,6 +174,28 @@ fn authentication_per_route_is_two_findings_naming_it() {
     assert!(run
         .stdout
         .contains("refused with 405 before authentication"));
+    // ERR-2 and ERR-3 had no refusal of a credential to judge for the route causes (404,
+    // 405 before authentication): not judged, with the reason, never passed.
+    for (name, status) in [
+        ("ERR-2::envelope_for_unknown_path", 404),
+        ("ERR-2::envelope_for_undocumented_method", 405),
+        ("ERR-3::unknown_path_like_unrecognized_key", 404),
+        ("ERR-3::undocumented_method_like_unrecognized_key", 405),
+    ] {
+        let case = run.report["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("{name} ran"));
+        assert_eq!(case["verdict"], "ignored", "{case}");
+        let reason = case["evidence"][0].as_str().unwrap();
+        assert!(
+            reason.starts_with("not judged: ")
+                && reason.contains(&format!("answered {status} before authentication")),
+            "{name}: {reason}"
+        );
+    }
 }
 
 #[test]

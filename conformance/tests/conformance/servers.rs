@@ -346,7 +346,7 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
             let dropper = dropper.clone();
             served_here.fetch_add(1, Ordering::Relaxed);
             async move {
-                let incoming = Incoming {
+                let mut incoming = Incoming {
                     http2: request.version() == http::Version::HTTP_2,
                     http10: request.version() == http::Version::HTTP_10,
                     method: request.method().as_str().to_owned(),
@@ -360,6 +360,15 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                         .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
                         .collect(),
                 };
+                // Over HTTP/2 the authority is `:authority`; frameworks show it as the host
+                // (Go's `Request.Host`), so the fakes read it as `host` when none was sent.
+                if let (true, Some(authority)) = (incoming.http2, request.uri().authority()) {
+                    if !incoming.headers.iter().any(|(n, _)| n == "host") {
+                        incoming
+                            .headers
+                            .push(("host".into(), authority.as_str().as_bytes().to_vec()));
+                    }
+                }
                 let body = request
                     .into_body()
                     .collect()

@@ -10,7 +10,7 @@ use std::future::Future;
 use base64::Engine as _;
 
 use crate::cases::{bearer, Case, Check, Context};
-use crate::judge::{CaseResult, Evidence, Stop};
+use crate::judge::{CaseResult, Stop};
 use crate::spec::Clause;
 use crate::target::Key;
 use crate::wire::{Request, Text};
@@ -109,12 +109,13 @@ impl Cause {
     }
 
     /// When this cause is a route refused with another status than 401 (before
-    /// authentication): the evidence that ROUTE-1 reports it, so ERR-2 and ERR-3 do not.
-    pub fn left_to_route_1(&self, status: u16) -> Option<Evidence> {
+    /// authentication): why ERR-2 and ERR-3 cannot judge it (R-11: not judged, never passed;
+    /// ROUTE-1 reports the status).
+    pub fn left_to_route_1(&self, status: u16) -> Option<String> {
         (self.by_route() && status != 401).then(|| {
-            Evidence::line(format!(
-                "{self}: answered {status} before authentication: ROUTE-1 reports it"
-            ))
+            format!(
+                "{self}: answered {status} before authentication, so no refusal of a credential to judge (ROUTE-1 reports it)"
+            )
         })
     }
 

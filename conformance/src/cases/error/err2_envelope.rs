@@ -5,12 +5,13 @@
 //! > must not break on them. `schemas/` holds this as JSON Schema.
 //!
 //! One case per cause sends its request; a refusal's body must validate against
-//! `contract/schemas/` and its `Content-Type` be JSON. An acceptance is its cause's clause's to report, and a route
-//! refused before authentication ROUTE-1's.
+//! `contract/schemas/` and its `Content-Type` be JSON. An acceptance is its cause's clause's to
+//! report, and a route refused before authentication ROUTE-1's: with no refusal to judge, the case
+//! is not judged, never passed.
 
 use super::causes::{case_per_cause, Cause, CAUSES};
 use crate::cases::{Case, Check};
-use crate::judge::{content_type_problem, CaseResult, Evidence};
+use crate::judge::{content_type_problem, CaseResult, Evidence, Stop};
 use crate::spec::Clause;
 
 /// `envelope_for_<cause>`, one per cause, in the table's order.
@@ -37,14 +38,15 @@ async fn envelope(ctx: &Check, cause: Cause) -> CaseResult {
             vec![],
         ));
     };
+    // no refusal to judge is not judged, never a pass.
     if (200..300).contains(&response.status) {
-        return Ok(Evidence::line(format!(
-            "{cause}: answered {} (accepted); the clause of that cause reports it",
+        return Err(Stop::not_judged(format!(
+            "{cause}: answered {} (accepted), so no refusal to judge (the clause of that cause reports it)",
             response.status
         )));
     }
-    if let Some(passed_on) = cause.left_to_route_1(response.status) {
-        return Ok(passed_on);
+    if let Some(reason) = cause.left_to_route_1(response.status) {
+        return Err(Stop::not_judged(reason));
     }
     let mut problems = ctx.schema.body_errors(response);
     problems

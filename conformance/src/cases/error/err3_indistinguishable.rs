@@ -17,7 +17,9 @@
 //! presents a Bearer token must get the very challenge an unrecognized key gets; one that presents
 //! none (no field, another scheme or channel, no space after `Bearer`) may get it less RFC 6750
 //! §3.1's `error` attributes, and nothing else. Then, for a credential, the median time to answer,
-//! on one protocol.
+//! on one protocol. A protocol where nothing could be compared (the cause accepted, an
+//! unrecognized key accepted, a route refused before authentication) is not judged there; a
+//! case where nothing could be compared on any protocol is not judged, never passed.
 
 use std::time::Duration;
 
@@ -115,8 +117,8 @@ fn error_members(response: &Response) -> [String; 3] {
 
 /// What one protocol's comparison came to.
 enum Compared {
-    /// Nothing for ERR-3 to compare: an answer another clause reports.
-    Settled(Evidence),
+    /// Nothing for ERR-3 to compare: an answer another clause reports (why, R-11's reason).
+    Unjudged(String),
     /// The cause's request cannot travel on this protocol.
     NotCarried,
     /// Answered like an unrecognized key, with this status.
@@ -132,11 +134,15 @@ async fn indistinguishable(ctx: &Check, cause: Cause) -> CaseResult {
     let request = cause.request(ctx)?;
     let probes = [baseline.clone(), baseline, request];
     let mut seen = Vec::new();
+    let mut unjudged = Vec::new();
+    let mut compared = false;
     let mut findings = Vec::new();
     for lane in ctx.on_each_protocol(&probes).await {
         let over = lane.protocol.as_str();
-        match compare(ctx, cause, &lane)? {
-            Compared::Settled(evidence) => return Ok(evidence),
+        let outcome = compare(ctx, cause, &lane)?;
+        compared |= matches!(outcome, Compared::Alike(_) | Compared::Differs(_));
+        match outcome {
+            Compared::Unjudged(reason) => unjudged.push(format!("over {over}: {reason}")),
             Compared::NotCarried => seen.push(format!(
                 "not compared over {over}: the request for {cause} cannot travel over it"
             )),
@@ -163,6 +169,12 @@ async fn indistinguishable(ctx: &Check, cause: Cause) -> CaseResult {
         failure.observed = true;
         return Err(failure.into());
     }
+    // a case with nothing compared on any protocol is not judged, never passed; one
+    // compared on some is judged on those, and says which it could not judge.
+    if !compared && !unjudged.is_empty() {
+        return Err(Stop::not_judged(unjudged.join("; ")));
+    }
+    seen.extend(unjudged.into_iter().map(|u| format!("not judged {u}")));
     let evidence = Evidence(seen);
     if cause.by_route() || !cause.presents_credential() {
         return Ok(evidence);
@@ -195,19 +207,19 @@ fn compare(ctx: &Check, cause: Cause, lane: &Lane) -> Result<Compared, Stop> {
         ));
     };
     if (200..300).contains(&b.status) {
-        return Ok(Compared::Settled(Evidence::line(format!(
-            "{cause}: accepted ({}); the clause of that cause reports it",
+        return Ok(Compared::Unjudged(format!(
+            "{cause}: accepted ({}), so no refusal to compare (the clause of that cause reports it)",
             b.status
-        ))));
+        )));
     }
     if (200..300).contains(&a1.status) || (200..300).contains(&a2.status) {
-        return Ok(Compared::Settled(Evidence::line(format!(
+        return Ok(Compared::Unjudged(format!(
             "an unrecognized key was accepted ({}): KEY-2 reports it; nothing to compare {cause} with",
             a1.status
-        ))));
+        )));
     }
-    if let Some(passed_on) = cause.left_to_route_1(b.status) {
-        return Ok(Compared::Settled(passed_on));
+    if let Some(reason) = cause.left_to_route_1(b.status) {
+        return Ok(Compared::Unjudged(reason));
     }
     let mut diffs = Vec::new();
     if a1.status != b.status {

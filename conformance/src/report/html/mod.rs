@@ -188,11 +188,7 @@ fn facts_list(facts: &RunFacts) -> String {
             "{} sent, retries included ({} answered 429 and waited out); {}",
             facts.requests,
             facts.rate_limited,
-            if facts.http2 {
-                "over HTTP/2 and HTTP/1.1"
-            } else {
-                "over HTTP/1.1"
-            }
+            facts.over()
         ),
     ));
     rows.push((

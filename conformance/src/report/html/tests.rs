@@ -20,6 +20,7 @@ fn facts() -> RunFacts {
         requests: 120,
         rate_limited: 1,
         http2: true,
+        protocols: vec!["h2", "http/1.1"],
         seconds: 1.5,
         requests_per_second: 80.0,
         generated: Default::default(),
@@ -75,6 +76,20 @@ fn records() -> Vec<Record> {
             Verdict::Inconclusive("3 requests never reached the target".into()),
         ),
     ]
+}
+
+/// the page names the protocols the run negotiated, not HTTP/1.1 for an h2-only target.
+#[test]
+fn the_page_says_which_protocols_were_checked() {
+    let mut facts = facts();
+    assert!(build(&facts, &records()).contains("over HTTP/2 and HTTP/1.1"));
+    facts.protocols = vec!["h2"];
+    let page = build(&facts, &records());
+    assert!(page.contains("over HTTP/2 only"), "{page}");
+    assert!(!page.contains("HTTP/2 and HTTP/1.1"));
+    facts.protocols = vec!["http/1.1"];
+    facts.http2 = false;
+    assert!(build(&facts, &records()).contains("over HTTP/1.1 only"));
 }
 
 #[test]

@@ -4,8 +4,10 @@
 use super::super::{Axis, Permits, Source, Value};
 
 /// Body framing (RFC 9112 §6): `Content-Length: 0` without a body, a JSON body with its
-/// length, and `Transfer-Encoding: chunked` beside a `Content-Length` that frames the same
-/// bytes (a server may refuse the pair: RFC 9112 §6.3).
+/// length, a JSON body chunked without `Content-Length` (over HTTP/2, DATA frames without
+/// `content-length`; a server may want a length: 411, RFC 9110 §15.5.12), and
+/// `Transfer-Encoding: chunked` beside a `Content-Length` that frames the same bytes (a server
+/// may refuse the pair: RFC 9112 §6.3).
 pub(super) fn framing() -> Vec<Value> {
     vec![
         Value::new(
@@ -22,6 +24,19 @@ pub(super) fn framing() -> Vec<Value> {
             Source::Rfc(9112, "6.2"),
             |r, _| Some(r.body("application/json", "{}")),
         ),
+        Value::new(
+            Axis::FrontEnd,
+            "a chunked JSON body, no Content-Length",
+            "body framing",
+            Source::Rfc(9112, "7.1"),
+            // Over HTTP/1.1 on a connection of its own (`wire::http1`), over HTTP/2 on the
+            // shared connection: a stream is framed by its own DATA frames.
+            |r, _| Some(r.body("application/json", "{}").chunked()),
+        )
+        .permitting(Permits {
+            statuses: &[411],
+            closed: false,
+        }),
         Value::new(
             Axis::FrontEnd,
             "Transfer-Encoding: chunked and Content-Length",

@@ -61,6 +61,7 @@ pub(super) fn hosts() -> Vec<Value> {
             .permitting(OTHER_HOST),
         );
     }
+    values.extend(authorities());
     values.push(
         Value::new(
             Axis::FrontEnd,
@@ -82,6 +83,84 @@ pub(super) fn hosts() -> Vec<Value> {
                     r.field("Host", s.authority.as_str())
                         .field("Host", "localhost"),
                 ))
+            },
+        )
+        .permitting(OTHER_HOST),
+    );
+    values
+}
+
+/// The target's authority split into its host and its port, if it has one.
+fn host_and_port(s: &Site) -> (&str, Option<&str>) {
+    match s.authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host, Some(port))
+        }
+        _ => (s.authority.as_str(), None),
+    }
+}
+
+/// HTTP/2's `:authority` and `:scheme` themselves (RFC 9113 §8.3.1): another host with and
+/// without the port, the target's host without its port, in upper case, with a trailing dot,
+/// with userinfo (which §8.3.1 forbids for `https`), and `:scheme: http` over TLS. Each is one
+/// hyper can express (it takes the URI's scheme and authority as they are written). Over
+/// HTTP/1.1 the same authority is the `Host` field; `:scheme` has no HTTP/1.1 counterpart in an
+/// origin-form request, so that copy is the plain request.
+fn authorities() -> Vec<Value> {
+    type AuthorityOf = fn(&Site) -> Option<String>;
+    let rows: [(&str, AuthorityOf); 6] = [
+        ("localhost:port", |s| {
+            host_and_port(s).1.map(|p| format!("localhost:{p}"))
+        }),
+        ("localhost", |_| Some("localhost".into())),
+        ("the target's host without its port", |s| {
+            let (host, port) = host_and_port(s);
+            port.map(|_| host.to_owned())
+        }),
+        ("the target's, upper case", |s| {
+            let upper = s.authority.to_ascii_uppercase();
+            (upper != s.authority).then_some(upper)
+        }),
+        (
+            "the target's host with a trailing dot",
+            |s| match host_and_port(s) {
+                // An IP literal takes no dot (the URI would not parse).
+                (host, _) if host.starts_with('[') => None,
+                (host, Some(port)) => Some(format!("{host}.:{port}")),
+                (host, None) => Some(format!("{host}.")),
+            },
+        ),
+        ("userinfo before the target's", |s| {
+            Some(format!("admin@{}", s.authority))
+        }),
+    ];
+    let mut values: Vec<Value> = rows
+        .into_iter()
+        .map(|(label, authority)| {
+            Value::new(
+                Axis::FrontEnd,
+                format!(":authority: {label}"),
+                "Host",
+                Source::Rfc(9113, "8.3.1"),
+                move |mut r, s| {
+                    r.authority = Some(authority(s)?);
+                    r.wire = crate::wire::Wire::Http2;
+                    Some(r)
+                },
+            )
+            .permitting(OTHER_HOST)
+        })
+        .collect();
+    values.push(
+        Value::new(
+            Axis::FrontEnd,
+            ":scheme: http over TLS",
+            "Host",
+            Source::Rfc(9113, "8.3.1"),
+            |mut r, _| {
+                r.scheme = Some("http");
+                r.wire = crate::wire::Wire::Http2;
+                Some(r)
             },
         )
         .permitting(OTHER_HOST),

@@ -9,6 +9,7 @@ use tokio::io::AsyncWriteExt;
 use super::connect::{Alpn, Dialer, Io};
 use super::reply::{Reply, Response};
 use super::request::Request;
+use super::text::Text;
 
 mod read;
 
@@ -21,7 +22,8 @@ const HEAD_BODY_WATCH: Duration = Duration::from_millis(40);
 const HEAD_BODY_WATCH_ALONE: Duration = Duration::from_millis(250);
 
 /// Serializes a request: request line, `Host`, the fields as built, `Content-Length` for a
-/// body, the body.
+/// body, the body (or, for a [`Request::chunked`] one, `Transfer-Encoding: chunked` and the
+/// body as one chunk and the last chunk, RFC 9112 §7.1).
 pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     out.extend_from_slice(request.method.as_bytes());
@@ -40,7 +42,7 @@ pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
             .any(|f| f.name.eq_ignore_ascii_case(b"host"))
     {
         out.extend_from_slice(b"Host: ");
-        out.extend_from_slice(host.as_bytes());
+        out.extend_from_slice(request.authority.as_deref().unwrap_or(host).as_bytes());
         out.extend_from_slice(b"\r\n");
     }
     for field in &request.fields {
@@ -50,7 +52,16 @@ pub fn serialize(request: &Request, host: &str, base_path: &str) -> Vec<u8> {
         out.extend_from_slice(field.value.bytes());
         out.extend_from_slice(b"\r\n");
     }
-    if let Some(body) = &request.body {
+    if request.chunked {
+        out.extend_from_slice(b"Transfer-Encoding: chunked\r\n\r\n");
+        let body = request.body.as_ref().map_or(&[][..], Text::bytes);
+        if !body.is_empty() {
+            out.extend_from_slice(format!("{:x}\r\n", body.len()).as_bytes());
+            out.extend_from_slice(body);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+    } else if let Some(body) = &request.body {
         out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.bytes().len()).as_bytes());
         out.extend_from_slice(body.bytes());
     } else {
@@ -99,13 +110,16 @@ impl Http1 {
     /// be closed is replaced once.
     pub async fn send(&self, request: &Request) -> Reply {
         let bytes = serialize(request, &self.host, &self.base_path);
-        let head = (request.method == "HEAD").then_some(if request.fresh_connection {
+        // A chunked body goes on a connection of its own: a server that does not read chunked
+        // bodies would take the chunk for the next request on the connection.
+        let alone = request.fresh_connection || request.chunked;
+        let head = (request.method == "HEAD").then_some(if alone {
             HEAD_BODY_WATCH_ALONE
         } else {
             HEAD_BODY_WATCH
         });
         for attempt in 0..2 {
-            let pooled = if request.fresh_connection || attempt > 0 {
+            let pooled = if alone || attempt > 0 {
                 None
             } else {
                 self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
@@ -134,7 +148,7 @@ impl Http1 {
                     // ERR-3's time to answer: from delivery, not the dial (R-5's retries and
                     // a server closing every connection would add handshakes to it).
                     response.elapsed = started.elapsed();
-                    if reusable && !request.fresh_connection {
+                    if reusable && !alone {
                         self.idle
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -190,5 +204,31 @@ async fn exchange(
             }
             Err(failure)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The front-end axis' chunked framing: `Transfer-Encoding: chunked`, the body as one chunk
+    /// and the last chunk, and no `Content-Length` (RFC 9112 §7.1).
+    #[test]
+    fn a_chunked_body_goes_without_content_length() {
+        let request = Request::new("POST", "/v1/x")
+            .body("application/json", "{}")
+            .chunked();
+        let bytes = String::from_utf8(serialize(&request, "h", "")).unwrap();
+        assert!(
+            bytes.ends_with("Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+            "{bytes}"
+        );
+        assert!(
+            !bytes.to_ascii_lowercase().contains("content-length"),
+            "{bytes}"
+        );
+        let sized = Request::new("POST", "/v1/x").body("application/json", "{}");
+        let bytes = String::from_utf8(serialize(&sized, "h", "")).unwrap();
+        assert!(bytes.ends_with("Content-Length: 2\r\n\r\n{}"), "{bytes}");
     }
 }

@@ -238,6 +238,14 @@ pub enum Fault {
     /// Two axes together only: HTTP/1.0 with any forwarding field skips authentication
     /// (either alone does not).
     Http10WithForwardingTrusted,
+    /// i16-follow, front-end axis: a body of unknown length (`Transfer-Encoding: chunked`
+    /// alone; over HTTP/2 no `content-length`), a streaming upload, is handed to the route
+    /// before authentication.
+    ChunkedBodySkipsAuth,
+    /// i16-follow, front-end axis (`:authority`): authentication mounted on the virtual host
+    /// named exactly as configured; a host spelled with a trailing dot falls to a default
+    /// virtual host that routes without it.
+    TrailingDotHostSkipsAuth,
 
     // ---- i16-forms: the `Authorization` value and content negotiation (HDR-1, KEY-2, ERR-2) ----
     /// HDR-1: FastAPI's `HTTPBearer`, Flask-HTTPAuth: the value split at its first space, the

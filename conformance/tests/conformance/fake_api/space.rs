@@ -61,6 +61,24 @@ pub(super) fn bypass(fault: Fault, req: &Incoming, path: &str) -> Option<Action>
         // A framework that answers `Expect: 100-continue` itself, then hands the request to the
         // handler past the authentication middleware.
         Fault::ExpectContinueSkipsAuth if is("expect", "100-continue") => route(&req.method, path),
+        // A streaming-upload path (a body of unknown length: chunked over HTTP/1.1, DATA frames
+        // without content-length over HTTP/2) mounted before authentication.
+        Fault::ChunkedBodySkipsAuth
+            if header(req, "content-length").is_none()
+                && (is("transfer-encoding", "chunked")
+                    || (req.http2 && header(req, "content-type").is_some())) =>
+        {
+            route(&req.method, path)
+        }
+        Fault::TrailingDotHostSkipsAuth
+            if header(req, "host").is_some_and(|h| {
+                let h = String::from_utf8_lossy(h);
+                let host = h.rsplit_once(':').map_or(h.as_ref(), |(host, _)| host);
+                host.ends_with('.')
+            }) =>
+        {
+            route(&req.method, path)
+        }
         // An ETag middleware in front of authentication: `If-None-Match: *` matches anything.
         Fault::ConditionalAnswered304BeforeAuth if is("if-none-match", "*") && known_path(path) => {
             let mut out = json_response(304, json!(null));
