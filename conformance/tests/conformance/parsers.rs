@@ -104,3 +104,36 @@ proptest! {
         prop_assert!(!shown.contains(&piece));
     }
 }
+
+/// A server that echoes the request line's version in its status line (aiohttp answers
+/// `HTTP/2.0 401` to `GET / HTTP/2.0`) still answered: the answer is read and judged, not taken
+/// for bytes that are not HTTP (it was a false ROUTE-1 failure). Bytes that are not an
+/// HTTP-version stay unreadable.
+#[test]
+fn a_status_line_with_another_http_version_is_read() {
+    let body =
+        r#"{"error":{"type":"authentication_error","code":null,"message":"Invalid API key"}}"#;
+    for version in ["HTTP/2.0", "HTTP/1.2", "HTTP/3.0", "HTTP/0.9"] {
+        let bytes = format!(
+            "{version} 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let Reply::Response(r) = parse_response(bytes.as_bytes(), false) else {
+            panic!("{version}: not read");
+        };
+        assert_eq!((r.status, &r.body[..]), (401, body.as_bytes()), "{version}");
+    }
+    for not_http in [
+        "HTTP/x.1 401 A\r\n\r\n",
+        "HTTP/12 401 A\r\n\r\n",
+        "ICY 200 OK\r\n\r\n",
+    ] {
+        assert!(
+            !matches!(
+                parse_response(not_http.as_bytes(), false),
+                Reply::Response(_)
+            ),
+            "{not_http:?} is not HTTP"
+        );
+    }
+}

@@ -67,18 +67,23 @@ pub fn parse_response(bytes: &[u8], head: bool) -> Reply {
 type Head = (u16, Vec<(String, Vec<u8>)>);
 
 /// Parses a complete response head that httparse refused (a control byte in a field value, a
-/// field line without a colon): the status line must be HTTP, the rest is read leniently — the
-/// runner judges authentication, not the server's field syntax. `None` when it is not HTTP.
+/// field line without a colon, another HTTP-version than 1.0 or 1.1): the status line must be
+/// HTTP (`HTTP/` DIGIT `.` DIGIT, RFC 9112 §2.3), the rest is read leniently — the runner judges
+/// authentication, not the server's field syntax. A server that echoes the request's version
+/// (`HTTP/2.0 401` to a request line saying `HTTP/2.0`, as aiohttp does) still answered, and its
+/// answer is judged. `None` when it is not HTTP.
 pub fn parse_head_leniently(head: &[u8]) -> Option<Head> {
     let mut lines = head
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
     let status_line = lines.next()?;
-    let rest = status_line.strip_prefix(b"HTTP/1.")?;
-    let code = rest.get(2..5)?;
-    if !matches!(rest.first(), Some(b'0' | b'1')) || rest.get(1) != Some(&b' ') {
+    let version = status_line.strip_prefix(b"HTTP/")?;
+    if !matches!(version, [major, b'.', minor, b' ', ..] if major.is_ascii_digit() && minor.is_ascii_digit())
+    {
         return None;
     }
+    let rest = &version[2..];
+    let code = rest.get(2..5)?;
     let status = std::str::from_utf8(code).ok()?.parse::<u16>().ok()?;
     if !(100..1000).contains(&status) {
         return None;
@@ -175,7 +180,7 @@ pub(super) async fn read_response<R: AsyncRead + Unpin>(
                         buf.drain(..end);
                         break (status, headers, reason);
                     }
-                    if head_end(buf).is_none() && buf.starts_with(b"HTTP/1.") {
+                    if head_end(buf).is_none() && buf.starts_with(b"HTTP/") {
                         // Perhaps lenient parsing can use it once the head is complete.
                         match fill(reader, buf).await {
                             Ok(0) => {}
@@ -184,7 +189,7 @@ pub(super) async fn read_response<R: AsyncRead + Unpin>(
                         }
                     }
                     return Err(broken(format!(
-                        "the response is not HTTP/1.1 ({e}): {}",
+                        "the response is not HTTP ({e}): {}",
                         crate::wire::text::show_bytes(&buf[..buf.len().min(80)])
                     )));
                 }
