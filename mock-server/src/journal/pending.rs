@@ -10,6 +10,7 @@
 //! The body is kept up to the journal's limit (64 KiB by default), counted whole, and turned
 //! into text (key material replaced) only when it is finished, off the answer's path.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -26,6 +27,8 @@ struct Shared {
     journal: Journal,
     started: Instant,
     entry: Mutex<Option<JournalEntry>>,
+    /// The answer has ended (a body still being read is then not waited for long).
+    answer_ended: AtomicBool,
 }
 
 impl Drop for Shared {
@@ -44,6 +47,7 @@ impl Drop for Shared {
 impl AnswerWatch for Shared {
     fn ended(&self, end: AnswerEnd) {
         let latency = self.started.elapsed().as_micros() as u64;
+        self.answer_ended.store(true, Ordering::Release);
         if let Some(entry) = lock(&self.entry).as_mut() {
             entry.outcome = Outcome::of(end, entry.fault.as_ref().map(|f| f.kind.as_str()));
             entry.latency_us = latency;
@@ -70,6 +74,7 @@ impl Pending {
                 journal,
                 started,
                 entry: Mutex::new(Some(entry)),
+                answer_ended: AtomicBool::new(false),
             })),
         }
     }
@@ -136,6 +141,17 @@ pub(crate) struct BodyCapture {
 }
 
 impl BodyCapture {
+    /// How long a reader waits for more of the body once the answer has ended, before it
+    /// lets the entry join the journal with the body as received so far (a client that was
+    /// answered before sending its body, `Expect: 100-continue` refused, may never send it).
+    pub(crate) const PATIENCE: std::time::Duration = std::time::Duration::from_millis(100);
+
+    /// Whether the answer has ended: a reader that got nothing for [`PATIENCE`](Self::PATIENCE)
+    /// should then drop the capture.
+    pub(crate) fn answer_ended(&self) -> bool {
+        self.shared.answer_ended.load(Ordering::Acquire)
+    }
+
     /// Some more bytes of the body.
     pub(crate) fn data(&mut self, bytes: &[u8]) {
         self.size += bytes.len() as u64;

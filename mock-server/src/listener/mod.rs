@@ -346,7 +346,21 @@ pub fn discard_unread_body(request: Request<Incoming>, mut capture: Option<BodyC
     tokio::spawn(async move {
         let mut seen = 0usize;
         let drain = async {
-            while let Some(Ok(frame)) = body.frame().await {
+            loop {
+                let next = match &capture {
+                    None => body.frame().await,
+                    // The journal's entry waits for the body, within its patience.
+                    Some(c) => match tokio::time::timeout(BodyCapture::PATIENCE, body.frame()).await {
+                        Ok(next) => next,
+                        Err(_) => {
+                            if c.answer_ended() {
+                                capture = None;
+                            }
+                            continue;
+                        }
+                    },
+                };
+                let Some(Ok(frame)) = next else { break };
                 if let (Some(data), Some(capture)) = (frame.data_ref(), capture.as_mut()) {
                     capture.data(data);
                 }

@@ -68,19 +68,23 @@ impl<'a> Scanner<'a> {
 
     /// Looks one `thub_` token up: the key it is, else the key a window of it belongs to.
     pub(crate) fn find(&self, token: &[u8]) -> Found {
+        self.find_whole(token)
+            .or_else(|| token.windows(WINDOW).find_map(|w| self.piece(w)))
+            .unwrap_or(Found::Unknown)
+    }
+
+    /// The key of the store that `token` is, whole.
+    fn find_whole(&self, token: &[u8]) -> Option<Found> {
         match self.store.verify(token) {
-            Verification::Active(id) => Found::Valid {
+            Verification::Active(id) => Some(Found::Valid {
                 name: self.store.name_of(&id).unwrap_or_default(),
                 id,
-            },
-            Verification::Revoked(id) => Found::Revoked {
+            }),
+            Verification::Revoked(id) => Some(Found::Revoked {
                 name: self.store.name_of(&id).unwrap_or_default(),
                 id,
-            },
-            Verification::Unknown => token
-                .windows(WINDOW)
-                .find_map(|w| self.piece(w))
-                .unwrap_or(Found::Unknown),
+            }),
+            Verification::Unknown => None,
         }
     }
 
@@ -100,10 +104,17 @@ impl<'a> Scanner<'a> {
     fn spans_in(&self, text: &[u8], spans: &mut Vec<Span>) {
         let first = spans.len();
         for (start, end) in tokens(text) {
+            let token = &text[start..end];
+            let found = match self.find_whole(token) {
+                Some(found) => found,
+                // A key glued to more characters: its pieces are found below, exactly.
+                None if token.windows(WINDOW).any(|w| self.piece(w).is_some()) => continue,
+                None => Found::Unknown,
+            };
             spans.push(Span {
                 start,
                 end,
-                found: self.find(&text[start..end]),
+                found,
                 base64: false,
             });
         }

@@ -146,7 +146,7 @@ fn keys_anywhere_in_text_are_described() {
         "9 characters are no piece"
     );
     // A key glued to more characters is no key, but its pieces are.
-    assert_eq!(c.text(&format!("{valid}X")), r#"<valid key "ci">"#);
+    assert_eq!(c.text(&format!("{valid}X")), r#"<valid key "ci">X"#);
     assert_eq!(
         c.text(concat!("x thub_", "Zq8vY2mN4pL7sR1tK9wX3bC6dF0gH5jA y")),
         "x <unknown thub_ key> y"
