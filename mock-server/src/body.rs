@@ -205,7 +205,8 @@ impl hyper::body::Body for Body {
         match &self.0 {
             Kind::Empty => true,
             Kind::Whole(bytes) => bytes.is_none(),
-            Kind::Scripted(_) => false,
+            // Every piece sent (hyper may then drop the body without polling it again).
+            Kind::Scripted(script) => script.pieces.is_empty() && !script.cut_short,
             Kind::Watched(watched) => watched.body.is_end_stream(),
         }
     }

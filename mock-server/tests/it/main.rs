@@ -12,6 +12,7 @@ mod contract_routes;
 mod faults;
 mod http2;
 mod journal;
+mod journal_outcome;
 mod journal_values;
 mod persistence;
 mod robustness;
