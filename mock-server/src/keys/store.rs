@@ -313,8 +313,16 @@ impl Pieces {
 
     /// The state, id and name of the key that has this 10-byte window, if any.
     pub(crate) fn owner(&self, window: &[u8]) -> Option<(KeyStatus, &str, &str)> {
-        let index = self.0.fragments.owner(window)?;
-        let record = &self.0.records[index];
+        self.record(self.0.fragments.owner(window)?)
+    }
+
+    /// The state, id and name of the key whose Base64 forms have this 8-digit window.
+    pub(crate) fn encoded_owner(&self, window: &[u8]) -> Option<(KeyStatus, &str, &str)> {
+        self.record(self.0.fragments.encoded_owner(window)?)
+    }
+
+    fn record(&self, index: usize) -> Option<(KeyStatus, &str, &str)> {
+        let record = self.0.records.get(index)?;
         Some((record.status, &record.id, &record.name))
     }
 }

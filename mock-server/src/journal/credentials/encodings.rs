@@ -10,9 +10,16 @@ pub(crate) fn is_base64_digit(b: u8) -> bool {
 /// The bytes `digits` decode to, read as Base64 of either alphabet (no padding, stops at the
 /// first byte that is not a digit).
 pub(crate) fn base64_decode(digits: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(digits.len() * 3 / 4);
+    base64_decode_into(digits, &mut bytes);
+    bytes
+}
+
+/// [`base64_decode`] into `bytes` (cleared first).
+pub(crate) fn base64_decode_into(digits: &[u8], bytes: &mut Vec<u8>) {
+    bytes.clear();
     let mut bits: u32 = 0;
     let mut count = 0;
-    let mut bytes = Vec::with_capacity(digits.len() * 3 / 4);
     for &c in digits {
         let value = match c {
             b'A'..=b'Z' => c - b'A',
@@ -29,7 +36,6 @@ pub(crate) fn base64_decode(digits: &[u8]) -> Vec<u8> {
             bytes.push((bits >> count) as u8);
         }
     }
-    bytes
 }
 
 /// Standard Base64 with padding.

@@ -6,15 +6,22 @@
 //!   key of the store, the key one of its 10-character windows belongs to, else unknown;
 //! - any 10 consecutive characters of a key the store issued ([`Pieces`]: hashes of each
 //!   window, taken when the key was minted or read), inside any other text;
-//! - either of the above inside a run of Base64 digits, decoded at each of its 4 alignments.
+//! - either of the above in Base64: an 8-digit window of an issued key's Base64 forms (hashed
+//!   when the key was minted, see `keys/fragments.rs`), or `thub_`'s Base64 form (then the
+//!   run is decoded and the token looked up).
 //!
 //! Cost per value (the journal is on the hot path): values shorter than 10 bytes without `%`
-//! are skipped; a window is hashed only when all its bytes occur in some key; a Base64 run is
-//! decoded only from 14 digits (the fewest that can hold 10 bytes).
+//! are skipped; a window is hashed only when all its bytes occur in some key, and with SipHash
+//! only when a 16-bit quick hash says some key has such a window; nothing is decoded unless it
+//! holds `thub_` in Base64. A typical SDK request's entry costs about what it did when values
+//! were cut (`cargo test --release -p terminus-mock --lib entry_cost -- --ignored`).
 
 use super::found::Found;
-use super::encodings::{base64_decode, is_base64_digit, PercentView};
-use crate::keys::{KeyStatus, KeyStore, Pieces, Verification, KEY_PREFIX, WINDOW};
+use super::encodings::{base64_decode_into, is_base64_digit, PercentView};
+use crate::keys::{
+    base64_forms, KeyStatus, KeyStore, Pieces, Verification, BASE64_STRIDE, BASE64_WINDOW,
+    KEY_PREFIX, WINDOW,
+};
 
 /// One stretch of a value to replace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,13 +33,15 @@ pub(crate) struct Span {
     pub(crate) base64: bool,
 }
 
-/// The fewest Base64 digits that decode to 10 bytes at some alignment.
-const MIN_BASE64_RUN: usize = 14;
+/// The fewest Base64 digits that can hold `thub_` (6 digits only it determines) and more.
+const MIN_BASE64_RUN: usize = 8;
 
 /// Finds key material in values, against one snapshot of a store.
 pub(crate) struct Scanner<'a> {
     store: &'a KeyStore,
     pieces: Pieces,
+    /// Where Base64 runs are decoded (reused from value to value).
+    decoded: std::cell::RefCell<Vec<u8>>,
 }
 
 impl<'a> Scanner<'a> {
@@ -40,6 +49,7 @@ impl<'a> Scanner<'a> {
         Self {
             store,
             pieces: store.pieces(),
+            decoded: Default::default(),
         }
     }
 
@@ -92,12 +102,13 @@ impl<'a> Scanner<'a> {
         if !window.iter().all(|&b| self.pieces.in_alphabet(b)) {
             return None;
         }
+        self.owner(window)
+    }
+
+    /// The key `window` (all in the keys' alphabet) is a piece of.
+    fn owner(&self, window: &[u8]) -> Option<Found> {
         let (status, id, name) = self.pieces.owner(window)?;
-        let (id, name) = (id.to_owned(), name.to_owned());
-        Some(match status {
-            KeyStatus::Active => Found::Valid { id, name },
-            KeyStatus::Revoked => Found::Revoked { id, name },
-        })
+        Some(found(status, id, name))
     }
 
     /// Tokens, then pieces outside them, then Base64 runs outside both.
@@ -140,24 +151,18 @@ impl<'a> Scanner<'a> {
                     if covered.iter().any(|&(s, e)| at < e && s < at + WINDOW) {
                         continue;
                     }
-                    let Some((status, id, name)) = self.pieces.owner(&text[at..at + WINDOW]) else {
+                    let Some((status, id, name)) = self.pieces.owner(&text[at..at + WINDOW])
+                    else {
                         continue;
                     };
                     match found.last_mut() {
                         Some(last) if last.end >= at => last.end = at + WINDOW,
-                        _ => {
-                            let (id, name) = (id.to_owned(), name.to_owned());
-                            let found_key = match status {
-                                KeyStatus::Active => Found::Valid { id, name },
-                                KeyStatus::Revoked => Found::Revoked { id, name },
-                            };
-                            found.push(Span {
-                                start: at,
-                                end: at + WINDOW,
-                                found: found_key,
-                                base64: false,
-                            });
-                        }
+                        _ => found.push(Span {
+                            start: at,
+                            end: at + WINDOW,
+                            found: self::found(status, id, name),
+                            base64: false,
+                        }),
                     }
                 }
             }
@@ -166,8 +171,9 @@ impl<'a> Scanner<'a> {
         spans.extend(found);
     }
 
-    /// Runs of Base64 digits (and their `=` padding) whose decoded bytes hold a `thub_` token
-    /// or a piece of a key, outside the spans found so far: the whole run is the span.
+    /// Runs of Base64 digits (and their `=` padding) that hold a piece of an issued key's
+    /// Base64 forms, or a Base64 `thub_`, outside the spans found so far: the whole run is the
+    /// span.
     fn base64_in(&self, text: &[u8], first: usize, spans: &mut Vec<Span>) {
         let mut found = Vec::new();
         let mut i = 0;
@@ -189,7 +195,8 @@ impl<'a> Scanner<'a> {
             {
                 continue;
             }
-            if let Some(key) = self.in_base64(&text[start..digits_end]) {
+            let digits = &text[start..digits_end];
+            if let Some(key) = self.encoded_piece(digits).or_else(|| self.encoded_token(digits)) {
                 found.push(Span {
                     start,
                     end: i,
@@ -201,18 +208,53 @@ impl<'a> Scanner<'a> {
         spans.extend(found);
     }
 
-    /// What the first key in the Base64 `digits` (read at each alignment) is.
-    fn in_base64(&self, digits: &[u8]) -> Option<Found> {
-        (0..4).find_map(|skip| {
-            let decoded = base64_decode(&digits[skip..]);
-            if let Some((start, end)) = tokens(&decoded).next() {
-                return Some(self.find(&decoded[start..end]));
-            }
-            if self.pieces.is_empty() {
-                return None;
-            }
-            decoded.windows(WINDOW).find_map(|w| self.piece(w))
+    /// The key whose Base64 forms have an 8-digit window in `digits` (every 4th tested).
+    fn encoded_piece(&self, digits: &[u8]) -> Option<Found> {
+        if self.pieces.is_empty() || digits.len() < BASE64_WINDOW {
+            return None;
+        }
+        digits.windows(BASE64_WINDOW).step_by(BASE64_STRIDE).find_map(|w| {
+            let (status, id, name) = self.pieces.encoded_owner(w)?;
+            Some(found(status, id, name))
         })
+    }
+
+    /// A `thub_` token in the Base64 `digits`: what it is (decoded at each alignment, and
+    /// looked up). Decoded only when `digits` hold `thub_`'s Base64 form.
+    fn encoded_token(&self, digits: &[u8]) -> Option<Found> {
+        // `thub_`'s Base64 forms (6 digits each), as 48-bit numbers: one pass over the digits,
+        // a shift and a few comparisons per digit.
+        static PREFIX_FORMS: std::sync::OnceLock<Vec<u64>> = std::sync::OnceLock::new();
+        const MASK: u64 = (1 << 48) - 1;
+        let forms = PREFIX_FORMS.get_or_init(|| {
+            (0..3)
+                .flat_map(|align| base64_forms(KEY_PREFIX.as_bytes(), align))
+                .map(|form| form[..6].iter().fold(0u64, |n, &d| (n << 8) | u64::from(d)))
+                .collect()
+        });
+        let mut recent = 0u64;
+        let holds_prefix = digits.iter().enumerate().any(|(i, &d)| {
+            recent = ((recent << 8) | u64::from(d)) & MASK;
+            i >= 5 && forms.contains(&recent)
+        });
+        if !holds_prefix {
+            return None;
+        }
+        let mut decoded = self.decoded.borrow_mut();
+        (0..4).find_map(|skip| {
+            base64_decode_into(&digits[skip..], &mut decoded);
+            let (start, end) = tokens(&decoded).next()?;
+            Some(self.find(&decoded[start..end]))
+        })
+    }
+}
+
+/// What a key of the store with this state, id and name is.
+fn found(status: KeyStatus, id: &str, name: &str) -> Found {
+    let (id, name) = (id.to_owned(), name.to_owned());
+    match status {
+        KeyStatus::Active => Found::Valid { id, name },
+        KeyStatus::Revoked => Found::Revoked { id, name },
     }
 }
 

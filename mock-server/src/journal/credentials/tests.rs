@@ -207,3 +207,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+#[ignore = "a measurement"]
+fn text_cost() {
+    let (store, _, _) = store();
+    for value in [
+        "127.0.0.1:8443",
+        "hubsdk-node/0.0.1 node/20.11.1",
+        "application/json",
+        "6f1c2a9e-8b3d-4c5e-9f7a-1b2c3d4e6a17",
+        "req_abc123",
+        "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
+    ] {
+        let best = (0..20)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                for _ in 0..2_000 {
+                    let mut c = Credentials::new(&store);
+                    std::hint::black_box(c.text(value));
+                }
+                started.elapsed() / 2_000
+            })
+            .min()
+            .unwrap();
+        println!("{value}: {best:?}");
+    }
+}
