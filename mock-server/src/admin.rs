@@ -265,8 +265,6 @@ impl AdminApi {
     }
 }
 
-/// RFC 3339 in UTC, to the second.
-
 /// A key record as the admin plane shows it: never the key.
 pub(crate) fn record_json(record: &KeyRecord) -> serde_json::Value {
     json!({

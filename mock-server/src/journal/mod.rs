@@ -331,7 +331,11 @@ impl Recorder {
 
     /// Starts the entry of a request answered without authentication (the redirect
     /// listener): its key summary is what the Public API would have decided.
-    pub(crate) fn begin_unjudged<B>(&self, request: &Request<B>, started: Instant) -> Option<Pending> {
+    pub(crate) fn begin_unjudged<B>(
+        &self,
+        request: &Request<B>,
+        started: Instant,
+    ) -> Option<Pending> {
         let decision = crate::auth::authenticate(request.headers(), &self.store, self.reading);
         self.begin(request, &decision, started)
     }
@@ -459,7 +463,10 @@ mod cost {
                 .unwrap();
             let mut long = Request::get("/v1/account");
             for i in 0..40 {
-                long = long.header(format!("x-h{i}"), "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ");
+                long = long.header(
+                    format!("x-h{i}"),
+                    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ",
+                );
             }
             let long = long.body(()).unwrap();
             println!(

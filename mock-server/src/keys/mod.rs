@@ -21,9 +21,9 @@ use std::path::Path;
 
 use crate::error::Error;
 
+pub(crate) use fragments::{base64_forms, BASE64_STRIDE, BASE64_WINDOW, WINDOW};
 pub(crate) use record::key_digest;
 pub use record::{KeyDigest, KeyRecord, KeyStatus, MintedKey, Verification, KEY_PREFIX};
-pub(crate) use fragments::{base64_forms, BASE64_STRIDE, BASE64_WINDOW, WINDOW};
 pub(crate) use store::{random_base62, Pieces};
 pub use store::{ChangeHook, KeyStore};
 

@@ -350,15 +350,17 @@ pub fn discard_unread_body(request: Request<Incoming>, mut capture: Option<BodyC
                 let next = match &capture {
                     None => body.frame().await,
                     // The journal's entry waits for the body, within its patience.
-                    Some(c) => match tokio::time::timeout(BodyCapture::PATIENCE, body.frame()).await {
-                        Ok(next) => next,
-                        Err(_) => {
-                            if c.answer_ended() {
-                                capture = None;
+                    Some(c) => {
+                        match tokio::time::timeout(BodyCapture::PATIENCE, body.frame()).await {
+                            Ok(next) => next,
+                            Err(_) => {
+                                if c.answer_ended() {
+                                    capture = None;
+                                }
+                                continue;
                             }
-                            continue;
                         }
-                    },
+                    }
                 };
                 let Some(Ok(frame)) = next else { break };
                 if let (Some(data), Some(capture)) = (frame.data_ref(), capture.as_mut()) {

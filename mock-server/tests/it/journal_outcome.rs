@@ -28,7 +28,11 @@ async fn entry(mock: &Mock, n: usize) -> JournalEntry {
 fn fault(mock: &Mock, respond: Respond) -> String {
     mock.server
         .faults()
-        .add(Fault::on(Method::GET, "/v1/account").times(1).respond(respond))
+        .add(
+            Fault::on(Method::GET, "/v1/account")
+                .times(1)
+                .respond(respond),
+        )
         .unwrap()
 }
 
@@ -46,11 +50,17 @@ async fn a_delay_the_client_abandons_is_journaled_as_given_up_when_it_gave_up() 
     drop(conn);
 
     let entry = entry(&mock, 1).await;
-    assert!(gave_up.elapsed() < Duration::from_millis(1500), "journaled when the client left, not when the delay ended");
+    assert!(
+        gave_up.elapsed() < Duration::from_millis(1500),
+        "journaled when the client left, not when the delay ended"
+    );
     assert_eq!(entry.outcome, Outcome::ClientGaveUp);
     assert_eq!(entry.status, 0, "no head was sent");
     let fault = entry.fault.as_ref().expect("the fault that answered");
-    assert_eq!((fault.id.as_str(), fault.kind.as_str()), (id.as_str(), "delay"));
+    assert_eq!(
+        (fault.id.as_str(), fault.kind.as_str()),
+        (id.as_str(), "delay")
+    );
     assert!(
         (250_000..1_500_000).contains(&entry.latency_us),
         "latency to when the client gave up: {} us",
@@ -63,18 +73,27 @@ async fn an_http2_stream_the_client_cancels_during_a_delay_is_given_up() {
     let mock = Mock::start().await;
     fault(&mock, Respond::delayed(Duration::from_secs(2)));
     let mut h2 = mock.h2().await;
-    let request = http::Request::get(format!("https://localhost:{}/v1/account", mock.addr().port()))
-        .header("authorization", format!("Bearer {}", mock.key))
-        .body(Full::new(Bytes::new()))
-        .unwrap();
+    let request = http::Request::get(format!(
+        "https://localhost:{}/v1/account",
+        mock.addr().port()
+    ))
+    .header("authorization", format!("Bearer {}", mock.key))
+    .body(Full::new(Bytes::new()))
+    .unwrap();
     h2.ready().await.unwrap();
     let response = h2.send_request(request);
     // The client stops waiting after 300 ms: its stream is reset (CANCEL).
-    assert!(tokio::time::timeout(Duration::from_millis(300), response).await.is_err());
+    assert!(tokio::time::timeout(Duration::from_millis(300), response)
+        .await
+        .is_err());
 
     let entry = entry(&mock, 1).await;
     assert_eq!(entry.outcome, Outcome::ClientGaveUp);
-    assert!((250_000..1_500_000).contains(&entry.latency_us), "{} us", entry.latency_us);
+    assert!(
+        (250_000..1_500_000).contains(&entry.latency_us),
+        "{} us",
+        entry.latency_us
+    );
     assert_eq!(entry.fault.unwrap().kind, "delay");
 }
 
@@ -102,13 +121,20 @@ async fn a_reset_and_a_truncation_are_journaled_as_such() {
     assert_eq!((entry2.outcome, entry2.status), (Outcome::Truncated, 200));
     let fault2 = entry2.fault.unwrap();
     assert_eq!((fault2.id, fault2.kind.as_str()), (truncate, "truncate"));
-    assert!(entry2.latency_us >= 40_000, "measured to the cut, after the first half: {}", entry2.latency_us);
+    assert!(
+        entry2.latency_us >= 40_000,
+        "measured to the cut, after the first half: {}",
+        entry2.latency_us
+    );
 
     // The next request is answered normally, by no fault.
     let response = mock.get("/v1/account", &[&auth]).await;
     assert_eq!(response.status, 200);
     let entry3 = entry(&mock, 3).await;
-    assert_eq!((entry3.outcome, entry3.status, entry3.fault), (Outcome::Answered, 200, None));
+    assert_eq!(
+        (entry3.outcome, entry3.status, entry3.fault),
+        (Outcome::Answered, 200, None)
+    );
 }
 
 #[tokio::test]
@@ -119,7 +145,10 @@ async fn a_dripped_body_is_measured_to_its_last_byte() {
     assert_eq!(response.status, 200);
     let entry = entry(&mock, 1).await;
     assert_eq!(entry.outcome, Outcome::Answered);
-    assert_eq!(entry.fault.as_ref().map(|f| (&*f.id, &*f.kind)), Some((&*id, "drip")));
+    assert_eq!(
+        entry.fault.as_ref().map(|f| (&*f.id, &*f.kind)),
+        Some((&*id, "drip"))
+    );
     // The body is several pieces, 20 ms apart: the answer ends with the last one.
     assert!(entry.latency_us >= 100_000, "{} us", entry.latency_us);
 }

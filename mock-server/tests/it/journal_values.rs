@@ -46,15 +46,26 @@ async fn entries(server: &MockServer, n: usize) -> Vec<JournalEntry> {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    panic!("the journal never held {n} entries: {:?}", server.received_requests());
+    panic!(
+        "the journal never held {n} entries: {:?}",
+        server.received_requests()
+    );
 }
 
 /// `window` of `key` (bytes `at..at + 10`) between `abc` and `xyz`, or `abd`/`xyw` where the
 /// key's own next character is `c`/`x` (it would be a piece of the key too).
 fn inside_other_text(key: &str, at: usize) -> String {
     let k = key.as_bytes();
-    let before = if at > 0 && k[at - 1] == b'c' { "abd" } else { "abc" };
-    let after = if k.get(at + 10) == Some(&b'x') { "yzw" } else { "xyz" };
+    let before = if at > 0 && k[at - 1] == b'c' {
+        "abd"
+    } else {
+        "abc"
+    };
+    let after = if k.get(at + 10) == Some(&b'x') {
+        "yzw"
+    } else {
+        "xyz"
+    };
     format!("{before}{}{after}", &key[at..at + 10])
 }
 
@@ -67,7 +78,11 @@ fn assert_no_key_material(keys: &[&str], text: &str, what: &str) {
             let window = std::str::from_utf8(window).unwrap();
             assert!(!text.contains(window), "{what} holds {window}:\n{text}");
         }
-        for encoded in [base64(key.as_bytes()), base64(&key.as_bytes()[5..]), percent(key)] {
+        for encoded in [
+            base64(key.as_bytes()),
+            base64(&key.as_bytes()[5..]),
+            percent(key),
+        ] {
             assert!(!text.contains(&encoded), "{what} holds {encoded}:\n{text}");
         }
     }
@@ -122,11 +137,14 @@ async fn an_sdk_s_values_are_shown_in_full_and_no_piece_of_a_key_anywhere() {
     binary.push(0x80);
     let big = "0123456789abcdef".repeat(5000); // 80 000 bytes
     for payload in [Bytes::from(binary.clone()), Bytes::from(big.clone())] {
-        let request = http::Request::post(format!("https://localhost:{}/v1/projects", mock.addr().port()))
-            .header("authorization", format!("Bearer {key}"))
-            .header("user-agent", "hubsdk-python/0.0.1 httpx/0.27.0")
-            .body(Full::new(payload))
-            .unwrap();
+        let request = http::Request::post(format!(
+            "https://localhost:{}/v1/projects",
+            mock.addr().port()
+        ))
+        .header("authorization", format!("Bearer {key}"))
+        .header("user-agent", "hubsdk-python/0.0.1 httpx/0.27.0")
+        .body(Full::new(payload))
+        .unwrap();
         let (parts, _) = h2_send(&mut h2, request).await;
         assert_eq!(parts.status, 201);
     }
@@ -137,15 +155,28 @@ async fn an_sdk_s_values_are_shown_in_full_and_no_piece_of_a_key_anywhere() {
     assert_eq!(post.header("idempotency-key"), Some(UUID));
     assert_eq!(post.header("x-request-id"), Some("req_abc123"));
     assert_eq!(post.header("content-type"), Some("application/json"));
-    assert_eq!(post.header("authorization"), Some(r#"Bearer <valid key "test">"#));
+    assert_eq!(
+        post.header("authorization"),
+        Some(r#"Bearer <valid key "test">"#)
+    );
     let debug = inside_other_text(&key, 17);
     assert_eq!(
         post.header("x-debug"),
-        Some(&*format!(r#"{}<valid key "test">{}"#, &debug[..3], &debug[13..]))
+        Some(&*format!(
+            r#"{}<valid key "test">{}"#,
+            &debug[..3],
+            &debug[13..]
+        ))
     );
-    assert_eq!(post.header("x-old"), Some(r#"before <revoked key "revoked"> after"#));
+    assert_eq!(
+        post.header("x-old"),
+        Some(r#"before <revoked key "revoked"> after"#)
+    );
     assert_eq!(post.header("x-encoded"), Some(r#"<valid key "test">"#));
-    assert_eq!(post.header("x-wrapped"), Some(r#"<valid key "test" in Base64>"#));
+    assert_eq!(
+        post.header("x-wrapped"),
+        Some(r#"<valid key "test" in Base64>"#)
+    );
     let query: Vec<(&str, &str)> = post
         .query
         .iter()
@@ -162,20 +193,32 @@ async fn an_sdk_s_values_are_shown_in_full_and_no_piece_of_a_key_anywhere() {
         ]
     );
     let text = post.body.as_ref().expect("the POST's body");
-    assert_eq!((text.size, text.truncated, text.encoding), (body.len() as u64, false, BodyEncoding::Utf8));
+    assert_eq!(
+        (text.size, text.truncated, text.encoding),
+        (body.len() as u64, false, BodyEncoding::Utf8)
+    );
     assert_eq!(text.data, body);
 
     let binary_body = journal[1].body.as_ref().expect("the binary body");
     assert_eq!(binary_body.encoding, BodyEncoding::Base64);
     assert_eq!(binary_body.size, binary.len() as u64);
     let shown = binary_body.bytes();
-    assert!(shown.starts_with(&[0xff, 0x00, 0x9f]) && shown.ends_with(&[0x80]), "{shown:?}");
+    assert!(
+        shown.starts_with(&[0xff, 0x00, 0x9f]) && shown.ends_with(&[0x80]),
+        "{shown:?}"
+    );
     assert_eq!(&shown[3..shown.len() - 1], br#"<valid key "test">"#);
 
     let big_body = journal[2].body.as_ref().expect("the big body");
-    assert_eq!((big_body.size, big_body.truncated), (big.len() as u64, true));
+    assert_eq!(
+        (big_body.size, big_body.truncated),
+        (big.len() as u64, true)
+    );
     assert_eq!(big_body.data, big[..64 * 1024]);
-    assert_eq!(journal[2].header("user-agent"), Some("hubsdk-python/0.0.1 httpx/0.27.0"));
+    assert_eq!(
+        journal[2].header("user-agent"),
+        Some("hubsdk-python/0.0.1 httpx/0.27.0")
+    );
 
     // No key material in the library's answer, the admin plane's, or the --journal file.
     let library = serde_json::to_string(&journal).unwrap();
@@ -221,5 +264,9 @@ async fn every_window_of_every_key_in_any_header_is_replaced() {
             assert_eq!(entry.header(&format!("x-piece-{i}")), Some(&*shown));
         }
     }
-    assert_no_key_material(&keys, &serde_json::to_string(&journal).unwrap(), "the journal");
+    assert_no_key_material(
+        &keys,
+        &serde_json::to_string(&journal).unwrap(),
+        "the journal",
+    );
 }

@@ -16,8 +16,8 @@
 //! holds `thub_` in Base64. A typical SDK request's entry costs about what it did when values
 //! were cut (`cargo test --release -p terminus-mock --lib entry_cost -- --ignored`).
 
-use super::found::Found;
 use super::encodings::{base64_decode_into, is_base64_digit, PercentView};
+use super::found::Found;
 use crate::keys::{
     base64_forms, KeyStatus, KeyStore, Pieces, Verification, BASE64_STRIDE, BASE64_WINDOW,
     KEY_PREFIX, WINDOW,
@@ -138,7 +138,8 @@ impl<'a> Scanner<'a> {
     /// Every window of `text` that is a piece of a key, outside the spans found so far;
     /// overlapping windows become one span.
     fn pieces_in(&self, text: &[u8], first: usize, spans: &mut Vec<Span>) {
-        let covered: Vec<(usize, usize)> = spans[first..].iter().map(|s| (s.start, s.end)).collect();
+        let covered: Vec<(usize, usize)> =
+            spans[first..].iter().map(|s| (s.start, s.end)).collect();
         let mut found: Vec<Span> = Vec::new();
         let mut run_start = 0;
         for i in 0..=text.len() {
@@ -151,8 +152,7 @@ impl<'a> Scanner<'a> {
                     if covered.iter().any(|&(s, e)| at < e && s < at + WINDOW) {
                         continue;
                     }
-                    let Some((status, id, name)) = self.pieces.owner(&text[at..at + WINDOW])
-                    else {
+                    let Some((status, id, name)) = self.pieces.owner(&text[at..at + WINDOW]) else {
                         continue;
                     };
                     match found.last_mut() {
@@ -196,7 +196,10 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             let digits = &text[start..digits_end];
-            if let Some(key) = self.encoded_piece(digits).or_else(|| self.encoded_token(digits)) {
+            if let Some(key) = self
+                .encoded_piece(digits)
+                .or_else(|| self.encoded_token(digits))
+            {
                 found.push(Span {
                     start,
                     end: i,
@@ -213,10 +216,13 @@ impl<'a> Scanner<'a> {
         if self.pieces.is_empty() || digits.len() < BASE64_WINDOW {
             return None;
         }
-        digits.windows(BASE64_WINDOW).step_by(BASE64_STRIDE).find_map(|w| {
-            let (status, id, name) = self.pieces.encoded_owner(w)?;
-            Some(found(status, id, name))
-        })
+        digits
+            .windows(BASE64_WINDOW)
+            .step_by(BASE64_STRIDE)
+            .find_map(|w| {
+                let (status, id, name) = self.pieces.encoded_owner(w)?;
+                Some(found(status, id, name))
+            })
     }
 
     /// A `thub_` token in the Base64 `digits`: what it is (decoded at each alignment, and
@@ -291,9 +297,7 @@ pub(crate) fn tokens(text: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
         let start = at + offset;
         let len = text[start..]
             .iter()
-            .position(|&b| {
-                b <= b' ' || b == 0x7f || b",;:@\"'&=()<>[]{}\\/?#".contains(&b)
-            })
+            .position(|&b| b <= b' ' || b == 0x7f || b",;:@\"'&=()<>[]{}\\/?#".contains(&b))
             .unwrap_or(text.len() - start);
         at = start + len;
         Some((start, start + len))

@@ -109,9 +109,15 @@ fn percent_encoded_keys_are_described_where_they_were_sent() {
     let (store, valid, _) = store();
     let mut c = Credentials::new(&store);
     let escaped: String = valid.bytes().map(|b| format!("%{b:02X}")).collect();
-    assert_eq!(c.text(&format!("a={escaped}&b=1")), r#"a=<valid key "ci">&b=1"#);
+    assert_eq!(
+        c.text(&format!("a={escaped}&b=1")),
+        r#"a=<valid key "ci">&b=1"#
+    );
     let underscore = valid.replacen('_', "%5F", 1);
-    assert_eq!(c.text(&format!("/v1/{underscore}/x")), r#"/v1/<valid key "ci">/x"#);
+    assert_eq!(
+        c.text(&format!("/v1/{underscore}/x")),
+        r#"/v1/<valid key "ci">/x"#
+    );
 }
 
 #[test]
@@ -126,7 +132,10 @@ fn keys_anywhere_in_text_are_described() {
         c.text(&format!("session=abc; token={revoked}; theme=dark")),
         r#"session=abc; token=<revoked key "old">; theme=dark"#
     );
-    assert_eq!(c.text(&format!("/v1/{valid}/x")), r#"/v1/<valid key "ci">/x"#);
+    assert_eq!(
+        c.text(&format!("/v1/{valid}/x")),
+        r#"/v1/<valid key "ci">/x"#
+    );
     assert_eq!(
         c.text_and_keys(&valid).1,
         Some(r#"<valid key "ci">"#.into())
@@ -165,7 +174,10 @@ fn bodies_are_shown_with_the_key_replaced() {
     );
     let binary = [&[0xffu8, 0x00][..], &valid.as_bytes()[5..25], &[0x80]].concat();
     let shown = c.bytes(&binary);
-    assert_eq!(shown.as_ref(), [&[0xffu8, 0x00][..], br#"<valid key "ci">"#, &[0x80]].concat());
+    assert_eq!(
+        shown.as_ref(),
+        [&[0xffu8, 0x00][..], br#"<valid key "ci">"#, &[0x80]].concat()
+    );
 }
 
 proptest! {
