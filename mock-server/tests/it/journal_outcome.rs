@@ -11,7 +11,7 @@ use terminus_mock::faults::{Fault, Respond};
 use terminus_mock::{JournalEntry, Outcome};
 use tokio::io::AsyncWriteExt;
 
-use crate::support::{closed_within, request, Mock};
+use crate::support::{closed_within, request, schema, Mock};
 
 /// The journal's last entry once it holds `n`.
 async fn entry(mock: &Mock, n: usize) -> JournalEntry {
@@ -131,6 +131,11 @@ async fn a_reset_and_a_truncation_are_journaled_as_such() {
     let response = mock.get("/v1/account", &[&auth]).await;
     assert_eq!(response.status, 200);
     let entry3 = entry(&mock, 3).await;
+    let entry_schema = schema("journal-entry.schema.json");
+    for e in mock.server.received_requests() {
+        let json = serde_json::to_value(&e).unwrap();
+        assert!(entry_schema.is_valid(&json), "{json:#}");
+    }
     assert_eq!(
         (entry3.outcome, entry3.status, entry3.fault),
         (Outcome::Answered, 200, None)

@@ -12,7 +12,7 @@ use http_body_util::Full;
 use serde_json::Value;
 use terminus_mock::{BodyEncoding, JournalEntry, MockConfig, MockServer};
 
-use crate::support::{h2_send, request, send_raw, tls_to, Mock};
+use crate::support::{h2_send, request, schema, send_raw, tls_to, Mock};
 
 const UUID: &str = "6f1c2a9e-8b3d-4c5e-9f7a-1b2c3d4e6a17";
 
@@ -230,6 +230,12 @@ async fn an_sdk_s_values_are_shown_in_full_and_no_piece_of_a_key_anywhere() {
     let listed_text = listed.body_str();
     assert_no_key_material(&keys, &listed_text, "GET /v1/requests");
     let listed: Value = serde_json::from_str(&listed_text).unwrap();
+    let list_schema = schema("request-list.schema.json");
+    let errors: Vec<String> = list_schema
+        .iter_errors(&listed)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(listed["requests"][0]["headers"][0]["value"], "localhost");
     assert!(listed_text.contains("hubsdk-node/0.0.1") && listed_text.contains(UUID));
     mock.server.shutdown().await;
