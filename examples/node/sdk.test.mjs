@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 
-import { Client, AuthenticationError } from "./terminus-sdk.mjs";
+import { Client, AuthenticationError, USER_AGENT } from "./terminus-sdk.mjs";
 
 const MOCK = process.env.TERMINUS_MOCK ?? new URL("../../target/debug/terminus-mock", import.meta.url).pathname;
 const CA_DIR = process.env.TERMINUS_CA_DIR;
@@ -129,4 +129,25 @@ test("the key is not in the client's inspection or JSON", async () => {
   for (const shown of [inspect(client), JSON.stringify(client), String(client)]) {
     for (let i = 0; i + 10 <= key.length; i++) assert.ok(!shown.includes(key.slice(i, i + 10)), shown);
   }
+});
+
+test("the journal shows the SDK's User-Agent, Idempotency-Key and body in full, and no piece of the key", async () => {
+  const { key } = await mint("sdk-create");
+  await admin("POST", "/v1/faults", { method: "POST", path: "/v1/projects", times: 1, respond: { kind: "status", status: 503 } });
+  await new Client({ apiKey: key, baseUrl: ready.public_url, backoffMs: 10 }).createProject("proj");
+  const [first, second, ...rest] = await journal();
+  assert.equal(rest.length, 0);
+  assert.deepEqual([first.status, second.status], [503, 201]);
+  const header = (entry, name) => entry.headers.find((h) => h.name === name)?.value;
+  for (const entry of [first, second]) {
+    assert.equal(header(entry, "user-agent"), USER_AGENT);
+    assert.match(header(entry, "idempotency-key"), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.deepEqual(authorization(entry), ['Bearer <valid key "sdk-create">']);
+    assert.deepEqual(entry.body, { size: 15, truncated: false, encoding: "utf-8", data: '{"name":"proj"}' });
+  }
+  assert.equal(header(first, "idempotency-key"), header(second, "idempotency-key"), "the retry reuses its key");
+  assert.deepEqual([first.outcome, first.fault.kind, second.outcome, second.fault], ["answered", "status", "answered", undefined]);
+  // No 10 consecutive characters of the key anywhere in what the admin plane answers.
+  const text = JSON.stringify(await journal());
+  for (let i = 0; i + 10 <= key.length; i++) assert.ok(!text.includes(key.slice(i, i + 10)), `piece ${i} of the key`);
 });

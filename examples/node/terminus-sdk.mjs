@@ -9,7 +9,9 @@
 // - a 401 is final and throws AuthenticationError with the envelope's message (CLI-6);
 // - 429, 503 and network errors are retried at most `maxRetries` times, waiting at least
 //   `Retry-After` and backing off exponentially otherwise (CLI-7);
-// - the key is in no message or inspection output (CLI-8).
+// - the key is in no message or inspection output (CLI-8);
+// - every request says who sent it (`User-Agent: terminus-sdk-node/0.0.1`), and a request that
+//   creates something carries an `Idempotency-Key` (a UUID), the same on each retry.
 
 export class TerminusError extends Error {
   constructor(status, type, message) {
@@ -22,6 +24,7 @@ export class TerminusError extends Error {
 
 export class AuthenticationError extends TerminusError {}
 
+export const USER_AGENT = "terminus-sdk-node/0.0.1";
 const RETRIED = new Set([429, 503]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -40,11 +43,22 @@ export class Client {
     return this.get("/v1/account");
   }
 
-  async get(path) {
+  get(path) {
+    return this.#request("GET", path);
+  }
+
+  // POST /v1/projects: one Idempotency-Key for every attempt.
+  createProject(name) {
+    return this.#request("POST", "/v1/projects", { name }, { "Idempotency-Key": crypto.randomUUID() });
+  }
+
+  async #request(method, path, json, headers = {}) {
+    const init = { method, headers: { ...headers }, body: json === undefined ? undefined : JSON.stringify(json) };
+    if (json !== undefined) init.headers["Content-Type"] = "application/json";
     for (let attempt = 0; ; attempt++) {
       let response;
       try {
-        response = await this.#follow(new URL(this.baseUrl + path));
+        response = await this.#follow(new URL(this.baseUrl + path), init);
       } catch (e) {
         if (e instanceof TerminusError || attempt >= this.maxRetries) throw e;
         await sleep(this.backoffMs * 2 ** attempt);
@@ -65,11 +79,17 @@ export class Client {
   }
 
   // Redirects by hand: the key goes to the configured origin only.
-  async #follow(url) {
+  async #follow(url, init) {
     const origin = new URL(this.baseUrl).origin;
     for (let hops = 0; hops <= 5; hops++) {
-      const headers = url.origin === origin ? { Authorization: `Bearer ${this.#key}` } : {};
-      const response = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
+      const headers = { ...init.headers, "User-Agent": USER_AGENT };
+      if (url.origin === origin) headers.Authorization = `Bearer ${this.#key}`;
+      const response = await fetch(url, {
+        ...init,
+        headers,
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       if (!REDIRECTS.has(response.status)) return response;
       const next = new URL(response.headers.get("location"), url);
       await response.body?.cancel();

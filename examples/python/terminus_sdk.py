@@ -9,10 +9,13 @@ What it promises, after SPEC.md part 4 (the client contract):
 - a 401 is final and raises AuthenticationError with the envelope's message (CLI-6);
 - 429, 503 and reset connections are retried at most `max_retries` times, waiting at least
   `Retry-After` and backing off exponentially otherwise (CLI-7);
-- the key is in no message, log line or repr (CLI-8).
+- the key is in no message, log line or repr (CLI-8);
+- every request says who sent it (`User-Agent: terminus-sdk-python/0.0.1`), and a request that
+  creates something carries an `Idempotency-Key` (a UUID), the same on each retry.
 """
 import os
 import time
+import uuid
 
 import requests
 
@@ -29,6 +32,9 @@ class TerminusError(Exception):
 
 class AuthenticationError(TerminusError):
     """The 401: the key is missing, malformed, unknown or revoked. Never retried."""
+
+
+USER_AGENT = "terminus-sdk-python/0.0.1"
 
 
 class Client:
@@ -50,12 +56,24 @@ class Client:
         return self.get("/v1/account")
 
     def get(self, path):
+        return self._request("GET", path)
+
+    def create_project(self, name):
+        """POST /v1/projects, with one Idempotency-Key for every attempt."""
+        return self._request("POST", "/v1/projects", json={"name": name},
+                             headers={"Idempotency-Key": str(uuid.uuid4())})
+
+    def _request(self, method, path, json=None, headers=None):
+        headers = {**(headers or {}), "Authorization": f"Bearer {self._key}",
+                   "User-Agent": USER_AGENT}
         attempt = 0
         while True:
             try:
-                response = self._session.get(
+                response = self._session.request(
+                    method,
                     self.base_url + path,
-                    headers={"Authorization": f"Bearer {self._key}"},
+                    headers=headers,
+                    json=json,
                     timeout=self.timeout,
                 )
             except requests.ConnectionError:

@@ -5,7 +5,10 @@ import datetime
 
 import pytest
 
-from terminus_sdk import AuthenticationError, Client
+import json
+import re
+
+from terminus_sdk import USER_AGENT, AuthenticationError, Client
 
 
 def when(entry):
@@ -87,3 +90,28 @@ def test_the_key_is_not_in_the_repr(mock):
     key, _ = mock.mint("sdk-repr")
     shown = repr(Client(api_key=key, base_url=mock.url))
     assert all(key[i:i + 10] not in shown for i in range(len(key) - 9))
+
+
+def test_the_journal_shows_the_user_agent_idempotency_key_and_body_in_full_and_no_piece_of_the_key(mock):
+    key, _ = mock.mint("sdk-create")
+    mock.fault(method="POST", path="/v1/projects", times=1, respond={"kind": "status", "status": 503})
+    Client(api_key=key, base_url=mock.url, backoff=0.01).create_project("proj")
+    first, second = mock.journal()
+    assert (first["status"], second["status"]) == (503, 201)
+
+    def header(entry, name):
+        return next(h["value"] for h in entry["headers"] if h["name"] == name)
+
+    for entry in (first, second):
+        assert header(entry, "user-agent") == USER_AGENT
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                            header(entry, "idempotency-key"))
+        assert authorization(entry) == ['Bearer <valid key "sdk-create">']
+        assert entry["body"] == {"size": 16, "truncated": False, "encoding": "utf-8",
+                                 "data": '{"name": "proj"}'}
+    assert header(first, "idempotency-key") == header(second, "idempotency-key"), "the retry reuses it"
+    assert (first["outcome"], first["fault"]["kind"]) == ("answered", "status")
+    assert (second["outcome"], "fault" in second) == ("answered", False)
+    # No 10 consecutive characters of the key anywhere in what the admin plane answers.
+    text = json.dumps(mock.journal())
+    assert not [key[i:i + 10] for i in range(len(key) - 9) if key[i:i + 10] in text]

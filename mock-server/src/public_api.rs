@@ -1,6 +1,7 @@
 //! The Public API listener's service: authenticate first, for every method and path
-//! (ROUTE-1), then route (fixtures), then journal the request (credentials described, never
-//! the key) and log one line per request with the key's hint only.
+//! (ROUTE-1), then route (fixtures), and log one line per request with the key's hint only.
+//! The request's journal entry is begun with the head and finished when the answer ends
+//! (`journal/pending.rs`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,7 +13,7 @@ use http::{HeaderMap, Method, Request, Response, StatusCode};
 use crate::auth::{authenticate, Decision, SchemeReading};
 use crate::envelope::{self, Body};
 use crate::faults::{self, Faults, Plan, Scripted};
-use crate::journal::Recorder;
+use crate::journal::{BodyCapture, Pending, Recorder};
 use crate::keys::KeyStore;
 use crate::listener::{Answer, NoAnswer};
 use crate::redact::{hint, redact};
@@ -59,12 +60,19 @@ impl PublicApi {
     pub fn handle<B>(&self, request: &Request<B>) -> Reply {
         let started = Instant::now();
         let decision = authenticate(request.headers(), &self.store, self.reading);
+        let pending = self
+            .journal
+            .as_ref()
+            .and_then(|journal| journal.begin(request, &decision, started));
         let (method, path) = (request.method(), request.uri().path());
-        let reply = match &decision {
+        let mut reply = match &decision {
             Decision::Rejected(_) => Reply::now(envelope::auth_failure()),
             Decision::Accepted(_) => match self.faults.plan(method, path) {
                 Plan::Normal => Reply::now(self.route(method, path)),
-                Plan::Fault(respond) => {
+                Plan::Fault(id, respond) => {
+                    if let Some(pending) = &pending {
+                        pending.set_fault(&id, &fault_kind(&respond));
+                    }
                     match faults::script(respond, || self.route(method, path)) {
                         Scripted::Answer(delay, response) => Reply::after(delay, response),
                         Scripted::Reset(delay) => Reply::reset(delay),
@@ -72,15 +80,18 @@ impl PublicApi {
                 }
             },
         };
-        // A reset is journaled with status 0: no answer.
-        let status = reply.status();
-        if let Some(journal) = &self.journal {
-            journal.record(request, &decision, status, started);
-        }
+        reply.pending = pending;
         if tracing::enabled!(target: "terminus_mock::request", tracing::Level::INFO) {
-            log_request(request, &decision, status, started);
+            // A reset is logged with status 0: no answer.
+            log_request(request, &decision, reply.status(), started);
         }
         reply
+    }
+
+    /// Where the request body of `reply`'s request goes to be journaled, as it is read.
+    pub(crate) fn body_capture(&self, reply: &Reply) -> Option<BodyCapture> {
+        let journal = self.journal.as_ref()?;
+        journal.body_capture(reply.pending.as_ref()?)
     }
 
     fn route(&self, method: &Method, path: &str) -> Response<Body> {
@@ -109,6 +120,9 @@ impl PublicApi {
 pub struct Reply {
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     response: Option<Response<Body>>,
+    /// The request's journal entry: told how the answer ends (dropped unanswered: the
+    /// client gave up).
+    pending: Option<Pending>,
 }
 
 impl Reply {
@@ -116,6 +130,7 @@ impl Reply {
         Reply {
             sleep: None,
             response: Some(response),
+            pending: None,
         }
     }
 
@@ -123,6 +138,7 @@ impl Reply {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: Some(response),
+            pending: None,
         }
     }
 
@@ -130,6 +146,7 @@ impl Reply {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: None,
+            pending: None,
         }
     }
 
@@ -150,8 +167,31 @@ impl Future for Reply {
             }
             this.sleep = None;
         }
-        Poll::Ready(this.response.take().ok_or(NoAnswer))
+        let pending = this.pending.take();
+        match this.response.take() {
+            Some(response) => {
+                let watch = pending.and_then(|p| p.answer(response.status().as_u16()));
+                Poll::Ready(Ok(match watch {
+                    Some(watch) => response.map(|body| body.watched(watch)),
+                    None => response,
+                }))
+            }
+            None => {
+                if let Some(pending) = pending {
+                    pending.no_answer();
+                }
+                Poll::Ready(Err(NoAnswer))
+            }
+        }
     }
+}
+
+/// A fault's kind as its JSON names it (`delay`, `reset`, …), for the journal.
+fn fault_kind(respond: &faults::Respond) -> String {
+    serde_json::to_value(respond)
+        .ok()
+        .and_then(|v| v.get("kind")?.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// The hint of whatever token the request presented: never more than `thub_` and four

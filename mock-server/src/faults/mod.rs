@@ -413,8 +413,8 @@ struct Inner {
 pub(crate) enum Plan {
     /// The normal answer (no fault matched).
     Normal,
-    /// A fault matched.
-    Fault(Respond),
+    /// A fault matched: its id, and how it answers.
+    Fault(FaultId, Respond),
 }
 
 impl Faults {
@@ -473,7 +473,7 @@ impl Faults {
                 if let Some(n) = &mut f.remaining {
                     *n -= 1;
                 }
-                Plan::Fault(f.fault.respond.clone())
+                Plan::Fault(f.id.clone(), f.fault.respond.clone())
             }
         };
         self.rearm(&list);
@@ -660,9 +660,9 @@ mod tests {
                     .respond(Respond::status(503)),
             )
             .unwrap();
-        assert!(matches!(faults.plan(&Method::GET, "/a"), Plan::Fault(_)));
+        assert!(matches!(faults.plan(&Method::GET, "/a"), Plan::Fault(..)));
         assert!(matches!(faults.plan(&Method::GET, "/b"), Plan::Normal));
-        assert!(matches!(faults.plan(&Method::GET, "/a"), Plan::Fault(_)));
+        assert!(matches!(faults.plan(&Method::GET, "/a"), Plan::Fault(..)));
         assert!(matches!(faults.plan(&Method::GET, "/a"), Plan::Normal));
         assert!(!faults.inner.armed.load(Ordering::Relaxed));
         let listed = faults.list();

@@ -42,6 +42,8 @@ use http_body_util::BodyExt;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 use tokio::sync::watch;
 
+use crate::journal::BodyCapture;
+
 /// Most of an unread request body the server reads and throws away after the answer.
 pub const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 /// Longest the server keeps reading an unread request body after the answer.
@@ -147,6 +149,43 @@ impl Drop for RequestBody {
             runtime.spawn(drain(incoming, shutdown));
         }
     }
+}
+
+/// The journal's copy of a request body: reads the body as it comes, handing each piece to
+/// `capture`, within [`DRAIN_LIMIT`] and [`DRAIN_TIME`]; the answer never waits for it. Once
+/// the answer has ended and nothing came for [`BodyCapture::PATIENCE`], the capture is let go
+/// (the entry joins the journal with the body received so far: a client refused before it sent
+/// its body may never send it) and what is left is drained as any unread body is, when the
+/// body is dropped. A body already at its end needs no task.
+pub(crate) fn capture_body(request: http::Request<RequestBody>, mut capture: BodyCapture) {
+    if request.body().is_end_stream() {
+        return;
+    }
+    let mut body = request.into_body();
+    tokio::spawn(async move {
+        let mut seen = 0usize;
+        let read = async {
+            loop {
+                match tokio::time::timeout(BodyCapture::PATIENCE, body.frame()).await {
+                    Ok(Some(Ok(frame))) => {
+                        if let Some(data) = frame.data_ref() {
+                            capture.data(data);
+                            seen += data.len();
+                        }
+                        if seen > DRAIN_LIMIT {
+                            break;
+                        }
+                    }
+                    Ok(_) => break,
+                    Err(_) if capture.answer_ended() => break,
+                    Err(_) => {}
+                }
+            }
+        };
+        let _ = tokio::time::timeout(DRAIN_TIME, read).await;
+        drop(capture);
+        // `body` goes last: what is left of it is drained by `RequestBody`'s `Drop`.
+    });
 }
 
 /// Reads `body` to its end and throws it away (never buffered), within the bounds, or until

@@ -28,7 +28,7 @@ use crate::envelope::Body;
 mod coalesce;
 mod drain;
 
-pub(crate) use drain::RequestBody;
+pub(crate) use drain::{capture_body, RequestBody};
 
 /// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
 pub type Answer = Result<Response<Body>, NoAnswer>;
@@ -288,15 +288,13 @@ impl Socket {
 /// hyper leaves the body out on HTTP/1.1 but would send it as DATA on HTTP/2, which clients
 /// reject; so the body is dropped here, for both.
 fn without_body(response: Response<Body>) -> Response<Body> {
-    use http_body_util::BodyExt;
     let (mut parts, body) = response.into_parts();
     if let Some(len) = hyper::body::Body::size_hint(&body).exact() {
         parts
             .headers
             .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     }
-    drop(body.boxed());
-    Response::from_parts(parts, Body::default())
+    Response::from_parts(parts, body.without_content())
 }
 
 /// Plain HTTP (`--plaintext`): HTTP/1.1, or HTTP/2 with prior knowledge, told apart by the

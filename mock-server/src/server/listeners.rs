@@ -16,7 +16,7 @@ use super::{per_core, Threading, TlsMode};
 use crate::admin::AdminApi;
 use crate::error::Error;
 use crate::journal::Recorder;
-use crate::listener::{serve, Limits, RequestBody};
+use crate::listener::{capture_body, serve, Limits, RequestBody};
 use crate::public_api::PublicApi;
 use crate::redirect::RedirectOrigin;
 use crate::tls;
@@ -86,7 +86,14 @@ pub(super) async fn spawn_public(
     acceptor: Option<TlsAcceptor>,
     stopped: watch::Receiver<bool>,
 ) -> Result<(SocketAddr, JoinHandle<()>), Error> {
-    let handler = move |request: http::Request<RequestBody>| public.handle(&request);
+    let handler = move |request: http::Request<RequestBody>| {
+        let reply = public.handle(&request);
+        // The journal keeps the body as it comes; the answer does not wait for it.
+        if let Some(capture) = public.body_capture(&reply) {
+            capture_body(request, capture);
+        }
+        reply
+    };
     let bind_error = |source| Error::Bind {
         addr: listen,
         flag: "--listen",
@@ -121,8 +128,13 @@ pub(super) fn spawn_redirect(
     stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     let origin = RedirectOrigin::new(recorder);
-    let handler =
-        move |request: http::Request<RequestBody>| std::future::ready(Ok(origin.handle(&request)));
+    let handler = move |request: http::Request<RequestBody>| {
+        let (response, capture) = origin.handle(&request);
+        if let Some(capture) = capture {
+            capture_body(request, capture);
+        }
+        std::future::ready(Ok(response))
+    };
     let acceptor = if redirect.tls { acceptor } else { None };
     tokio::spawn(serve(
         redirect.listener,

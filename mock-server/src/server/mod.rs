@@ -138,7 +138,11 @@ impl MockServer {
             listeners::bind_redirects(config.redirect_listen, config.redirect_plain_listen).await?;
         let redirect_addr = |tls: bool| redirects.iter().find(|r| r.tls == tls).map(|r| r.addr);
         let (redirect_addr, redirect_plain_addr) = (redirect_addr(true), redirect_addr(false));
-        let journal = Journal::new(config.journal_size, config.journal_file.as_deref())?;
+        let journal = Journal::with_body_limit(
+            config.journal_size,
+            config.journal_file.as_deref(),
+            config.journal_body_limit,
+        )?;
 
         let (stop, stopped) = watch::channel(false);
         let faults = Faults::default();

@@ -13,6 +13,8 @@ mod contract_routes;
 mod faults;
 mod http2;
 mod journal;
+mod journal_outcome;
+mod journal_values;
 mod persistence;
 mod request_bodies;
 mod robustness;
