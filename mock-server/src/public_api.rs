@@ -62,12 +62,13 @@ impl PublicApi {
         let (method, path) = (request.method(), request.uri().path());
         let reply = match &decision {
             Decision::Rejected(_) => Reply::now(envelope::auth_failure()),
-            Decision::Accepted(_) => match self.faults.plan(method, path) {
+            Decision::Accepted(id) => match self.faults.plan(request, || self.store.name_of(id)) {
                 Plan::Normal => Reply::now(self.route(method, path)),
                 Plan::Fault(respond) => {
-                    match faults::script(respond, || self.route(method, path)) {
+                    let normal = || self.route(method, path);
+                    match faults::script(respond, request.version(), normal) {
                         Scripted::Answer(delay, response) => Reply::after(delay, response),
-                        Scripted::Reset(delay) => Reply::reset(delay),
+                        Scripted::NoAnswer(delay, how) => Reply::without_answer(delay, how),
                     }
                 }
             },
@@ -109,6 +110,8 @@ impl PublicApi {
 pub struct Reply {
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     response: Option<Response<Body>>,
+    /// What a fault gives in place of an answer, when `response` is `None`.
+    no_answer: Option<NoAnswer>,
 }
 
 impl Reply {
@@ -116,6 +119,7 @@ impl Reply {
         Reply {
             sleep: None,
             response: Some(response),
+            no_answer: None,
         }
     }
 
@@ -123,17 +127,19 @@ impl Reply {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: Some(response),
+            no_answer: None,
         }
     }
 
-    fn reset(delay: Duration) -> Self {
+    fn without_answer(delay: Duration, how: NoAnswer) -> Self {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: None,
+            no_answer: Some(how),
         }
     }
 
-    /// The status it will answer with (`None`: no answer, the connection is reset).
+    /// The status it will answer with (`None`: no answer, a fault's reset, close or bytes).
     pub fn status(&self) -> Option<StatusCode> {
         self.response.as_ref().map(Response::status)
     }
@@ -150,7 +156,11 @@ impl Future for Reply {
             }
             this.sleep = None;
         }
-        Poll::Ready(this.response.take().ok_or(NoAnswer))
+        Poll::Ready(
+            this.response
+                .take()
+                .ok_or_else(|| this.no_answer.take().unwrap_or_else(NoAnswer::reset)),
+        )
     }
 }
 

@@ -23,14 +23,13 @@ use crate::envelope::Body;
 
 mod coalesce;
 
-/// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
-pub type Answer = Result<Response<Body>, NoAnswer>;
+mod takeover;
 
-/// A request left without an answer on purpose: HTTP/1.1 resets the connection (an RST),
-/// HTTP/2 resets the stream.
-#[derive(Debug, thiserror::Error)]
-#[error("no answer: a scripted `reset` fault")]
-pub struct NoAnswer;
+pub use takeover::NoAnswer;
+use takeover::Takeover;
+
+/// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted fault).
+pub type Answer = Result<Response<Body>, NoAnswer>;
 
 /// Bounds on what one client can hold of the server.
 #[derive(Debug, Clone)]
@@ -158,20 +157,20 @@ pub async fn serve<H, F>(
         let handler = handler.clone();
         let handshake_timeout = limits.handshake_timeout;
         let socket = Socket::of(&stream);
+        let takeover = Takeover::default();
         tokio::spawn(async move {
             let _permit = permit;
+            let taken = takeover.clone();
             let service = service_fn(move |request: Request<Incoming>| {
                 let head = request.method() == http::Method::HEAD;
                 let h1 = request.version() < http::Version::HTTP_2;
                 let response = handler(request);
+                let takeover = taken.clone();
                 async move {
-                    let response = response.await.inspect_err(|NoAnswer| {
-                        // HTTP/1.1 has no way to reset one request but to reset the
-                        // connection: a real RST, as a crashed or cut-off server gives.
-                        if h1 {
-                            socket.reset_on_close();
-                        }
-                    })?;
+                    let response = match response.await {
+                        Ok(response) => response,
+                        Err(no_answer) => return without_answer(no_answer, h1, socket, &takeover),
+                    };
                     Ok::<_, NoAnswer>(if head {
                         without_body(response)
                     } else {
@@ -180,11 +179,15 @@ pub async fn serve<H, F>(
                 }
             });
             let result = match tls {
-                None => serve_plain(stream, &protocols, service, watcher, handshake_timeout).await,
+                None => {
+                    serve_plain(stream, &takeover, &protocols, service, watcher, handshake_timeout)
+                        .await
+                }
                 Some(acceptor) => {
                     match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
                         Ok(Ok(tls_stream)) => {
                             let h2 = tls_stream.get_ref().1.alpn_protocol() == Some(b"h2");
+                            let tls_stream = takeover.wrap(tls_stream);
                             if h2 {
                                 let (io, flusher) = coalesce::wrap(tls_stream);
                                 let connection =
@@ -260,6 +263,35 @@ impl Socket {
     }
 }
 
+/// What the listener does for a request a fault leaves without an answer: on HTTP/1.1 a
+/// reset is a real RST of the connection (HTTP/1.1 has no way to reset one request), on HTTP/2
+/// the stream's reset (hyper sends it for the error, with its code); bytes of the fault's own,
+/// or a clean close, take the connection over (`takeover.rs`) behind a placeholder answer
+/// hyper never gets to write.
+fn without_answer(
+    no_answer: NoAnswer,
+    h1: bool,
+    socket: Socket,
+    takeover: &Takeover,
+) -> Answer {
+    match no_answer {
+        NoAnswer::Reset(_) => {
+            if h1 {
+                socket.reset_on_close();
+            }
+            Err(no_answer)
+        }
+        NoAnswer::Close => {
+            takeover.write_then_close(bytes::Bytes::new());
+            Ok(Response::new(Body::default()))
+        }
+        NoAnswer::Write(bytes) => {
+            takeover.write_then_close(bytes);
+            Ok(Response::new(Body::default()))
+        }
+    }
+}
+
 /// ERR-4: a HEAD response has the headers of GET, `Content-Length` included, and no body.
 /// hyper leaves the body out on HTTP/1.1 but would send it as DATA on HTTP/2, which clients
 /// reject; so the body is dropped here, for both.
@@ -279,6 +311,7 @@ fn without_body(response: Response<Body>) -> Response<Body> {
 /// connection preface.
 async fn serve_plain<S>(
     stream: TcpStream,
+    takeover: &Takeover,
     protocols: &Protocols,
     service: S,
     watcher: hyper_util::server::graceful::Watcher,
@@ -307,7 +340,7 @@ where
     let Ok(Some(h2)) = tokio::time::timeout(sniff_timeout, sniff).await else {
         return Ok(());
     };
-    let io = TokioIo::new(stream);
+    let io = TokioIo::new(takeover.wrap(stream));
     if h2 {
         watcher
             .watch(protocols.http2.serve_connection(io, service))
