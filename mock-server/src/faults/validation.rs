@@ -120,16 +120,6 @@ impl Respond {
 /// letters, digits, `_` or `-`), in a name or a value, and says what to do; `None` when
 /// there is none.
 pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
-    fn holds_key(text: &str) -> bool {
-        text.match_indices(crate::keys::KEY_PREFIX)
-            .any(|(at, prefix)| {
-                text[at + prefix.len()..]
-                    .chars()
-                    .take_while(|c| crate::redact::is_token_char(*c))
-                    .count()
-                    >= crate::redact::MIN_RUN
-            })
-    }
     fn walk(value: &serde_json::Value, at: &str) -> Option<String> {
         match value {
             serde_json::Value::String(text) if holds_key(text) => Some(at.to_owned()),
@@ -153,12 +143,29 @@ pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
         }
     }
     walk(value, "").map(|at| {
-        let at = crate::redact::redact(&at);
+        // The member's path is shown as written (`headers.authorization`), unless a name in
+        // it is the key-shaped string.
+        let at = if holds_key(&at) {
+            crate::redact::redact(&at)
+        } else {
+            at
+        };
         format!(
             "{at}: holds a key-shaped string (thub_ and 10 or more characters); faults are \
              listed back on the admin plane and their answers journaled, so a fault must not \
              carry a key: use a placeholder such as thub_EXAMPLE"
         )
+    })
+}
+
+/// Whether `text` holds `thub_` followed by 10 or more token characters.
+fn holds_key(text: &str) -> bool {
+    text.match_indices(crate::keys::KEY_PREFIX).any(|(at, prefix)| {
+        text[at + prefix.len()..]
+            .chars()
+            .take_while(|c| crate::redact::is_token_char(*c))
+            .count()
+            >= crate::redact::MIN_RUN
     })
 }
 

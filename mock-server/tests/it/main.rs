@@ -10,6 +10,8 @@ mod contract_headers;
 mod contract_keys;
 mod contract_routes;
 mod faults;
+mod faults_kinds;
+mod faults_matching;
 mod http2;
 mod journal;
 mod persistence;
