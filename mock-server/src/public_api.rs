@@ -60,12 +60,18 @@ impl PublicApi {
         let started = Instant::now();
         let decision = authenticate(request.headers(), &self.store, self.reading);
         let (method, path) = (request.method(), request.uri().path());
+        // Whether a route or a fault had an answer (the journal's `matched`).
+        let mut matched = true;
         let reply = match &decision {
             Decision::Rejected(_) => Reply::now(envelope::auth_failure()),
             Decision::Accepted(id) => match self.faults.plan(request, || self.store.name_of(id)) {
-                Plan::Normal => Reply::now(self.route(method, path)),
+                Plan::Normal => {
+                    let (response, routed) = self.route(method, path);
+                    matched = routed;
+                    Reply::now(response)
+                }
                 Plan::Fault(respond) => {
-                    let normal = || self.route(method, path);
+                    let normal = || self.route(method, path).0;
                     match faults::script(respond, request.version(), normal) {
                         Scripted::Answer(delay, response) => Reply::after(delay, response),
                         Scripted::NoAnswer(delay, how) => Reply::without_answer(delay, how),
@@ -76,7 +82,7 @@ impl PublicApi {
         // A reset is journaled with status 0: no answer.
         let status = reply.status();
         if let Some(journal) = &self.journal {
-            journal.record(request, &decision, status, started);
+            journal.record(request, &decision, status, matched, started);
         }
         if tracing::enabled!(target: "terminus_mock::request", tracing::Level::INFO) {
             log_request(request, &decision, status, started);
@@ -84,8 +90,10 @@ impl PublicApi {
         reply
     }
 
-    fn route(&self, method: &Method, path: &str) -> Response<Body> {
-        match self.routes.find(method, path) {
+    /// The route's answer, and whether a route had one (false: the 404 of an unknown path,
+    /// the 405 of a known path without this method).
+    fn route(&self, method: &Method, path: &str) -> (Response<Body>, bool) {
+        let response = match self.routes.find(method, path) {
             RouteMatch::Found(route, params) => {
                 let mut response = envelope::json(route.status, route.body(&params));
                 for (name, value) in &route.headers {
@@ -99,9 +107,12 @@ impl PublicApi {
                 response.headers_mut().insert(http::header::ALLOW, allow);
                 response
             }
-            RouteMatch::WrongMethod(allow) => envelope::method_not_allowed(allow),
-            RouteMatch::NotFound => envelope::not_found(),
-        }
+            RouteMatch::WrongMethod(allow) => {
+                return (envelope::method_not_allowed(allow), false)
+            }
+            RouteMatch::NotFound => return (envelope::not_found(), false),
+        };
+        (response, true)
     }
 }
 

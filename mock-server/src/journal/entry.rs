@@ -103,6 +103,17 @@ pub struct JournalEntry {
     pub status: u16,
     /// Microseconds from the request's head to the decided response.
     pub latency_us: u64,
+    /// Whether the mock had an answer for it (WireMock's `wasMatched`): false for an
+    /// authenticated request that no fault matched and no route has (the 404 of an unknown
+    /// path, the 405 of a known path without that method), as `GET /v1/requests/unmatched`
+    /// lists them; true otherwise, a 401 included (the contract's own answer).
+    #[serde(default = "matched_when_absent")]
+    pub matched: bool,
+}
+
+/// Entries written before `matched` existed were all answered by a route, a fault or the 401.
+fn matched_when_absent() -> bool {
+    true
 }
 
 impl JournalEntry {
@@ -143,6 +154,7 @@ impl JournalEntry {
         decision: &Decision,
         status: u16,
         latency_us: u64,
+        matched: bool,
     ) -> Self {
         let accepted = match decision {
             Decision::Accepted(id) => Some((id, store.name_of(id).unwrap_or_default())),
@@ -224,6 +236,7 @@ impl JournalEntry {
             key,
             status,
             latency_us,
+            matched,
         }
     }
 }

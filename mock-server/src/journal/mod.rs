@@ -32,7 +32,10 @@ use crate::auth::{Decision, SchemeReading};
 use crate::error::Error;
 use crate::keys::KeyStore;
 
-pub(crate) use endpoints::{clear as clear_endpoint, list as list_endpoint};
+pub(crate) use endpoints::{
+    clear as clear_endpoint, count as count_endpoint, list as list_endpoint,
+    unmatched as unmatched_endpoint,
+};
 pub use entry::{Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam};
 
 use filter::RequestFilter;
@@ -273,12 +276,14 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// Records a request of the Public API: `decision` is what `auth.rs` decided, `status`
-    /// what was answered, `started` when the head was received.
+    /// what was answered, `matched` whether a route or a fault had an answer for it,
+    /// `started` when the head was received.
     pub(crate) fn record<B>(
         &self,
         request: &Request<B>,
         decision: &Decision,
         status: impl Into<Option<StatusCode>>,
+        matched: bool,
         started: Instant,
     ) {
         if !self.journal.keeps_entries() {
@@ -297,6 +302,7 @@ impl Recorder {
             // 0: no answer (a scripted `reset` fault).
             status.into().map_or(0, |s| s.as_u16()),
             elapsed.as_micros() as u64,
+            matched,
         );
         self.journal.push(Arc::new(entry));
     }
@@ -310,7 +316,7 @@ impl Recorder {
         started: Instant,
     ) {
         let decision = crate::auth::authenticate(request.headers(), &self.store, self.reading);
-        self.record(request, &decision, status, started);
+        self.record(request, &decision, status, true, started);
     }
 }
 

@@ -18,3 +18,4 @@ mod persistence;
 mod robustness;
 mod rotation;
 mod tls;
+mod verification;
