@@ -22,6 +22,9 @@ export class TerminusError extends Error {
 
 export class AuthenticationError extends TerminusError {}
 
+// What every request of this SDK says it is (a test can script a fault for this SDK alone).
+export const USER_AGENT = "terminus-sdk-node/0.1.0";
+
 const RETRIED = new Set([429, 503]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -68,7 +71,8 @@ export class Client {
   async #follow(url) {
     const origin = new URL(this.baseUrl).origin;
     for (let hops = 0; hops <= 5; hops++) {
-      const headers = url.origin === origin ? { Authorization: `Bearer ${this.#key}` } : {};
+      const headers = { "User-Agent": USER_AGENT };
+      if (url.origin === origin) headers.Authorization = `Bearer ${this.#key}`;
       const response = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
       if (!REDIRECTS.has(response.status)) return response;
       const next = new URL(response.headers.get("location"), url);

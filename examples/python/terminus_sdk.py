@@ -16,7 +16,10 @@ import time
 
 import requests
 
-__all__ = ["Client", "TerminusError", "AuthenticationError"]
+__all__ = ["Client", "TerminusError", "AuthenticationError", "USER_AGENT"]
+
+# What every request of this SDK says it is (a test can script a fault for this SDK alone).
+USER_AGENT = "terminus-sdk-python/0.1.0"
 
 
 class TerminusError(Exception):
@@ -55,7 +58,7 @@ class Client:
             try:
                 response = self._session.get(
                     self.base_url + path,
-                    headers={"Authorization": f"Bearer {self._key}"},
+                    headers={"Authorization": f"Bearer {self._key}", "User-Agent": USER_AGENT},
                     timeout=self.timeout,
                 )
             except requests.ConnectionError:
