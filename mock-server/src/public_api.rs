@@ -107,9 +107,7 @@ impl PublicApi {
                 response.headers_mut().insert(http::header::ALLOW, allow);
                 response
             }
-            RouteMatch::WrongMethod(allow) => {
-                return (envelope::method_not_allowed(allow), false)
-            }
+            RouteMatch::WrongMethod(allow) => return (envelope::method_not_allowed(allow), false),
             RouteMatch::NotFound => return (envelope::not_found(), false),
         };
         (response, true)

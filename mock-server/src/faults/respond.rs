@@ -42,7 +42,11 @@ pub enum Respond {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         body: Option<serde_json::Value>,
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// Wait, then the normal answer.
@@ -60,20 +64,32 @@ pub enum Respond {
         #[serde(default = "default_chunk")]
         chunk_bytes: usize,
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// No answer: the connection reset, an RST (HTTP/1.1), or the stream reset (HTTP/2).
     Reset {
         /// Wait this long first.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// The normal answer's head, with its `Content-Length`, then half the body, then the
     /// connection closes.
     Truncate {
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// A redirect: 301, 302, 303, 307 or 308 with `Location`.
@@ -86,14 +102,22 @@ pub enum Respond {
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         headers: BTreeMap<String, String>,
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// No answer: the connection closed without a byte of answer (HTTP/1.1), the stream reset
     /// with `CANCEL` (HTTP/2). WireMock's `EMPTY_RESPONSE`.
     Empty {
         /// Wait this long first.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// The normal head, then a chunked body the client cannot parse (HTTP/1.1), or a stream
@@ -101,14 +125,22 @@ pub enum Respond {
     /// `MALFORMED_RESPONSE_CHUNK`.
     MalformedChunk {
         /// Wait this long before the head.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
     /// Random bytes that are no HTTP, then the connection closes. WireMock's
     /// `RANDOM_DATA_THEN_CLOSE`.
     Garbage {
         /// Wait this long first.
-        #[serde(default, skip_serializing_if = "is_zero", deserialize_with = "delay_ms")]
+        #[serde(
+            default,
+            skip_serializing_if = "is_zero",
+            deserialize_with = "delay_ms"
+        )]
         delay_ms: u64,
     },
 }
@@ -297,6 +329,11 @@ mod tests {
             let back: Respond = serde_json::from_value(json).unwrap();
             assert_eq!(back, respond);
         }
-        assert_eq!(Respond::garbage().delay(Duration::from_millis(7)).delay_ms(), 7);
+        assert_eq!(
+            Respond::garbage()
+                .delay(Duration::from_millis(7))
+                .delay_ms(),
+            7
+        );
     }
 }

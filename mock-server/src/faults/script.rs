@@ -104,7 +104,10 @@ fn garbage() -> Bytes {
     let mut bytes = [0u8; GARBAGE_BYTES];
     if ring::rand::SystemRandom::new().fill(&mut bytes).is_err() {
         // No system randomness: still bytes that are no HTTP.
-        bytes.iter_mut().enumerate().for_each(|(i, b)| *b = (i as u8).wrapping_mul(151));
+        bytes
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, b)| *b = (i as u8).wrapping_mul(151));
     }
     bytes[0] |= 0x80;
     Bytes::copy_from_slice(&bytes)

@@ -34,7 +34,9 @@ impl Fault {
             return Err("query: a parameter name is empty".into());
         }
         if self.key_name.as_deref() == Some("") {
-            return Err("key_name: empty; give the name the key was minted with, or leave it out".into());
+            return Err(
+                "key_name: empty; give the name the key was minted with, or leave it out".into(),
+            );
         }
         if self.times == Some(0) {
             return Err("times: must be at least 1 (leave it out for every request)".into());
@@ -160,13 +162,14 @@ pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
 
 /// Whether `text` holds `thub_` followed by 10 or more token characters.
 fn holds_key(text: &str) -> bool {
-    text.match_indices(crate::keys::KEY_PREFIX).any(|(at, prefix)| {
-        text[at + prefix.len()..]
-            .chars()
-            .take_while(|c| crate::redact::is_token_char(*c))
-            .count()
-            >= crate::redact::MIN_RUN
-    })
+    text.match_indices(crate::keys::KEY_PREFIX)
+        .any(|(at, prefix)| {
+            text[at + prefix.len()..]
+                .chars()
+                .take_while(|c| crate::redact::is_token_char(*c))
+                .count()
+                >= crate::redact::MIN_RUN
+        })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::{Response, StatusCode};
 use serde::Serialize;
 
-use super::filter::RequestFilter;
+use super::filter::{FilterError, RequestFilter};
 use super::{Journal, JournalEntry};
 use crate::envelope::{self, Body};
 
@@ -21,44 +21,42 @@ struct RequestList<'a> {
     capacity: usize,
 }
 
-/// The filters of `query`, or the 400 naming the bad one.
-fn filter(query: Option<&str>) -> Result<RequestFilter, Response<Body>> {
-    RequestFilter::parse(query).map_err(|e| {
-        envelope::error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request_error",
-            &e.to_string(),
-        )
-    })
+/// The 400 naming the bad filter.
+fn refused(e: &FilterError) -> Response<Body> {
+    envelope::error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request_error",
+        &e.to_string(),
+    )
 }
 
 /// `GET /v1/requests/count?FILTERS`: `{"count":N}`, of the entries the journal still keeps
 /// (`GET /v1/requests` says how many it dropped).
 pub(crate) fn count(journal: &Journal, query: Option<&str>) -> Response<Body> {
-    match filter(query) {
+    match RequestFilter::parse(query) {
         Ok(filter) => {
             let count = journal.matching(&filter).0.len();
             let body = serde_json::json!({ "count": count }).to_string();
             envelope::json(StatusCode::OK, Bytes::from(body))
         }
-        Err(response) => response,
+        Err(e) => refused(&e),
     }
 }
 
 /// `GET /v1/requests/unmatched?FILTERS`: `GET /v1/requests` of the entries with
 /// `matched: false`.
 pub(crate) fn unmatched(journal: &Journal, query: Option<&str>) -> Response<Body> {
-    match filter(query) {
+    match RequestFilter::parse(query) {
         Ok(filter) => respond(journal, &filter.unmatched()),
-        Err(response) => response,
+        Err(e) => refused(&e),
     }
 }
 
 /// `GET /v1/requests?FILTERS`.
 pub(crate) fn list(journal: &Journal, query: Option<&str>) -> Response<Body> {
-    match filter(query) {
+    match RequestFilter::parse(query) {
         Ok(filter) => respond(journal, &filter),
-        Err(response) => response,
+        Err(e) => refused(&e),
     }
 }
 

@@ -154,7 +154,6 @@ impl JournalEntry {
         decision: &Decision,
         status: u16,
         latency_us: u64,
-        matched: bool,
     ) -> Self {
         let accepted = match decision {
             Decision::Accepted(id) => Some((id, store.name_of(id).unwrap_or_default())),
@@ -236,7 +235,8 @@ impl JournalEntry {
             key,
             status,
             latency_us,
-            matched,
+            // Set by the recorder, which knows whether a route or a fault answered.
+            matched: true,
         }
     }
 }

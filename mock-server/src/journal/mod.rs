@@ -293,7 +293,7 @@ impl Recorder {
         let elapsed = started.elapsed();
         let now = SystemTime::now();
         let received = now.checked_sub(elapsed).unwrap_or(now);
-        let entry = JournalEntry::from_request(
+        let mut entry = JournalEntry::from_request(
             request,
             received,
             (self.listener, self.tls),
@@ -302,8 +302,8 @@ impl Recorder {
             // 0: no answer (a scripted `reset` fault).
             status.into().map_or(0, |s| s.as_u16()),
             elapsed.as_micros() as u64,
-            matched,
         );
+        entry.matched = matched;
         self.journal.push(Arc::new(entry));
     }
 

@@ -180,8 +180,15 @@ pub async fn serve<H, F>(
             });
             let result = match tls {
                 None => {
-                    serve_plain(stream, &takeover, &protocols, service, watcher, handshake_timeout)
-                        .await
+                    serve_plain(
+                        stream,
+                        &takeover,
+                        &protocols,
+                        service,
+                        watcher,
+                        handshake_timeout,
+                    )
+                    .await
                 }
                 Some(acceptor) => {
                     match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
@@ -268,12 +275,7 @@ impl Socket {
 /// the stream's reset (hyper sends it for the error, with its code); bytes of the fault's own,
 /// or a clean close, take the connection over (`takeover.rs`) behind a placeholder answer
 /// hyper never gets to write.
-fn without_answer(
-    no_answer: NoAnswer,
-    h1: bool,
-    socket: Socket,
-    takeover: &Takeover,
-) -> Answer {
+fn without_answer(no_answer: NoAnswer, h1: bool, socket: Socket, takeover: &Takeover) -> Answer {
     match no_answer {
         NoAnswer::Reset(_) => {
             if h1 {

@@ -114,7 +114,12 @@ impl<T: AsyncWrite + Unpin> TakenOver<T> {
         loop {
             match &mut self.state {
                 State::Serving => {
-                    let bytes = self.slot.bytes.lock().unwrap_or_else(|e| e.into_inner()).take();
+                    let bytes = self
+                        .slot
+                        .bytes
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take();
                     self.state = State::Writing(bytes.unwrap_or_default());
                 }
                 State::Writing(bytes) if bytes.is_empty() => {

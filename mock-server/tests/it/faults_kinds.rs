@@ -27,10 +27,18 @@ fn h2_code(error: &(dyn std::error::Error + 'static)) -> Option<h2::Reason> {
 #[tokio::test]
 async fn empty_closes_cleanly_without_a_byte_on_http1_and_cancels_the_stream_on_http2() {
     let mock = Mock::start().await;
-    add(&mock, json!({"path":"/v1/account","times":2,"respond":{"kind":"empty"}})).await;
+    add(
+        &mock,
+        json!({"path":"/v1/account","times":2,"respond":{"kind":"empty"}}),
+    )
+    .await;
     // HTTP/1.1: no byte, then a clean end (close_notify and FIN), not a reset.
     let (received, ended) = account_until_closed_with(&mock).await;
-    assert!(received.is_empty(), "{}", String::from_utf8_lossy(&received));
+    assert!(
+        received.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&received)
+    );
     assert!(ended.is_ok(), "a clean close, not {ended:?}");
     // HTTP/2: RST_STREAM(CANCEL), before any head.
     let mut h2 = mock.h2().await;
@@ -38,7 +46,10 @@ async fn empty_closes_cleanly_without_a_byte_on_http1_and_cancels_the_stream_on_
     let error = h2.send_request(h2_account(&mock)).await.unwrap_err();
     assert_eq!(h2_code(&error), Some(h2::Reason::CANCEL), "{error:?}");
     // Spent: the next request is answered.
-    assert_eq!(mock.get_with_key("/v1/account", &mock.key).await.status, 200);
+    assert_eq!(
+        mock.get_with_key("/v1/account", &mock.key).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -56,7 +67,10 @@ async fn a_malformed_chunk_follows_the_head_on_http1_and_resets_the_stream_on_ht
     let (head, body) = text.split_once("\r\n\r\n").expect("a head");
     let mut headers = [httparse::EMPTY_HEADER; 16];
     let mut parsed = httparse::Response::new(&mut headers);
-    assert!(parsed.parse(received.as_slice()).unwrap().is_complete(), "{head}");
+    assert!(
+        parsed.parse(received.as_slice()).unwrap().is_complete(),
+        "{head}"
+    );
     assert_eq!(parsed.code, Some(200));
     let field = |name: &str| {
         parsed
@@ -72,7 +86,10 @@ async fn a_malformed_chunk_follows_the_head_on_http1_and_resets_the_stream_on_ht
     assert!(size > 0 && rest.len() > size, "{body:?}");
     let next = rest[size..].trim_start_matches("\r\n");
     let line = next.split("\r\n").next().unwrap();
-    assert!(!line.is_empty() && usize::from_str_radix(line, 16).is_err(), "{next:?}");
+    assert!(
+        !line.is_empty() && usize::from_str_radix(line, 16).is_err(),
+        "{next:?}"
+    );
     // HTTP/2: the head, then the body fails with the stream reset PROTOCOL_ERROR.
     let mut h2 = mock.h2().await;
     h2.ready().await.unwrap();
@@ -80,18 +97,29 @@ async fn a_malformed_chunk_follows_the_head_on_http1_and_resets_the_stream_on_ht
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers().get("content-length"), None);
     let error = response.into_body().collect().await.unwrap_err();
-    assert_eq!(h2_code(&error), Some(h2::Reason::PROTOCOL_ERROR), "{error:?}");
+    assert_eq!(
+        h2_code(&error),
+        Some(h2::Reason::PROTOCOL_ERROR),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn garbage_is_random_bytes_then_the_close_on_http1_and_a_connection_error_on_http2() {
     let mock = Mock::start().await;
-    add(&mock, json!({"path":"/v1/account","times":3,"respond":{"kind":"garbage"}})).await;
+    add(
+        &mock,
+        json!({"path":"/v1/account","times":3,"respond":{"kind":"garbage"}}),
+    )
+    .await;
     // HTTP/1.1: 64 bytes that are no status line, then a clean end; different every time.
     let (first, ended) = account_until_closed_with(&mock).await;
     assert!(ended.is_ok(), "{ended:?}");
     assert_eq!(first.len(), 64);
-    assert!(first[0] >= 0x80 && !first.starts_with(b"HTTP/"), "{first:?}");
+    assert!(
+        first[0] >= 0x80 && !first.starts_with(b"HTTP/"),
+        "{first:?}"
+    );
     let (second, _) = account_until_closed_with(&mock).await;
     assert_eq!(second.len(), 64);
     assert_ne!(first, second);
@@ -102,15 +130,15 @@ async fn garbage_is_random_bytes_then_the_close_on_http1_and_a_connection_error_
     let error = h2.send_request(h2_account(&mock)).await.unwrap_err();
     let code = h2_code(&error);
     assert!(
-        matches!(
-            code,
-            Some(h2::Reason::FRAME_SIZE_ERROR)
-        ),
+        matches!(code, Some(h2::Reason::FRAME_SIZE_ERROR)),
         "{code:?}: {error:?}"
     );
     assert!(h2.ready().await.is_err(), "the connection is gone");
     // Spent after three: the next request is answered.
-    assert_eq!(mock.get_with_key("/v1/account", &mock.key).await.status, 200);
+    assert_eq!(
+        mock.get_with_key("/v1/account", &mock.key).await.status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -128,12 +156,20 @@ async fn every_new_kind_waits_its_delay_first() {
         assert!(waited >= Duration::from_millis(300), "{kind}: {waited:?}");
         assert_eq!(received.is_empty(), kind == "empty", "{kind}");
     }
-    let listed = crate::faults::admin(&mock, "GET", "/v1/faults", None, None).await.json();
+    let listed = crate::faults::admin(&mock, "GET", "/v1/faults", None, None)
+        .await
+        .json();
     let kinds: Vec<_> = listed["faults"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["respond"]["kind"].clone(), f["respond"]["delay_ms"].clone(), f["hits"].clone()))
+        .map(|f| {
+            (
+                f["respond"]["kind"].clone(),
+                f["respond"]["delay_ms"].clone(),
+                f["hits"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
@@ -149,7 +185,11 @@ async fn every_new_kind_waits_its_delay_first() {
 async fn the_journal_shows_no_status_for_what_was_no_answer() {
     let mock = Mock::start().await;
     for kind in ["empty", "garbage", "malformed_chunk"] {
-        add(&mock, json!({"path":"/v1/account","times":1,"respond":{"kind":kind}})).await;
+        add(
+            &mock,
+            json!({"path":"/v1/account","times":1,"respond":{"kind":kind}}),
+        )
+        .await;
         let _ = account_until_closed_with(&mock).await;
     }
     let statuses: Vec<u16> = mock

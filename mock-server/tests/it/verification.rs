@@ -17,7 +17,14 @@ async fn send(mock: &Mock, method: &str, target: &str, key: Option<&str>) -> u16
 }
 
 async fn count(mock: &Mock, filters: &str) -> serde_json::Value {
-    let answer = admin(mock, "GET", &format!("/v1/requests/count{filters}"), None, None).await;
+    let answer = admin(
+        mock,
+        "GET",
+        &format!("/v1/requests/count{filters}"),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(answer.status, 200, "{filters}: {}", answer.body_str());
     answer.json()
 }
@@ -27,17 +34,36 @@ async fn count_takes_the_filters_of_the_list() {
     let mock = Mock::start().await;
     let key = mock.key.clone();
     assert_eq!(send(&mock, "GET", "/v1/account", Some(&key)).await, 200);
-    assert_eq!(send(&mock, "GET", "/v1/account?expand=owner", Some(&key)).await, 200);
+    assert_eq!(
+        send(&mock, "GET", "/v1/account?expand=owner", Some(&key)).await,
+        200
+    );
     assert_eq!(send(&mock, "POST", "/v1/projects", Some(&key)).await, 201);
     assert_eq!(send(&mock, "GET", "/v1/projects/prj_1", None).await, 401);
     assert_eq!(count(&mock, "").await, json!({"count": 4}));
-    assert_eq!(count(&mock, "?method=GET&path=/v1/account").await, json!({"count": 2}));
-    assert_eq!(count(&mock, "?method=POST&path=/v1/projects").await, json!({"count": 1}));
-    assert_eq!(count(&mock, "?path=%2Fv1%2Fprojects%2F%7Bid%7D&status=401").await, json!({"count": 1}));
-    assert_eq!(count(&mock, "?key_name=test&status=2xx").await, json!({"count": 3}));
+    assert_eq!(
+        count(&mock, "?method=GET&path=/v1/account").await,
+        json!({"count": 2})
+    );
+    assert_eq!(
+        count(&mock, "?method=POST&path=/v1/projects").await,
+        json!({"count": 1})
+    );
+    assert_eq!(
+        count(&mock, "?path=%2Fv1%2Fprojects%2F%7Bid%7D&status=401").await,
+        json!({"count": 1})
+    );
+    assert_eq!(
+        count(&mock, "?key_name=test&status=2xx").await,
+        json!({"count": 3})
+    );
     assert_eq!(count(&mock, "?method=DELETE").await, json!({"count": 0}));
     // The library counts the same.
-    assert_eq!(mock.server.count_requests(|e| e.method == "GET" && e.path == "/v1/account"), 2);
+    assert_eq!(
+        mock.server
+            .count_requests(|e| e.method == "GET" && e.path == "/v1/account"),
+        2
+    );
     assert_eq!(mock.server.count_requests(|e| e.status == 401), 1);
     // A bad filter is refused naming it; the token is needed.
     let bad = admin(&mock, "GET", "/v1/requests/count?colour=red", None, None).await;
@@ -56,7 +82,11 @@ async fn count_takes_the_filters_of_the_list() {
 async fn unmatched_lists_what_no_route_or_fault_answered() {
     let mock = Mock::start().await;
     let key = mock.key.clone();
-    add(&mock, json!({"path":"/v1/scripted","respond":{"kind":"status","status":503}})).await;
+    add(
+        &mock,
+        json!({"path":"/v1/scripted","respond":{"kind":"status","status":503}}),
+    )
+    .await;
     assert_eq!(send(&mock, "GET", "/v1/account", Some(&key)).await, 200);
     assert_eq!(send(&mock, "GET", "/v1/acount", Some(&key)).await, 404);
     assert_eq!(send(&mock, "PUT", "/v1/account", Some(&key)).await, 405);
@@ -74,7 +104,14 @@ async fn unmatched_lists_what_no_route_or_fault_answered() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["method"].clone(), e["path"].clone(), e["status"].clone(), e["matched"].clone()))
+        .map(|e| {
+            (
+                e["method"].clone(),
+                e["path"].clone(),
+                e["status"].clone(),
+                e["matched"].clone(),
+            )
+        })
         .collect();
     assert_eq!(
         seen,
@@ -84,7 +121,14 @@ async fn unmatched_lists_what_no_route_or_fault_answered() {
         ]
     );
     // Filters narrow it; `matched=false` on the list is the same set.
-    let only_put = admin(&mock, "GET", "/v1/requests/unmatched?method=PUT", None, None).await;
+    let only_put = admin(
+        &mock,
+        "GET",
+        "/v1/requests/unmatched?method=PUT",
+        None,
+        None,
+    )
+    .await;
     assert_eq!(only_put.json()["requests"].as_array().unwrap().len(), 1);
     assert_eq!(count(&mock, "?matched=false").await, json!({"count": 2}));
     assert_eq!(count(&mock, "?matched=true").await, json!({"count": 3}));
@@ -95,5 +139,8 @@ async fn unmatched_lists_what_no_route_or_fault_answered() {
         .iter()
         .map(|e| (e.method.clone(), e.status))
         .collect();
-    assert_eq!(unmatched, [("GET".to_owned(), 404), ("PUT".to_owned(), 405)]);
+    assert_eq!(
+        unmatched,
+        [("GET".to_owned(), 404), ("PUT".to_owned(), 405)]
+    );
 }
