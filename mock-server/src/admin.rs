@@ -1,7 +1,7 @@
 //! The admin control plane, the stand-in for "Account → API Keys": create, list and revoke
 //! keys. Its own listener, guarded by its own token; `GET /healthz` is its only open route.
 
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use bytes::Bytes;
 use http::header::AUTHORIZATION;
@@ -15,7 +15,7 @@ use crate::envelope::{self, Body};
 use crate::error::KeyStoreError;
 use crate::faults::{Fault, Faults};
 use crate::journal::{self, Journal};
-use crate::keys::{key_digest, KeyDigest, KeyRecord, KeyStore};
+use crate::keys::{key_digest, rfc3339, KeyDigest, KeyRecord, KeyStore};
 
 /// The most a request body to the admin plane may hold.
 const MAX_BODY: usize = 64 * 1024;
@@ -271,11 +271,6 @@ impl AdminApi {
             Bytes::from(json!({ "data": data }).to_string()),
         )
     }
-}
-
-/// RFC 3339 in UTC, to the second.
-pub(crate) fn rfc3339(time: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(time).to_string()
 }
 
 /// A key record as the admin plane shows it: never the key.

@@ -19,6 +19,59 @@ enum Kind {
     Empty,
     Whole(Option<Bytes>),
     Scripted(Box<Scripted>),
+    /// A body whose end is reported to the journal.
+    Watched(Box<Watched>),
+}
+
+/// How an answer's body ended, as the journal is told ([`AnswerWatch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerEnd {
+    /// Sent whole.
+    Complete,
+    /// No answer at all (a `reset` fault): reported by the Public API, not by a body.
+    NoAnswer,
+    /// The body failed on purpose (a `truncate` fault: [`CutShort`]).
+    BodyFailed,
+    /// Dropped before its end: the client went away.
+    Abandoned,
+}
+
+/// Told once how an answer ended (the journal's entry of the request, see `journal/`).
+pub trait AnswerWatch: Send + Sync + 'static {
+    /// The answer ended as `end`.
+    fn ended(&self, end: AnswerEnd);
+}
+
+/// A body and who is told how it ended.
+struct Watched {
+    body: Body,
+    watch: Option<std::sync::Arc<dyn AnswerWatch>>,
+}
+
+impl std::fmt::Debug for Watched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Watched").field(&self.body).finish()
+    }
+}
+
+impl Watched {
+    fn tell(&mut self, end: AnswerEnd) {
+        if let Some(watch) = self.watch.take() {
+            watch.ended(end);
+        }
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        use hyper::body::Body as _;
+        let end = if self.body.is_end_stream() {
+            AnswerEnd::Complete
+        } else {
+            AnswerEnd::Abandoned
+        };
+        self.tell(end);
+    }
 }
 
 /// A body sent in pieces, `pause` apart, possibly ending in an error that aborts the
@@ -98,6 +151,27 @@ impl Body {
     }
 }
 
+impl Body {
+    /// This body, with `watch` told how it ends: sent whole, failed, or dropped unfinished.
+    pub fn watched(self, watch: std::sync::Arc<dyn AnswerWatch>) -> Self {
+        Body(Kind::Watched(Box::new(Watched {
+            body: self,
+            watch: Some(watch),
+        })))
+    }
+
+    /// No content, the same watch (a HEAD answer: the head of GET, no body).
+    pub fn without_content(self) -> Self {
+        match self.0 {
+            Kind::Watched(mut watched) => {
+                watched.body = Body::default();
+                Body(Kind::Watched(watched))
+            }
+            _ => Body::default(),
+        }
+    }
+}
+
 impl hyper::body::Body for Body {
     type Data = Bytes;
     type Error = CutShort;
@@ -130,6 +204,15 @@ impl hyper::body::Body for Body {
                     },
                 }
             }
+            Kind::Watched(watched) => {
+                let polled = Pin::new(&mut watched.body).poll_frame(cx);
+                match &polled {
+                    Poll::Ready(None) => watched.tell(AnswerEnd::Complete),
+                    Poll::Ready(Some(Err(_))) => watched.tell(AnswerEnd::BodyFailed),
+                    _ => {}
+                }
+                polled
+            }
         }
     }
 
@@ -137,7 +220,9 @@ impl hyper::body::Body for Body {
         match &self.0 {
             Kind::Empty => true,
             Kind::Whole(bytes) => bytes.is_none(),
-            Kind::Scripted(_) => false,
+            // Every piece sent (hyper may then drop the body without polling it again).
+            Kind::Scripted(script) => script.pieces.is_empty() && script.cut_short.is_none(),
+            Kind::Watched(watched) => watched.body.is_end_stream(),
         }
     }
 
@@ -150,6 +235,7 @@ impl hyper::body::Body for Body {
             Kind::Scripted(script) => script
                 .length
                 .map_or_else(SizeHint::default, SizeHint::with_exact),
+            Kind::Watched(watched) => watched.body.size_hint(),
         }
     }
 }

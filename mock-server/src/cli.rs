@@ -113,6 +113,10 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
     journal_size: u64,
 
+    /// Bytes of each request body the journal keeps (its whole size is recorded too).
+    #[arg(long, value_name = "BYTES", default_value_t = 65_536, value_parser = clap::value_parser!(u64).range(0..=16_777_216))]
+    journal_body_limit: u64,
+
     /// Also append every journal entry to this file, one JSON line each (no key in them).
     #[arg(long, value_name = "PATH")]
     journal: Option<PathBuf>,
@@ -173,6 +177,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             usize::from,
         )),
         journal_size: cli.journal_size as usize,
+        journal_body_limit: cli.journal_body_limit as usize,
         journal_file: cli.journal.clone(),
         redirect_listen: cli.redirect_listen,
         redirect_plain_listen: cli.redirect_plain_listen,

@@ -72,7 +72,10 @@ pub mod tls;
 
 pub use auth::SchemeReading;
 pub use error::{ConfigError, Error, KeyStoreError, TlsError};
-pub use journal::{Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam};
+pub use journal::{
+    BodyEncoding, FaultRef, Header, JournalEntry, KeySummary, Listener, Outcome, Protocol,
+    QueryParam, RecordedBody,
+};
 pub use keys::keys_file;
 pub use keys::{
     ChangeHook, KeyDigest, KeyRecord, KeyStatus, KeyStore, MintedKey, Verification, KEY_PREFIX,

@@ -1,6 +1,7 @@
 //! The Public API listener's service: authenticate first, for every method and path
-//! (ROUTE-1), then route (fixtures), then journal the request (credentials described, never
-//! the key) and log one line per request with the key's hint only.
+//! (ROUTE-1), then route (fixtures), and log one line per request with the key's hint only.
+//! The request's journal entry is begun with the head and finished when the answer ends
+//! (`journal/pending.rs`).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,9 +11,10 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::auth::{authenticate, Decision, SchemeReading};
+use crate::body::AnswerEnd;
 use crate::envelope::{self, Body};
 use crate::faults::{self, Faults, Plan, Scripted};
-use crate::journal::Recorder;
+use crate::journal::{BodyCapture, Pending, Recorder};
 use crate::keys::KeyStore;
 use crate::listener::{Answer, NoAnswer};
 use crate::redact::{hint, redact};
@@ -59,10 +61,14 @@ impl PublicApi {
     pub fn handle<B>(&self, request: &Request<B>) -> Reply {
         let started = Instant::now();
         let decision = authenticate(request.headers(), &self.store, self.reading);
+        let pending = self
+            .journal
+            .as_ref()
+            .and_then(|journal| journal.begin(request, &decision, started));
         let (method, path) = (request.method(), request.uri().path());
         // Whether a route or a fault had an answer (the journal's `matched`).
         let mut matched = true;
-        let reply = match &decision {
+        let mut reply = match &decision {
             Decision::Rejected(_) => Reply::now(envelope::auth_failure()),
             Decision::Accepted(id) => match self.faults.plan(request, || self.store.name_of(id)) {
                 Plan::Normal => {
@@ -70,24 +76,35 @@ impl PublicApi {
                     matched = routed;
                     Reply::now(response)
                 }
-                Plan::Fault(respond) => {
+                Plan::Fault(id, respond) => {
+                    if let Some(pending) = &pending {
+                        pending.set_fault(&id, respond.kind());
+                    }
                     let normal = || self.route(method, path).0;
                     match faults::script(respond, request.version(), normal) {
                         Scripted::Answer(delay, response) => Reply::after(delay, response),
-                        Scripted::NoAnswer(delay, how) => Reply::without_answer(delay, how),
+                        Scripted::NoAnswer(delay, how, head) => {
+                            Reply::without_answer(delay, how, head)
+                        }
                     }
                 }
             },
         };
-        // A reset is journaled with status 0: no answer.
-        let status = reply.status();
-        if let Some(journal) = &self.journal {
-            journal.record(request, &decision, status, matched, started);
+        if let (Some(pending), false) = (&pending, matched) {
+            pending.unmatched();
         }
+        reply.pending = pending;
         if tracing::enabled!(target: "terminus_mock::request", tracing::Level::INFO) {
-            log_request(request, &decision, status, started);
+            // A reset is logged with status 0: no answer.
+            log_request(request, &decision, reply.status(), started);
         }
         reply
+    }
+
+    /// Where the request body of `reply`'s request goes to be journaled, as it is read.
+    pub(crate) fn body_capture(&self, reply: &Reply) -> Option<BodyCapture> {
+        let journal = self.journal.as_ref()?;
+        journal.body_capture(reply.pending.as_ref()?)
     }
 
     /// The route's answer, and whether a route had one (false: the 404 of an unknown path,
@@ -121,6 +138,11 @@ pub struct Reply {
     response: Option<Response<Body>>,
     /// What a fault gives in place of an answer, when `response` is `None`.
     no_answer: Option<NoAnswer>,
+    /// The request's journal entry: told how the answer ends (dropped unanswered: the
+    /// client gave up).
+    pending: Option<Pending>,
+    /// The status of a head among a fault's own bytes (`malformed_chunk` on HTTP/1.1).
+    head: Option<StatusCode>,
 }
 
 impl Reply {
@@ -129,6 +151,8 @@ impl Reply {
             sleep: None,
             response: Some(response),
             no_answer: None,
+            pending: None,
+            head: None,
         }
     }
 
@@ -137,20 +161,25 @@ impl Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: Some(response),
             no_answer: None,
+            pending: None,
+            head: None,
         }
     }
 
-    fn without_answer(delay: Duration, how: NoAnswer) -> Self {
+    fn without_answer(delay: Duration, how: NoAnswer, head: Option<StatusCode>) -> Self {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: None,
             no_answer: Some(how),
+            pending: None,
+            head,
         }
     }
 
-    /// The status it will answer with (`None`: no answer, a fault's reset, close or bytes).
+    /// The status it will answer with (`None`: no answer, a fault's reset, close or bytes
+    /// without a head).
     pub fn status(&self) -> Option<StatusCode> {
-        self.response.as_ref().map(Response::status)
+        self.response.as_ref().map(Response::status).or(self.head)
     }
 }
 
@@ -165,11 +194,29 @@ impl Future for Reply {
             }
             this.sleep = None;
         }
-        Poll::Ready(
-            this.response
-                .take()
-                .ok_or_else(|| this.no_answer.take().unwrap_or_else(NoAnswer::reset)),
-        )
+        let pending = this.pending.take();
+        match this.response.take() {
+            Some(response) => {
+                let watch = pending.and_then(|p| p.answer(response.status().as_u16()));
+                Poll::Ready(Ok(match watch {
+                    Some(watch) => response.map(|body| body.watched(watch)),
+                    None => response,
+                }))
+            }
+            None => {
+                match (pending, this.head) {
+                    // The fault's own bytes hold a head, then a body the client cannot read.
+                    (Some(pending), Some(status)) => {
+                        if let Some(watch) = pending.answer(status.as_u16()) {
+                            watch.ended(AnswerEnd::BodyFailed);
+                        }
+                    }
+                    (Some(pending), None) => pending.no_answer(),
+                    (None, _) => {}
+                }
+                Poll::Ready(Err(this.no_answer.take().unwrap_or_else(NoAnswer::reset)))
+            }
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 
 use crate::envelope::{self, Body};
-use crate::journal::Recorder;
+use crate::journal::{BodyCapture, Recorder};
 
 /// What the redirect origin answers to anything.
 const BODY: &[u8] = br#"{"redirected":true}"#;
@@ -30,12 +30,19 @@ impl RedirectOrigin {
         Self { recorder }
     }
 
-    /// Answers one request, 200 whatever it holds, and journals it.
-    pub(crate) fn handle<B>(&self, request: &Request<B>) -> Response<Body> {
+    /// Answers one request, 200 whatever it holds, and journals it; also returns where its
+    /// body goes to be journaled, as it is read.
+    pub(crate) fn handle<B>(&self, request: &Request<B>) -> (Response<Body>, Option<BodyCapture>) {
         let started = Instant::now();
         let response = envelope::json(StatusCode::OK, Bytes::from_static(BODY));
-        self.recorder
-            .record_unjudged(request, response.status(), started);
-        response
+        let Some(pending) = self.recorder.begin_unjudged(request, started) else {
+            return (response, None);
+        };
+        let capture = self.recorder.body_capture(&pending);
+        let response = match pending.answer(response.status().as_u16()) {
+            Some(watch) => response.map(|body| body.watched(watch)),
+            None => response,
+        };
+        (response, capture)
     }
 }

@@ -44,8 +44,8 @@ struct Inner {
 pub(crate) enum Plan {
     /// The normal answer (no fault matched).
     Normal,
-    /// A fault matched.
-    Fault(Respond),
+    /// A fault matched: its id, and how it answers.
+    Fault(FaultId, Respond),
 }
 
 impl Faults {
@@ -124,7 +124,7 @@ impl Faults {
                 if let Some(n) = &mut f.remaining {
                     *n -= 1;
                 }
-                Plan::Fault(f.fault.respond.clone())
+                Plan::Fault(f.id.clone(), f.fault.respond.clone())
             }
         };
         self.rearm(&list);
@@ -162,9 +162,9 @@ mod tests {
             )
             .unwrap();
         let plan = |path: &str| faults.plan(&get(path), || None);
-        assert!(matches!(plan("/a"), Plan::Fault(_)));
+        assert!(matches!(plan("/a"), Plan::Fault(..)));
         assert!(matches!(plan("/b"), Plan::Normal));
-        assert!(matches!(plan("/a"), Plan::Fault(_)));
+        assert!(matches!(plan("/a"), Plan::Fault(..)));
         assert!(matches!(plan("/a"), Plan::Normal));
         assert!(!faults.inner.armed.load(Ordering::Relaxed));
         let listed = faults.list();
@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(listed.method.as_deref(), Some("GET"));
         assert!(listed.headers.contains_key("x-sdk"));
         let request = Request::get("/a").header("x-sdk", "1").body(()).unwrap();
-        assert!(matches!(faults.plan(&request, || None), Plan::Fault(_)));
+        assert!(matches!(faults.plan(&request, || None), Plan::Fault(..)));
     }
 
     #[test]

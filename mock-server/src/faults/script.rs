@@ -22,8 +22,9 @@ const NOT_A_CHUNK_SIZE: &[u8] = b"not-a-chunk-size\r\n";
 pub(crate) enum Scripted {
     /// This response, after this delay.
     Answer(Duration, Response<Body>),
-    /// No answer (a reset, a close, bytes in place of one), after this delay.
-    NoAnswer(Duration, NoAnswer),
+    /// No answer (a reset, a close, bytes in place of one), after this delay; the status of
+    /// the head among the bytes, if they hold one.
+    NoAnswer(Duration, NoAnswer, Option<StatusCode>),
 }
 
 /// Turns a fault into what the listener does for a request of `version`; `normal` is the
@@ -36,17 +37,23 @@ pub(crate) fn script(
     let delay = Duration::from_millis(respond.delay_ms());
     let h2 = version >= Version::HTTP_2;
     match respond {
-        Respond::Reset { .. } => Scripted::NoAnswer(delay, NoAnswer::reset()),
-        Respond::Empty { .. } if h2 => Scripted::NoAnswer(delay, NoAnswer::cancel()),
-        Respond::Empty { .. } => Scripted::NoAnswer(delay, NoAnswer::Close),
-        Respond::Garbage { .. } => Scripted::NoAnswer(delay, NoAnswer::Write(garbage())),
+        Respond::Reset { .. } => Scripted::NoAnswer(delay, NoAnswer::reset(), None),
+        Respond::Empty { .. } if h2 => Scripted::NoAnswer(delay, NoAnswer::cancel(), None),
+        Respond::Empty { .. } => Scripted::NoAnswer(delay, NoAnswer::Close, None),
+        Respond::Garbage { .. } => Scripted::NoAnswer(delay, NoAnswer::Write(garbage()), None),
         Respond::MalformedChunk { .. } if h2 => {
             let (parts, body) = normal().into_parts();
             let body = Body::malformed(whole(body));
             Scripted::Answer(delay, Response::from_parts(parts, body))
         }
         Respond::MalformedChunk { .. } => {
-            Scripted::NoAnswer(delay, NoAnswer::Write(malformed_chunk(normal())))
+            let normal = normal();
+            let status = normal.status();
+            Scripted::NoAnswer(
+                delay,
+                NoAnswer::Write(malformed_chunk(normal)),
+                Some(status),
+            )
         }
         Respond::Delay { .. } => Scripted::Answer(delay, normal()),
         Respond::Status {

@@ -1,7 +1,7 @@
-//! One request as the journal keeps it: [`JournalEntry`] and its parts. Built once per request
-//! from the request's head, the authentication decision and the status; never holds a key, nor
-//! 10 consecutive characters of one (every credential is replaced by what it was, see
-//! `credentials.rs`).
+//! One request as the journal keeps it: [`JournalEntry`] and its parts. Built from the
+//! request's head and the authentication decision when the head comes, completed with the body
+//! and how the answer ended (`pending.rs`); never holds a key, nor 10 consecutive characters of
+//! one (key material is replaced by what it was, see `credentials/`).
 
 use std::borrow::Cow;
 use std::time::SystemTime;
@@ -10,19 +10,19 @@ use http::Request;
 use serde::{Deserialize, Serialize};
 
 use super::credentials::{Credentials, Found};
+use super::outcome::{FaultRef, Outcome};
 use crate::auth::{Decision, Rejection};
 use crate::keys::KeyStore;
 
 /// One request a listener of the mock saw, as `GET /v1/requests`, `--journal` and
 /// [`MockServer::received_requests`](crate::MockServer::received_requests) give it.
 ///
-/// Every place a key could travel is shown as what the key was, never as the key: in
-/// `Authorization` (`Bearer <valid key "ci">`), in any other header (`User-Agent`, `Cookie`,
-/// `X-Api-Key`), in the path and in query values (which are otherwise never shown). Everything
-/// else of a header value, the path and the query names goes through
-/// [`redact`](crate::redact()), which hides any run of 10 or more letters, digits, `_` or `-`
-/// (so `application/json` reads `…tion/json`). Header names are shown as received, in lower
-/// case.
+/// Every header value, the path, every query parameter and the body are shown as sent, except
+/// key material, replaced by what it was: a `thub_` key (`Bearer <valid key "ci">`,
+/// `<revoked key "old">`, `<unknown thub_ key>`), any 10 consecutive characters of a key the
+/// mock issued, and either in Base64 (`<valid key "ci" in Base64>`) or percent-encoded. In a
+/// field whose whole value is a credential (`Authorization` after its scheme, `X-Api-Key`), a
+/// word that is no key reads `<not a key>`. Header names are shown as received, in lower case.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -64,7 +64,8 @@ use crate::keys::KeyStore;
 /// assert_eq!(entry.protocol, Protocol::Http11);
 /// assert!(entry.tls);
 /// assert_eq!(entry.status, 200);
-/// assert_eq!(entry.query[0].name, "expand");
+/// assert_eq!((entry.query[0].name.as_str(), entry.query[0].value.as_str()), ("expand", "owner"));
+/// assert_eq!(entry.outcome, terminus_mock::Outcome::Answered);
 /// assert_eq!(entry.header("authorization"), Some(r#"Bearer <valid key "ci">"#));
 /// assert!(matches!(&entry.key, KeySummary::Valid { name, .. } if name == "ci"));
 /// // No piece of the key anywhere in it.
@@ -90,19 +91,30 @@ pub struct JournalEntry {
     pub protocol: Protocol,
     /// The method, as sent.
     pub method: String,
-    /// The path, without the query, as sent (credentials described, the rest redacted).
+    /// The path, without the query, as sent (key material replaced).
     pub path: String,
-    /// The query parameters, in order: names only, never values.
+    /// The query parameters, in order, names and values as sent (key material replaced).
     pub query: Vec<QueryParam>,
     /// Every header field, in the order received, repeated fields kept; names in lower case.
     /// HTTP/2 pseudo-header fields (`:authority`, …) are not among them.
     pub headers: Vec<Header>,
     /// The credential the request was judged by.
     pub key: KeySummary,
-    /// The response's status code; 0 when a scripted `reset` fault left it unanswered.
+    /// The request's body, up to the journal's limit (64 KiB by default); absent when it
+    /// had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<RecordedBody>,
+    /// The response's status code; 0 when no head was sent (a `reset` fault, or the client
+    /// gave up first).
     pub status: u16,
-    /// Microseconds from the request's head to the decided response.
+    /// Microseconds from the request's head to the end of the answer: its last byte handed to
+    /// the connection, the reset, or the moment the client gave up.
     pub latency_us: u64,
+    /// What happened to the answer.
+    pub outcome: Outcome,
+    /// The scripted fault that answered, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<FaultRef>,
     /// Whether the mock had an answer for it (WireMock's `wasMatched`): false for an
     /// authenticated request that no fault matched and no route has (the 404 of an unknown
     /// path, the 405 of a known path without that method), as `GET /v1/requests/unmatched`
@@ -124,7 +136,8 @@ impl JournalEntry {
     /// #   "time":"2025-01-01T00:00:00.000000Z","listener":"public","tls":true,
     /// #   "protocol":"HTTP/1.1","method":"GET","path":"/v1/account","query":[],
     /// #   "headers":[{"name":"authorization","value":"Bearer <unknown thub_ key>"}],
-    /// #   "key":{"state":"unknown"},"status":401,"latency_us":12}"#).unwrap();
+    /// #   "key":{"state":"unknown"},"status":401,"latency_us":12,"outcome":"answered"}"#)
+    /// #   .unwrap();
     /// assert_eq!(entry.header("Authorization"), Some("Bearer <unknown thub_ key>"));
     /// assert_eq!(entry.header("cookie"), None);
     /// ```
@@ -143,17 +156,16 @@ impl JournalEntry {
             .map(|h| h.value.as_str())
     }
 
-    /// Builds the entry of one request: every credential in it described (keys looked up in
+    /// Builds the entry of one request's head: key material replaced (keys looked up in
     /// `store`), the key summary from the Public API's `decision`. The sequence number is set
-    /// when the entry joins the journal.
+    /// when the entry joins the journal; the body, status, latency and outcome when they are
+    /// known (`pending.rs`).
     pub(crate) fn from_request<B>(
         request: &Request<B>,
         received: SystemTime,
         (listener, tls): (Listener, bool),
         store: &KeyStore,
         decision: &Decision,
-        status: u16,
-        latency_us: u64,
     ) -> Self {
         let accepted = match decision {
             Decision::Accepted(id) => Some((id, store.name_of(id).unwrap_or_default())),
@@ -183,10 +195,10 @@ impl JournalEntry {
                 } else if is_credential_header(name.as_str()) {
                     credentials.credential(&value)
                 } else {
-                    credentials.text(&value)
+                    credentials.text(&value).into_owned()
                 };
                 Header {
-                    name: credentials.name(name.as_str()),
+                    name: credentials.text(name.as_str()).into_owned(),
                     value,
                 }
             })
@@ -199,16 +211,18 @@ impl JournalEntry {
                     .filter(|pair| !pair.is_empty())
                     .map(|pair| {
                         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                        let (value, key) = credentials.text_and_keys(value);
                         QueryParam {
-                            name: credentials.text(name),
-                            key: credentials.keys_in(value),
+                            name: credentials.text(name).into_owned(),
+                            value,
+                            key,
                         }
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let method = credentials.text(request.method().as_str());
-        let path = credentials.text(request.uri().path());
+        let method = credentials.text(request.method().as_str()).into_owned();
+        let path = credentials.text(request.uri().path()).into_owned();
         let key = match (decision, accepted) {
             (_, Some((id, name))) => KeySummary::Valid {
                 name,
@@ -233,9 +247,12 @@ impl JournalEntry {
             query,
             headers,
             key,
-            status,
-            latency_us,
-            // Set by the recorder, which knows whether a route or a fault answered.
+            body: None,
+            status: 0,
+            latency_us: 0,
+            outcome: Outcome::Answered,
+            fault: None,
+            // Set through `Pending::unmatched`: whether a route or a fault answered.
             matched: true,
         }
     }
@@ -252,20 +269,59 @@ fn is_credential_header(name: &str) -> bool {
 pub struct Header {
     /// The field name, in lower case.
     pub name: String,
-    /// The value, with each credential replaced by what it was (`<valid key "ci">`,
-    /// `<revoked key "old">`, `<unknown thub_ key>`, `<not a key>`) and the rest redacted.
+    /// The value as sent, with key material replaced by what it was (`<valid key "ci">`,
+    /// `<revoked key "old">`, `<unknown thub_ key>`, `<not a key>`).
     pub value: String,
 }
 
-/// One query parameter of a [`JournalEntry`]: its name; its value never (it may hold a key).
+/// One query parameter of a [`JournalEntry`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueryParam {
-    /// The parameter's name, as sent (redacted).
+    /// The parameter's name, as sent (key material replaced).
     pub name: String,
+    /// Its value, as sent (still percent-encoded; key material replaced); empty when the
+    /// parameter has no `=`.
+    #[serde(default)]
+    pub value: String,
     /// When the value held a `thub_` key: what the key was (`<valid key "ci">`, …); several
     /// keys are separated by spaces. Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+}
+
+/// The body of a request, as a [`JournalEntry`] shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedBody {
+    /// How many bytes the body had (all of them, also those past the limit).
+    pub size: u64,
+    /// Whether only the first bytes are shown (the body was longer than the journal's limit).
+    pub truncated: bool,
+    /// How `data` is written.
+    pub encoding: BodyEncoding,
+    /// The bytes kept, key material replaced: text, or Base64 when they are not UTF-8.
+    pub data: String,
+}
+
+/// How a [`RecordedBody`]'s `data` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum BodyEncoding {
+    /// The bytes as text: they were UTF-8.
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Standard Base64 with padding: the bytes were not UTF-8.
+    #[serde(rename = "base64")]
+    Base64,
+}
+
+impl RecordedBody {
+    /// The bytes kept (decoded from Base64 when they were not text).
+    pub fn bytes(&self) -> Vec<u8> {
+        match self.encoding {
+            BodyEncoding::Utf8 => self.data.as_bytes().to_vec(),
+            BodyEncoding::Base64 => super::credentials::base64_decode(self.data.as_bytes()),
+        }
+    }
 }
 
 /// The credential a request was judged by: the `Authorization` field as the Public API's

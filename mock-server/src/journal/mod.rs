@@ -3,10 +3,17 @@
 //! can assert "exactly one request, with the key, and the 401 was not retried".
 //!
 //! - `entry.rs`: [`JournalEntry`], what one request becomes;
-//! - `credentials.rs`: where a credential is told apart (`<valid key "ci">`, …) without the key;
+//! - `credentials/`: where key material is found and told apart (`<valid key "ci">`, …)
+//!   without the key; everything else is shown as sent;
+//! - `pending.rs`: an entry between the request's head and the end of its answer, and the
+//!   capture of its body;
+//! - `outcome.rs`: [`Outcome`], what happened to the answer, and [`FaultRef`];
 //! - `filter.rs`: the filters of `GET /v1/requests`;
 //! - `endpoints.rs`: `GET` and `DELETE /v1/requests` on the admin plane;
 //! - `file.rs`: `--journal PATH`, JSON lines written by a thread of their own.
+//!
+//! An entry joins the journal when its answer has ended (sent, reset, cut, or abandoned by the
+//! client) and its body has been read; see `pending.rs`.
 //!
 //! On the hot path: the entry is built by the request's own thread, outside any lock, and
 //! pushed into that thread's own ring (a shard): its lock is never contended and its memory
@@ -19,6 +26,8 @@ mod endpoints;
 mod entry;
 mod file;
 mod filter;
+mod outcome;
+mod pending;
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -26,7 +35,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime};
 
-use http::{Request, StatusCode};
+use http::Request;
 
 use crate::auth::{Decision, SchemeReading};
 use crate::error::Error;
@@ -36,7 +45,11 @@ pub(crate) use endpoints::{
     clear as clear_endpoint, count as count_endpoint, list as list_endpoint,
     unmatched as unmatched_endpoint,
 };
-pub use entry::{Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam};
+pub use entry::{
+    BodyEncoding, Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam, RecordedBody,
+};
+pub use outcome::{FaultRef, Outcome};
+pub(crate) use pending::{BodyCapture, Pending};
 
 use filter::RequestFilter;
 
@@ -54,6 +67,8 @@ struct Inner {
     /// a reader holding every shard's lock sees no gap below the newest entry it sees.
     last_seq: AtomicU64,
     capacity: usize,
+    /// How many bytes of a request body an entry keeps.
+    body_limit: usize,
     file: Option<file::JournalFile>,
     /// Held while an entry is numbered and sent to `file`, so the file has sequence order.
     file_order: Mutex<()>,
@@ -115,7 +130,17 @@ impl std::fmt::Debug for Journal {
 impl Journal {
     /// A journal keeping the last `capacity` entries, also appending each to `file` when given
     /// (opened now: an unwritable path fails here, naming `--journal`).
+    #[cfg(test)]
     pub(crate) fn new(capacity: usize, file: Option<&Path>) -> Result<Self, Error> {
+        Self::with_body_limit(capacity, file, DEFAULT_BODY_LIMIT)
+    }
+
+    /// [`new`](Self::new), keeping up to `body_limit` bytes of each request body.
+    pub(crate) fn with_body_limit(
+        capacity: usize,
+        file: Option<&Path>,
+        body_limit: usize,
+    ) -> Result<Self, Error> {
         let file = file.map(file::JournalFile::open).transpose()?;
         let threads = std::thread::available_parallelism().map_or(4, |n| n.get());
         let shards = (0..threads.clamp(1, 16))
@@ -126,6 +151,7 @@ impl Journal {
                 shards,
                 last_seq: AtomicU64::new(0),
                 capacity,
+                body_limit,
                 file,
                 file_order: Mutex::new(()),
             }),
@@ -235,6 +261,11 @@ impl Journal {
         self.rings().view(self.inner.capacity).1
     }
 
+    /// How many bytes of a request body an entry keeps.
+    fn body_limit(&self) -> usize {
+        self.inner.body_limit
+    }
+
     /// How many entries the ring keeps.
     pub(crate) fn capacity(&self) -> usize {
         self.inner.capacity
@@ -275,50 +306,51 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    /// Records a request of the Public API: `decision` is what `auth.rs` decided, `status`
-    /// what was answered, `matched` whether a route or a fault had an answer for it,
-    /// `started` when the head was received.
-    pub(crate) fn record<B>(
+    /// Starts the entry of a request of the Public API, when its head has come (`started`):
+    /// `decision` is what `auth.rs` decided. The entry joins the journal when the answer
+    /// holding the returned [`Pending`] has ended and its body capture is done; `None` when
+    /// the journal keeps no entries (the request is counted as dropped now).
+    pub(crate) fn begin<B>(
         &self,
         request: &Request<B>,
         decision: &Decision,
-        status: impl Into<Option<StatusCode>>,
-        matched: bool,
         started: Instant,
-    ) {
+    ) -> Option<Pending> {
         if !self.journal.keeps_entries() {
             self.journal.skip();
-            return;
+            return None;
         }
-        let elapsed = started.elapsed();
         let now = SystemTime::now();
-        let received = now.checked_sub(elapsed).unwrap_or(now);
-        let mut entry = JournalEntry::from_request(
+        let received = now.checked_sub(started.elapsed()).unwrap_or(now);
+        let entry = JournalEntry::from_request(
             request,
             received,
             (self.listener, self.tls),
             &self.store,
             decision,
-            // 0: no answer (a scripted `reset` fault).
-            status.into().map_or(0, |s| s.as_u16()),
-            elapsed.as_micros() as u64,
         );
-        entry.matched = matched;
-        self.journal.push(Arc::new(entry));
+        Some(Pending::new(self.journal.clone(), started, entry))
     }
 
-    /// Records a request that was answered without authentication (the redirect listener):
-    /// its key summary is what the Public API would have decided.
-    pub(crate) fn record_unjudged<B>(
+    /// Starts the entry of a request answered without authentication (the redirect
+    /// listener): its key summary is what the Public API would have decided.
+    pub(crate) fn begin_unjudged<B>(
         &self,
         request: &Request<B>,
-        status: StatusCode,
         started: Instant,
-    ) {
+    ) -> Option<Pending> {
         let decision = crate::auth::authenticate(request.headers(), &self.store, self.reading);
-        self.record(request, &decision, status, true, started);
+        self.begin(request, &decision, started)
+    }
+
+    /// A capture of the request body for `pending`'s entry.
+    pub(crate) fn body_capture(&self, pending: &Pending) -> Option<BodyCapture> {
+        pending.body_capture(self.store.clone())
     }
 }
+
+/// How many bytes of a request body an entry keeps, unless configured otherwise.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -328,7 +360,7 @@ mod tests {
         let json = format!(
             r#"{{"seq":0,"time":"2026-01-01T00:00:00.000000Z","listener":"public","tls":true,
             "protocol":"HTTP/1.1","method":"GET","path":"{path}","query":[],"headers":[],
-            "key":{{"state":"absent"}},"status":401,"latency_us":1}}"#
+            "key":{{"state":"absent"}},"status":401,"latency_us":1,"outcome":"answered"}}"#
         );
         Arc::new(serde_json::from_str(&json).unwrap())
     }

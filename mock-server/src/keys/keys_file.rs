@@ -103,7 +103,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Vec<KeyRecord>, Error> {
                         "{at}: a key is thub_ followed by printable characters without spaces"
                     )));
                 }
-                (key_digest(key.as_bytes()), hint(key))
+                let digest = key_digest(key.as_bytes());
+                super::fragments::note_key(digest, key.as_bytes());
+                (digest, hint(key))
             }
             (None, Some(hex)) => (
                 parse_hex_digest(hex)

@@ -7,9 +7,11 @@
 //!   revoking;
 //! - `keys_file.rs`: the keys file (`contract/fixtures/keys.json`, `--keys FILE`), keys to
 //!   start with;
+//! - `fragments.rs`: the 10-character pieces of the keys, as keyed hashes (for the journal);
 //! - `state_file.rs`: `--state PATH`, the store kept across restarts, written before a change
 //!   is acknowledged.
 
+mod fragments;
 pub mod keys_file;
 mod record;
 pub(crate) mod state_file;
@@ -19,10 +21,16 @@ use std::path::Path;
 
 use crate::error::Error;
 
+pub(crate) use fragments::WINDOW;
 pub(crate) use record::key_digest;
 pub use record::{KeyDigest, KeyRecord, KeyStatus, MintedKey, Verification, KEY_PREFIX};
-pub(crate) use store::random_base62;
+pub(crate) use store::{random_base62, Pieces};
 pub use store::{ChangeHook, KeyStore};
+
+/// A time as the key files and the admin plane write it: RFC 3339 in UTC, to the second.
+pub(crate) fn rfc3339(time: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
+}
 
 /// Fills the store at start-up. With a state file: the saved state first, then the seed keys
 /// it does not hold yet, saved at once, and every later change saved before it is acknowledged.

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use serde_json::json;
 
 use super::keys_file::{self, hex_digest};
+use super::rfc3339;
 use super::{ChangeHook, KeyRecord};
-use crate::admin::rfc3339;
 use crate::error::Error;
 
 /// Reads a state file; `None` when it does not exist yet (first start).

@@ -12,6 +12,7 @@ use arc_swap::ArcSwap;
 use ring::rand::{SecureRandom, SystemRandom};
 use subtle::ConstantTimeEq;
 
+use super::fragments::{self, Fragments};
 use super::record::{
     key_digest, KeyDigest, KeyRecord, KeyStatus, MintedKey, Verification, KEY_PREFIX,
 };
@@ -27,11 +28,14 @@ struct Snapshot {
     records: Vec<KeyRecord>,
     by_digest: HashMap<KeyDigest, usize>,
     by_id: HashMap<String, usize>,
+    /// The 10-character pieces of the keys whose text this process saw, as hashes.
+    fragments: Fragments,
 }
 
 impl Snapshot {
     fn push(&mut self, record: KeyRecord) {
         let index = self.records.len();
+        self.fragments.add(index, &record.digest);
         self.by_digest.insert(record.digest, index);
         self.by_id.insert(record.id.clone(), index);
         self.records.push(record);
@@ -161,11 +165,13 @@ impl KeyStore {
     /// ```
     pub fn mint(&self, name: &str) -> Result<MintedKey, KeyStoreError> {
         let key = format!("{KEY_PREFIX}{}", random_base62(SECRET_LEN));
+        let digest = key_digest(key.as_bytes());
+        fragments::note_key(digest, key.as_bytes());
         let record = KeyRecord {
             id: format!("key_{}", random_base62(16)),
             name: name.to_owned(),
             hint: hint(&key),
-            digest: key_digest(key.as_bytes()),
+            digest,
             status: KeyStatus::Active,
             created_at: SystemTime::now(),
             revoked_at: None,
@@ -265,6 +271,12 @@ impl KeyStore {
         snap.by_id.get(id).map(|&i| snap.records[i].name.clone())
     }
 
+    /// The pieces of the store's keys, to test a text against without a lookup per window
+    /// (see [`Pieces`]).
+    pub(crate) fn pieces(&self) -> Pieces {
+        Pieces(self.snapshot.load_full())
+    }
+
     /// Applies `edit` to a copy of the current snapshot, runs the change hook, and publishes
     /// the copy. Writers are serialised; readers never wait.
     fn change<T>(
@@ -282,6 +294,28 @@ impl KeyStore {
         }
         self.snapshot.store(Arc::new(next));
         Ok(out)
+    }
+}
+
+/// The pieces of one snapshot of the store's keys, held for the time a request is journaled.
+pub(crate) struct Pieces(Arc<Snapshot>);
+
+impl Pieces {
+    /// Whether no key has pieces to look for.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.fragments.is_empty()
+    }
+
+    /// Whether `byte` occurs in some key.
+    pub(crate) fn in_alphabet(&self, byte: u8) -> bool {
+        self.0.fragments.in_alphabet(byte)
+    }
+
+    /// The state, id and name of the key that has this 10-byte window, if any.
+    pub(crate) fn owner(&self, window: &[u8]) -> Option<(KeyStatus, &str, &str)> {
+        let index = self.0.fragments.owner(window)?;
+        let record = &self.0.records[index];
+        Some((record.status, &record.id, &record.name))
     }
 }
 

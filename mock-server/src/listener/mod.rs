@@ -20,6 +20,7 @@ use tokio::sync::{watch, Semaphore};
 use tokio_rustls::TlsAcceptor;
 
 use crate::envelope::Body;
+use crate::journal::BodyCapture;
 
 mod coalesce;
 
@@ -298,15 +299,13 @@ fn without_answer(no_answer: NoAnswer, h1: bool, socket: Socket, takeover: &Take
 /// hyper leaves the body out on HTTP/1.1 but would send it as DATA on HTTP/2, which clients
 /// reject; so the body is dropped here, for both.
 fn without_body(response: Response<Body>) -> Response<Body> {
-    use http_body_util::BodyExt;
     let (mut parts, body) = response.into_parts();
     if let Some(len) = hyper::body::Body::size_hint(&body).exact() {
         parts
             .headers
             .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     }
-    drop(body.boxed());
-    Response::from_parts(parts, Body::default())
+    Response::from_parts(parts, body.without_content())
 }
 
 /// Plain HTTP (`--plaintext`): HTTP/1.1, or HTTP/2 with prior knowledge, told apart by the
@@ -365,19 +364,43 @@ const DISCARD_TIME: Duration = Duration::from_secs(30);
 /// then closed the connection, the client's next write would meet a reset and many clients
 /// would report ECONNRESET instead of the 401. So the rest of an HTTP/1.1 body is read and
 /// discarded (never buffered), within [`DISCARD_LIMIT`] and [`DISCARD_TIME`]; past either, the
-/// connection is closed. HTTP/2 needs none of this: dropping the body ends the stream with
-/// `RST_STREAM(NO_ERROR)` after the response, which tells the client to stop sending.
-pub fn discard_unread_body(request: Request<Incoming>) {
+/// connection is closed.
+///
+/// The body is also handed, as it is read, to `capture` (the journal keeps its first bytes):
+/// on HTTP/2 too when there is a capture. Without one, HTTP/2 needs none of this: dropping the
+/// body ends the stream with `RST_STREAM(NO_ERROR)` after the response.
+pub fn discard_unread_body(request: Request<Incoming>, mut capture: Option<BodyCapture>) {
     use http_body_util::BodyExt;
     use hyper::body::Body as _;
-    if request.version() >= http::Version::HTTP_2 || request.body().is_end_stream() {
+    if (request.version() >= http::Version::HTTP_2 && capture.is_none())
+        || request.body().is_end_stream()
+    {
         return;
     }
     let mut body = request.into_body();
     tokio::spawn(async move {
         let mut seen = 0usize;
         let drain = async {
-            while let Some(Ok(frame)) = body.frame().await {
+            loop {
+                let next = match &capture {
+                    None => body.frame().await,
+                    // The journal's entry waits for the body, within its patience.
+                    Some(c) => {
+                        match tokio::time::timeout(BodyCapture::PATIENCE, body.frame()).await {
+                            Ok(next) => next,
+                            Err(_) => {
+                                if c.answer_ended() {
+                                    capture = None;
+                                }
+                                continue;
+                            }
+                        }
+                    }
+                };
+                let Some(Ok(frame)) = next else { break };
+                if let (Some(data), Some(capture)) = (frame.data_ref(), capture.as_mut()) {
+                    capture.data(data);
+                }
                 seen += frame.data_ref().map_or(0, |d| d.len());
                 if seen > DISCARD_LIMIT {
                     break;
@@ -385,5 +408,6 @@ pub fn discard_unread_body(request: Request<Incoming>) {
             }
         };
         let _ = tokio::time::timeout(DISCARD_TIME, drain).await;
+        drop(capture);
     });
 }

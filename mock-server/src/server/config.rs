@@ -123,6 +123,9 @@ pub struct MockConfig {
     pub journal_size: usize,
     /// Also append every journal entry to this file as one JSON line (`--journal`).
     pub journal_file: Option<PathBuf>,
+    /// How many bytes of each request body the journal keeps (default 64 KiB); the body's
+    /// whole size is recorded too.
+    pub journal_body_limit: usize,
     /// Start the redirect origin over TLS on this address (`--redirect-listen`): a second
     /// origin that answers anything 200 without authentication and journals it, for tests
     /// that follow a redirect. Port 0 lets the system choose.
@@ -148,6 +151,7 @@ impl Default for MockConfig {
             threading: Threading::CallerRuntime,
             journal_size: 1000,
             journal_file: None,
+            journal_body_limit: crate::journal::DEFAULT_BODY_LIMIT,
             redirect_listen: None,
             redirect_plain_listen: None,
         }

@@ -177,7 +177,11 @@ impl MockServer {
         }
         let redirect_addr = |tls: bool| redirects.iter().find(|r| r.2 == tls).map(|r| r.1);
         let (redirect_addr, redirect_plain_addr) = (redirect_addr(true), redirect_addr(false));
-        let journal = Journal::new(config.journal_size, config.journal_file.as_deref())?;
+        let journal = Journal::with_body_limit(
+            config.journal_size,
+            config.journal_file.as_deref(),
+            config.journal_body_limit,
+        )?;
 
         let (stop, stopped) = watch::channel(false);
         let public = PublicApi::new(store.clone(), config.routes, config.scheme).with_journal(
@@ -195,7 +199,8 @@ impl MockServer {
             .with_faults(faults.clone());
         let handler = move |request: http::Request<hyper::body::Incoming>| {
             let reply = public.handle(&request);
-            discard_unread_body(request);
+            let capture = public.body_capture(&reply);
+            discard_unread_body(request, capture);
             reply
         };
         let bind_error = |source| Error::Bind {
@@ -240,8 +245,8 @@ impl MockServer {
             let recorder = journal.recorder(Listener::Redirect, tls, store.clone(), config.scheme);
             let origin = RedirectOrigin::new(recorder);
             let handler = move |request: http::Request<hyper::body::Incoming>| {
-                let response = origin.handle(&request);
-                discard_unread_body(request);
+                let (response, capture) = origin.handle(&request);
+                discard_unread_body(request, capture);
                 std::future::ready(Ok(response))
             };
             let acceptor = if tls { acceptor.clone() } else { None };

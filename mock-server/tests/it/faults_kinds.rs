@@ -182,21 +182,54 @@ async fn every_new_kind_waits_its_delay_first() {
 }
 
 #[tokio::test]
-async fn the_journal_shows_no_status_for_what_was_no_answer() {
+async fn the_journal_names_the_fault_and_how_each_answer_ended() {
     let mock = Mock::start().await;
     for kind in ["empty", "garbage", "malformed_chunk"] {
         add(
             &mock,
-            json!({"path":"/v1/account","times":1,"respond":{"kind":kind}}),
+            json!({"path":"/v1/account","times":2,"respond":{"kind":kind}}),
         )
         .await;
         let _ = account_until_closed_with(&mock).await;
+        let mut h2 = mock.h2().await;
+        if h2.ready().await.is_ok() {
+            if let Ok(response) = h2.send_request(h2_account(&mock)).await {
+                let _ = response.into_body().collect().await;
+            }
+        }
     }
-    let statuses: Vec<u16> = mock
+    // Entries join the journal when their answer has ended.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let seen: Vec<_> = mock
         .server
         .received_requests()
         .iter()
-        .map(|e| e.status)
+        .map(|e| {
+            let fault = e.fault.as_ref().map(|f| f.kind.clone()).unwrap_or_default();
+            (fault, e.protocol, e.status, e.outcome)
+        })
         .collect();
-    assert_eq!(statuses, [0, 0, 0]);
+    use terminus_mock::{Outcome, Protocol};
+    let at = |kind: &str, protocol, status, outcome| (kind.to_owned(), protocol, status, outcome);
+    assert_eq!(
+        seen,
+        [
+            at("empty", Protocol::Http11, 0, Outcome::ClosedWithoutAnswer),
+            at("empty", Protocol::Http2, 0, Outcome::ClosedWithoutAnswer),
+            at("garbage", Protocol::Http11, 0, Outcome::GarbageSent),
+            at("garbage", Protocol::Http2, 0, Outcome::GarbageSent),
+            at(
+                "malformed_chunk",
+                Protocol::Http11,
+                200,
+                Outcome::MalformedChunk
+            ),
+            at(
+                "malformed_chunk",
+                Protocol::Http2,
+                200,
+                Outcome::MalformedChunk
+            ),
+        ]
+    );
 }

@@ -14,6 +14,8 @@ mod faults_kinds;
 mod faults_matching;
 mod http2;
 mod journal;
+mod journal_outcome;
+mod journal_values;
 mod persistence;
 mod robustness;
 mod rotation;
