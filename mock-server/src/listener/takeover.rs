@@ -8,6 +8,12 @@
 //! answer; everything hyper writes from then on is discarded, and its reads see the end of
 //! the stream, so it closes the connection as after any last answer. The check on the hot
 //! path is one atomic load per read and write.
+//!
+//! On HTTP/1.1 an answer is written only after the previous one, so nothing of an earlier answer
+//! is lost, unless a client pipelines and the earlier answer is still unflushed. On HTTP/2 what
+//! other streams had not yet written is discarded too: `garbage` ends the whole connection. A
+//! request body still unread in the kernel when the connection closes turns the FIN into an RST,
+//! as with any server closing early; the bodies an SDK sends are read with the head.
 
 use std::io;
 use std::pin::Pin;

@@ -233,3 +233,40 @@ async fn the_journal_names_the_fault_and_how_each_answer_ended() {
         ]
     );
 }
+
+#[tokio::test]
+async fn without_tls_the_bytes_are_the_same() {
+    use terminus_mock::{MockConfig, MockServer, TlsMode};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mock = MockServer::start(MockConfig {
+        tls: TlsMode::Plaintext,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let key = mock.key_store().mint("plain").unwrap().key;
+    mock.faults()
+        .add(
+            terminus_mock::faults::Fault::on(http::Method::GET, "/v1/account")
+                .times(2)
+                .respond(terminus_mock::faults::Respond::garbage()),
+        )
+        .unwrap();
+    for _ in 0..2 {
+        let mut conn = tokio::net::TcpStream::connect(mock.public_addr())
+            .await
+            .unwrap();
+        let auth = format!("Authorization: Bearer {key}");
+        conn.write_all(&crate::support::request("GET", "/v1/account", &[&auth]))
+            .await
+            .unwrap();
+        let mut received = Vec::new();
+        let ended = tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut received))
+            .await
+            .expect("closed within 5 s");
+        assert!(ended.is_ok(), "a FIN, not {ended:?}");
+        assert_eq!(received.len(), 64);
+        assert!(received[0] >= 0x80);
+    }
+    mock.shutdown().await;
+}

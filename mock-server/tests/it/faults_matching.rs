@@ -7,7 +7,7 @@
 use serde_json::json;
 
 use crate::faults::{add, admin};
-use crate::support::Mock;
+use crate::support::{schema, Mock};
 
 /// `GET target` with the key and these header lines; the status answered.
 async fn status_of(mock: &Mock, key: &str, target: &str, lines: &[&str]) -> u16 {
@@ -112,6 +112,24 @@ async fn a_lowercase_method_means_the_registered_one() {
     .await;
     assert_eq!(created["method"], "purge");
     assert_eq!(status_of(&mock, &key, "/v1/account", &[]).await, 200);
+}
+
+#[tokio::test]
+async fn the_schema_takes_the_matchers_and_kinds_the_mock_takes() {
+    let schema = schema("fault.schema.json");
+    for kind in ["empty", "malformed_chunk", "garbage"] {
+        let fault = json!({"method":"get","path":"/v1/projects/{id}","headers":{"X-Sdk":"py","idempotency-key":true,"x-debug":false},
+            "query":{"page":"2","dry_run":false},"key_name":"ci","times":1,"respond":{"kind":kind,"delay_ms":10}});
+        assert!(schema.is_valid(&fault), "{fault}");
+    }
+    for fault in [
+        json!({"path":"/a","headers":{"x-a":1},"respond":{"kind":"empty"}}),
+        json!({"path":"/a","key_name":"","respond":{"kind":"empty"}}),
+        json!({"path":"/a","respond":{"kind":"empty","status":200}}),
+        json!({"path":"/a","respond":{"kind":"garbage","delay_ms":60001}}),
+    ] {
+        assert!(!schema.is_valid(&fault), "{fault}");
+    }
 }
 
 #[tokio::test]
