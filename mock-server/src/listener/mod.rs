@@ -27,7 +27,7 @@ mod coalesce;
 mod takeover;
 
 pub use takeover::NoAnswer;
-use takeover::Takeover;
+use takeover::{without_answer, Takeover};
 
 /// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted fault).
 pub type Answer = Result<Response<Body>, NoAnswer>;
@@ -267,30 +267,6 @@ impl Socket {
             if let Err(e) = socket2::SockRef::from(&fd).set_linger(Some(Duration::ZERO)) {
                 tracing::debug!(target: "terminus_mock::listener", "SO_LINGER 0 refused: {e}");
             }
-        }
-    }
-}
-
-/// What the listener does for a request a fault leaves without an answer: on HTTP/1.1 a
-/// reset is a real RST of the connection (HTTP/1.1 has no way to reset one request), on HTTP/2
-/// the stream's reset (hyper sends it for the error, with its code); bytes of the fault's own,
-/// or a clean close, take the connection over (`takeover.rs`) behind a placeholder answer
-/// hyper never gets to write.
-fn without_answer(no_answer: NoAnswer, h1: bool, socket: Socket, takeover: &Takeover) -> Answer {
-    match no_answer {
-        NoAnswer::Reset(_) => {
-            if h1 {
-                socket.reset_on_close();
-            }
-            Err(no_answer)
-        }
-        NoAnswer::Close => {
-            takeover.write_then_close(bytes::Bytes::new());
-            Ok(Response::new(Body::default()))
-        }
-        NoAnswer::Write(bytes) => {
-            takeover.write_then_close(bytes);
-            Ok(Response::new(Body::default()))
         }
     }
 }

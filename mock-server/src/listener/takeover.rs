@@ -68,6 +68,35 @@ impl std::error::Error for NoAnswer {
     }
 }
 
+/// What the listener does for a request a fault leaves without an answer: on HTTP/1.1 a
+/// reset is a real RST of the connection (HTTP/1.1 has no way to reset one request), on HTTP/2
+/// the stream's reset (hyper sends it for the error, with its code); bytes of the fault's own,
+/// or a clean close, take the connection over ([`TakenOver`]) behind a placeholder answer
+/// hyper never gets to write.
+pub(super) fn without_answer(
+    no_answer: NoAnswer,
+    h1: bool,
+    socket: super::Socket,
+    takeover: &Takeover,
+) -> super::Answer {
+    match no_answer {
+        NoAnswer::Reset(_) => {
+            if h1 {
+                socket.reset_on_close();
+            }
+            Err(no_answer)
+        }
+        NoAnswer::Close => {
+            takeover.write_then_close(bytes::Bytes::new());
+            Ok(http::Response::new(crate::envelope::Body::default()))
+        }
+        NoAnswer::Write(bytes) => {
+            takeover.write_then_close(bytes);
+            Ok(http::Response::new(crate::envelope::Body::default()))
+        }
+    }
+}
+
 /// The service's side of one connection: where it asks for the takeover. Cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Takeover(Arc<Slot>);
