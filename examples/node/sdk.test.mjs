@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 
-import { Client, AuthenticationError, USER_AGENT } from "./terminus-sdk.mjs";
+import { Client, AuthenticationError, TerminusError, USER_AGENT } from "./terminus-sdk.mjs";
 
 const MOCK = process.env.TERMINUS_MOCK ?? new URL("../../target/debug/terminus-mock", import.meta.url).pathname;
 const CA_DIR = process.env.TERMINUS_CA_DIR;
@@ -30,6 +30,7 @@ async function admin(method, path, body) {
 }
 const mint = async (name) => admin("POST", "/v1/keys", { name });
 const journal = async (query = "") => (await admin("GET", `/v1/requests${query}`)).requests;
+const count = async (query) => (await admin("GET", `/v1/requests/count?${query}`)).count;
 const authorization = (entry) => entry.headers.filter((h) => h.name === "authorization").map((h) => h.value);
 
 before(async () => {
@@ -150,4 +151,43 @@ test("the journal shows the SDK's User-Agent, Idempotency-Key and body in full, 
   // No 10 consecutive characters of the key anywhere in what the admin plane answers.
   const text = JSON.stringify(await journal());
   for (let i = 0; i + 10 <= key.length; i++) assert.ok(!text.includes(key.slice(i, i + 10)), `piece ${i} of the key`);
+});
+
+test("a fault on the SDK's User-Agent leaves other clients alone, and the count says so", async () => {
+  const { key } = await mint("sdk-agent");
+  await admin("POST", "/v1/faults", {
+    path: "/v1/account", headers: { "User-Agent": USER_AGENT }, times: 1,
+    respond: { kind: "status", status: 503 },
+  });
+  const other = await fetch(`${ready.public_url}/v1/account`, { headers: { Authorization: `Bearer ${key}` } });
+  assert.equal(other.status, 200, "another client's requests are not selected");
+  await other.body?.cancel();
+  await new Client({ apiKey: key, baseUrl: ready.public_url, backoffMs: 10 }).account();
+  assert.equal(await count("path=/v1/account&status=503"), 1);
+  assert.equal(await count("path=/v1/account&status=200"), 2);
+});
+
+test("an empty response is a network error, retried a bounded number of times", async () => {
+  const { key } = await mint("sdk-empty");
+  await admin("POST", "/v1/faults", { path: "/v1/account", respond: { kind: "empty" } });
+  await assert.rejects(
+    new Client({ apiKey: key, baseUrl: ready.public_url, maxRetries: 2, backoffMs: 10 }).account(),
+    (e) => !(e instanceof TerminusError),
+  );
+  assert.equal(await count("method=GET&path=/v1/account"), 3);
+});
+
+test("garbage instead of an answer is a network error, then the retry succeeds", async () => {
+  const { key } = await mint("sdk-garbage");
+  await admin("POST", "/v1/faults", { path: "/v1/account", times: 1, respond: { kind: "garbage" } });
+  const account = await new Client({ apiKey: key, baseUrl: ready.public_url, backoffMs: 10 }).account();
+  assert.equal(account.object, "account");
+  assert.equal(await count("path=/v1/account"), 2);
+});
+
+test("a mistyped path shows among the unmatched requests", async () => {
+  const { key } = await mint("sdk-typo");
+  await assert.rejects(new Client({ apiKey: key, baseUrl: ready.public_url }).get("/v1/acount"), (e) => e.status === 404);
+  const { requests } = await admin("GET", "/v1/requests/unmatched");
+  assert.deepEqual(requests.map((e) => [e.path, e.matched]), [["/v1/acount", false]]);
 });

@@ -24,6 +24,7 @@ export class TerminusError extends Error {
 
 export class AuthenticationError extends TerminusError {}
 
+// What every request of this SDK says it is (a test can script a fault for this SDK alone).
 export const USER_AGENT = "terminus-sdk-node/0.0.1";
 const RETRIED = new Set([429, 503]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

@@ -55,6 +55,14 @@ class Mock:
     def journal(self, **filters):
         return self.admin("GET", "/v1/requests", params=filters)["requests"]
 
+    def count(self, **filters):
+        """How many journaled requests pass the filters of GET /v1/requests."""
+        return self.admin("GET", "/v1/requests/count", params=filters)["count"]
+
+    def unmatched(self, **filters):
+        """The requests no route or fault had an answer for (a typo in the SDK's paths)."""
+        return self.admin("GET", "/v1/requests/unmatched", params=filters)["requests"]
+
     def reset(self):
         self.admin("DELETE", "/v1/requests")
         self.admin("DELETE", "/v1/faults")

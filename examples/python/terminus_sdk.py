@@ -19,7 +19,10 @@ import uuid
 
 import requests
 
-__all__ = ["Client", "TerminusError", "AuthenticationError"]
+__all__ = ["Client", "TerminusError", "AuthenticationError", "USER_AGENT"]
+
+# What every request of this SDK says it is (a test can script a fault for this SDK alone).
+USER_AGENT = "terminus-sdk-python/0.0.1"
 
 
 class TerminusError(Exception):
@@ -33,8 +36,6 @@ class TerminusError(Exception):
 class AuthenticationError(TerminusError):
     """The 401: the key is missing, malformed, unknown or revoked. Never retried."""
 
-
-USER_AGENT = "terminus-sdk-python/0.0.1"
 
 
 class Client:

@@ -4,11 +4,12 @@ TERMINUS_MOCK set)."""
 import datetime
 
 import pytest
+import requests
 
 import json
 import re
 
-from terminus_sdk import USER_AGENT, AuthenticationError, Client
+from terminus_sdk import USER_AGENT, AuthenticationError, Client, TerminusError
 
 
 def when(entry):
@@ -115,3 +116,48 @@ def test_the_journal_shows_the_user_agent_idempotency_key_and_body_in_full_and_n
     # No 10 consecutive characters of the key anywhere in what the admin plane answers.
     text = json.dumps(mock.journal())
     assert not [key[i:i + 10] for i in range(len(key) - 9) if key[i:i + 10] in text]
+
+
+def test_a_fault_on_the_sdks_user_agent_leaves_other_clients_alone(mock):
+    key, _ = mock.mint("sdk-agent")
+    mock.fault(path="/v1/account", headers={"User-Agent": USER_AGENT}, times=1,
+               respond={"kind": "status", "status": 503})
+    other = requests.get(mock.url + "/v1/account", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    assert other.status_code == 200, "another client's requests are not selected"
+    assert Client(api_key=key, base_url=mock.url, backoff=0.05).account()["object"] == "account"
+    # Exactly one 503 (the SDK's first try), and the SDK retried it once.
+    assert mock.count(path="/v1/account", status="503") == 1
+    assert mock.count(path="/v1/account", status="200") == 2
+
+
+def test_an_empty_response_is_a_connection_error_retried_a_bounded_number_of_times(mock):
+    key, _ = mock.mint("sdk-empty")
+    mock.fault(path="/v1/account", respond={"kind": "empty"})
+    with pytest.raises(requests.ConnectionError):
+        Client(api_key=key, base_url=mock.url, max_retries=2, backoff=0.05).account()
+    assert mock.count(method="GET", path="/v1/account") == 3
+
+
+def test_an_empty_response_then_the_answer(mock):
+    key, _ = mock.mint("sdk-empty-once")
+    mock.fault(path="/v1/account", times=1, respond={"kind": "empty"})
+    assert Client(api_key=key, base_url=mock.url, backoff=0.05).account()["object"] == "account"
+    assert mock.count(path="/v1/account") == 2
+
+
+def test_a_malformed_chunk_fails_the_read(mock):
+    key, _ = mock.mint("sdk-chunk")
+    mock.fault(path="/v1/account", respond={"kind": "malformed_chunk"})
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        Client(api_key=key, base_url=mock.url, max_retries=0).account()
+    assert mock.count(path="/v1/account") == 1
+
+
+def test_a_mistyped_path_shows_among_the_unmatched_requests(mock):
+    key, _ = mock.mint("sdk-typo")
+    with pytest.raises(TerminusError) as raised:
+        Client(api_key=key, base_url=mock.url).get("/v1/acount")
+    assert raised.value.status == 404
+    [entry] = mock.unmatched()
+    assert (entry["path"], entry["matched"]) == ("/v1/acount", False)
+    assert mock.unmatched(method="POST") == []

@@ -126,6 +126,14 @@ impl AdminApi {
                 (Some(j), &Method::DELETE) => journal::clear_endpoint(j),
                 _ => wrong_method("GET, DELETE"),
             },
+            // Verification (issue 17): "exactly one request matched", and what nothing matched.
+            (["v1", "requests", view @ ("count" | "unmatched")], m) => match (&self.journal, m) {
+                (Some(j), &Method::GET) if *view == "count" => {
+                    journal::count_endpoint(j, request.uri().query())
+                }
+                (Some(j), &Method::GET) => journal::unmatched_endpoint(j, request.uri().query()),
+                _ => wrong_method("GET"),
+            },
             (["v1", "faults"], &Method::POST) => match read_body(request).await {
                 Ok(body) => self.add_fault(&body),
                 Err(response) => response,
@@ -151,7 +159,7 @@ impl AdminApi {
             _ => envelope::error(
                 StatusCode::NOT_FOUND,
                 "not_found_error",
-                "No such admin endpoint: the admin plane has GET /healthz, GET and POST /v1/keys, GET and DELETE /v1/keys/{id}, GET and DELETE /v1/requests, GET, POST and DELETE /v1/faults, DELETE /v1/faults/{id}",
+                "No such admin endpoint: the admin plane has GET /healthz, GET and POST /v1/keys, GET and DELETE /v1/keys/{id}, GET and DELETE /v1/requests, GET /v1/requests/count, GET /v1/requests/unmatched, GET, POST and DELETE /v1/faults, DELETE /v1/faults/{id}",
             ),
         }
     }

@@ -75,20 +75,23 @@ impl Drop for Watched {
 }
 
 /// A body sent in pieces, `pause` apart, possibly ending in an error that aborts the
-/// connection (a truncated body).
+/// connection (a truncated body) or the stream (HTTP/2, with the error's code).
 #[derive(Debug)]
 struct Scripted {
     pieces: std::collections::VecDeque<Bytes>,
     pause: Duration,
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
-    cut_short: bool,
-    length: u64,
+    /// The error ending it, if it ends in one: the HTTP/2 code of the stream's reset.
+    cut_short: Option<h2::Reason>,
+    /// The length announced (`Content-Length`); `None`: none (chunked on HTTP/1.1).
+    length: Option<u64>,
 }
 
-/// Why a scripted body ended early: the fault asked for it.
+/// Why a scripted body ended early: the fault asked for it. On HTTP/2 the stream is reset
+/// with the code it carries (hyper finds it as the error's source).
 #[derive(Debug, thiserror::Error)]
-#[error("the body was cut short on purpose (a scripted `truncate` fault)")]
-pub struct CutShort;
+#[error("the body was cut short on purpose (a scripted fault)")]
+pub struct CutShort(#[source] h2::Error);
 
 impl From<Bytes> for Body {
     fn from(bytes: Bytes) -> Self {
@@ -114,8 +117,8 @@ impl Body {
             pieces,
             pause,
             sleep: None,
-            cut_short: false,
-            length,
+            cut_short: None,
+            length: Some(length),
         })))
     }
 
@@ -129,8 +132,21 @@ impl Body {
             // Time for the head and the first half to leave before the connection is cut.
             pause: Duration::from_millis(50),
             sleep: None,
-            cut_short: true,
-            length,
+            cut_short: Some(h2::Reason::INTERNAL_ERROR),
+            length: Some(length),
+        })))
+    }
+
+    /// The first half of `bytes` with no length announced, then an error that resets an
+    /// HTTP/2 stream with `PROTOCOL_ERROR` (a `malformed_chunk` fault on HTTP/2).
+    pub fn malformed(bytes: Bytes) -> Self {
+        let half = bytes.slice(..bytes.len() / 2);
+        Body(Kind::Scripted(Box::new(Scripted {
+            pieces: [half].into_iter().filter(|b| !b.is_empty()).collect(),
+            pause: Duration::from_millis(50),
+            sleep: None,
+            cut_short: Some(h2::Reason::PROTOCOL_ERROR),
+            length: None,
         })))
     }
 }
@@ -176,17 +192,16 @@ impl hyper::body::Body for Body {
                 }
                 match script.pieces.pop_front() {
                     Some(piece) => {
-                        let more = !script.pieces.is_empty() || script.cut_short;
+                        let more = !script.pieces.is_empty() || script.cut_short.is_some();
                         if more && !script.pause.is_zero() {
                             script.sleep = Some(Box::pin(tokio::time::sleep(script.pause)));
                         }
                         Poll::Ready(Some(Ok(Frame::data(piece))))
                     }
-                    None if script.cut_short => {
-                        script.cut_short = false;
-                        Poll::Ready(Some(Err(CutShort)))
-                    }
-                    None => Poll::Ready(None),
+                    None => match script.cut_short.take() {
+                        Some(reason) => Poll::Ready(Some(Err(CutShort(reason.into())))),
+                        None => Poll::Ready(None),
+                    },
                 }
             }
             Kind::Watched(watched) => {
@@ -206,7 +221,7 @@ impl hyper::body::Body for Body {
             Kind::Empty => true,
             Kind::Whole(bytes) => bytes.is_none(),
             // Every piece sent (hyper may then drop the body without polling it again).
-            Kind::Scripted(script) => script.pieces.is_empty() && !script.cut_short,
+            Kind::Scripted(script) => script.pieces.is_empty() && script.cut_short.is_none(),
             Kind::Watched(watched) => watched.body.is_end_stream(),
         }
     }
@@ -217,7 +232,9 @@ impl hyper::body::Body for Body {
             Kind::Whole(bytes) => {
                 SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
-            Kind::Scripted(script) => SizeHint::with_exact(script.length),
+            Kind::Scripted(script) => script
+                .length
+                .map_or_else(SizeHint::default, SizeHint::with_exact),
             Kind::Watched(watched) => watched.body.size_hint(),
         }
     }

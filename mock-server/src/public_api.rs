@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, Method, Request, Response, StatusCode};
 
 use crate::auth::{authenticate, Decision, SchemeReading};
+use crate::body::AnswerEnd;
 use crate::envelope::{self, Body};
 use crate::faults::{self, Faults, Plan, Scripted};
 use crate::journal::{BodyCapture, Pending, Recorder};
@@ -65,21 +66,33 @@ impl PublicApi {
             .as_ref()
             .and_then(|journal| journal.begin(request, &decision, started));
         let (method, path) = (request.method(), request.uri().path());
+        // Whether a route or a fault had an answer (the journal's `matched`).
+        let mut matched = true;
         let mut reply = match &decision {
             Decision::Rejected(_) => Reply::now(envelope::auth_failure()),
-            Decision::Accepted(_) => match self.faults.plan(method, path) {
-                Plan::Normal => Reply::now(self.route(method, path)),
+            Decision::Accepted(id) => match self.faults.plan(request, || self.store.name_of(id)) {
+                Plan::Normal => {
+                    let (response, routed) = self.route(method, path);
+                    matched = routed;
+                    Reply::now(response)
+                }
                 Plan::Fault(id, respond) => {
                     if let Some(pending) = &pending {
-                        pending.set_fault(&id, &fault_kind(&respond));
+                        pending.set_fault(&id, respond.kind());
                     }
-                    match faults::script(respond, || self.route(method, path)) {
+                    let normal = || self.route(method, path).0;
+                    match faults::script(respond, request.version(), normal) {
                         Scripted::Answer(delay, response) => Reply::after(delay, response),
-                        Scripted::Reset(delay) => Reply::reset(delay),
+                        Scripted::NoAnswer(delay, how, head) => {
+                            Reply::without_answer(delay, how, head)
+                        }
                     }
                 }
             },
         };
+        if let (Some(pending), false) = (&pending, matched) {
+            pending.unmatched();
+        }
         reply.pending = pending;
         if tracing::enabled!(target: "terminus_mock::request", tracing::Level::INFO) {
             // A reset is logged with status 0: no answer.
@@ -94,8 +107,10 @@ impl PublicApi {
         journal.body_capture(reply.pending.as_ref()?)
     }
 
-    fn route(&self, method: &Method, path: &str) -> Response<Body> {
-        match self.routes.find(method, path) {
+    /// The route's answer, and whether a route had one (false: the 404 of an unknown path,
+    /// the 405 of a known path without this method).
+    fn route(&self, method: &Method, path: &str) -> (Response<Body>, bool) {
+        let response = match self.routes.find(method, path) {
             RouteMatch::Found(route, params) => {
                 let mut response = envelope::json(route.status, route.body(&params));
                 for (name, value) in &route.headers {
@@ -109,9 +124,10 @@ impl PublicApi {
                 response.headers_mut().insert(http::header::ALLOW, allow);
                 response
             }
-            RouteMatch::WrongMethod(allow) => envelope::method_not_allowed(allow),
-            RouteMatch::NotFound => envelope::not_found(),
-        }
+            RouteMatch::WrongMethod(allow) => return (envelope::method_not_allowed(allow), false),
+            RouteMatch::NotFound => return (envelope::not_found(), false),
+        };
+        (response, true)
     }
 }
 
@@ -120,9 +136,13 @@ impl PublicApi {
 pub struct Reply {
     sleep: Option<Pin<Box<tokio::time::Sleep>>>,
     response: Option<Response<Body>>,
+    /// What a fault gives in place of an answer, when `response` is `None`.
+    no_answer: Option<NoAnswer>,
     /// The request's journal entry: told how the answer ends (dropped unanswered: the
     /// client gave up).
     pending: Option<Pending>,
+    /// The status of a head among a fault's own bytes (`malformed_chunk` on HTTP/1.1).
+    head: Option<StatusCode>,
 }
 
 impl Reply {
@@ -130,7 +150,9 @@ impl Reply {
         Reply {
             sleep: None,
             response: Some(response),
+            no_answer: None,
             pending: None,
+            head: None,
         }
     }
 
@@ -138,21 +160,26 @@ impl Reply {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: Some(response),
+            no_answer: None,
             pending: None,
+            head: None,
         }
     }
 
-    fn reset(delay: Duration) -> Self {
+    fn without_answer(delay: Duration, how: NoAnswer, head: Option<StatusCode>) -> Self {
         Reply {
             sleep: (!delay.is_zero()).then(|| Box::pin(tokio::time::sleep(delay))),
             response: None,
+            no_answer: Some(how),
             pending: None,
+            head,
         }
     }
 
-    /// The status it will answer with (`None`: no answer, the connection is reset).
+    /// The status it will answer with (`None`: no answer, a fault's reset, close or bytes
+    /// without a head).
     pub fn status(&self) -> Option<StatusCode> {
-        self.response.as_ref().map(Response::status)
+        self.response.as_ref().map(Response::status).or(self.head)
     }
 }
 
@@ -177,21 +204,20 @@ impl Future for Reply {
                 }))
             }
             None => {
-                if let Some(pending) = pending {
-                    pending.no_answer();
+                match (pending, this.head) {
+                    // The fault's own bytes hold a head, then a body the client cannot read.
+                    (Some(pending), Some(status)) => {
+                        if let Some(watch) = pending.answer(status.as_u16()) {
+                            watch.ended(AnswerEnd::BodyFailed);
+                        }
+                    }
+                    (Some(pending), None) => pending.no_answer(),
+                    (None, _) => {}
                 }
-                Poll::Ready(Err(NoAnswer))
+                Poll::Ready(Err(this.no_answer.take().unwrap_or_else(NoAnswer::reset)))
             }
         }
     }
-}
-
-/// A fault's kind as its JSON names it (`delay`, `reset`, …), for the journal.
-fn fault_kind(respond: &faults::Respond) -> String {
-    serde_json::to_value(respond)
-        .ok()
-        .and_then(|v| v.get("kind")?.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// The hint of whatever token the request presented: never more than `thub_` and four

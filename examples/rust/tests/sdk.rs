@@ -78,3 +78,27 @@ async fn a_429_with_retry_after_is_waited_out() {
     assert_eq!(statuses, [429, 200]);
     mock.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_empty_response_is_a_transport_error_and_exactly_one_request() {
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let key = mock.key_store().mint("sdk").unwrap().key;
+    mock.faults()
+        .add(
+            Fault::on(http::Method::GET, "/v1/account")
+                .key_name("sdk")
+                .times(1)
+                .respond(Respond::empty()),
+        )
+        .unwrap();
+    let client = Client::new(&mock.public_url(), mock.ca_pem().unwrap(), &key).unwrap();
+    assert!(matches!(client.account().await, Err(Error::Transport(_))));
+    // This SDK does not retry a connection that closed without an answer: one request.
+    let sent = |mock: &MockServer| mock.count_requests(|e| e.path == "/v1/account");
+    assert_eq!(sent(&mock), 1);
+    // Spent: the next call is answered, and the SDK called no endpoint the mock lacks.
+    assert_eq!(client.account().await.unwrap()["object"], "account");
+    assert_eq!(sent(&mock), 2);
+    assert!(mock.unmatched_requests().is_empty());
+    mock.shutdown().await;
+}

@@ -115,6 +115,17 @@ pub struct JournalEntry {
     /// The scripted fault that answered, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<FaultRef>,
+    /// Whether the mock had an answer for it (WireMock's `wasMatched`): false for an
+    /// authenticated request that no fault matched and no route has (the 404 of an unknown
+    /// path, the 405 of a known path without that method), as `GET /v1/requests/unmatched`
+    /// lists them; true otherwise, a 401 included (the contract's own answer).
+    #[serde(default = "matched_when_absent")]
+    pub matched: bool,
+}
+
+/// Entries written before `matched` existed were all answered by a route, a fault or the 401.
+fn matched_when_absent() -> bool {
+    true
 }
 
 impl JournalEntry {
@@ -241,6 +252,8 @@ impl JournalEntry {
             latency_us: 0,
             outcome: Outcome::Answered,
             fault: None,
+            // Set through `Pending::unmatched`: whether a route or a fault answered.
+            matched: true,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The filters of `GET /v1/requests`, from its query string: `method`, `path` (exact, or a
 //! template with `{param}` segments), `status` (`401` or a class, `4xx`), `since` (a sequence
 //! number: the entries after it; or an RFC 3339 UTC time: the entries at or after it),
-//! `key_id`, `key_name`, `listener`. Every filter given must match. A bad value is refused with
+//! `key_id`, `key_name`, `listener`, `matched` (`false`: the requests no route or fault had an
+//! answer for). Every filter given must match. `GET /v1/requests/count` takes the same. A bad value is refused with
 //! the parameter's name and what it takes.
 
 use std::time::SystemTime;
@@ -10,7 +11,7 @@ use super::{JournalEntry, Listener};
 use crate::redact::redact;
 
 /// The parameters `GET /v1/requests` takes, for messages.
-const PARAMETERS: &str = "method, path, status, since, key_id, key_name, listener";
+const PARAMETERS: &str = "method, path, status, since, key_id, key_name, listener, matched";
 
 /// A filter parameter that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +38,7 @@ pub(crate) struct RequestFilter {
     key_id: Option<String>,
     key_name: Option<String>,
     listener: Option<Listener>,
+    matched: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -124,7 +126,14 @@ impl RequestFilter {
             })?;
             if !matches!(
                 name.as_str(),
-                "method" | "path" | "status" | "since" | "key_id" | "key_name" | "listener"
+                "method"
+                    | "path"
+                    | "status"
+                    | "since"
+                    | "key_id"
+                    | "key_name"
+                    | "listener"
+                    | "matched"
             ) {
                 return Err(fail(
                     &name,
@@ -148,6 +157,18 @@ impl RequestFilter {
                 "since" => filter.since = Some(parse_since(&value).map_err(bad)?),
                 "key_id" => filter.key_id = Some(value),
                 "key_name" => filter.key_name = Some(value),
+                "matched" => {
+                    filter.matched = Some(match value.as_str() {
+                        "true" => true,
+                        "false" => false,
+                        other => {
+                            return Err(bad(format!(
+                                "{:?} is not a boolean; it is `true` or `false`",
+                                redact(other)
+                            )))
+                        }
+                    })
+                }
                 _ => {
                     filter.listener = Some(match value.as_str() {
                         "public" => Listener::Public,
@@ -187,6 +208,13 @@ impl RequestFilter {
                 .as_ref()
                 .is_none_or(|name| entry.key.name() == Some(name.as_str()))
             && self.listener.is_none_or(|l| l == entry.listener)
+            && self.matched.is_none_or(|m| m == entry.matched)
+    }
+
+    /// Only the requests no route or fault had an answer for (`GET /v1/requests/unmatched`).
+    pub(crate) fn unmatched(mut self) -> Self {
+        self.matched = Some(false);
+        self
     }
 }
 
@@ -268,6 +296,7 @@ mod tests {
             ("path=v1/account", "path"),
             ("path=/v1/account?x=1", "path"),
             ("listener=admin", "listener"),
+            ("matched=no", "matched"),
             ("method=", "method"),
             ("status=401&status=404", "status"),
             ("colour=red", "colour"),

@@ -44,7 +44,10 @@ use crate::auth::{Decision, SchemeReading};
 use crate::error::Error;
 use crate::keys::KeyStore;
 
-pub(crate) use endpoints::{clear as clear_endpoint, list as list_endpoint};
+pub(crate) use endpoints::{
+    clear as clear_endpoint, count as count_endpoint, list as list_endpoint,
+    unmatched as unmatched_endpoint,
+};
 pub use entry::{
     BodyEncoding, Header, JournalEntry, KeySummary, Listener, Protocol, QueryParam, RecordedBody,
 };

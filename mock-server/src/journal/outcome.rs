@@ -32,6 +32,15 @@ pub enum Outcome {
     /// The client closed the connection or the stream before the answer was complete (for
     /// instance during a `delay` fault): `latency_us` is when it gave up.
     ClientGaveUp,
+    /// No answer: the connection closed without a byte of one (HTTP/1.1), the stream reset
+    /// with `CANCEL` (HTTP/2), as an `empty` fault asks.
+    ClosedWithoutAnswer,
+    /// Random bytes in place of an answer, then the close, as a `garbage` fault asks.
+    GarbageSent,
+    /// The head, then a body the client cannot parse (HTTP/1.1: a chunk size that is not
+    /// hexadecimal; HTTP/2: the stream reset with `PROTOCOL_ERROR`), as a `malformed_chunk`
+    /// fault asks.
+    MalformedChunk,
 }
 
 impl Outcome {
@@ -42,6 +51,11 @@ impl Outcome {
             (AnswerEnd::Complete, _) => Outcome::Answered,
             (AnswerEnd::Abandoned, _) => Outcome::ClientGaveUp,
             // One arm per fault kind that ends its own way goes here.
+            (AnswerEnd::NoAnswer, Some("empty")) => Outcome::ClosedWithoutAnswer,
+            (AnswerEnd::NoAnswer, Some("garbage")) => Outcome::GarbageSent,
+            (AnswerEnd::NoAnswer | AnswerEnd::BodyFailed, Some("malformed_chunk")) => {
+                Outcome::MalformedChunk
+            }
             (AnswerEnd::NoAnswer, _) => Outcome::Reset,
             (AnswerEnd::BodyFailed, _) => Outcome::Truncated,
         }

@@ -91,6 +91,15 @@ impl Pending {
         }
     }
 
+    /// No route or fault had an answer for the request (its `matched: false`).
+    pub(crate) fn unmatched(&self) {
+        if let Some(shared) = &self.shared {
+            if let Some(entry) = lock(&shared.entry).as_mut() {
+                entry.matched = false;
+            }
+        }
+    }
+
     /// The head is sent with `status`; the returned watch goes with the body
     /// ([`Body::watched`](crate::body::Body::watched)), which tells how it ended.
     pub(crate) fn answer(mut self, status: u16) -> Option<Arc<dyn AnswerWatch>> {

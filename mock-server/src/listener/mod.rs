@@ -30,14 +30,13 @@ mod drain;
 
 pub(crate) use drain::{capture_body, RequestBody};
 
-/// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted `reset` fault).
-pub type Answer = Result<Response<Body>, NoAnswer>;
+mod takeover;
 
-/// A request left without an answer on purpose: HTTP/1.1 resets the connection (an RST),
-/// HTTP/2 resets the stream.
-#[derive(Debug, thiserror::Error)]
-#[error("no answer: a scripted `reset` fault")]
-pub struct NoAnswer;
+pub use takeover::NoAnswer;
+use takeover::{without_answer, Takeover};
+
+/// What a handler gives the listener: a response, or [`NoAnswer`] (a scripted fault).
+pub type Answer = Result<Response<Body>, NoAnswer>;
 
 /// Bounds on what one client can hold of the server.
 #[derive(Debug, Clone)]
@@ -166,8 +165,10 @@ pub async fn serve<H, F>(
         let handshake_timeout = limits.handshake_timeout;
         let socket = Socket::of(&stream);
         let stop = shutdown.clone();
+        let takeover = Takeover::default();
         tokio::spawn(async move {
             let _permit = permit;
+            let taken = takeover.clone();
             let service = service_fn(move |request: Request<Incoming>| {
                 let head = request.method() == http::Method::HEAD;
                 let h1 = request.version() < http::Version::HTTP_2;
@@ -180,6 +181,7 @@ pub async fn serve<H, F>(
                 } else {
                     (Some(handler(request)), None)
                 };
+                let takeover = taken.clone();
                 async move {
                     let response = match (now, later) {
                         (Some(response), _) => response.await,
@@ -189,13 +191,10 @@ pub async fn serve<H, F>(
                         }
                         (None, None) => unreachable!("one of the two is set"),
                     };
-                    let response = response.inspect_err(|NoAnswer| {
-                        // HTTP/1.1 has no way to reset one request but to reset the
-                        // connection: a real RST, as a crashed or cut-off server gives.
-                        if h1 {
-                            socket.reset_on_close();
-                        }
-                    })?;
+                    let response = match response {
+                        Ok(response) => response,
+                        Err(no_answer) => return without_answer(no_answer, h1, socket, &takeover),
+                    };
                     Ok::<_, NoAnswer>(if head {
                         without_body(response)
                     } else {
@@ -204,11 +203,22 @@ pub async fn serve<H, F>(
                 }
             });
             let result = match tls {
-                None => serve_plain(stream, &protocols, service, watcher, handshake_timeout).await,
+                None => {
+                    serve_plain(
+                        stream,
+                        &takeover,
+                        &protocols,
+                        service,
+                        watcher,
+                        handshake_timeout,
+                    )
+                    .await
+                }
                 Some(acceptor) => {
                     match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
                         Ok(Ok(tls_stream)) => {
                             let h2 = tls_stream.get_ref().1.alpn_protocol() == Some(b"h2");
+                            let tls_stream = takeover.wrap(tls_stream);
                             if h2 {
                                 let (io, flusher) = coalesce::wrap(tls_stream);
                                 let connection =
@@ -301,6 +311,7 @@ fn without_body(response: Response<Body>) -> Response<Body> {
 /// connection preface.
 async fn serve_plain<S>(
     stream: TcpStream,
+    takeover: &Takeover,
     protocols: &Protocols,
     service: S,
     watcher: hyper_util::server::graceful::Watcher,
@@ -329,7 +340,7 @@ where
     let Ok(Some(h2)) = tokio::time::timeout(sniff_timeout, sniff).await else {
         return Ok(());
     };
-    let io = TokioIo::new(stream);
+    let io = TokioIo::new(takeover.wrap(stream));
     if h2 {
         watcher
             .watch(protocols.http2.serve_connection(io, service))

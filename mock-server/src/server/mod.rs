@@ -282,6 +282,39 @@ impl MockServer {
         self.journal.entries()
     }
 
+    /// How many of the journaled requests `matches` accepts: the library's
+    /// `GET /v1/requests/count`, for "exactly one request matched".
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
+    /// // After the SDK under test created one project:
+    /// let created = mock.count_requests(|e| e.method == "POST" && e.path == "/v1/projects");
+    /// assert_eq!(created, 0, "nothing sent yet");
+    /// # Ok(()) }
+    /// ```
+    pub fn count_requests(&self, matches: impl Fn(&JournalEntry) -> bool) -> usize {
+        self.journal.entries().iter().filter(|e| matches(e)).count()
+    }
+
+    /// The journaled requests no route or fault had an answer for (authenticated, answered
+    /// 404 or 405; [`JournalEntry::matched`] false), oldest first: the library's
+    /// `GET /v1/requests/unmatched`, WireMock's unmatched requests.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mock = terminus_mock::MockServer::start(Default::default()).await?;
+    /// assert!(mock.unmatched_requests().is_empty(), "the SDK called no unknown endpoint");
+    /// # Ok(()) }
+    /// ```
+    pub fn unmatched_requests(&self) -> Vec<JournalEntry> {
+        let mut entries = self.journal.entries();
+        entries.retain(|e| !e.matched);
+        entries
+    }
+
     /// Forgets the journal's entries and resets [`dropped_requests`](Self::dropped_requests)
     /// (as `DELETE /v1/requests` does); sequence numbers go on from where they were.
     pub fn clear_requests(&self) {

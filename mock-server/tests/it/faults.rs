@@ -18,7 +18,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::{request, schema, secret_windows, send_raw, tls_to, Mock, RawResponse};
 
-async fn admin(
+pub(crate) async fn admin(
     mock: &Mock,
     method: &str,
     path: &str,
@@ -47,7 +47,7 @@ async fn account_until_closed(mock: &Mock) -> Vec<u8> {
 }
 
 /// The same, with how the read ended (`Ok` at a close, the error at a reset).
-async fn account_until_closed_with(mock: &Mock) -> (Vec<u8>, std::io::Result<usize>) {
+pub(crate) async fn account_until_closed_with(mock: &Mock) -> (Vec<u8>, std::io::Result<usize>) {
     let mut conn = mock.tls().await;
     let auth = format!("Authorization: Bearer {}", mock.key);
     conn.write_all(&request("GET", "/v1/account", &[&auth]))
@@ -61,7 +61,7 @@ async fn account_until_closed_with(mock: &Mock) -> (Vec<u8>, std::io::Result<usi
 }
 
 /// `GET /v1/account` with the key, as an HTTP/2 request.
-fn h2_account(mock: &Mock) -> http::Request<Full<Bytes>> {
+pub(crate) fn h2_account(mock: &Mock) -> http::Request<Full<Bytes>> {
     http::Request::get(format!(
         "https://localhost:{}/v1/account",
         mock.addr().port()
@@ -71,7 +71,7 @@ fn h2_account(mock: &Mock) -> http::Request<Full<Bytes>> {
     .unwrap()
 }
 
-async fn add(mock: &Mock, fault: Value) -> Value {
+pub(crate) async fn add(mock: &Mock, fault: Value) -> Value {
     let answer = admin(mock, "POST", "/v1/faults", Some(&fault.to_string()), None).await;
     assert_eq!(answer.status, 201, "{fault}: {}", answer.body_str());
     answer.json()
