@@ -277,7 +277,7 @@ impl JournalEntry {
             body: None,
             status: meta.status,
             latency_us: meta.latency_us,
-            outcome: meta.outcome.clone(),
+            outcome: meta.outcome,
             fault: meta.fault.clone(),
             matched: meta.matched,
         }
