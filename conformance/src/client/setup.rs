@@ -56,7 +56,7 @@ pub enum SetupProblem {
         said: String,
     },
     /// It ended with an error before any request.
-    #[error("setup problem, not a violation: the program exited before calling the API ({exit}; it said: {said}): no request reached the mock at {base_url}, so no clause can be judged. Make it run: its dependencies installed, its SDK handed TERMINUS_BASE_URL and TERMINUS_API_KEY")]
+    #[error("setup problem, not a violation: the program exited before calling the API ({exit}; it said: {said}): no request reached the mock at {base_url}, so no clause can be judged. Make it run (its dependencies installed), and have it hand TERMINUS_BASE_URL and TERMINUS_API_KEY to its SDK (a connection error here means it called somewhere else)")]
     ExitedBeforeCalling {
         /// How it ended.
         exit: String,

@@ -128,7 +128,7 @@ impl Cli {
         use clap::{CommandFactory, FromArgMatches};
         let command = Self::command()
             .override_usage(USAGE)
-            .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{before-help}\n\n{all-args}{after-help}")
+            .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{before-help}{all-args}{after-help}")
             .before_help(SUBCOMMANDS)
             .after_help("Filtering, --list, --exact, --skip, --ignored, --format and --test-threads work as with `cargo test`.\n`--list --format json` prints the case manifest: every case with its clause and level.");
         let matches = command.get_matches();
