@@ -101,20 +101,33 @@ mod tests {
     #[test]
     fn every_client_clause_says_what_to_change() {
         for clause in Clause::ALL.iter().filter(|c| c.id().starts_with("CLI-")) {
-            assert_ne!(change(*clause), "Meet the clause's requirement.", "{clause}");
+            assert_ne!(
+                change(*clause),
+                "Meet the clause's requirement.",
+                "{clause}"
+            );
         }
     }
 
     #[test]
     fn numbers_and_the_key_do_not_split_a_cause() {
         let a = Failure::new(Clause::Cli7, "retries without bound: 11 requests in 0.3 s");
-        let b = Failure::new(Clause::Cli7, "retries without bound: 12 requests in 10.25 s");
+        let b = Failure::new(
+            Clause::Cli7,
+            "retries without bound: 12 requests in 10.25 s",
+        );
         assert_eq!(of(&a, None).id, of(&b, None).id);
         let c = Failure::new(Clause::Cli7, "retried 12 ms after a 429");
         assert_ne!(of(&a, None).id, of(&c, None).id);
         assert_eq!(
-            normalised("Bearer <revoked key \"grading\">", Some("<revoked key \"grading\">")),
-            normalised("Bearer <valid key \"grading\">", Some("<valid key \"grading\">")),
+            normalised(
+                "Bearer <revoked key \"grading\">",
+                Some("<revoked key \"grading\">")
+            ),
+            normalised(
+                "Bearer <valid key \"grading\">",
+                Some("<valid key \"grading\">")
+            ),
         );
     }
 
@@ -124,6 +137,10 @@ mod tests {
         let b = key_instead_in(vec!["the query".into(), "the X-Api-Key header".into()]);
         assert_eq!(a, b);
         assert_eq!(a.clause, Clause::Cli1);
-        assert!(a.change.contains("not in the X-Api-Key header"), "{}", a.change);
+        assert!(
+            a.change.contains("not in the X-Api-Key header"),
+            "{}",
+            a.change
+        );
     }
 }

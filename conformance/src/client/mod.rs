@@ -107,8 +107,8 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     let command = ClientCli::command()
         .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
         .after_help("Filtering, --list, --exact, --skip, --format and --test-threads work as with `cargo test`; trials are named CLI-N::scenario (`--list` shows them).");
-    let cli = ClientCli::from_arg_matches(&command.get_matches_from(argv))
-        .unwrap_or_else(|e| e.exit());
+    let cli =
+        ClientCli::from_arg_matches(&command.get_matches_from(argv)).unwrap_or_else(|e| e.exit());
     let artifacts =
         (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone(), cli.html.clone()));
     match run(cli) {
@@ -229,7 +229,10 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         return Err(Error::ClientSetup(problem));
     }
     let mut outcomes: HashMap<Scenario, Pending> = HashMap::new();
-    outcomes.insert(Scenario::ValidKey, watch::channel(Some(Arc::new(preflight))).1);
+    outcomes.insert(
+        Scenario::ValidKey,
+        watch::channel(Some(Arc::new(preflight))).1,
+    );
     // Runs of CMD at once are bounded: on two cores, eleven interpreters starting together
     // took up to 20 s each (README, "Grading a client").
     let turns = Arc::new(tokio::sync::Semaphore::new(jobs));

@@ -20,26 +20,31 @@ pub const CA_VARIABLES: &[&str] = &[
 /// How each TLS stack says that it does not trust a certificate's issuer (lower case; the
 /// output is compared lower-cased), and which stack says it.
 pub const DISTRUST: &[(&str, &str)] = &[
+    // The stacks' own words first, then OpenSSL's, which several of them quote.
+    ("curl: (60)", "curl"),
+    ("curl: (77)", "curl (the CA file could not be read)"),
+    (
+        "x509: certificate signed by unknown authority",
+        "Go (crypto/x509)",
+    ),
+    ("x509: unknown authority", "Go (crypto/x509)"),
+    ("pkix path building failed", "Java (PKIX)"),
+    ("unable to find valid certification path", "Java (PKIX)"),
+    ("unknownissuer", "rustls"),
+    ("invalid peer certificate", "rustls"),
+    ("unable_to_verify_leaf_signature", "Node"),
+    ("self_signed_cert_in_chain", "Node"),
+    ("depth_zero_self_signed_cert", "Node"),
+    ("unable_to_get_issuer_cert_locally", "Node"),
+    ("cert_untrusted", "Node"),
+    ("unable to verify the first certificate", "Node"),
     ("certificate_verify_failed", "Python's ssl (OpenSSL)"),
     ("sslcertverificationerror", "Python's ssl (OpenSSL)"),
+    ("the certificate is not trusted", "GnuTLS"),
     ("certificate verify failed", "OpenSSL"),
     ("unable to get local issuer certificate", "OpenSSL"),
     ("self signed certificate in certificate chain", "OpenSSL"),
-    ("self-signed certificate in certificate chain", "OpenSSL 3 / Node"),
-    ("unable_to_verify_leaf_signature", "Node"),
-    ("unable to verify the first certificate", "Node"),
-    ("self_signed_cert_in_chain", "Node"),
-    ("depth_zero_self_signed_cert", "Node"),
-    ("cert_untrusted", "Node"),
-    ("curl: (60)", "curl"),
-    ("curl: (77)", "curl (the CA file could not be read)"),
-    ("pkix path building failed", "Java (PKIX)"),
-    ("unable to find valid certification path", "Java (PKIX)"),
-    ("x509: certificate signed by unknown authority", "Go (crypto/x509)"),
-    ("x509: unknown authority", "Go (crypto/x509)"),
-    ("unknownissuer", "rustls"),
-    ("invalid peer certificate", "rustls"),
-    ("the certificate is not trusted", "GnuTLS"),
+    ("self-signed certificate in certificate chain", "OpenSSL 3"),
 ];
 
 /// Why a program cannot be graded: what the pre-flight (`valid_key`) saw instead of a request.
@@ -130,8 +135,85 @@ pub fn problem(preflight: &Outcome) -> Option<SetupProblem> {
         },
         _ => SetupProblem::ExitedBeforeCalling {
             exit,
-            said: last.map_or_else(|| "nothing".into(), |l| l.replacen("its last line: ", "", 1)),
+            said: last.map_or_else(
+                || "nothing".into(),
+                |l| l.replacen("its last line: ", "", 1),
+            ),
             base_url,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::client::program::Ran;
+    use crate::client::scenario::Scenario;
+
+    fn preflight(exit: Exit, stderr: &str) -> Outcome {
+        Outcome {
+            scenario: Scenario::ValidKey,
+            ran: Ran {
+                exit,
+                stdout: String::new(),
+                stderr: stderr.to_owned(),
+                elapsed: Duration::from_millis(40),
+            },
+            seen: Vec::new(),
+            key: None,
+            description: None,
+            base_url: "https://127.0.0.1:4443".into(),
+            redirect_to: None,
+            timeout: Duration::from_secs(30),
+            served: 0,
+        }
+    }
+
+    /// Each stack's wording of a CA it does not trust, as it prints it (stacks the red team
+    /// does not run: the integration tests run Python, curl and Node).
+    #[test]
+    fn each_stack_saying_it_distrusts_the_ca_is_a_setup_problem_naming_it() {
+        for (said, stack) in [
+            ("Get \"https://127.0.0.1:4443/v1/account\": tls: failed to verify certificate: x509: certificate signed by unknown authority", "Go (crypto/x509)"),
+            ("javax.net.ssl.SSLHandshakeException: PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target", "Java (PKIX)"),
+            ("Error: error sending request for url (https://127.0.0.1:4443/v1/account): invalid peer certificate: UnknownIssuer", "rustls"),
+            ("TypeError: fetch failed\n  [cause]: Error: self-signed certificate in certificate chain { code: 'SELF_SIGNED_CERT_IN_CHAIN' }", "Node"),
+            ("curl: (60) SSL certificate problem: unable to get local issuer certificate", "curl"),
+            ("stripe.error.APIConnectionError: ... [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate in certificate chain (_ssl.c:1006)", "Python's ssl (OpenSSL)"),
+        ] {
+            match problem(&preflight(Exit::Code(1), said)) {
+                Some(SetupProblem::Distrusted { stack: found, said: line }) => {
+                    assert_eq!(found, stack, "{said}");
+                    assert!(!line.is_empty());
+                }
+                other => panic!("{said}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_program_that_did_not_call_is_told_apart_from_one_that_failed_or_hung() {
+        assert!(matches!(
+            problem(&preflight(
+                Exit::Code(1),
+                "ConnectionRefusedError: [Errno 111] Connection refused"
+            )),
+            Some(SetupProblem::ExitedBeforeCalling { .. })
+        ));
+        assert!(matches!(
+            problem(&preflight(Exit::Code(0), "")),
+            Some(SetupProblem::NeverCalled { .. })
+        ));
+        assert!(matches!(
+            problem(&preflight(Exit::TimedOut, "")),
+            Some(SetupProblem::Hung { .. })
+        ));
+        let said = problem(&preflight(Exit::Code(0), "")).unwrap().to_string();
+        assert!(
+            said.contains("never called the API") && said.contains("it printed nothing"),
+            "{said}"
+        );
+    }
 }

@@ -50,7 +50,7 @@ pub struct Failure {
     pub observed: bool,
     /// The cause, when the case can name it (client grading): failures of one cause make one
     /// finding, whichever clause and case they come from.
-    pub cause: Option<Cause>,
+    pub cause: Option<Box<Cause>>,
 }
 
 /// A cause a case names for its failure: every failure with the same `id` is one
@@ -85,7 +85,7 @@ impl Failure {
 
     /// With the cause it comes from.
     pub fn because(mut self, cause: Cause) -> Self {
-        self.cause = Some(cause);
+        self.cause = Some(Box::new(cause));
         self
     }
 

@@ -420,9 +420,24 @@ fn assert_setup_problem(graded: &Graded, says: &str) {
         graded.explain()
     );
     assert!(!graded.stdout.contains("violated"), "{}", graded.explain());
-    assert_eq!(graded.report["error"]["kind"], "setup", "{}", graded.explain());
-    assert_eq!(graded.report["error"]["exit_status"], 3, "{}", graded.explain());
-    assert_eq!(graded.cases().count(), 1, "one errored case: {}", graded.explain());
+    assert_eq!(
+        graded.report["error"]["kind"],
+        "setup",
+        "{}",
+        graded.explain()
+    );
+    assert_eq!(
+        graded.report["error"]["exit_status"],
+        3,
+        "{}",
+        graded.explain()
+    );
+    assert_eq!(
+        graded.cases().count(),
+        1,
+        "one errored case: {}",
+        graded.explain()
+    );
 }
 
 /// Programs that cannot be graded: one setup problem each, never a violation.
@@ -454,8 +469,44 @@ mod setup_problems {
             "SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS",
             "stripe.ca_bundle_path",
         ] {
-            assert!(graded.stderr.contains(needed), "{needed}\n{}", graded.explain());
+            assert!(
+                graded.stderr.contains(needed),
+                "{needed}\n{}",
+                graded.explain()
+            );
         }
+    }
+
+    /// curl handed another CA than the scenario's (made here by openssl): curl's own words, a
+    /// setup problem.
+    #[test]
+    fn curl_with_another_ca_bundle() {
+        let graded = grade(
+            &[],
+            &[
+                "sh",
+                "-c",
+                "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=another-ca -days 1 -keyout \"$HOME/k.pem\" -out \"$HOME/ca.pem\" 2>/dev/null && curl -sS --cacert \"$HOME/ca.pem\" -H \"Authorization: Bearer $TERMINUS_API_KEY\" \"$TERMINUS_BASE_URL/v1/account\"",
+            ],
+        );
+        assert_setup_problem(
+            &graded,
+            "could not trust the scenario's CA (curl said: curl: (60)",
+        );
+    }
+
+    /// Node given a CA of its own in code (NODE_EXTRA_CA_CERTS then plays no part).
+    #[test]
+    fn node_with_a_ca_of_its_own() {
+        let graded = grade(
+            &[],
+            &[
+                "node",
+                "-e",
+                "require('https').get(process.env.TERMINUS_BASE_URL + '/v1/account', {ca: []}, () => process.exit(0)).on('error', e => { console.error(e.code, e.message); process.exit(1); })",
+            ],
+        );
+        assert_setup_problem(&graded, "could not trust the scenario's CA (Node said:");
     }
 
     /// `client -- true`: one setup problem, not three violations.
@@ -463,7 +514,11 @@ mod setup_problems {
     fn true_is_one_setup_problem() {
         let graded = grade(&[], &["true"]);
         assert_setup_problem(&graded, "never called the API");
-        assert!(graded.stderr.contains("it printed nothing"), "{}", graded.explain());
+        assert!(
+            graded.stderr.contains("it printed nothing"),
+            "{}",
+            graded.explain()
+        );
     }
 }
 
@@ -484,7 +539,10 @@ fn check_one_cause(graded: &Graded, clauses: &[&str]) {
     let expected: BTreeSet<String> = clauses.iter().map(|c| (*c).to_owned()).collect();
     assert_eq!(graded.failed_clauses(), expected, "{}", graded.explain());
     assert_eq!(graded.status, 101, "{}", graded.explain());
-    let findings = graded.report["findings"].as_array().cloned().unwrap_or_default();
+    let findings = graded.report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(findings.len(), 1, "one finding: {}", graded.explain());
     let cases: BTreeSet<&str> = findings[0]["cases"]
         .as_array()
@@ -498,11 +556,20 @@ fn check_one_cause(graded: &Graded, clauses: &[&str]) {
         .filter_map(|c| c["name"].as_str())
         .collect();
     assert_eq!(cases, failed, "the finding explains every failed case");
-    assert!(graded.stderr.contains("1 finding explains"), "{}", graded.explain());
+    assert!(
+        graded.stderr.contains("1 finding explains"),
+        "{}",
+        graded.explain()
+    );
     for case in graded.cases() {
         let name = case["name"].as_str().unwrap_or_default();
         let evidence = case["evidence"].to_string();
-        for never in ["not followed", "did not follow", "no retry", "did not retry"] {
+        for never in [
+            "not followed",
+            "did not follow",
+            "no retry",
+            "did not retry",
+        ] {
             assert!(!evidence.contains(never), "{name}: {evidence}");
         }
         if name.starts_with("CLI-4::") || name.starts_with("CLI-7::") {
@@ -515,12 +582,7 @@ fn check_one_cause(graded: &Graded, clauses: &[&str]) {
     }
     assert_eq!(
         graded.report["summary"]["not_judged"].as_u64(),
-        Some(
-            graded
-                .cases()
-                .filter(|c| verdict(c) == "ignored")
-                .count() as u64
-        )
+        Some(graded.cases().filter(|c| verdict(c) == "ignored").count() as u64)
     );
 }
 
@@ -534,7 +596,11 @@ mod one_cause {
 fn a_401_retried_shows_expected_and_actual_once() {
     let graded = grade(
         &["CLI-6::"],
-        &["python3", "conformance/tests/clients/redteam.py", "retries_401"],
+        &[
+            "python3",
+            "conformance/tests/clients/redteam.py",
+            "retries_401",
+        ],
     );
     assert_eq!(graded.status, 101, "{}", graded.explain());
     let block = graded
@@ -542,9 +608,19 @@ fn a_401_retried_shows_expected_and_actual_once() {
         .split("---- CLI-6::revoked_key ----")
         .nth(1)
         .unwrap_or_default();
-    assert_eq!(block.matches("expected:").count(), 1, "{}", graded.explain());
+    assert_eq!(
+        block.matches("expected:").count(),
+        1,
+        "{}",
+        graded.explain()
+    );
     assert_eq!(block.matches("actual:").count(), 1, "{}", graded.explain());
-    assert_eq!(block.matches("GET /v1/account").count(), 3, "{}", graded.explain());
+    assert_eq!(
+        block.matches("GET /v1/account").count(),
+        3,
+        "{}",
+        graded.explain()
+    );
 }
 
 #[test]
@@ -590,13 +666,20 @@ fn the_reports_tell_the_facts_of_the_grading() {
             "--junit",
             junit.to_str().unwrap(),
         ],
-        &["python3", "conformance/tests/clients/redteam.py", "correct_retry"],
+        &[
+            "python3",
+            "conformance/tests/clients/redteam.py",
+            "correct_retry",
+        ],
     );
     assert_eq!(graded.status, 0, "{}", graded.explain());
     let run = &graded.report["run"];
     // Requests: what CLI-2 counted per scenario (every listener), and 503_always's from CLI-7.
     let leading = |text: &str| -> u64 {
-        text.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0)
+        text.split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
     };
     let counted: u64 = graded
         .cases()
@@ -612,8 +695,15 @@ fn the_reports_tell_the_facts_of_the_grading() {
         .cases()
         .filter_map(|c| c["name"].as_str()?.split("::").nth(1))
         .collect();
-    assert_eq!(run["scenarios"].as_u64(), Some(scenarios.len() as u64), "{run}");
-    assert!(run.get("seed").is_none() && run.get("cases_per_family").is_none(), "{run}");
+    assert_eq!(
+        run["scenarios"].as_u64(),
+        Some(scenarios.len() as u64),
+        "{run}"
+    );
+    assert!(
+        run.get("seed").is_none() && run.get("cases_per_family").is_none(),
+        "{run}"
+    );
     assert_eq!(run["protocols"], serde_json::json!(["http/1.1"]), "{run}");
     assert_eq!(run["http2"], false, "{run}");
     // A Python program takes more than a millisecond; the 429 scenario waits out Retry-After.
@@ -625,7 +715,10 @@ fn the_reports_tell_the_facts_of_the_grading() {
         }
     }
     let page = std::fs::read_to_string(&html).unwrap();
-    assert!(page.contains(">scenarios<") && !page.contains(">seed<"), "{page}");
+    assert!(
+        page.contains(">scenarios<") && !page.contains(">seed<"),
+        "{page}"
+    );
     assert!(
         page.contains(&format!("{counted} sent")),
         "the page counts the requests: {page}"

@@ -233,9 +233,9 @@ fn place<'a>(
             None => (failure.clause, None),
         };
         groups.push(Group {
-            clause: failure.cause.as_ref().map_or(clause, |c| c.clause),
+            clause: failure.cause.as_deref().map_or(clause, |c| c.clause),
             signature,
-            cause: failure.cause.as_ref(),
+            cause: failure.cause.as_deref(),
             summary: failure.summary.clone(),
             members: Vec::new(),
             cases: Vec::new(),
@@ -324,7 +324,8 @@ fn by_cause(cause: &Cause, members: &[&Finding], cases: Vec<String>) -> Diagnosi
     requests.sort_unstable();
     requests.dedup();
     let n = requests.len();
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let varying = match n {
         0 => plural(cases.len(), "case", "cases"),
         _ => format!(
