@@ -12,7 +12,8 @@
 //! - `setup.rs`: the pre-flight (`valid_key` first): a program that cannot be graded is one
 //!   setup problem (exit 3), never violations;
 //! - `judge.rs`: the judgement of each clause, with failures that read like bug reports;
-//! - `cause.rs`: the cause of each failure, so one cause is one finding.
+//! - `cause.rs`: the cause of each failure, so one cause is one finding;
+//! - `summary.rs`: the run's facts from the journals, and what is printed after libtest.
 
 mod cause;
 mod journal;
@@ -21,6 +22,7 @@ mod program;
 mod scenario;
 mod setup;
 mod stage;
+mod summary;
 
 pub use setup::SetupProblem;
 
@@ -39,7 +41,7 @@ use tokio::sync::watch;
 use crate::error::Error;
 use crate::judge::Verdict;
 use crate::redact::redact;
-use crate::report::{self, Record, RunFacts};
+use crate::report::{self, Record};
 use crate::run::{completion, settle, EXIT_FAILED, EXIT_INCONCLUSIVE};
 use crate::spec::{Clause, Profile};
 
@@ -320,9 +322,9 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
             _ => None,
         })
         .collect();
-    let facts = facts(&program, cli.profile, &ran, seconds);
+    let facts = summary::facts(&program, cli.profile, &ran, seconds);
     crate::run::print_findings(&facts, &records);
-    summarize(&facts, &records, quiet);
+    summary::summarize(&facts, &records, quiet);
     if let Some(path) = &cli.junit {
         report::junit::write(path, &facts, &records)?;
     }
@@ -349,78 +351,4 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
 /// Runs of CMD at once by default: one per CPU core (at least one).
 fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// The run's facts, from what the scenarios' journals recorded: the requests made (every
-/// listener), the scenarios run, the protocols the program negotiated. No seed, no generated
-/// families: nothing is random here.
-fn facts(program: &Program, profile: Profile, ran: &[Outcome], seconds: f64) -> RunFacts {
-    let requests = ran.iter().map(|o| o.seen.len() as u64).sum::<u64>();
-    let spoke = |protocol: &str| {
-        ran.iter()
-            .flat_map(|o| &o.seen)
-            .any(|s| s.protocol == protocol)
-    };
-    let protocols: Vec<&'static str> = [("HTTP/2", "h2"), ("HTTP/1.1", "http/1.1")]
-        .into_iter()
-        .filter(|(name, _)| spoke(name))
-        .map(|(_, id)| id)
-        .collect();
-    RunFacts {
-        target: format!("client program: {}", redact(&program.shown)),
-        embedded: true,
-        profile: profile.as_str(),
-        seed: None,
-        cases_per_family: None,
-        scenarios: Some(ran.len()),
-        requests,
-        rate_limited: ran
-            .iter()
-            .flat_map(|o| &o.seen)
-            .filter(|s| s.status == 429)
-            .count() as u64,
-        http2: protocols.contains(&"h2"),
-        protocols,
-        seconds,
-        requests_per_second: (requests as f64 / seconds.max(1e-3) * 10.0).round() / 10.0,
-        generated: Default::default(),
-    }
-}
-
-/// After libtest's summary and the findings: the requests and scenarios, the should-level
-/// findings the profile reported without failing, the cases not judged and the inconclusive.
-fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
-    eprintln!(
-        "terminus-conformance client: {} request(s) {} in {} scenario(s), {:.2} s",
-        facts.requests,
-        facts.over(),
-        facts.scenarios.unwrap_or_default(),
-        facts.seconds
-    );
-    for record in records {
-        if record.verdict.is_not_judged() {
-            if let Verdict::Ignored(reason) = &record.verdict {
-                eprintln!("  {} {}", record.name, redact(reason));
-            }
-        }
-    }
-    for record in records {
-        match &record.verdict {
-            Verdict::Inconclusive(reason) => {
-                eprintln!("  {} inconclusive: {}", record.name, redact(reason));
-            }
-            Verdict::Pass(evidence) if !quiet => {
-                for line in &evidence.0 {
-                    if line.starts_with("should-level") {
-                        eprintln!(
-                            "  {}: {}",
-                            record.name,
-                            redact(line.lines().next().unwrap_or_default())
-                        );
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
 }
