@@ -34,6 +34,11 @@ pub fn of(failure: &Failure, description: Option<&str>) -> Cause {
     };
     shapes.sort();
     shapes.dedup();
+    // The shape says what the requests looked like: `Authorization: bearer <valid key "x">`.
+    let signature = match (shapes.len(), failure.findings.first()) {
+        (1.., Some(first)) => format!("{}: {}", failure.summary, first.actual),
+        _ => failure.summary.clone(),
+    };
     Cause {
         id: format!(
             "{}|{}|{}",
@@ -42,8 +47,20 @@ pub fn of(failure: &Failure, description: Option<&str>) -> Cause {
             shapes.join("|")
         ),
         clause: failure.clause,
-        signature: failure.summary.clone(),
+        signature,
         change: change(failure.clause).to_owned(),
+    }
+}
+
+/// CLI-4: the key went along on a redirect that changed the origin. Whichever change it was
+/// (scheme, host, port, alone or together), the fix is one: the cases it explains say which.
+pub fn key_followed_redirect() -> Cause {
+    Cause {
+        id: "key followed a redirect to another origin".into(),
+        clause: Clause::Cli4,
+        signature: "the key followed a redirect that changed the origin (scheme, host or port)"
+            .into(),
+        change: change(Clause::Cli4).to_owned(),
     }
 }
 

@@ -178,7 +178,10 @@ fn condition(script: Script) -> Option<&'static str> {
 pub fn judge(clause: Clause, outcome: &Outcome) -> CaseResult {
     judge_clause(clause, outcome).map_err(|stop| match stop {
         Stop::Fail(failure) if failure.cause.is_none() => {
-            let cause = super::cause::of(&failure, outcome.description.as_deref());
+            let cause = match clause {
+                Clause::Cli4 => super::cause::key_followed_redirect(),
+                _ => super::cause::of(&failure, outcome.description.as_deref()),
+            };
             Stop::Fail(failure.because(cause))
         }
         other => other,

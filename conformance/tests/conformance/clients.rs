@@ -159,8 +159,47 @@ macro_rules! broken_clients {
             );
             assert_eq!(graded.status, 101, "{}", graded.explain());
             assert!(graded.stdout.contains(&format!("{} violated", $clause)), "{}", graded.explain());
+            findings_explain_the_failures(&graded, stringify!($mode), $clause);
         }
     )*};
+}
+
+/// Modes whose failures come from two causes, each a finding with its own fix; the others are
+/// one. Retrying at once ignores `Retry-After` (the 429) and does not back off (503 for ever);
+/// so does retrying every 50 ms; retrying without bound also ignores `Retry-After`; verification
+/// off accepts both the stranger's CA and another host's name, which a client can get wrong one
+/// at a time (`hostname_check_off`).
+const TWO_CAUSES: &[&str] = &[
+    "ignores_retry_after",
+    "retries_without_backoff",
+    "retries_without_bound",
+    "tls_verification_off",
+];
+
+/// the findings are of the mode's clause, explain every failed case, and there is one per
+/// cause (a mode breaks one thing, in every scenario that shows it).
+fn findings_explain_the_failures(graded: &Graded, mode: &str, clause: &str) {
+    let findings = graded.report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let explained: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| f["cases"].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    let failed: BTreeSet<&str> = graded
+        .cases()
+        .filter(|c| verdict(c) == "fail")
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(explained, failed, "{mode}: {}", graded.explain());
+    assert!(
+        findings.iter().all(|f| f["clause"] == clause),
+        "{mode}: {findings:?}"
+    );
+    let expected = if TWO_CAUSES.contains(&mode) { 2 } else { 1 };
+    assert_eq!(findings.len(), expected, "{mode}: {findings:#?}");
 }
 
 mod correct {

@@ -320,7 +320,12 @@ fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
 /// The failures that named one cause: the cause says what is wrong and what to change; the
 /// first request shows it (client grading: no exchange to reproduce with `curl`).
 fn by_cause(cause: &Cause, members: &[&Finding], cases: Vec<String>) -> Diagnosis {
-    let mut requests: Vec<&str> = members.iter().map(|f| f.request.as_str()).collect();
+    // Requests (`GET /v1/account …`) are counted; a line the program printed is not one.
+    let mut requests: Vec<&str> = members
+        .iter()
+        .map(|f| f.request.as_str())
+        .filter(|r| r.split(' ').nth(1).is_some_and(|t| t.starts_with('/')))
+        .collect();
     requests.sort_unstable();
     requests.dedup();
     let n = requests.len();
