@@ -62,9 +62,9 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// One grading at a time: each already runs its 11 scenarios (11 programs) in parallel, and a
-/// 2-core CI machine running every grading at once starts programs so slowly that their own
-/// timeouts, not their behaviour, would decide.
+/// One grading at a time: each already runs its scenarios' programs side by side (as many at
+/// once as there are cores, `--jobs`), and a 2-core CI machine running every grading at once
+/// starts programs so slowly that their own timeouts, not their behaviour, would decide.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `terminus-conformance client ARGS -- PROGRAM...`, with a JSON report.
