@@ -8,6 +8,8 @@
 # Prints a table and writes bench/results/logs.md; exits 1 if the mock is behind nginx in
 # either setting.
 #   BENCH_ROUNDS=3 BENCH_SECONDS=8 BENCH_LOG_SCENARIOS="h1-401 h1-200 h1-401-t1 h1-200-t1 h2-401 h2-200"
+#   BENCH_MOCK_BEFORE=/path/to/an/older/terminus-mock: measured too, in the same alternation,
+#   as "before" (an A/B of a change: build the older commit's release binary elsewhere first)
 set -euo pipefail
 PROG=bench-logs
 # shellcheck source=bench/lib.sh
@@ -31,6 +33,17 @@ declare -A URL PIDS
 URL[mock-logged]="$MOCK_URL" PIDS[mock-logged]="$MOCK_PID"
 MOCK_RUST_LOG=warn start_mock mock-quiet "${TLS[@]}"
 URL[mock-quiet]="$MOCK_URL" PIDS[mock-quiet]="$MOCK_PID"
+SERVERS=(mock-logged nginx-logged mock-quiet nginx-quiet)
+if [[ -n "${BENCH_MOCK_BEFORE:-}" ]]; then
+  [[ -x "$BENCH_MOCK_BEFORE" ]] || die "BENCH_MOCK_BEFORE=$BENCH_MOCK_BEFORE is not an executable mock binary"
+  AFTER_BIN="$MOCK_BIN" MOCK_BIN="$BENCH_MOCK_BEFORE"
+  MOCK_RUST_LOG=info start_mock before-logged "${TLS[@]}"
+  URL[before-logged]="$MOCK_URL" PIDS[before-logged]="$MOCK_PID"
+  MOCK_RUST_LOG=warn start_mock before-quiet "${TLS[@]}"
+  URL[before-quiet]="$MOCK_URL" PIDS[before-quiet]="$MOCK_PID"
+  MOCK_BIN="$AFTER_BIN"
+  SERVERS=(before-logged mock-logged nginx-logged before-quiet mock-quiet nginx-quiet)
+fi
 OK_BODY="$(curl -sS --cacert "$WORK/cert/ca.pem" -H "Authorization: Bearer $API_KEY" "${URL[mock-quiet]}/v1/account")" \
   || die "the mock did not answer GET /v1/account with the test key"
 NGINX_NAME=nginx-logged NGINX_ACCESS_LOG="$WORK/nginx-logged/access.log" \
@@ -39,13 +52,13 @@ URL[nginx-logged]="$NGINX_URL" PIDS[nginx-logged]="$(echo "$NGINX_PID" $(childre
 NGINX_NAME=nginx-quiet NGINX_ACCESS_LOG=off start_nginx "$WORK/cert/cert.pem" "$WORK/cert/key.pem" "$OK_BODY"
 URL[nginx-quiet]="$NGINX_URL" PIDS[nginx-quiet]="$(echo "$NGINX_PID" $(children_of "$NGINX_PID") | tr ' ' ,)"
 
-for server in mock-logged nginx-logged mock-quiet nginx-quiet; do
+for server in "${SERVERS[@]}"; do
   wrk -t2 -c32 -d1s "${URL[$server]}/v1/account" >/dev/null
 done
-log "logs on and off: $(wc -w <<<"$SCENARIOS") scenarios x $ROUNDS rounds x 4 servers x ${SECONDS_EACH} s"
+log "logs on and off: $(wc -w <<<"$SCENARIOS") scenarios x $ROUNDS rounds x ${#SERVERS[@]} servers x ${SECONDS_EACH} s"
 for round in $(seq 1 "$ROUNDS"); do
   for scenario in $SCENARIOS; do
-    for server in mock-logged nginx-logged mock-quiet nginx-quiet; do
+    for server in "${SERVERS[@]}"; do
       python3 "$TOOLS/load.py" "$scenario" "${URL[$server]}" --server "$server" --round "$round" \
         --duration "$SECONDS_EACH" --key "$API_KEY" --pids "${PIDS[$server]}" --out "$RESULTS"
       sleep 1
@@ -66,6 +79,7 @@ def median(scenario, server, field="value"):
     return statistics.median(values) if values else None
 scenarios = sorted({r["scenario"] for r in runs}, key=["h1-401", "h1-200", "h1-401-t1", "h1-200-t1", "h2-401", "h2-200"].index)
 rows, behind = [], []
+has_before = any(r.get("server", "").startswith("before-") for r in runs)
 for setting in ("logged", "quiet"):
     for s in scenarios:
         m, n = median(s, f"mock-{setting}"), median(s, f"nginx-{setting}")
@@ -75,8 +89,11 @@ for setting in ("logged", "quiet"):
         mc, nc = median(s, f"mock-{setting}", "server_cpu_us_per_req"), median(s, f"nginx-{setting}", "server_cpu_us_per_req")
         cpu = f"{mc:.1f} / {nc:.1f} µs" if mc and nc else "-"
         label = 'logs on (mock: RUST_LOG=info + journal; nginx: access_log)' if setting == 'logged' else 'logs off (mock: RUST_LOG=warn; nginx: access_log off)'
-        rows.append(f"| {s} | {label} | {m:,.0f} | {n:,.0f} | {ratio:.2f}x | {cpu} |" if ratio else f"| {s} | {setting} | - | - | - | - |")
-table = "\n".join(["| scenario | setting | mock req/s | nginx req/s | mock / nginx | server CPU per request, mock / nginx |", "| --- | --- | --- | --- | --- | --- |", *rows])
+        b, bc = median(s, f"before-{setting}"), median(s, f"before-{setting}", "server_cpu_us_per_req")
+        before = (f" {b:,.0f} ({b / n:.2f}x) | {bc:.1f} µs |" if b and n and bc else " - | - |") if has_before else ""
+        rows.append(f"| {s} | {label} |{before} {m:,.0f} | {n:,.0f} | {ratio:.2f}x | {cpu} |" if ratio else f"| {s} | {setting} |{before} - | - | - | - |")
+head = "| scenario | setting |" + (" before: mock req/s (/ nginx) | before: CPU per request |" if has_before else "") + " mock req/s | nginx req/s | mock / nginx | server CPU per request, mock / nginx |"
+table = "\n".join([head, "|" + " --- |" * head.count(" |"), *rows])
 text = f"# Logs on and off, like for like\n\n{table}\n\nLog lines written during the run: mock {sys.argv[3]}, nginx {sys.argv[4]}.\n"
 open(sys.argv[2], "w").write(text)
 print(text)
