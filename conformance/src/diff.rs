@@ -1,6 +1,6 @@
 //! `terminus-conformance diff OLD NEW`: what changed between two JSON reports (`--report`) or
 //! two manifests (`--list --format json`) — regressions, fixes, cases added and removed,
-//! verdict and level changes — ignoring what differs between any two runs (durations, seeds,
+//! verdict and level changes, requirement texts changed — ignoring what differs between any two runs (durations, seeds,
 //! ports, counts, evidence). A plain-text table, or `--format json`; exit 101 when a case that
 //! did not fail in OLD fails in NEW, 0 otherwise, 2 when a file cannot be read as either (or is
 //! the report of a run that errored before its cases: nothing to compare).
@@ -11,6 +11,12 @@
 //! `ignored (not judged)`, so `pass → ignored (not judged)` reads as what it is. A case added that fails is listed
 //! as added. A manifest against a report compares the case sets and levels only (a manifest
 //! has no verdicts).
+//!
+//! A clause whose requirement text differs (both files carry it: every manifest line, and the
+//! cases of reports since 0.2.0) is listed once, with both texts, under "requirement text
+//! changed" (`requirement_changes` in JSON): the README tells reviewers to read this diff when a
+//! requirement is edited. Like a level change it is not a regression: exit 0 unless a case
+//! regressed.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -53,6 +59,8 @@ struct Entry {
     level: String,
     /// `None` in a manifest.
     verdict: Option<String>,
+    /// The clause's requirement; `None` in reports written before 0.2.0.
+    requirement: Option<String>,
 }
 
 /// A report or a manifest, read.
@@ -167,6 +175,7 @@ fn read_report(path: &Path, value: &Value) -> Result<Side, String> {
                 } else {
                     verdict.to_owned()
                 }),
+                requirement: case["requirement"].as_str().map(str::to_owned),
             },
         ));
     }
@@ -215,6 +224,7 @@ fn read_manifest(path: &Path, text: &str) -> Result<Side, String> {
                         clause: clause.to_owned(),
                         level: level.to_owned(),
                         verdict: None,
+                        requirement: value["requirement"].as_str().map(str::to_owned),
                     },
                 ));
             }
@@ -244,6 +254,14 @@ struct Change {
     to: String,
 }
 
+/// A clause whose requirement reads differently in NEW.
+#[derive(Debug)]
+struct RequirementChange {
+    clause: String,
+    from: String,
+    to: String,
+}
+
 #[derive(Debug, Default)]
 struct Changes {
     regressions: Vec<Change>,
@@ -252,6 +270,18 @@ struct Changes {
     levels: Vec<Change>,
     added: Vec<Change>,
     removed: Vec<Change>,
+    requirements: Vec<RequirementChange>,
+}
+
+/// Each clause's requirement as a side states it (its first case that carries one), in file
+/// order.
+fn requirements(side: &Side) -> Vec<(&str, &str)> {
+    let mut seen = std::collections::HashSet::new();
+    side.cases
+        .iter()
+        .filter_map(|(_, e)| Some((e.clause.as_str(), e.requirement.as_deref()?)))
+        .filter(|(clause, _)| seen.insert(*clause))
+        .collect()
 }
 
 fn compare(old: &Side, new: &Side) -> Changes {
@@ -294,6 +324,16 @@ fn compare(old: &Side, new: &Side) -> Changes {
             changes
                 .removed
                 .push(change(name, e, e.verdict.as_deref().unwrap_or(""), ""));
+        }
+    }
+    let was: BTreeMap<&str, &str> = requirements(old).into_iter().collect();
+    for (clause, to) in requirements(new) {
+        if let Some(from) = was.get(clause).filter(|from| **from != to) {
+            changes.requirements.push(RequirementChange {
+                clause: clause.to_owned(),
+                from: (*from).to_owned(),
+                to: to.to_owned(),
+            });
         }
     }
     changes
@@ -359,14 +399,32 @@ impl Changes {
                 out.push('\n');
             }
         }
+        if !self.requirements.is_empty() {
+            out.push_str(&format!(
+                "\nrequirement text changed: {}\n",
+                self.requirements.len()
+            ));
+            for r in &self.requirements {
+                out.push_str(&format!("  {}\n    was: {}\n    now: {}\n", r.clause, r.from, r.to));
+            }
+        }
+        // SPEC.md's rule: a changed meaning moves its version (README, reviewing a change).
+        let meaning_changed = !self.requirements.is_empty() || !self.levels.is_empty();
+        if meaning_changed && old.spec_version.is_some() && old.spec_version == new.spec_version {
+            out.push_str(&format!(
+                "\nlevels or requirements changed under the same SPEC {}: if the meaning changed, SPEC.md's version moves (a wording change alone is a patch)\n",
+                new.spec_version.as_deref().unwrap_or("?")
+            ));
+        }
         out.push_str(&format!(
-            "\n{} regressions, {} fixes, {} other verdict changes, {} level changes, {} added, {} removed{}",
+            "\n{} regressions, {} fixes, {} other verdict changes, {} level changes, {} added, {} removed, {} requirement texts changed{}",
             self.regressions.len(),
             self.fixes.len(),
             self.verdicts.len(),
             self.levels.len(),
             self.added.len(),
             self.removed.len(),
+            self.requirements.len(),
             if self.regressions.is_empty() { "" } else { ": exit status 101" }
         ));
         out
@@ -391,6 +449,9 @@ impl Changes {
             "level_changes": list(&self.levels),
             "added": list(&self.added),
             "removed": list(&self.removed),
+            "requirement_changes": self.requirements.iter()
+                .map(|r| json!({"clause": r.clause, "from": r.from, "to": r.to}))
+                .collect::<Vec<_>>(),
         })
     }
 }
