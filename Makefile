@@ -2,8 +2,8 @@
 #   make run    the conformance suite against the embedded mock (the main job)
 #   make mock   start the mock server (terminus-mock) in the foreground
 #   make test   release-check, build, every test (the --html page in headless Chromium, installed if absent),
-#               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo package builds every
-#               crate from its .crate
+#               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo publish --dry-run of
+#               every crate (built from its .crate)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
@@ -102,9 +102,11 @@ release-check:
 	bash tests/release-check.sh
 .PHONY: release-check
 
-# Publishable crates: `cargo package --workspace` packs terminus-contract, terminus-mock and
-# terminus-conformance and builds each from its .crate (in this target directory, so test-rust's
-# dependencies are reused); the schemas and fixtures must be inside (tests/package.sh says how).
+# Publishable crates: `cargo publish --dry-run --workspace` packs terminus-contract,
+# terminus-mock and terminus-conformance in dependency order and builds each from its .crate
+# (in this target directory, so test-rust's dependencies are reused; about 22 s warm, what
+# `cargo package --workspace` took); first, every crate's crates.io metadata and license texts;
+# the schemas and fixtures must be inside (tests/package.sh says how).
 package-check:
 	CARGO="$(CARGO)" bash tests/package.sh
 
