@@ -405,7 +405,10 @@ impl Changes {
                 self.requirements.len()
             ));
             for r in &self.requirements {
-                out.push_str(&format!("  {}\n    was: {}\n    now: {}\n", r.clause, r.from, r.to));
+                out.push_str(&format!(
+                    "  {}\n    was: {}\n    now: {}\n",
+                    r.clause, r.from, r.to
+                ));
             }
         }
         // SPEC.md's rule: a changed meaning moves its version (README, reviewing a change).

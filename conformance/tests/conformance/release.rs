@@ -28,10 +28,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "terminus-release-{}-{name}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("terminus-release-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -40,7 +37,10 @@ fn scratch(name: &str) -> PathBuf {
 /// `text` with KEY-1's requirement reworded wherever it appears.
 fn reword_key1(text: &str) -> String {
     const WAS: &str = "a key begins with `thub_` (exactly, lowercase)";
-    assert!(text.contains(WAS), "KEY-1's requirement changed: update this test");
+    assert!(
+        text.contains(WAS),
+        "KEY-1's requirement changed: update this test"
+    );
     text.replace(WAS, "a key starts with `thub_`")
 }
 
@@ -65,7 +65,10 @@ fn diff_shows_a_requirement_whose_text_changed() {
         ),
         "{shown}"
     );
-    assert!(shown.contains("0 added, 0 removed, 1 requirement texts changed"), "{shown}");
+    assert!(
+        shown.contains("0 added, 0 removed, 1 requirement texts changed"),
+        "{shown}"
+    );
     assert!(shown.contains("under the same SPEC"), "{shown}");
 
     let out = run(&["diff", "--format", "json", old, new]);
@@ -99,7 +102,11 @@ fn diff_shows_a_requirement_whose_text_changed() {
     changed["cases"][0]["verdict"] = "fail".into();
     let changed_path = dir.join("changed.json");
     std::fs::write(&changed_path, reword_key1(&changed.to_string())).unwrap();
-    let out = run(&["diff", report.to_str().unwrap(), changed_path.to_str().unwrap()]);
+    let out = run(&[
+        "diff",
+        report.to_str().unwrap(),
+        changed_path.to_str().unwrap(),
+    ]);
     let shown = text(&out.stdout);
     assert_eq!(out.status.code(), Some(101), "{shown}");
     assert!(
@@ -117,18 +124,35 @@ fn diff_shows_a_requirement_whose_text_changed() {
 fn the_reports_seed_is_a_string_that_reproduces_the_run() {
     const SEED: &str = "8259980799557871217";
     let family = ["--cases", "4", "--exact", "KEY-2::random_unknown_keys"];
-    let first = run_with("release-seed", &[&["--seed", SEED][..], &family].concat(), &[]);
+    let first = run_with(
+        "release-seed",
+        &[&["--seed", SEED][..], &family].concat(),
+        &[],
+    );
     assert_eq!(first.status, 0, "{}", first.all_output());
     assert_eq!(first.report["cases"].as_array().map(Vec::len), Some(1));
     assert_eq!(first.report["run"]["seed"], SEED, "{}", first.report["run"]);
-    assert!(first.junit.contains(&format!("name=\"seed\" value=\"{SEED}\"")));
+    assert!(first
+        .junit
+        .contains(&format!("name=\"seed\" value=\"{SEED}\"")));
     let seed: u64 = SEED.parse().unwrap();
-    assert_ne!(seed as f64 as u64, seed, "a JSON number would not keep this seed");
+    assert_ne!(
+        seed as f64 as u64, seed,
+        "a JSON number would not keep this seed"
+    );
 
     let again = first.report["run"]["seed"].as_str().unwrap().to_owned();
-    let second = run_with("release-seed-again", &[&["--seed", again.as_str()][..], &family].concat(), &[]);
+    let second = run_with(
+        "release-seed-again",
+        &[&["--seed", again.as_str()][..], &family].concat(),
+        &[],
+    );
     assert_eq!(second.status, 0, "{}", second.all_output());
-    assert!(second.stderr.contains(&format!("seed {SEED}")), "{}", second.stderr);
+    assert!(
+        second.stderr.contains(&format!("seed {SEED}")),
+        "{}",
+        second.stderr
+    );
     assert_eq!(second.report["run"]["seed"], SEED);
 }
 
@@ -167,7 +191,11 @@ fn junit_lists_the_cases_in_run_order() {
     sorted.sort();
     assert_ne!(clauses, sorted);
     assert_eq!(run.junit.matches("<testsuite ").count(), 1, "{}", run.junit);
-    assert!(run.junit.contains("<testsuite name=\"server\""), "{}", run.junit);
+    assert!(
+        run.junit.contains("<testsuite name=\"server\""),
+        "{}",
+        run.junit
+    );
 }
 
 fn run_cmd_list(filter: &str) -> Vec<u8> {
@@ -224,12 +252,42 @@ fn release_check_names_the_file_whose_version_disagrees() {
     let tools = env!("CARGO_PKG_VERSION");
     // (file, what it says now, what is planted, what the message must name)
     let plants: [(&str, String, String, &str); 6] = [
-        ("SPEC.md", format!("Spec version: {spec}"), "Spec version: 9.9.9".into(), "mock-server/src/lib.rs says spec_version!"),
-        ("mock-server/src/lib.rs", format!("\"{spec}\""), "\"9.9.9\"".into(), "mock-server/src/lib.rs says spec_version! 9.9.9"),
-        ("conformance/src/spec/mod.rs", format!("\"{spec}\""), "\"9.9.9\"".into(), "conformance/src/spec/mod.rs says spec_version! 9.9.9"),
-        ("Cargo.toml", format!("terminus-mock = {{ path = \"mock-server\", version = \"{tools}\" }}"), "terminus-mock = { path = \"mock-server\", version = \"9.9.9\" }".into(), "terminus-mock version 9.9.9"),
-        ("CHANGELOG.md", format!("## [Unreleased] — {tools} (SPEC {spec})"), format!("## [Unreleased] — {tools} (SPEC 9.9.9)"), "CHANGELOG.md says its top entry"),
-        ("conformance/manifest.jsonl", format!("\"spec_version\":\"{spec}\""), "\"spec_version\":\"9.9.9\"".into(), "conformance/manifest.jsonl says spec_version 9.9.9"),
+        (
+            "SPEC.md",
+            format!("Spec version: {spec}"),
+            "Spec version: 9.9.9".into(),
+            "mock-server/src/lib.rs says spec_version!",
+        ),
+        (
+            "mock-server/src/lib.rs",
+            format!("\"{spec}\""),
+            "\"9.9.9\"".into(),
+            "mock-server/src/lib.rs says spec_version! 9.9.9",
+        ),
+        (
+            "conformance/src/spec/mod.rs",
+            format!("\"{spec}\""),
+            "\"9.9.9\"".into(),
+            "conformance/src/spec/mod.rs says spec_version! 9.9.9",
+        ),
+        (
+            "Cargo.toml",
+            format!("terminus-mock = {{ path = \"mock-server\", version = \"{tools}\" }}"),
+            "terminus-mock = { path = \"mock-server\", version = \"9.9.9\" }".into(),
+            "terminus-mock version 9.9.9",
+        ),
+        (
+            "CHANGELOG.md",
+            format!("## [Unreleased] — {tools} (SPEC {spec})"),
+            format!("## [Unreleased] — {tools} (SPEC 9.9.9)"),
+            "CHANGELOG.md says its top entry",
+        ),
+        (
+            "conformance/manifest.jsonl",
+            format!("\"spec_version\":\"{spec}\""),
+            "\"spec_version\":\"9.9.9\"".into(),
+            "conformance/manifest.jsonl says spec_version 9.9.9",
+        ),
     ];
     for (file, was, planted, named) in plants {
         let dir = copy("release-plant");
