@@ -6,7 +6,8 @@
 #   top entry and the reference manifest's header (conformance/manifest.jsonl);
 # - the tools': Cargo.toml's [workspace.package] version (the reference; every crate's
 #   `--version` is it), the versions the crates depend on each other by, each publishable
-#   crate's own version, CHANGELOG.md's top entry and the manifest's header.
+#   crate's own version, CHANGELOG.md's top entry, the manifest's header, and the version of
+#   any Python or npm package of the tools (pyproject.toml, package.json named terminus-*).
 # CHANGELOG.md's top entry is `## [Unreleased] — TOOLS (SPEC SPEC)` or, once released,
 # `## [TOOLS] — SPEC SPEC`.
 # Fails naming every file that disagrees and what it says. Usage: tests/release-check.sh [ROOT]
@@ -79,6 +80,23 @@ field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$header"; }
   || disagree conformance/manifest.jsonl tool_version "$(field tool_version)" Cargo.toml "$tools"
 [[ "$(field spec_version)" == "$spec" ]] \
   || disagree conformance/manifest.jsonl spec_version "$(field spec_version)" SPEC.md "$spec"
+
+# The Python and npm packages of the tools (issue 19, items 1-2), wherever they live: a
+# pyproject.toml or package.json named terminus-* with a version of its own (not `dynamic`, not
+# `"private": true`) states the tools' version too.
+while IFS= read -r file; do
+  case "$file" in
+    *package.json)
+      grep -q '"private": *true' "$file" && continue
+      grep -qE '"name": *"@?terminus' "$file" || continue
+      v="$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' "$file" | head -n1)" ;;
+    *pyproject.toml)
+      grep -qE '^name *= *"terminus' "$file" || continue
+      v="$(toml_value "$file" project version)" ;;
+  esac
+  [[ -z "$v" || "$v" == "$tools" ]] || disagree "${file#./}" version "$v" Cargo.toml "$tools"
+done < <(find . \( -name node_modules -o -name target -o -name .git -o -name .venv \) -prune -o \
+  \( -name package.json -o -name pyproject.toml \) -print | sort)
 
 if ((${#problems[@]})); then
   echo "release-check: FAIL: the versions disagree:" >&2

@@ -304,4 +304,29 @@ fn release_check_names_the_file_whose_version_disagrees() {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    // The tools' Python and npm packages state the tools' version too (where they state one).
+    let dir = copy("release-packages");
+    std::fs::create_dir_all(dir.join("npm")).unwrap();
+    std::fs::create_dir_all(dir.join("python")).unwrap();
+    let package = |version: &str| {
+        format!("{{\n  \"name\": \"terminus-mock\",\n  \"version\": \"{version}\"\n}}\n")
+    };
+    std::fs::write(dir.join("npm/package.json"), package(tools)).unwrap();
+    std::fs::write(
+        dir.join("python/pyproject.toml"),
+        "[project]\nname = \"terminus-mock\"\ndynamic = [\"version\"]\n",
+    )
+    .unwrap();
+    let out = release_check(&dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    std::fs::write(dir.join("npm/package.json"), package("0.0.1")).unwrap();
+    let out = release_check(&dir);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("npm/package.json says version 0.0.1"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
