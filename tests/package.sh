@@ -24,6 +24,13 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 
 fail() { echo "package.sh: FAIL: $*" >&2; exit 1; }
 
+# `cargo publish --workspace` (several crates, unpublished siblings from a local overlay) is
+# stable since cargo 1.90; the crates themselves build with the workspace's rust-version.
+cargo_version="$("$CARGO" --version | awk '{print $2}')"
+IFS=. read -r major minor _ <<<"$cargo_version"
+((major > 1 || minor >= 90)) \
+  || fail "cargo $cargo_version cannot publish a workspace's crates together (cargo publish --workspace needs 1.90): rustup update stable"
+
 # Issue 19, item 4: what crates.io shows, on every crate that publishes.
 repository="$(grep -om1 'https://github.com/[^ ]*' examples/ci/github-actions.yml)"
 "$CARGO" metadata --no-deps --format-version 1 --locked | python3 -c '
