@@ -1,9 +1,9 @@
 # terminus-conformance — see README.md.
 #   make run    the conformance suite against the embedded mock (the main job)
 #   make mock   start the mock server (terminus-mock) in the foreground
-#   make test   build, every test (the --html page in headless Chromium, installed if absent),
-#               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo package builds every
-#               crate from its .crate
+#   make test   release-check, build, every test (the --html page in headless Chromium, installed if absent),
+#               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo publish --dry-run of
+#               every crate (built from its .crate)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
@@ -29,7 +29,7 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: test-rust test-examples test-clients test-interop lint deps-check package-check
+test: release-check test-rust test-examples test-clients test-interop lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
@@ -95,9 +95,18 @@ deps-check:
 	else echo "deps-check: no aws-lc-rs in the tree"; fi
 	@if grep -q 'name = "rustls-pemfile"' Cargo.lock; then echo "rustls-pemfile is in Cargo.lock: use rustls::pki_types::pem"; exit 1; fi
 
-# Publishable crates: `cargo package --workspace` packs terminus-contract, terminus-mock and
-# terminus-conformance and builds each from its .crate (in this target directory, so test-rust's
-# dependencies are reused); the schemas and fixtures must be inside (tests/package.sh says how).
+# Issue 19, versions: SPEC.md's `Spec version:`, the crates' spec constants, Cargo.toml's
+# versions, CHANGELOG.md's top entry and conformance/manifest.jsonl's header agree; fails
+# naming the file that does not (tests/release-check.sh; well under a second).
+release-check:
+	bash tests/release-check.sh
+.PHONY: release-check
+
+# Publishable crates: `cargo publish --dry-run --workspace` packs terminus-contract,
+# terminus-mock and terminus-conformance in dependency order and builds each from its .crate
+# (in this target directory, so test-rust's dependencies are reused; about 22 s warm, what
+# `cargo package --workspace` took); first, every crate's crates.io metadata and license texts;
+# the schemas and fixtures must be inside (tests/package.sh says how).
 package-check:
 	CARGO="$(CARGO)" bash tests/package.sh
 

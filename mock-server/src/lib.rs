@@ -92,7 +92,7 @@ pub use server::{MockConfig, MockServer, Threading, TlsMode};
 /// The version of SPEC.md this mock implements, as a literal (for `concat!`).
 macro_rules! spec_version {
     () => {
-        "1.0.0"
+        "1.1.0"
     };
 }
 
@@ -100,7 +100,7 @@ macro_rules! spec_version {
 /// two equal). The runner keeps its own: the two are independent readings of the spec.
 pub const SPEC_VERSION: &str = spec_version!();
 
-/// `terminus-mock --version`: `0.1.0 (SPEC 1.0.0)`.
+/// `terminus-mock --version`: `0.2.0 (SPEC 1.1.0)`.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (SPEC ", spec_version!(), ")");
 
 // The JSON Schemas (the admin plane's and the envelope's) live in the terminus-contract crate,

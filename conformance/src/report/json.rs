@@ -3,7 +3,7 @@
 //! clause, the answer signature, the axes its requests vary in, one `curl` reproduction and the
 //! minimal exchange as facts, the cases it explains, the likely cause (and its stable id) and
 //! what to change), and per case (in run order, the manifest's) its
-//! clause, name, level, verdict (`pass`, `fail`, `ignored`, `inconclusive`), evidence and
+//! clause, name, level, the clause's requirement, verdict (`pass`, `fail`, `ignored`, `inconclusive`), evidence and
 //! duration. A case whose clause's precondition never held is `ignored`, its evidence beginning
 //! `not judged:` (counted apart as `summary.not_judged`). Every string is redacted.
 
@@ -40,6 +40,8 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> serde_json::Value {
             "name": r.name,
             "clause": r.clause,
             "level": r.level,
+            // The clause's requirement, as the manifest line has it: `diff` compares it.
+            "requirement": r.clause.requirement(),
             "verdict": r.verdict.as_str(),
             "evidence": r.verdict.evidence(),
             "duration_ms": (r.duration.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,

@@ -39,8 +39,13 @@ pub struct RunFacts {
     /// `doc` or `rfc`.
     pub profile: &'static str,
     /// `--seed` (printed, so a run reproduces); `None` (and left out of the reports) where no
-    /// seed is used: client grading.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// seed is used: client grading. The JSON report writes it as a string
+    /// (`"8259980799557871217"`): most seeds are above 2^53, which a JSON number read by jq or
+    /// JavaScript rounds, and a rounded seed does not reproduce the run.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "seed_as_string"
+    )]
     pub seed: Option<u64>,
     /// `--cases`; `None` (left out) where nothing is generated: client grading.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,6 +71,14 @@ pub struct RunFacts {
     pub requests_per_second: f64,
     /// The generated (proptest) families alone: requests, time span, requests per second.
     pub generated: crate::generated::GeneratedFacts,
+}
+
+/// The seed as a JSON string, digit for digit (see [`RunFacts::seed`]).
+fn seed_as_string<S: serde::Serializer>(seed: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+    match seed {
+        Some(seed) => s.serialize_str(&seed.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 impl RunFacts {

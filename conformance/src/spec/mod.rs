@@ -8,7 +8,7 @@ pub use clause::{Clause, UnknownClause};
 /// The version of SPEC.md this runner checks, as a literal (for `concat!`).
 macro_rules! spec_version {
     () => {
-        "1.0.0"
+        "1.1.0"
     };
 }
 
@@ -16,7 +16,7 @@ macro_rules! spec_version {
 /// equal).
 pub const SPEC_VERSION: &str = spec_version!();
 
-/// `--version`: the tool's version and the spec's, `0.1.0 (SPEC 1.0.0)`.
+/// `--version`: the tool's version and the spec's, `0.2.0 (SPEC 1.1.0)`.
 pub const VERSION_LINE: &str = concat!(env!("CARGO_PKG_VERSION"), " (SPEC ", spec_version!(), ")");
 
 /// `--profile`.

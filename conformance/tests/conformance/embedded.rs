@@ -33,7 +33,7 @@ fn embedded_mock_passes_strict_with_reports() {
     for field in ["seed", "target", "profile", "requests"] {
         assert!(!run.report["run"][field].is_null(), "run has {field}");
     }
-    assert_eq!(run.report["run"]["seed"], 1);
+    assert_eq!(run.report["run"]["seed"], "1", "the seed as a string");
     for clause in [
         "KEY-1", "KEY-2", "KEY-3", "KEY-4", "KEY-5", "KEY-6", "HDR-1", "HDR-2", "HDR-3", "HDR-4",
         "HDR-5", "ROUTE-1", "ROUTE-2", "ERR-1", "ERR-2", "ERR-3", "ERR-4", "ERR-5", "ERR-6",

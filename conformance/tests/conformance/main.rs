@@ -19,4 +19,5 @@ mod html;
 mod maintainers;
 mod parsers;
 mod recipes;
+mod release;
 mod secrets;

@@ -161,7 +161,7 @@ fn the_manifest_starts_with_its_versions() {
             "suite": "server",
             "tool": "terminus-conformance",
             "tool_version": env!("CARGO_PKG_VERSION"),
-            "spec_version": "1.0.0",
+            "spec_version": "1.1.0",
         })
     );
     assert!(cases > 200, "{cases}");
@@ -352,7 +352,7 @@ fn diff_of_manifests_shows_cases_added_and_removed() {
         "{shown}"
     );
     assert!(
-        shown.contains("(manifest,") && shown.contains("SPEC 1.0.0"),
+        shown.contains("(manifest,") && shown.contains("SPEC 1.1.0"),
         "{shown}"
     );
     let out = run(&["diff", full.to_str().unwrap(), part.to_str().unwrap()]);
@@ -443,13 +443,13 @@ fn the_runner_says_which_spec_it_checks() {
         assert_eq!(
             text(&out.stdout).trim(),
             format!(
-                "terminus-conformance {} (SPEC 1.0.0)",
+                "terminus-conformance {} (SPEC 1.1.0)",
                 env!("CARGO_PKG_VERSION")
             )
         );
     }
     let spec = std::fs::read_to_string(repo().join("SPEC.md")).unwrap();
-    assert!(spec.lines().take(10).any(|l| l == "Spec version: 1.0.0"));
+    assert!(spec.lines().take(10).any(|l| l == "Spec version: 1.1.0"));
 }
 
 /// The report and the manifest list cases in the same order, with the same verdict words.
@@ -478,7 +478,7 @@ fn report_and_manifest_share_order_and_words() {
     for word in ["pass", "fail", "ignored", "inconclusive"] {
         assert!(summary.contains_key(word), "{summary:?}");
     }
-    assert_eq!(report["spec_version"], "1.0.0");
+    assert_eq!(report["spec_version"], "1.1.0");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -178,7 +178,7 @@ fn failures_come_first_and_open_passes_last_and_closed() {
     assert!(page.contains("exit status 101: 1 check failed"));
     for fact in [
         "seed</dt><dd>42<",
-        "SPEC.md version 1.0.0",
+        "SPEC.md version 1.1.0",
         "profile</dt><dd>doc",
         "120 sent",
     ] {

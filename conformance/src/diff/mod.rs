@@ -1,6 +1,6 @@
 //! `terminus-conformance diff OLD NEW`: what changed between two JSON reports (`--report`) or
 //! two manifests (`--list --format json`) — regressions, fixes, cases added and removed,
-//! verdict and level changes — ignoring what differs between any two runs (durations, seeds,
+//! verdict and level changes, requirement texts changed — ignoring what differs between any two runs (durations, seeds,
 //! ports, counts, evidence). A plain-text table, or `--format json`; exit 101 when a case that
 //! did not fail in OLD fails in NEW, 0 otherwise, 2 when a file cannot be read as either (or is
 //! the report of a run that errored before its cases: nothing to compare).
@@ -11,6 +11,12 @@
 //! `ignored (not judged)`, so `pass → ignored (not judged)` reads as what it is. A case added that fails is listed
 //! as added. A manifest against a report compares the case sets and levels only (a manifest
 //! has no verdicts).
+//!
+//! A clause whose requirement text differs (both files carry it: every manifest line, and the
+//! cases of reports since 0.2.0) is listed once, with both texts, under "requirement text
+//! changed" (`requirement_changes` in JSON): the README tells reviewers to read this diff when a
+//! requirement is edited. Like a level change it is not a regression: exit 0 unless a case
+//! regressed.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -19,9 +25,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::redact::redact;
+
+mod render;
 
 /// terminus-conformance diff: what changed between two reports or two manifests.
 #[derive(Parser, Debug)]
@@ -53,6 +61,8 @@ struct Entry {
     level: String,
     /// `None` in a manifest.
     verdict: Option<String>,
+    /// The clause's requirement; `None` in reports written before 0.2.0.
+    requirement: Option<String>,
 }
 
 /// A report or a manifest, read.
@@ -167,6 +177,7 @@ fn read_report(path: &Path, value: &Value) -> Result<Side, String> {
                 } else {
                     verdict.to_owned()
                 }),
+                requirement: case["requirement"].as_str().map(str::to_owned),
             },
         ));
     }
@@ -215,6 +226,7 @@ fn read_manifest(path: &Path, text: &str) -> Result<Side, String> {
                         clause: clause.to_owned(),
                         level: level.to_owned(),
                         verdict: None,
+                        requirement: value["requirement"].as_str().map(str::to_owned),
                     },
                 ));
             }
@@ -244,6 +256,14 @@ struct Change {
     to: String,
 }
 
+/// A clause whose requirement reads differently in NEW.
+#[derive(Debug)]
+struct RequirementChange {
+    clause: String,
+    from: String,
+    to: String,
+}
+
 #[derive(Debug, Default)]
 struct Changes {
     regressions: Vec<Change>,
@@ -252,6 +272,18 @@ struct Changes {
     levels: Vec<Change>,
     added: Vec<Change>,
     removed: Vec<Change>,
+    requirements: Vec<RequirementChange>,
+}
+
+/// Each clause's requirement as a side states it (its first case that carries one), in file
+/// order.
+fn requirements(side: &Side) -> Vec<(&str, &str)> {
+    let mut seen = std::collections::HashSet::new();
+    side.cases
+        .iter()
+        .filter_map(|(_, e)| Some((e.clause.as_str(), e.requirement.as_deref()?)))
+        .filter(|(clause, _)| seen.insert(*clause))
+        .collect()
 }
 
 fn compare(old: &Side, new: &Side) -> Changes {
@@ -296,101 +328,15 @@ fn compare(old: &Side, new: &Side) -> Changes {
                 .push(change(name, e, e.verdict.as_deref().unwrap_or(""), ""));
         }
     }
+    let was: BTreeMap<&str, &str> = requirements(old).into_iter().collect();
+    for (clause, to) in requirements(new) {
+        if let Some(from) = was.get(clause).filter(|from| **from != to) {
+            changes.requirements.push(RequirementChange {
+                clause: clause.to_owned(),
+                from: (*from).to_owned(),
+                to: to.to_owned(),
+            });
+        }
+    }
     changes
-}
-
-fn describe(path: &Path, side: &Side) -> String {
-    format!(
-        "{} ({}, {} cases, tool {}, SPEC {})",
-        path.display(),
-        side.kind,
-        side.cases.len(),
-        side.tool_version.as_deref().unwrap_or("?"),
-        side.spec_version.as_deref().unwrap_or("?")
-    )
-}
-
-impl Changes {
-    fn sections(&self) -> [(&'static str, &Vec<Change>); 6] {
-        [
-            ("regressions (did not fail, now fail)", &self.regressions),
-            ("fixes (failed, now pass)", &self.fixes),
-            ("other verdict changes", &self.verdicts),
-            ("level changes", &self.levels),
-            ("cases added", &self.added),
-            ("cases removed", &self.removed),
-        ]
-    }
-
-    fn to_text(&self, cli: &DiffCli, old: &Side, new: &Side) -> String {
-        let mut out = format!(
-            "old: {}\nnew: {}\n",
-            describe(&cli.old, old),
-            describe(&cli.new, new)
-        );
-        if old.kind != new.kind {
-            out.push_str("a manifest and a report: case sets and levels compared, not verdicts\n");
-        }
-        if !old.cases.iter().any(|(n, _)| new.has(n)) {
-            out.push_str("no case in common: are these the same suite (server or client) and the same endpoint options?\n");
-        }
-        // One column width for every section: the sections read as one table.
-        let width = self
-            .sections()
-            .iter()
-            .flat_map(|(_, list)| list.iter().map(|c| c.name.len()))
-            .max()
-            .unwrap_or(0);
-        for (title, list) in self.sections() {
-            if list.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("\n{title}: {}\n", list.len()));
-
-            for c in list {
-                let arrow = match (c.from.is_empty(), c.to.is_empty()) {
-                    (true, true) => String::new(),
-                    (true, false) => c.to.clone(),
-                    (false, true) => c.from.clone(),
-                    (false, false) => format!("{} -> {}", c.from, c.to),
-                };
-                let row = format!("  {:width$}  {:<13} {arrow}", c.name, c.level);
-                out.push_str(row.trim_end());
-                out.push('\n');
-            }
-        }
-        out.push_str(&format!(
-            "\n{} regressions, {} fixes, {} other verdict changes, {} level changes, {} added, {} removed{}",
-            self.regressions.len(),
-            self.fixes.len(),
-            self.verdicts.len(),
-            self.levels.len(),
-            self.added.len(),
-            self.removed.len(),
-            if self.regressions.is_empty() { "" } else { ": exit status 101" }
-        ));
-        out
-    }
-
-    fn to_json(&self, cli: &DiffCli, old: &Side, new: &Side) -> Value {
-        let list = |l: &Vec<Change>| {
-            l.iter()
-                .map(|c| json!({"name": c.name, "clause": c.clause, "level": c.level, "from": c.from, "to": c.to}))
-                .collect::<Vec<_>>()
-        };
-        let side = |path: &Path, s: &Side| {
-            json!({"path": path.display().to_string(), "kind": s.kind, "cases": s.cases.len(),
-                   "tool_version": s.tool_version, "spec_version": s.spec_version})
-        };
-        json!({
-            "old": side(&cli.old, old),
-            "new": side(&cli.new, new),
-            "regressions": list(&self.regressions),
-            "fixes": list(&self.fixes),
-            "verdict_changes": list(&self.verdicts),
-            "level_changes": list(&self.levels),
-            "added": list(&self.added),
-            "removed": list(&self.removed),
-        })
-    }
 }
