@@ -87,6 +87,12 @@ pub struct JournalEntry {
     pub listener: Listener,
     /// Whether it came over TLS.
     pub tls: bool,
+    /// The host and port the request named: HTTP/2's `:authority` (or an absolute target's),
+    /// else the `Host` field (key material replaced); absent when it named none. With `tls`
+    /// and the listener, the origin the client meant (CLI-4: `https://localhost:PORT` is
+    /// another origin than `https://127.0.0.1:PORT`, on the same listener).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
     /// The HTTP version it was sent with.
     pub protocol: Protocol,
     /// The method, as sent.
@@ -223,6 +229,13 @@ impl JournalEntry {
             .unwrap_or_default();
         let method = credentials.text(request.method().as_str()).into_owned();
         let path = credentials.text(request.uri().path()).into_owned();
+        let authority = match request.uri().authority() {
+            Some(authority) => Some(credentials.text(authority.as_str()).into_owned()),
+            None => request
+                .headers()
+                .get(http::header::HOST)
+                .map(|host| credentials.text(&String::from_utf8_lossy(host.as_bytes())).into_owned()),
+        };
         let key = match (decision, accepted) {
             (_, Some((id, name))) => KeySummary::Valid {
                 name,
@@ -241,6 +254,7 @@ impl JournalEntry {
             time: received,
             listener,
             tls,
+            authority,
             protocol: Protocol::of(request.version()),
             method,
             path,

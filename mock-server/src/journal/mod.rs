@@ -325,10 +325,15 @@ impl Recorder {
         }
         let now = SystemTime::now();
         let received = now.checked_sub(started.elapsed()).unwrap_or(now);
+        // A port that speaks TLS and plain HTTP says, per request, which it came over.
+        let tls = request
+            .extensions()
+            .get::<crate::listener::Transported>()
+            .map_or(self.tls, |t| t.tls);
         let entry = JournalEntry::from_request(
             request,
             received,
-            (self.listener, self.tls),
+            (self.listener, tls),
             &self.store,
             decision,
         );
