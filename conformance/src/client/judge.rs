@@ -47,11 +47,19 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The requests to the origin the program was configured for: the Public API's port, over
+    /// TLS, naming the base URL's host (or none). `http://` on the same port and another host
+    /// name on the same port are other origins (CLI-4).
     fn public(&self) -> Vec<&Seen> {
-        self.seen
-            .iter()
-            .filter(|s| s.listener == Listener::Public)
-            .collect()
+        self.seen.iter().filter(|s| self.at_origin(s)).collect()
+    }
+
+    fn at_origin(&self, seen: &Seen) -> bool {
+        let base = self.base_url.split_once("://").map_or("", |(_, a)| a);
+        let host = seen.host();
+        seen.listener == Listener::Public
+            && seen.tls
+            && (host.is_empty() || host == super::journal::host_of(base))
     }
 
     /// The description without its closing `>`: also finds `<valid key "x" in base64>` and
@@ -291,43 +299,58 @@ pub fn says_how_to_give_a_key(output: &str) -> bool {
             .any(|w| lower.contains(w))
 }
 
-/// CLI-4: the key never reaches another origin, never travels in clear.
+/// CLI-4: the key never reaches another origin, never travels in clear. A request is at
+/// another origin when it reached another listener, came over plain HTTP, or named another
+/// host; back at the origin (a chain that returns) the key may be sent again.
 fn cli4(o: &Outcome) -> CaseResult {
     let Some(stem) = o.stem() else {
         return Ok(Evidence::line("no key given"));
     };
-    let elsewhere: Vec<&Seen> = o
-        .seen
-        .iter()
-        .filter(|s| s.listener != Listener::Public)
-        .collect();
+    let elsewhere: Vec<&Seen> = o.seen.iter().filter(|s| !o.at_origin(s)).collect();
     let carried: Vec<&&Seen> = elsewhere.iter().filter(|s| s.mentions(stem)).collect();
     let target = o.redirect_to.as_deref().unwrap_or("the second origin");
     if !carried.is_empty() {
-        let clear = o.scenario.script() == Script::RedirectToHttp;
+        let origins: Vec<String> = carried.iter().map(|s| s.origin()).collect();
+        let clear = carried.iter().any(|s| !s.tls);
         let mut failure = o.failure(
             Clause::Cli4,
-            if clear {
-                format!("the key followed a redirect to {target}: it travelled in clear")
-            } else {
-                format!("the key followed a redirect to another origin, {target}")
-            },
+            format!(
+                "the key followed a redirect (Location: {target}) to {}{}",
+                origins.join(", "),
+                if clear {
+                    ": it travelled in clear"
+                } else {
+                    ", another origin"
+                }
+            ),
         );
         for seen in carried {
             failure = failure.finding(Outcome::request_finding(
                 seen,
                 "no key on a request to another origin (drop Authorization, or do not follow)",
-                format!("the key in {}", seen.places(stem, true).join(", ")),
+                format!(
+                    "the key in {}, at {}",
+                    seen.places(stem, true).join(", "),
+                    seen.origin()
+                ),
             ));
         }
         return Err(failure.into());
     }
+    let home = o.public().len();
     Ok(Evidence::line(if elsewhere.is_empty() {
-        format!("the redirect to {target} was not followed")
+        format!("the redirect to {target} was not followed to another origin ({home} request(s) to the origin)")
     } else {
         format!(
-            "followed the redirect to {target} ({} request(s)) without the key",
-            elsewhere.len()
+            "followed the redirect to {target} ({} request(s) at {}) without the key",
+            elsewhere.len(),
+            elsewhere
+                .iter()
+                .map(|s| s.origin())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }))
 }

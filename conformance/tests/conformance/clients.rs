@@ -182,8 +182,6 @@ mod broken {
         key_in_basic_auth_too => "CLI-2",
         no_key_sends_anyway => "CLI-3",
         no_key_no_hint => "CLI-3",
-        redirect_keeps_key => "CLI-4",
-        redirect_to_http_keeps_key => "CLI-4",
         tls_verification_off => "CLI-5",
         hostname_check_off => "CLI-5",
         retries_401 => "CLI-6",
@@ -193,6 +191,89 @@ mod broken {
         ignores_retry_after => "CLI-7",
         retries_without_bound => "CLI-7",
         retries_without_backoff => "CLI-7",
+    );
+}
+
+/// A redirect trial's axes, read back from its name (`CLI-4::redirect_307_same_host_other_port`,
+/// `…_network_path`, `…_and_back`, `redirect_302_same_origin_path`): see
+/// `conformance/src/client/redirects.rs`.
+struct Hop<'a> {
+    status: u16,
+    /// `same_host_other_port`, …; `same_origin` for the control.
+    away: &'a str,
+    network_path: bool,
+    chain: bool,
+}
+
+impl<'a> Hop<'a> {
+    fn of(trial: &'a str) -> Option<Hop<'a>> {
+        let rest = trial.strip_prefix("CLI-4::redirect_")?;
+        let (status, rest) = rest.split_once('_')?;
+        let (away, network_path, chain) = if rest == "same_origin_path" {
+            ("same_origin", false, false)
+        } else if let Some(away) = rest.strip_suffix("_network_path") {
+            (away, true, false)
+        } else if let Some(away) = rest.strip_suffix("_and_back") {
+            (away, false, true)
+        } else {
+            (rest, false, false)
+        };
+        Some(Hop {
+            status: status.parse().ok()?,
+            away,
+            network_path,
+            chain,
+        })
+    }
+
+    fn leaves(&self) -> bool {
+        self.away != "same_origin"
+    }
+}
+
+/// Red-team modes that follow redirects, each caught under CLI-4 alone, on exactly the
+/// redirect trials its rule leaks on (`correct_redirects`, above, on none).
+macro_rules! redirect_clients {
+    ($($mode:ident => $clause:literal if $leaks:expr),* $(,)?) => {$(
+        #[test]
+        fn $mode() {
+            let graded = redteam(stringify!($mode));
+            let leaks: fn(&Hop) -> bool = $leaks;
+            let trials: Vec<(String, String)> = graded
+                .cases()
+                .filter_map(|c| Some((c["name"].as_str()?.to_owned(), verdict(c))))
+                .collect();
+            let redirect_trials = trials.iter().filter(|(n, _)| Hop::of(n).is_some()).count();
+            assert!(redirect_trials >= 30, "the redirect space ran: {}", graded.explain());
+            let failed: BTreeSet<&str> = trials
+                .iter()
+                .filter(|(_, v)| v.starts_with("fail"))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let expected: BTreeSet<&str> = trials
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| Hop::of(n).is_some_and(|h| leaks(&h)))
+                .collect();
+            assert_eq!(failed, expected, "{}\n{}", stringify!($mode), graded.explain());
+            assert_eq!(graded.failed_clauses(), BTreeSet::from([$clause.to_owned()]));
+            assert_eq!(graded.status, 101, "{}", graded.explain());
+            assert!(graded.stdout.contains(&format!("{} violated", $clause)), "{}", graded.explain());
+        }
+    )*};
+}
+
+mod redirect_space {
+    use super::*;
+    redirect_clients!(
+        redirect_keeps_key => "CLI-4" if |h| h.leaves(),
+        redirect_to_http_keeps_key => "CLI-4" if |h| h.away.ends_with("over_http"),
+        strips_on_host_change => "CLI-4" if |h| h.away.starts_with("same_host"),
+        strips_on_host_port_change => "CLI-4" if |h| h.away == "same_host_port_over_http",
+        strips_on_scheme_host_change => "CLI-4" if |h| h.away == "same_host_other_port",
+        relative_location_keeps_key => "CLI-4" if |h| h.network_path,
+        keeps_key_on_307_308 => "CLI-4" if |h| h.leaves() && [307, 308].contains(&h.status),
+        compares_with_previous_hop => "CLI-4" if |h| h.chain,
     );
 }
 
@@ -342,6 +423,18 @@ fn the_client_trials_are_listed_with_clause_and_level() {
     }
 }
 
+/// How many trials `client --list` shows: every one of them runs in a full grading.
+fn client_trials() -> usize {
+    let out = Command::new(env!("CARGO_BIN_EXE_terminus-conformance"))
+        .args(["client", "--list"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.ends_with(": test"))
+        .count()
+}
+
 /// The project's Python environment (requests, httpx), made by `tests/venv.sh`.
 fn venv_python() -> String {
     let out = Command::new("bash")
@@ -371,7 +464,12 @@ mod smoke_programs {
             graded.explain()
         );
         assert_eq!(graded.status, 0, "{}", graded.explain());
-        assert_eq!(graded.cases().count(), 34, "{}", graded.explain());
+        assert_eq!(
+            graded.cases().count(),
+            client_trials(),
+            "{}",
+            graded.explain()
+        );
     }
 
     #[test]
