@@ -81,7 +81,9 @@ fn redirect_to(query: &str) -> Response<Body> {
     };
     let mut response = envelope::json(status, Bytes::from_static(b"{}"));
     if let Ok(location) = http::HeaderValue::from_str(&url) {
-        response.headers_mut().insert(http::header::LOCATION, location);
+        response
+            .headers_mut()
+            .insert(http::header::LOCATION, location);
     }
     response
 }
@@ -99,16 +101,14 @@ fn percent_decoded(value: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 3;
-                        continue;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 3;
+                    continue;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b'+' => out.push(b' '),
             b => out.push(b),
         }
@@ -125,9 +125,15 @@ mod tests {
     fn redirect_to_answers_the_asked_redirect_or_says_what_is_wrong() {
         let back = redirect_to("url=https%3A%2F%2F127.0.0.1%3A8443%2Fv1%2Faccount&status_code=307");
         assert_eq!(back.status(), 307);
-        assert_eq!(back.headers()["location"], "https://127.0.0.1:8443/v1/account");
+        assert_eq!(
+            back.headers()["location"],
+            "https://127.0.0.1:8443/v1/account"
+        );
         assert_eq!(redirect_to("url=%2Fv1%2Faccount").status(), 302);
-        assert_eq!(redirect_to("url=//localhost:1/x").headers()["location"], "//localhost:1/x");
+        assert_eq!(
+            redirect_to("url=//localhost:1/x").headers()["location"],
+            "//localhost:1/x"
+        );
         for bad in ["", "url=ftp%3A%2F%2Fx", "url=%2Fx&status_code=200", "url=x"] {
             assert_eq!(redirect_to(bad).status(), 400, "{bad}");
         }

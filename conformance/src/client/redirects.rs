@@ -64,7 +64,9 @@ impl Away {
     pub fn clear(self) -> bool {
         matches!(
             self,
-            Away::SameHostPortOverHttp | Away::SameHostOtherPortOverHttp | Away::OtherHostPortOverHttp
+            Away::SameHostPortOverHttp
+                | Away::SameHostOtherPortOverHttp
+                | Away::OtherHostPortOverHttp
         )
     }
 

@@ -167,7 +167,10 @@ mod tests {
     #[test]
     fn the_scenarios_spec_part_4_lists_are_all_here() {
         let names: Vec<&str> = Scenario::all().iter().map(|s| s.name()).collect();
-        assert_eq!(Scenario::TABLE[..3], [Scenario::ValidKey, Scenario::RevokedKey, Scenario::NoKey]);
+        assert_eq!(
+            Scenario::TABLE[..3],
+            [Scenario::ValidKey, Scenario::RevokedKey, Scenario::NoKey]
+        );
         for needed in [
             "valid_key",
             "revoked_key",

@@ -134,7 +134,10 @@ fn script_faults(mock: &MockServer, script: Script) -> Result<Option<String>, St
             let location = redirect.location(&ports);
             // Once: what follows the redirect gets the normal answer (200 with the key).
             mock.faults()
-                .add(on().times(1).respond(Respond::redirect(redirect.status, &location)))
+                .add(
+                    on().times(1)
+                        .respond(Respond::redirect(redirect.status, &location)),
+                )
                 .map_err(|e| e.to_string())?;
             return Ok(Some(location));
         }

@@ -219,8 +219,15 @@ mod tests {
             on().respond(Respond::redirect(307, "/a b")),
             "respond.location",
         );
-        for fine in ["https://x:1/p", "HTTP://x/", "//localhost:8443/v1/account", "/v1/account?a=1"] {
-            on().respond(Respond::redirect(307, fine)).validate().expect(fine);
+        for fine in [
+            "https://x:1/p",
+            "HTTP://x/",
+            "//localhost:8443/v1/account",
+            "/v1/account?a=1",
+        ] {
+            on().respond(Respond::redirect(307, fine))
+                .validate()
+                .expect(fine);
         }
         bad(
             on().respond(Respond::status(429).header("bad name", "1")),

@@ -231,10 +231,11 @@ impl JournalEntry {
         let path = credentials.text(request.uri().path()).into_owned();
         let authority = match request.uri().authority() {
             Some(authority) => Some(credentials.text(authority.as_str()).into_owned()),
-            None => request
-                .headers()
-                .get(http::header::HOST)
-                .map(|host| credentials.text(&String::from_utf8_lossy(host.as_bytes())).into_owned()),
+            None => request.headers().get(http::header::HOST).map(|host| {
+                credentials
+                    .text(&String::from_utf8_lossy(host.as_bytes()))
+                    .into_owned()
+            }),
         };
         let key = match (decision, accepted) {
             (_, Some((id, name))) => KeySummary::Valid {

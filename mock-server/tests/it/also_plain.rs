@@ -40,7 +40,10 @@ async fn one_port_answers_tls_and_plain_http_and_the_journal_says_which() {
         Some(format!("http://127.0.0.1:{port}"))
     );
     // TLS (HTTP/1.1), then plain HTTP, then TLS with HTTP/2: one port.
-    assert_eq!(mock.get_with_key("/v1/account", &mock.key).await.status, 200);
+    assert_eq!(
+        mock.get_with_key("/v1/account", &mock.key).await.status,
+        200
+    );
     let mut plain = TcpStream::connect(mock.addr()).await.unwrap();
     let answer = send_raw(&mut plain, &plain_request(&mock)).await;
     assert_eq!(answer.status, 200, "{}", answer.body_str());
@@ -70,7 +73,10 @@ async fn one_port_answers_tls_and_plain_http_and_the_journal_says_which() {
     // And as JSON, valid against the schema.
     for entry in &journal {
         let json = serde_json::to_value(entry).unwrap();
-        assert!(schema("journal-entry.schema.json").is_valid(&json), "{json}");
+        assert!(
+            schema("journal-entry.schema.json").is_valid(&json),
+            "{json}"
+        );
     }
     mock.server.shutdown().await;
 }
@@ -98,7 +104,11 @@ async fn a_first_byte_that_comes_late_still_decides() {
         .expect("TLS after a pause");
     let answer = send_raw(
         &mut tls,
-        &request("GET", "/v1/account", &[&format!("Authorization: Bearer {}", mock.key)]),
+        &request(
+            "GET",
+            "/v1/account",
+            &[&format!("Authorization: Bearer {}", mock.key)],
+        ),
     )
     .await;
     assert_eq!(answer.status, 200);
@@ -108,7 +118,11 @@ async fn a_first_byte_that_comes_late_still_decides() {
 #[tokio::test]
 async fn a_first_byte_that_is_neither_gets_a_plain_400_naming_it_and_the_port_serves_on() {
     let mock = both().await;
-    for garbage in [&[0x00u8, 1, 2, 3][..], &[0x80, 0x2e, 0x01], b" GET / HTTP/1.1\r\n\r\n"] {
+    for garbage in [
+        &[0x00u8, 1, 2, 3][..],
+        &[0x80, 0x2e, 0x01],
+        b" GET / HTTP/1.1\r\n\r\n",
+    ] {
         let mut conn = TcpStream::connect(mock.addr()).await.unwrap();
         conn.write_all(garbage).await.unwrap();
         let mut answer = Vec::new();
@@ -117,7 +131,10 @@ async fn a_first_byte_that_is_neither_gets_a_plain_400_naming_it_and_the_port_se
             .expect("answered and closed in time")
             .expect("read");
         let answer = String::from_utf8_lossy(&answer);
-        assert!(answer.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{answer}");
+        assert!(
+            answer.starts_with("HTTP/1.1 400 Bad Request\r\n"),
+            "{answer}"
+        );
         assert!(
             answer.contains(&format!("began with byte {:#04x}, neither", garbage[0])),
             "{answer}"
@@ -126,11 +143,20 @@ async fn a_first_byte_that_is_neither_gets_a_plain_400_naming_it_and_the_port_se
     // A client that connects and says nothing is closed at the handshake timeout; one that
     // closes at once leaves nothing behind. Neither stops the listener.
     drop(TcpStream::connect(mock.addr()).await.unwrap());
-    assert_eq!(mock.get_with_key("/v1/account", &mock.key).await.status, 200);
+    assert_eq!(
+        mock.get_with_key("/v1/account", &mock.key).await.status,
+        200
+    );
     let mut plain = TcpStream::connect(mock.addr()).await.unwrap();
-    assert_eq!(send_raw(&mut plain, &plain_request(&mock)).await.status, 200);
+    assert_eq!(
+        send_raw(&mut plain, &plain_request(&mock)).await.status,
+        200
+    );
     assert!(
-        mock.server.received_requests().iter().all(|e| e.status == 200),
+        mock.server
+            .received_requests()
+            .iter()
+            .all(|e| e.status == 200),
         "garbage is not journaled as a request"
     );
     mock.server.shutdown().await;

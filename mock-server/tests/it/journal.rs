@@ -562,9 +562,17 @@ async fn the_redirect_origin_answers_without_auth_and_records_tls_and_plain() {
     assert_eq!(answer.status, 307);
     assert_eq!(answer.header("location"), Some(home.as_str()));
     let mut conn = tls_to(addr_of(&tls_url), &mock.h1_connector()).await;
-    let answer = send_raw(&mut conn, &request("GET", "/redirect-to?url=ftp%3A%2F%2Fx", &[])).await;
+    let answer = send_raw(
+        &mut conn,
+        &request("GET", "/redirect-to?url=ftp%3A%2F%2Fx", &[]),
+    )
+    .await;
     assert_eq!(answer.status, 400);
-    assert!(answer.body_str().contains("url must be"), "{}", answer.body_str());
+    assert!(
+        answer.body_str().contains("url must be"),
+        "{}",
+        answer.body_str()
+    );
     let statuses: Vec<u16> = mock.server.received_requests()[2..]
         .iter()
         .map(|e| e.status)
