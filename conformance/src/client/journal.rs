@@ -199,7 +199,7 @@ impl Seen {
 
 /// The host of an authority (`host:port`, `[v6]:port`, `host`), without the port, in lower
 /// case.
-pub fn host_of(authority: &str) -> String {
+fn host_of(authority: &str) -> String {
     let authority = authority.rsplit('@').next().unwrap_or_default();
     let host = match authority.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),

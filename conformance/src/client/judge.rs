@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::journal::{Listener, Seen};
 use super::program::{Exit, Ran};
+use super::redirects::OTHER_HOST;
 use super::scenario::{KeyGiven, Scenario, Script};
 use crate::judge::{CaseResult, Evidence, Failure, Finding, Stop};
 use crate::redact::{contains_piece_of, redact};
@@ -48,18 +49,16 @@ pub struct Outcome {
 
 impl Outcome {
     /// The requests to the origin the program was configured for: the Public API's port, over
-    /// TLS, naming the base URL's host (or none). `http://` on the same port and another host
-    /// name on the same port are other origins (CLI-4).
+    /// TLS, not naming the other host name a redirect scenario sends it to. `http://` on the
+    /// same port and `localhost` on the same port are other origins (CLI-4); a host name the
+    /// scenario never pointed at (a client's fixed `Host`) is not taken for one.
     fn public(&self) -> Vec<&Seen> {
         self.seen.iter().filter(|s| self.at_origin(s)).collect()
     }
 
     fn at_origin(&self, seen: &Seen) -> bool {
-        let base = self.base_url.split_once("://").map_or("", |(_, a)| a);
-        let host = seen.host();
-        seen.listener == Listener::Public
-            && seen.tls
-            && (host.is_empty() || host == super::journal::host_of(base))
+        let renamed = self.scenario.redirect().is_some() && seen.host() == OTHER_HOST;
+        seen.listener == Listener::Public && seen.tls && !renamed
     }
 
     /// The description without its closing `>`: also finds `<valid key "x" in base64>` and

@@ -20,6 +20,11 @@
 
 use std::sync::OnceLock;
 
+/// The host name of the origin the program is configured for (`TERMINUS_BASE_URL`).
+pub const ORIGIN_HOST: &str = "127.0.0.1";
+/// The other host name a redirect may name: the same machine, so the same ports answer.
+pub const OTHER_HOST: &str = "localhost";
+
 /// Where a redirect sends the client, against the origin `https://127.0.0.1:PORT`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Away {
@@ -86,9 +91,9 @@ impl Away {
     /// The target's `scheme://host:port`, given the mock's ports.
     pub fn base(self, ports: &Ports) -> String {
         let host = if self.other_host() {
-            "localhost"
+            OTHER_HOST
         } else {
-            "127.0.0.1"
+            ORIGIN_HOST
         };
         let (scheme, port) = match (self.clear(), self.same_port()) {
             (false, true) => ("https", ports.origin),
@@ -272,7 +277,7 @@ impl Redirect {
             Hops::SameOriginPath => PATH.to_owned(),
             Hops::AwayAndBack(away) => {
                 // Away, away again (the same other origin), then home.
-                let home = format!("https://127.0.0.1:{}{PATH}", ports.origin);
+                let home = format!("https://{ORIGIN_HOST}:{}{PATH}", ports.origin);
                 let bounce = |to: &str| {
                     format!(
                         "{}/redirect-to?url={}&status_code={}",
