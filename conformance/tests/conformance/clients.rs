@@ -62,7 +62,7 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// One grading at a time: each already runs its 11 scenarios (11 programs) in parallel, and a
+/// One grading at a time: each already runs its 51 scenarios, several programs at once, and a
 /// 2-core CI machine running every grading at once starts programs so slowly that their own
 /// timeouts, not their behaviour, would decide.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
