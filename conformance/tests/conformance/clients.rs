@@ -6,7 +6,9 @@
 //!
 //! The axes: the key's form (scheme case, spacing, fields, alteration), where else it travels
 //! (query, cookie, user agent, another header, Basic credentials), no key (sent anyway, no hint),
-//! redirects (another origin, http://), TLS (verification off, host name check off), the 401
+//! redirects (the key kept on every origin change, or on some only: http://, the same host name,
+//! the same host and port, the same scheme and host, a relative Location, 307/308, a hop judged
+//! against the one before; each caught on exactly the redirect trials it leaks on), TLS (verification off, host name check off), the 401
 //! (retried, message hidden), output (key printed, key in the error), retries (Retry-After
 //! ignored, unbounded, no backoff).
 
