@@ -42,7 +42,7 @@ BROKEN = {
     # changes only; clients.rs says on which redirect scenarios each must be caught.
     "strips_on_host_change": "CLI-4",  # host name only (requests 2.19.1, node-fetch 2.6.7)
     "strips_on_host_port_change": "CLI-4",  # host or port, not scheme (follow-redirects 1.14.7)
-    "strips_on_scheme_host_change": "CLI-4",  # scheme or host name, not port
+    "strips_on_scheme_host_change": "CLI-4",  # scheme or host name, not port (node-fetch 2.7.0)
     "relative_location_keeps_key": "CLI-4",  # judges absolute Location only
     "keeps_key_on_307_308": "CLI-4",  # resends 307/308 as they were, key included
     "compares_with_previous_hop": "CLI-4",  # each hop's headers anew, against the hop before
