@@ -337,7 +337,23 @@ fn cli4(o: &Outcome) -> CaseResult {
         return Err(failure.into());
     }
     let home = o.public().len();
-    Ok(Evidence::line(if elsewhere.is_empty() {
+    // A chain that came back: the key may be sent again at the origin; the evidence says so.
+    let back: Vec<&Seen> = match elsewhere.first() {
+        Some(away) => o
+            .public()
+            .into_iter()
+            .filter(|s| s.seq > away.seq)
+            .collect(),
+        None => Vec::new(),
+    };
+    let back_note = (!back.is_empty()).then(|| {
+        let keyed = back.iter().filter(|s| s.mentions(stem)).count();
+        format!(
+            "back at the origin: {} request(s), {keyed} with the key (allowed)",
+            back.len()
+        )
+    });
+    let evidence = Evidence::line(if elsewhere.is_empty() {
         format!("the redirect to {target} was not followed to another origin ({home} request(s) to the origin)")
     } else {
         format!(
@@ -351,7 +367,11 @@ fn cli4(o: &Outcome) -> CaseResult {
                 .collect::<Vec<_>>()
                 .join(", ")
         )
-    }))
+    });
+    Ok(match back_note {
+        Some(note) => evidence.and(note),
+        None => evidence,
+    })
 }
 
 /// CLI-5: no HTTP request over a connection whose certificate should have been refused.

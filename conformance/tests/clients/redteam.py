@@ -10,6 +10,9 @@ Correct modes (must pass every clause):
                      exponential backoff
   correct_redirects  follows redirects, dropping Authorization when the origin changes and
                      refusing to follow to http://
+  correct_rekeyed    follows redirects, each hop's headers made from the first request's (as Go's
+                     net/http does), the key only where the origin is the configured one: sent
+                     again when a chain comes back; refuses to follow to http://
 
 Broken modes (each breaks one clause; the clause is in `BROKEN` below, which the tests read):
 """
@@ -56,7 +59,7 @@ BROKEN = {
     "retries_without_bound": "CLI-7",  # retries 429/503/resets until killed
     "retries_without_backoff": "CLI-7",  # retries 5 times, 50 ms apart
 }
-CORRECT = ["correct", "correct_retry", "correct_redirects"]
+CORRECT = ["correct", "correct_retry", "correct_redirects", "correct_rekeyed"]
 
 
 class ApiError(Exception):
@@ -196,6 +199,7 @@ def request(mode, url, key):
 
 FOLLOWS = (
     "correct_redirects",
+    "correct_rekeyed",
     "redirect_keeps_key",
     "redirect_to_http_keeps_key",
     "strips_on_host_change",
@@ -221,6 +225,10 @@ def redirect_headers(mode, status, origin, previous, written, location, headers,
                 raise ApiError(f"refusing to follow a redirect to {location}: not https")
             return without_key(headers)
         return headers
+    if mode == "correct_rekeyed":
+        if to.scheme != "https":
+            raise ApiError(f"refusing to follow a redirect to {location}: not https")
+        return list(original) if same_origin(origin, location) else without_key(original)
     if mode == "redirect_keeps_key":
         return headers
     if mode == "redirect_to_http_keeps_key":

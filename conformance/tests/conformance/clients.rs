@@ -168,6 +168,31 @@ macro_rules! broken_clients {
 mod correct {
     use super::*;
     correct_clients!(correct, correct_retry, correct_redirects);
+
+    /// Back at the origin after a chain, the key may be sent again (CLI-4): a client that does
+    /// so (each hop's headers from the first request's) passes, and the evidence says it did.
+    #[test]
+    fn correct_rekeyed() {
+        let graded = redteam("correct_rekeyed");
+        assert_eq!(
+            graded.failed_clauses(),
+            BTreeSet::new(),
+            "{}",
+            graded.explain()
+        );
+        assert_eq!(graded.status, 0, "{}", graded.explain());
+        let rekeyed = graded.cases().any(|c| {
+            c["name"].as_str().is_some_and(|n| n.ends_with("_and_back"))
+                && c["evidence"]
+                    .to_string()
+                    .contains("1 with the key (allowed)")
+        });
+        assert!(
+            rekeyed,
+            "the key went back to the origin: {}",
+            graded.explain()
+        );
+    }
 }
 
 mod broken {
