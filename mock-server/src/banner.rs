@@ -47,6 +47,9 @@ impl Banner<'_> {
             env!("CARGO_PKG_VERSION")
         );
         println!("  Public API   {}", mock.public_url());
+        if let Some(url) = mock.public_plain_url() {
+            println!("  Public API   {url}   (--also-plain: the same port, plain HTTP)");
+        }
         println!(
             "  Admin API    {}   (GET /healthz, /v1/keys, /v1/requests, /v1/faults)",
             mock.admin_url()

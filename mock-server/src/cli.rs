@@ -135,6 +135,11 @@ pub struct Cli {
     /// The same second origin over plain HTTP.
     #[arg(long, value_name = "ADDR")]
     redirect_plain_listen: Option<SocketAddr>,
+
+    /// The Public API port also answers plain HTTP, told from TLS by the first byte: for a
+    /// redirect from https://HOST:PORT to http://HOST:PORT (same host and port).
+    #[arg(long, conflicts_with = "plaintext")]
+    also_plain: bool,
 }
 
 /// Starts the mock, prints how to use it, waits for a signal, shuts down gracefully.
@@ -187,6 +192,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         journal_file: cli.journal.clone(),
         redirect_listen: cli.redirect_listen,
         redirect_plain_listen: cli.redirect_plain_listen,
+        also_plain: cli.also_plain,
     };
     // A restart with --state keeps its keys: minting another "local" key each time would pile up.
     let resumed = cli.state.as_deref().is_some_and(Path::exists);
@@ -250,6 +256,7 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
             "admin_url": mock.admin_url(),
             "redirect_url": mock.redirect_url(),
             "redirect_plain_url": mock.redirect_plain_url(),
+            "public_plain_url": mock.public_plain_url(),
             "ca_path": ca_path,
             "ca_bundle_path": bundle.as_ref().map(|b| &b.path),
             "pid": std::process::id(),

@@ -39,14 +39,15 @@
 //!   and WireMock's empty response, malformed chunk and random bytes), matched on method, path,
 //!   headers, query and key name; verified with [`MockServer::count_requests`] and
 //!   [`MockServer::unmatched_requests`];
-//! - `redirect.rs`: the second origin for redirect tests ([`MockServer::redirect_url`]);
+//! - `redirect.rs`: the second origin for redirect tests ([`MockServer::redirect_url`]), and
+//!   its `/redirect-to` for chains of redirects;
 //! - `admin.rs`: the admin plane (create, list, revoke keys; the journal; `GET /healthz`);
 //! - `tls.rs` ([`tls`]): where the certificates are made (rcgen) or read, and rustls set up;
 //!   `tls/bundle.rs`: the trust bundle, the system's roots plus the CA;
 //! - `listener/`: where connections are accepted: TLS handshakes, HTTP/1.1 and HTTP/2,
 //!   [`Limits`], graceful shutdown (`coalesce.rs`: HTTP/2 writes, one per turn; `drain.rs`:
 //!   the rest of a request body read after the answer; `takeover.rs`: a connection a fault
-//!   writes its own bytes on);
+//!   writes its own bytes on; `sniff.rs`: TLS and plain HTTP on one port, `also_plain`);
 //! - `server/`: [`MockServer`] (`mod.rs`), [`MockConfig`] (`config.rs`), binding the listeners
 //!   and starting their services (`listeners.rs`), where they are (`addresses.rs`), the Public
 //!   API on one thread per core (`per_core.rs`);

@@ -9,7 +9,8 @@ use serde_json::Value;
 /// Which listener a request reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listener {
-    /// The Public API (the origin the client was configured for).
+    /// The Public API's port: the origin the client was configured for, and the other
+    /// origins that share its port (another host name; `http://` on the same port).
     Public,
     /// The second origin, TLS (another port, another host name).
     RedirectTls,
@@ -28,6 +29,10 @@ pub struct Seen {
     pub latency: Duration,
     /// Which listener.
     pub listener: Listener,
+    /// Whether it came over TLS.
+    pub tls: bool,
+    /// The host and port it named (HTTP/2's `:authority`, else `Host`); empty when none.
+    pub authority: String,
     /// `HTTP/1.1`, `HTTP/2`…
     pub protocol: String,
     /// The method.
@@ -57,7 +62,7 @@ impl Seen {
             (_, Some(false)) => Listener::RedirectPlain,
             _ => Listener::RedirectTls,
         };
-        let headers = entry
+        let headers: Vec<(String, String)> = entry
             .get("headers")
             .and_then(Value::as_array)
             .map(|list| {
@@ -85,6 +90,15 @@ impl Seen {
                     .unwrap_or_default(),
             ),
             listener,
+            tls: entry.get("tls").and_then(Value::as_bool).unwrap_or(true),
+            authority: match text("authority") {
+                "" => headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case("host"))
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default(),
+                named => named.to_owned(),
+            },
             protocol: text("protocol").to_owned(),
             method: text("method").to_owned(),
             path: text("path").to_owned(),
@@ -96,6 +110,25 @@ impl Seen {
                 .and_then(|s| u16::try_from(s).ok())
                 .unwrap_or_default(),
         })
+    }
+
+    /// The origin the request reached, as the client named it: `https://127.0.0.1:8443`.
+    pub fn origin(&self) -> String {
+        format!(
+            "{}://{}",
+            if self.tls { "https" } else { "http" },
+            if self.authority.is_empty() {
+                "(no host named)"
+            } else {
+                &self.authority
+            }
+        )
+    }
+
+    /// The host the request named, without the port, in lower case (`127.0.0.1`, `localhost`,
+    /// `::1`); empty when it named none.
+    pub fn host(&self) -> String {
+        host_of(&self.authority)
     }
 
     /// Every `Authorization` field's value, in order.
@@ -140,6 +173,7 @@ impl Seen {
             Listener::RedirectTls => "the second origin (TLS)",
             Listener::RedirectPlain => "the second origin (plain HTTP)",
         };
+        let listener = format!("{}, {listener}", self.origin());
         let query = if self.query.is_empty() {
             String::new()
         } else {
@@ -161,6 +195,20 @@ impl Seen {
             headers.join(" | ")
         )
     }
+}
+
+/// The host of an authority (`host:port`, `[v6]:port`, `host`), without the port, in lower
+/// case.
+fn host_of(authority: &str) -> String {
+    let authority = authority.rsplit('@').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+            _ => authority,
+        },
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// The journal's `query` (`[{"name":"a"},{"name":"api_key","key":"<valid key \"x\">"}]`) as
@@ -215,6 +263,16 @@ pub fn parse_rfc3339_us(text: &str) -> Option<i128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_host_of_an_authority_is_without_port_or_user() {
+        assert_eq!(host_of("127.0.0.1:8443"), "127.0.0.1");
+        assert_eq!(host_of("LocalHost:1"), "localhost");
+        assert_eq!(host_of("localhost."), "localhost");
+        assert_eq!(host_of("[::1]:8443"), "::1");
+        assert_eq!(host_of("u:p@example.test:80"), "example.test");
+        assert_eq!(host_of(""), "");
+    }
 
     #[test]
     fn rfc3339_times_are_read_to_the_microsecond() {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::journal::{Listener, Seen};
 use super::program::{Exit, Ran};
+use super::redirects::OTHER_HOST;
 use super::scenario::{KeyGiven, Scenario, Script};
 use crate::judge::{CaseResult, Evidence, Failure, Finding, Stop};
 use crate::redact::{contains_piece_of, redact};
@@ -50,11 +51,17 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The requests to the origin the program was configured for: the Public API's port, over
+    /// TLS, not naming the other host name a redirect scenario sends it to. `http://` on the
+    /// same port and `localhost` on the same port are other origins (CLI-4); a host name the
+    /// scenario never pointed at (a client's fixed `Host`) is not taken for one.
     fn public(&self) -> Vec<&Seen> {
-        self.seen
-            .iter()
-            .filter(|s| s.listener == Listener::Public)
-            .collect()
+        self.seen.iter().filter(|s| self.at_origin(s)).collect()
+    }
+
+    fn at_origin(&self, seen: &Seen) -> bool {
+        let renamed = self.scenario.redirect().is_some() && seen.host() == OTHER_HOST;
+        seen.listener == Listener::Public && seen.tls && !renamed
     }
 
     /// The description without its closing `>`: also finds `<valid key "x" in base64>` and
@@ -168,9 +175,7 @@ fn condition(script: Script) -> Option<&'static str> {
         Script::TooManyRequestsOnce => Some("the 429 with `Retry-After: 1`"),
         Script::UnavailableOnce | Script::UnavailableAlways => Some("the 503"),
         Script::ResetOnce => Some("the reset connection"),
-        // Every other script is a redirect (SPEC.md part 4 lists them).
-        #[allow(unreachable_patterns)]
-        _ => Some("the redirect"),
+        Script::Redirect(_) => Some("the redirect"),
     }
 }
 
@@ -373,51 +378,86 @@ pub fn says_how_to_give_a_key(output: &str) -> bool {
             .any(|w| lower.contains(w))
 }
 
-/// CLI-4: the key never reaches another origin, never travels in clear.
+/// CLI-4: the key never reaches another origin, never travels in clear. A request is at
+/// another origin when it reached another listener, came over plain HTTP, or named another
+/// host; back at the origin (a chain that returns) the key may be sent again.
 fn cli4(o: &Outcome) -> CaseResult {
     let Some(stem) = o.stem() else {
         return Ok(Evidence::line("no key given"));
     };
-    let elsewhere: Vec<&Seen> = o
-        .seen
-        .iter()
-        .filter(|s| s.listener != Listener::Public)
-        .collect();
+    let elsewhere: Vec<&Seen> = o.seen.iter().filter(|s| !o.at_origin(s)).collect();
     let carried: Vec<&&Seen> = elsewhere.iter().filter(|s| s.mentions(stem)).collect();
     let target = o.redirect_to.as_deref().unwrap_or("the second origin");
     if carried.is_empty() && o.served == 0 {
         return Err(o.not_exercised());
     }
     if !carried.is_empty() {
-        let clear = o.scenario.script() == Script::RedirectToHttp;
+        let origins: Vec<String> = carried.iter().map(|s| s.origin()).collect();
+        let clear = carried.iter().any(|s| !s.tls);
         let mut failure = o.failure(
             Clause::Cli4,
-            if clear {
-                format!("the key followed a redirect to {target}: it travelled in clear")
-            } else {
-                format!("the key followed a redirect to another origin, {target}")
-            },
+            format!(
+                "the key followed a redirect (Location: {target}) to {}{}",
+                origins.join(", "),
+                if clear {
+                    ": it travelled in clear"
+                } else {
+                    ", another origin"
+                }
+            ),
         );
         for seen in carried {
             failure = failure.finding(Outcome::request_finding(
                 seen,
                 "no key on a request to another origin (drop Authorization, or do not follow)",
-                format!("the key in {}", seen.places(stem, true).join(", ")),
+                format!(
+                    "the key in {}, at {}",
+                    seen.places(stem, true).join(", "),
+                    seen.origin()
+                ),
             ));
         }
         return Err(failure.into());
     }
-    Ok(Evidence::line(if elsewhere.is_empty() {
+    let home = o.public().len();
+    // A chain that came back: the key may be sent again at the origin; the evidence says so.
+    let back: Vec<&Seen> = match elsewhere.first() {
+        Some(away) => o
+            .public()
+            .into_iter()
+            .filter(|s| s.seq > away.seq)
+            .collect(),
+        None => Vec::new(),
+    };
+    let back_note = (!back.is_empty()).then(|| {
+        let keyed = back.iter().filter(|s| s.mentions(stem)).count();
         format!(
-            "the mock answered the redirect to {target} ({} time(s)); the client did not follow it",
+            "back at the origin: {} request(s), {keyed} with the key (allowed)",
+            back.len()
+        )
+    });
+    let evidence = Evidence::line(if elsewhere.is_empty() {
+        format!(
+            "the mock answered the redirect to {target} ({} time(s)); the client did not follow it to another origin ({home} request(s) to the origin)",
             o.served
         )
     } else {
         format!(
-            "followed the redirect to {target} ({} request(s)) without the key",
-            elsewhere.len()
+            "followed the redirect to {target} ({} request(s) at {}) without the key",
+            elsewhere.len(),
+            elsewhere
+                .iter()
+                .map(|s| s.origin())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", ")
         )
-    }))
+    });
+    Ok(match back_note {
+        Some(note) => evidence.and(note),
+        None => evidence,
+    })
 }
 
 /// CLI-5: no HTTP request over a connection whose certificate should have been refused.

@@ -6,6 +6,8 @@
 //! the exit statuses work as for servers.
 //!
 //! - `scenario.rs`: the scenarios, and which clauses each checks;
+//! - `redirects.rs`: the redirect space (CLI-4): every origin change × status × `Location` form,
+//!   and the chain away and back;
 //! - `stage.rs`: the mock set up for a scenario (key, certificate, faults, second origin);
 //! - `program.rs`: finding CMD, running it with the scenario's environment and a timeout;
 //! - `journal.rs`: the mock's journal as the runner reads it (JSON, `schemas/`);
@@ -19,6 +21,7 @@ mod cause;
 mod journal;
 mod judge;
 mod program;
+mod redirects;
 mod scenario;
 mod setup;
 mod stage;
@@ -131,7 +134,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
 
 /// Every trial: (scenario, clause), in run and manifest order.
 pub fn trials() -> Vec<(Scenario, Clause)> {
-    Scenario::ALL
+    Scenario::all()
         .iter()
         .flat_map(|s| s.clauses().iter().map(move |c| (*s, *c)))
         .collect()

@@ -1,5 +1,5 @@
 //! One scenario, start to end: a terminus-mock in this process set up as the scenario says (a
-//! key minted, or minted and revoked; the certificate; the faults; the second origin), the
+//! key minted, or minted and revoked; the certificate; the faults; the other origins), the
 //! program run once against it, and what the mock's journal recorded.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -11,7 +11,8 @@ use terminus_mock::{MockConfig, MockServer, TlsMode};
 use super::journal::Seen;
 use super::judge::Outcome;
 use super::program::{self, Program};
-use super::scenario::{Certificate, KeyGiven, Scenario, Script};
+use super::redirects::{Away, Ports};
+use super::scenario::{Certificate, KeyGiven, Redirect, Scenario, Script};
 
 /// The name of the key minted for a scenario, as the journal shows it.
 const KEY_NAME: &str = "grading";
@@ -26,15 +27,14 @@ pub async fn grade(
     let dir = ScratchDir::new(scenario)?;
     let (tls, trusted_ca) = certificates(scenario.certificate(), dir.path())?;
     let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-    let redirects = matches!(
-        scenario.script(),
-        Script::RedirectOtherOrigin | Script::RedirectToHttp
-    );
+    let redirect = scenario.redirect();
     let config = MockConfig {
         keys: Vec::new(),
         tls,
-        redirect_listen: redirects.then_some(loopback),
-        redirect_plain_listen: redirects.then_some(loopback),
+        redirect_listen: redirect.map(|_| loopback),
+        redirect_plain_listen: redirect.map(|_| loopback),
+        // `http://` on the origin's own port: the port answers TLS and plain HTTP.
+        also_plain: redirect.and_then(Redirect::away) == Some(Away::SameHostPortOverHttp),
         ..MockConfig::default()
     };
     let mock = MockServer::start(config)
@@ -124,19 +124,23 @@ fn script_faults(mock: &MockServer, script: Script) -> Result<Option<String>, St
     let on = || Fault::on(http::Method::GET, path);
     let fault = match script {
         Script::Normal => return Ok(None),
-        Script::RedirectOtherOrigin | Script::RedirectToHttp => {
-            let base = if script == Script::RedirectToHttp {
-                mock.redirect_plain_url()
-            } else {
-                mock.redirect_url()
-            }
-            // Another host name as well as another port: `localhost` for the mock's
-            // `127.0.0.1` (the certificate names both).
-            .map(|u| u.replacen("127.0.0.1", "localhost", 1))
-            .ok_or("the second origin did not start")?;
-            let location = format!("{base}{path}");
+        Script::Redirect(redirect) => {
+            let port = |url: Option<String>| {
+                url.and_then(|u| u.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()))
+                    .ok_or("the second origin did not start")
+            };
+            let ports = Ports {
+                origin: mock.public_addr().port(),
+                other_tls: port(mock.redirect_url())?,
+                other_plain: port(mock.redirect_plain_url())?,
+            };
+            let location = redirect.location(&ports);
+            // Once: what follows the redirect gets the normal answer (200 with the key).
             mock.faults()
-                .add(on().respond(Respond::redirect(307, &location)))
+                .add(
+                    on().times(1)
+                        .respond(Respond::redirect(redirect.status, &location)),
+                )
                 .map_err(|e| e.to_string())?;
             return Ok(Some(location));
         }

@@ -10,6 +10,9 @@ Correct modes (must pass every clause):
                      exponential backoff
   correct_redirects  follows redirects, dropping Authorization when the origin changes and
                      refusing to follow to http://
+  correct_rekeyed    follows redirects, each hop's headers made from the first request's (as Go's
+                     net/http does), the key only where the origin is the configured one: sent
+                     again when a chain comes back; refuses to follow to http://
 
 Broken modes (each breaks one clause; the clause is in `BROKEN` below, which the tests read):
 """
@@ -38,6 +41,14 @@ BROKEN = {
     "no_key_no_hint": "CLI-3",  # no key: fails, but does not say how to give one
     "redirect_keeps_key": "CLI-4",  # follows every redirect with Authorization
     "redirect_to_http_keeps_key": "CLI-4",  # drops it for another host only, not for http://
+    # The redirect space (item 1 of issue 18): each strips Authorization on some origin
+    # changes only; clients.rs says on which redirect scenarios each must be caught.
+    "strips_on_host_change": "CLI-4",  # host name only (requests 2.19.1, node-fetch 2.6.7)
+    "strips_on_host_port_change": "CLI-4",  # host or port, not scheme (follow-redirects 1.14.7)
+    "strips_on_scheme_host_change": "CLI-4",  # scheme or host name, not port (node-fetch 2.7.0)
+    "relative_location_keeps_key": "CLI-4",  # judges absolute Location only
+    "keeps_key_on_307_308": "CLI-4",  # resends 307/308 as they were, key included
+    "compares_with_previous_hop": "CLI-4",  # each hop's headers anew, against the hop before
     "tls_verification_off": "CLI-5",  # CERT_NONE
     "hostname_check_off": "CLI-5",  # chain checked, host name not
     "retries_401": "CLI-6",  # resends the request after a 401
@@ -48,7 +59,7 @@ BROKEN = {
     "retries_without_bound": "CLI-7",  # retries 429/503/resets until killed
     "retries_without_backoff": "CLI-7",  # retries 5 times, 50 ms apart
 }
-CORRECT = ["correct", "correct_retry", "correct_redirects"]
+CORRECT = ["correct", "correct_retry", "correct_redirects", "correct_rekeyed"]
 # One cause, several clauses: the grading must fail these clauses and report ONE finding.
 ONE_CAUSE = {
     "key_in_x_api_key_only": ["CLI-1", "CLI-2"],  # X-Api-Key: KEY, no Authorization at all
@@ -180,8 +191,8 @@ def request(mode, url, key):
         "retries_without_bound": 10**9,
         "retries_without_backoff": 5,
     }.get(mode, 0)
-    follows = mode in ("correct_redirects", "redirect_keeps_key", "redirect_to_http_keeps_key")
-    attempt, hops, origin = 0, 0, url
+    follows = mode in FOLLOWS
+    attempt, hops, origin, original = 0, 0, url, list(headers)
     while True:
         try:
             status, response_headers, body = send(mode, url, headers)
@@ -195,15 +206,9 @@ def request(mode, url, key):
             raise
         if status in (301, 302, 303, 307, 308) and follows and hops < 5:
             hops += 1
-            location = urllib.parse.urljoin(url, response_headers.get("location", ""))
-            if not same_origin(origin, location):
-                if mode == "correct_redirects":
-                    if urllib.parse.urlsplit(location).scheme != "https":
-                        raise ApiError(f"refusing to follow a redirect to {location}: not https")
-                    headers = [(n, v) for n, v in headers if n.lower() != "authorization"]
-                elif mode == "redirect_to_http_keeps_key":
-                    if urllib.parse.urlsplit(location).scheme == "https":
-                        headers = [(n, v) for n, v in headers if n.lower() != "authorization"]
+            written = response_headers.get("location", "")
+            location = urllib.parse.urljoin(url, written)
+            headers = redirect_headers(mode, status, origin, url, written, location, headers, original)
             url = location
             continue
         if status == 401 and mode == "retries_401" and attempt < 2:
@@ -216,6 +221,66 @@ def request(mode, url, key):
         if 200 <= status < 300:
             return json.loads(body or b"{}")
         raise error_from(mode, status, body, key)
+
+
+FOLLOWS = (
+    "correct_redirects",
+    "correct_rekeyed",
+    "redirect_keeps_key",
+    "redirect_to_http_keeps_key",
+    "strips_on_host_change",
+    "strips_on_host_port_change",
+    "strips_on_scheme_host_change",
+    "relative_location_keeps_key",
+    "keeps_key_on_307_308",
+    "compares_with_previous_hop",
+)
+
+
+def without_key(headers):
+    return [(n, v) for n, v in headers if n.lower() != "authorization"]
+
+
+def redirect_headers(mode, status, origin, previous, written, location, headers, original):
+    """The headers of the request that follows a redirect from `previous` to `location`
+    (`written` as the Location said); `origin` is the configured one. Raises to refuse."""
+    to = urllib.parse.urlsplit(location)
+    if mode == "correct_redirects":
+        if not same_origin(origin, location):
+            if to.scheme != "https":
+                raise ApiError(f"refusing to follow a redirect to {location}: not https")
+            return without_key(headers)
+        return headers
+    if mode == "correct_rekeyed":
+        if to.scheme != "https":
+            raise ApiError(f"refusing to follow a redirect to {location}: not https")
+        return list(original) if same_origin(origin, location) else without_key(original)
+    if mode == "redirect_keeps_key":
+        return headers
+    if mode == "redirect_to_http_keeps_key":
+        return without_key(headers) if to.scheme == "https" and not same_origin(origin, location) else headers
+    came = urllib.parse.urlsplit(previous)
+    if mode == "strips_on_host_change":
+        return without_key(headers) if came.hostname != to.hostname else headers
+    if mode == "strips_on_host_port_change":
+        return without_key(headers) if (came.hostname, came.port) != (to.hostname, to.port) else headers
+    if mode == "strips_on_scheme_host_change":
+        return without_key(headers) if (came.scheme, came.hostname) != (to.scheme, to.hostname) else headers
+    if mode == "relative_location_keeps_key":
+        if written.lower().startswith(("http://", "https://")) and not same_origin(origin, location):
+            if to.scheme != "https":
+                raise ApiError(f"refusing to follow a redirect to {location}: not https")
+            return without_key(headers)
+        return headers
+    if mode == "keeps_key_on_307_308":
+        if status in (307, 308) or same_origin(origin, location):
+            return headers
+        if to.scheme != "https":
+            raise ApiError(f"refusing to follow a redirect to {location}: not https")
+        return without_key(headers)
+    if mode == "compares_with_previous_hop":
+        return without_key(original) if not same_origin(previous, location) else list(original)
+    raise AssertionError(mode)
 
 
 def backoff(mode, attempt, retry_after):

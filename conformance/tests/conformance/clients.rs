@@ -6,7 +6,9 @@
 //!
 //! The axes: the key's form (scheme case, spacing, fields, alteration), where else it travels
 //! (query, cookie, user agent, another header, Basic credentials), no key (sent anyway, no hint),
-//! redirects (another origin, http://), TLS (verification off, host name check off), the 401
+//! redirects (the key kept on every origin change, or on some only: http://, the same host name,
+//! the same host and port, the same scheme and host, a relative Location, 307/308, a hop judged
+//! against the one before; each caught on exactly the redirect trials it leaks on), TLS (verification off, host name check off), the 401
 //! (retried, message hidden), output (key printed, key in the error), retries (Retry-After
 //! ignored, unbounded, no backoff).
 
@@ -62,8 +64,8 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// One grading at a time: each already runs its scenarios' programs side by side (as many at
-/// once as there are cores, `--jobs`), and a 2-core CI machine running every grading at once
+/// One grading at a time: each already runs its 51 scenarios' programs side by side (as many
+/// at once as there are cores, `--jobs`), and a 2-core CI machine running every grading at once
 /// starts programs so slowly that their own timeouts, not their behaviour, would decide.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -205,6 +207,31 @@ fn findings_explain_the_failures(graded: &Graded, mode: &str, clause: &str) {
 mod correct {
     use super::*;
     correct_clients!(correct, correct_retry, correct_redirects);
+
+    /// Back at the origin after a chain, the key may be sent again (CLI-4): a client that does
+    /// so (each hop's headers from the first request's) passes, and the evidence says it did.
+    #[test]
+    fn correct_rekeyed() {
+        let graded = redteam("correct_rekeyed");
+        assert_eq!(
+            graded.failed_clauses(),
+            BTreeSet::new(),
+            "{}",
+            graded.explain()
+        );
+        assert_eq!(graded.status, 0, "{}", graded.explain());
+        let rekeyed = graded.cases().any(|c| {
+            c["name"].as_str().is_some_and(|n| n.ends_with("_and_back"))
+                && c["evidence"]
+                    .to_string()
+                    .contains("1 with the key (allowed)")
+        });
+        assert!(
+            rekeyed,
+            "the key went back to the origin: {}",
+            graded.explain()
+        );
+    }
 }
 
 mod broken {
@@ -221,8 +248,6 @@ mod broken {
         key_in_basic_auth_too => "CLI-2",
         no_key_sends_anyway => "CLI-3",
         no_key_no_hint => "CLI-3",
-        redirect_keeps_key => "CLI-4",
-        redirect_to_http_keeps_key => "CLI-4",
         tls_verification_off => "CLI-5",
         hostname_check_off => "CLI-5",
         retries_401 => "CLI-6",
@@ -232,6 +257,89 @@ mod broken {
         ignores_retry_after => "CLI-7",
         retries_without_bound => "CLI-7",
         retries_without_backoff => "CLI-7",
+    );
+}
+
+/// A redirect trial's axes, read back from its name (`CLI-4::redirect_307_same_host_other_port`,
+/// `…_network_path`, `…_and_back`, `redirect_302_same_origin_path`): see
+/// `conformance/src/client/redirects.rs`.
+struct Hop<'a> {
+    status: u16,
+    /// `same_host_other_port`, …; `same_origin` for the control.
+    away: &'a str,
+    network_path: bool,
+    chain: bool,
+}
+
+impl<'a> Hop<'a> {
+    fn of(trial: &'a str) -> Option<Hop<'a>> {
+        let rest = trial.strip_prefix("CLI-4::redirect_")?;
+        let (status, rest) = rest.split_once('_')?;
+        let (away, network_path, chain) = if rest == "same_origin_path" {
+            ("same_origin", false, false)
+        } else if let Some(away) = rest.strip_suffix("_network_path") {
+            (away, true, false)
+        } else if let Some(away) = rest.strip_suffix("_and_back") {
+            (away, false, true)
+        } else {
+            (rest, false, false)
+        };
+        Some(Hop {
+            status: status.parse().ok()?,
+            away,
+            network_path,
+            chain,
+        })
+    }
+
+    fn leaves(&self) -> bool {
+        self.away != "same_origin"
+    }
+}
+
+/// Red-team modes that follow redirects, each caught under CLI-4 alone, on exactly the
+/// redirect trials its rule leaks on (`correct_redirects`, above, on none).
+macro_rules! redirect_clients {
+    ($($mode:ident => $clause:literal if $leaks:expr),* $(,)?) => {$(
+        #[test]
+        fn $mode() {
+            let graded = redteam(stringify!($mode));
+            let leaks: fn(&Hop) -> bool = $leaks;
+            let trials: Vec<(String, String)> = graded
+                .cases()
+                .filter_map(|c| Some((c["name"].as_str()?.to_owned(), verdict(c))))
+                .collect();
+            let redirect_trials = trials.iter().filter(|(n, _)| Hop::of(n).is_some()).count();
+            assert!(redirect_trials >= 30, "the redirect space ran: {}", graded.explain());
+            let failed: BTreeSet<&str> = trials
+                .iter()
+                .filter(|(_, v)| v.starts_with("fail"))
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let expected: BTreeSet<&str> = trials
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .filter(|n| Hop::of(n).is_some_and(|h| leaks(&h)))
+                .collect();
+            assert_eq!(failed, expected, "{}\n{}", stringify!($mode), graded.explain());
+            assert_eq!(graded.failed_clauses(), BTreeSet::from([$clause.to_owned()]));
+            assert_eq!(graded.status, 101, "{}", graded.explain());
+            assert!(graded.stdout.contains(&format!("{} violated", $clause)), "{}", graded.explain());
+        }
+    )*};
+}
+
+mod redirect_space {
+    use super::*;
+    redirect_clients!(
+        redirect_keeps_key => "CLI-4" if |h| h.leaves(),
+        redirect_to_http_keeps_key => "CLI-4" if |h| h.away.ends_with("over_http"),
+        strips_on_host_change => "CLI-4" if |h| h.away.starts_with("same_host"),
+        strips_on_host_port_change => "CLI-4" if |h| h.away == "same_host_port_over_http",
+        strips_on_scheme_host_change => "CLI-4" if |h| h.away == "same_host_other_port",
+        relative_location_keeps_key => "CLI-4" if |h| h.network_path,
+        keeps_key_on_307_308 => "CLI-4" if |h| h.leaves() && [307, 308].contains(&h.status),
+        compares_with_previous_hop => "CLI-4" if |h| h.chain,
     );
 }
 
@@ -376,6 +484,18 @@ fn the_client_trials_are_listed_with_clause_and_level() {
     }
 }
 
+/// How many trials `client --list` shows: every one of them runs in a full grading.
+fn client_trials() -> usize {
+    let out = Command::new(env!("CARGO_BIN_EXE_terminus-conformance"))
+        .args(["client", "--list"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.ends_with(": test"))
+        .count()
+}
+
 /// The project's Python environment (requests, httpx), made by `tests/venv.sh`.
 fn venv_python() -> String {
     let out = Command::new("bash")
@@ -405,7 +525,12 @@ mod smoke_programs {
             graded.explain()
         );
         assert_eq!(graded.status, 0, "{}", graded.explain());
-        assert_eq!(graded.cases().count(), 34, "{}", graded.explain());
+        assert_eq!(
+            graded.cases().count(),
+            client_trials(),
+            "{}",
+            graded.explain()
+        );
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub use respond::Respond;
 
 pub(crate) use registry::Plan;
 pub(crate) use script::{script, Scripted};
-pub(crate) use validation::key_shaped;
+pub(crate) use validation::{is_redirect_location, key_shaped};
 
 /// The longest delay a fault may ask for.
 pub const MAX_DELAY_MS: u64 = 60_000;

@@ -96,11 +96,10 @@ impl Respond {
                         "respond.status: {status} is not a redirect (301, 302, 303, 307 or 308)"
                     ));
                 }
-                let lower = location.to_ascii_lowercase();
-                let absolute = lower.starts_with("http://") || lower.starts_with("https://");
-                if !absolute || location.parse::<http::Uri>().is_err() {
+                if !is_redirect_location(location) {
                     return Err(format!(
-                        "respond.location: {location:?} is not an absolute http:// or https:// URL"
+                        "respond.location: {location:?} is neither an absolute http:// or https:// URL, \
+                         a network-path reference (//host:port/path) nor an absolute path (/path)"
                     ));
                 }
                 headers(h)?;
@@ -121,6 +120,21 @@ impl Respond {
 /// first member of a fault's JSON holding a key-shaped string (`thub_` and 10 or more
 /// letters, digits, `_` or `-`), in a name or a value, and says what to do; `None` when
 /// there is none.
+/// Whether `location` may be a redirect's `Location` (RFC 9110 §10.2.2: a URI reference): an
+/// absolute `http://` or `https://` URL, a network-path reference (`//host:port/path`, the
+/// scheme kept), or an absolute path (`/path`, the origin kept); a valid URI either way.
+pub(crate) fn is_redirect_location(location: &str) -> bool {
+    let lower = location.to_ascii_lowercase();
+    let absolute = lower.starts_with("http://") || lower.starts_with("https://");
+    let network_path = lower.starts_with("//") && lower.len() > 2;
+    let parses = if network_path {
+        format!("https:{location}").parse::<http::Uri>().is_ok()
+    } else {
+        location.parse::<http::Uri>().is_ok()
+    };
+    (absolute || network_path || location.starts_with('/')) && parses
+}
+
 pub(crate) fn key_shaped(value: &serde_json::Value) -> Option<String> {
     fn walk(value: &serde_json::Value, at: &str) -> Option<String> {
         match value {
@@ -194,9 +208,27 @@ mod tests {
             "respond.status",
         );
         bad(
-            on().respond(Respond::redirect(307, "/relative")),
+            on().respond(Respond::redirect(307, "relative")),
             "respond.location",
         );
+        bad(
+            on().respond(Respond::redirect(307, "ftp://x/")),
+            "respond.location",
+        );
+        bad(
+            on().respond(Respond::redirect(307, "/a b")),
+            "respond.location",
+        );
+        for fine in [
+            "https://x:1/p",
+            "HTTP://x/",
+            "//localhost:8443/v1/account",
+            "/v1/account?a=1",
+        ] {
+            on().respond(Respond::redirect(307, fine))
+                .validate()
+                .expect(fine);
+        }
         bad(
             on().respond(Respond::status(429).header("bad name", "1")),
             "respond.headers",

@@ -89,6 +89,12 @@ pub struct JournalEntry {
     pub listener: Listener,
     /// Whether it came over TLS.
     pub tls: bool,
+    /// The host and port the request named: HTTP/2's `:authority` (or an absolute target's),
+    /// else the `Host` field (key material replaced); absent when it named none. With `tls`
+    /// and the listener, the origin the client meant (CLI-4: `https://localhost:PORT` is
+    /// another origin than `https://127.0.0.1:PORT`, on the same listener).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
     /// The HTTP version it was sent with.
     pub protocol: Protocol,
     /// The method, as sent.
@@ -171,6 +177,7 @@ impl JournalEntry {
             time,
             listener,
             tls,
+            authority: None,
             protocol: Protocol::of(version),
             method: String::new(),
             path: String::new(),
@@ -250,6 +257,13 @@ impl JournalEntry {
             .unwrap_or_default();
         let method = credentials.text(head.method()).into_owned();
         let path = credentials.text(head.path()).into_owned();
+        let authority = match head.authority() {
+            Some(authority) => Some(credentials.text(authority).into_owned()),
+            None => head
+                .fields()
+                .find(|(name, _)| *name == http::header::HOST)
+                .map(|(_, host)| credentials.text(&String::from_utf8_lossy(host)).into_owned()),
+        };
         let key = match (decision, accepted) {
             (_, Some((id, name))) => KeySummary::Valid {
                 name,
@@ -264,6 +278,7 @@ impl JournalEntry {
             (_, None) => KeySummary::Malformed,
         };
         JournalEntry {
+            authority,
             method,
             path,
             query,

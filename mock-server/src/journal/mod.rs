@@ -327,10 +327,15 @@ impl Recorder {
         }
         let now = SystemTime::now();
         let received = now.checked_sub(started.elapsed()).unwrap_or(now);
+        // A port that speaks TLS and plain HTTP says, per request, which it came over.
+        let tls = request
+            .extensions()
+            .get::<crate::listener::Transported>()
+            .map_or(self.tls, |t| t.tls);
         let draft = Draft::new(
             RawHead::of(request),
             received,
-            (self.listener, self.tls),
+            (self.listener, tls),
             decision.clone(),
         );
         Some(Pending::new(

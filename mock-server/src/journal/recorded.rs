@@ -23,12 +23,13 @@ use super::pending::recorded_body;
 use crate::auth::Decision;
 use crate::keys::KeyStore;
 
-/// A request head as it arrived: method, path, query and every field, in order, in one buffer
-/// (each item a 4-byte length, then its bytes).
+/// A request head as it arrived: method, path, query, the target's authority and every field,
+/// in order, in one buffer (each item a 4-byte length, then its bytes).
 pub(crate) struct RawHead {
     bytes: Vec<u8>,
     version: Version,
     has_query: bool,
+    has_authority: bool,
 }
 
 impl RawHead {
@@ -36,23 +37,27 @@ impl RawHead {
     pub(crate) fn of<B>(request: &Request<B>) -> Self {
         let uri = request.uri();
         let query = uri.query();
+        let authority = uri.authority().map(|a| a.as_str());
         let headers = request.headers();
         let size = request.method().as_str().len()
             + uri.path().len()
             + query.map_or(0, str::len)
+            + authority.map_or(0, str::len)
             + headers
                 .iter()
                 .map(|(n, v)| n.as_str().len() + v.len() + 8)
                 .sum::<usize>()
-            + 12;
+            + 16;
         let mut head = Self {
             bytes: Vec::with_capacity(size),
             version: request.version(),
             has_query: query.is_some(),
+            has_authority: authority.is_some(),
         };
         head.push(request.method().as_str().as_bytes());
         head.push(uri.path().as_bytes());
         head.push(query.unwrap_or("").as_bytes());
+        head.push(authority.unwrap_or("").as_bytes());
         for (name, value) in headers {
             head.push(name.as_str().as_bytes());
             head.push(value.as_bytes());
@@ -108,9 +113,17 @@ impl RawHead {
             .and_then(|q| std::str::from_utf8(q).ok())
     }
 
+    /// The target's authority: HTTP/2's `:authority`, or an absolute-form target's.
+    pub(crate) fn authority(&self) -> Option<&str> {
+        if !self.has_authority {
+            return None;
+        }
+        self.items().nth(3).and_then(|a| std::str::from_utf8(a).ok())
+    }
+
     /// Every field as (lower-case name, value bytes), in the order sent.
     pub(crate) fn fields(&self) -> impl Iterator<Item = (&str, &[u8])> + '_ {
-        let mut items = self.items().skip(3);
+        let mut items = self.items().skip(4);
         std::iter::from_fn(move || {
             let name = items.next()?;
             let value = items.next()?;
@@ -224,6 +237,7 @@ mod tests {
         assert_eq!(head.method(), "POST");
         assert_eq!(head.path(), "/v1/projects");
         assert_eq!(head.query(), Some("limit=10&q=%20"));
+        assert_eq!(head.authority(), None);
         assert_eq!(head.version(), Version::HTTP_11);
         let fields: Vec<(&str, &[u8])> = head.fields().collect();
         assert_eq!(
@@ -241,5 +255,8 @@ mod tests {
         assert_eq!(bare.fields().count(), 0);
         let empty_query = RawHead::of(&Request::get("/x?").body(()).unwrap());
         assert_eq!(empty_query.query(), Some(""));
+        let absolute = RawHead::of(&Request::get("https://localhost:8443/v1/account").body(()).unwrap());
+        assert_eq!(absolute.authority(), Some("localhost:8443"));
+        assert_eq!(absolute.path(), "/v1/account");
     }
 }

@@ -1,5 +1,7 @@
 //! Accepting connections: TCP, the TLS handshake (bounded in time), then HTTP/1.1 or HTTP/2 as
-//! negotiated by ALPN, under a connection cap, with graceful shutdown.
+//! negotiated by ALPN, under a connection cap, with graceful shutdown. A listener can also
+//! answer TLS and plain HTTP on one port, told apart by the first byte ([`Transport`],
+//! `sniff.rs`), for the redirect from `https://` to `http://` on the same host and port (CLI-4).
 //!
 //! HTTP/2 is served the way nginx serves it, for throughput (see bench/README.md): a stream's
 //! handler runs on the connection's own task when it can answer at once ([`InlineFirst`]), and
@@ -21,17 +23,18 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Semaphore};
-use tokio_rustls::TlsAcceptor;
 
 use crate::envelope::Body;
 
 mod coalesce;
 mod drain;
+mod sniff;
 
 pub(crate) use drain::{capture_body, RequestBody};
 
 mod takeover;
 
+pub use sniff::{Transport, Transported};
 pub use takeover::NoAnswer;
 use takeover::{without_answer, Takeover};
 
@@ -128,7 +131,7 @@ impl Protocols {
 /// the grace period).
 pub async fn serve<H, F>(
     listener: TcpListener,
-    tls: Option<TlsAcceptor>,
+    transport: impl Into<Transport>,
     handler: H,
     limits: Limits,
     mut shutdown: watch::Receiver<bool>,
@@ -136,6 +139,7 @@ pub async fn serve<H, F>(
     H: Fn(Request<RequestBody>) -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Answer> + Send + 'static,
 {
+    let transport = transport.into();
     let protocols = Arc::new(Protocols::new(&limits));
     let permits = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -160,7 +164,7 @@ pub async fn serve<H, F>(
         let _ = stream.set_nodelay(true);
         let watcher = graceful.watcher();
         let protocols = protocols.clone();
-        let tls = tls.clone();
+        let transport = transport.clone();
         let handler = handler.clone();
         let handshake_timeout = limits.handshake_timeout;
         let socket = Socket::of(&stream);
@@ -168,12 +172,31 @@ pub async fn serve<H, F>(
         let takeover = Takeover::default();
         tokio::spawn(async move {
             let _permit = permit;
+            // On a port that speaks both, the first byte decides; the request then says which.
+            let (tls, transported) = match transport {
+                Transport::Plain => (None, None),
+                Transport::Tls(acceptor) => (Some(acceptor), None),
+                Transport::TlsOrPlain(acceptor) => {
+                    match sniff::first_byte(&stream, handshake_timeout).await {
+                        sniff::FirstByte::Tls => (Some(acceptor), Some(Transported { tls: true })),
+                        sniff::FirstByte::Plain => (None, Some(Transported { tls: false })),
+                        sniff::FirstByte::Neither(byte) => {
+                            sniff::refuse(stream, byte, peer).await;
+                            return;
+                        }
+                        sniff::FirstByte::Nothing => return,
+                    }
+                }
+            };
             let taken = takeover.clone();
             let service = service_fn(move |request: Request<Incoming>| {
                 let head = request.method() == http::Method::HEAD;
                 let h1 = request.version() < http::Version::HTTP_2;
                 // What the handler leaves of the body is read after the answer (drain.rs).
-                let request = request.map(|body| RequestBody::new(body, &stop));
+                let mut request = request.map(|body| RequestBody::new(body, &stop));
+                if let Some(transported) = transported {
+                    request.extensions_mut().insert(transported);
+                }
                 // HTTP/1.1 `Expect: 100-continue` with a body: `100 Continue` leaves first (see
                 // RequestBody::continue_first); every other request goes straight on.
                 let (now, later) = if h1 && RequestBody::expects_continue(&request) {

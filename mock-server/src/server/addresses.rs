@@ -43,6 +43,24 @@ impl MockServer {
         url(self.plaintext, self.public_addr)
     }
 
+    /// The Public API's base URL over plain HTTP, on the same port as [`public_url`](Self::public_url)
+    /// (`http://127.0.0.1:PORT`), when [`MockConfig::also_plain`] asked for it (and the mock has
+    /// TLS).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use terminus_mock::{MockConfig, MockServer};
+    ///
+    /// let mock = MockServer::start(MockConfig { also_plain: true, ..MockConfig::default() }).await?;
+    /// let port = mock.public_addr().port();
+    /// assert_eq!(mock.public_plain_url(), Some(format!("http://127.0.0.1:{port}")));
+    /// # Ok(()) }
+    /// ```
+    pub fn public_plain_url(&self) -> Option<String> {
+        (self.also_plain && !self.plaintext).then(|| url(true, self.public_addr))
+    }
+
     /// The admin plane's base URL (`POST /v1/keys`, `GET /v1/keys`, `DELETE /v1/keys/{id}`,
     /// `GET /healthz`), on a listener of its own.
     ///

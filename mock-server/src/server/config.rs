@@ -132,6 +132,11 @@ pub struct MockConfig {
     pub redirect_listen: Option<SocketAddr>,
     /// The same over plain HTTP (`--redirect-plain-listen`).
     pub redirect_plain_listen: Option<SocketAddr>,
+    /// The Public API port also answers plain HTTP (`--also-plain`), told from TLS by the
+    /// first byte a client sends (`0x16` opens a TLS handshake): `http://HOST:PORT` and
+    /// `https://HOST:PORT` on one port, for the redirect from one to the other (CLI-4). The
+    /// journal's `tls` says which each request came over. No effect without TLS.
+    pub also_plain: bool,
 }
 
 impl Default for MockConfig {
@@ -154,6 +159,7 @@ impl Default for MockConfig {
             journal_body_limit: crate::journal::DEFAULT_BODY_LIMIT,
             redirect_listen: None,
             redirect_plain_listen: None,
+            also_plain: false,
         }
     }
 }

@@ -16,7 +16,7 @@ use super::{per_core, Threading, TlsMode};
 use crate::admin::AdminApi;
 use crate::error::Error;
 use crate::journal::Recorder;
-use crate::listener::{capture_body, serve, Limits, RequestBody};
+use crate::listener::{capture_body, serve, Limits, RequestBody, Transport};
 use crate::public_api::PublicApi;
 use crate::redirect::RedirectOrigin;
 use crate::tls;
@@ -83,7 +83,7 @@ pub(super) async fn spawn_public(
     threading: Threading,
     limits: &Limits,
     public: PublicApi,
-    acceptor: Option<TlsAcceptor>,
+    transport: Transport,
     stopped: watch::Receiver<bool>,
 ) -> Result<(SocketAddr, JoinHandle<()>), Error> {
     let handler = move |request: http::Request<RequestBody>| {
@@ -107,13 +107,13 @@ pub(super) async fn spawn_public(
                 max_connections: (limits.max_connections / threads).max(1),
                 ..limits.clone()
             };
-            let task = per_core::spawn_per_core(listeners, acceptor, handler, limits, stopped)
+            let task = per_core::spawn_per_core(listeners, transport, handler, limits, stopped)
                 .map_err(bind_error)?;
             Ok((addr, task))
         }
         _ => {
             let (listener, addr) = bind(listen, "--listen").await?;
-            let task = tokio::spawn(serve(listener, acceptor, handler, limits.clone(), stopped));
+            let task = tokio::spawn(serve(listener, transport, handler, limits.clone(), stopped));
             Ok((addr, task))
         }
     }

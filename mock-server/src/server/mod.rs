@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::faults::Faults;
 use crate::journal::{Journal, JournalEntry, Listener};
 use crate::keys::{self, KeyStore};
+use crate::listener::Transport;
 use crate::public_api::PublicApi;
 
 pub use config::{MockConfig, Threading, TlsMode};
@@ -51,6 +52,7 @@ pub struct MockServer {
     admin_token: String,
     ca_pem: Option<String>,
     plaintext: bool,
+    also_plain: bool,
     redirect_addr: Option<SocketAddr>,
     redirect_plain_addr: Option<SocketAddr>,
     store: KeyStore,
@@ -151,12 +153,16 @@ impl MockServer {
         let public = PublicApi::new(store.clone(), config.routes, config.scheme)
             .with_journal(recorder(Listener::Public, acceptor.is_some()))
             .with_faults(faults.clone());
+        let transport = match &acceptor {
+            Some(tls) if config.also_plain => Transport::TlsOrPlain(tls.clone()),
+            other => Transport::from(other.clone()),
+        };
         let (public_addr, public_task) = listeners::spawn_public(
             config.listen,
             config.threading,
             &config.limits,
             public,
-            acceptor.clone(),
+            transport,
             stopped.clone(),
         )
         .await?;
@@ -187,6 +193,7 @@ impl MockServer {
             admin_token,
             ca_pem,
             plaintext: acceptor.is_none(),
+            also_plain: config.also_plain,
             redirect_addr,
             redirect_plain_addr,
             store,

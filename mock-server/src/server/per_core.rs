@@ -7,9 +7,8 @@ use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tokio_rustls::TlsAcceptor;
 
-use crate::listener::{serve, Limits};
+use crate::listener::{serve, Limits, Transport};
 
 /// `threads` listening sockets on one address, sharing it through `SO_REUSEPORT`. A plain
 /// socket is bound first, without the option, so an address some other process holds (even
@@ -38,7 +37,7 @@ pub(super) fn bind_reuseport(
 /// task ends when every thread has finished (after a graceful shutdown).
 pub(super) fn spawn_per_core<H, F>(
     listeners: Vec<std::net::TcpListener>,
-    acceptor: Option<TlsAcceptor>,
+    transport: Transport,
     handler: H,
     limits: Limits,
     stopped: watch::Receiver<bool>,
@@ -52,8 +51,8 @@ where
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        let (acceptor, handler, limits, stopped) = (
-            acceptor.clone(),
+        let (transport, handler, limits, stopped) = (
+            transport.clone(),
             handler.clone(),
             limits.clone(),
             stopped.clone(),
@@ -64,7 +63,7 @@ where
                 .spawn(move || {
                     runtime.block_on(async move {
                         match TcpListener::from_std(listener) {
-                            Ok(listener) => serve(listener, acceptor, handler, limits, stopped).await,
+                            Ok(listener) => serve(listener, transport, handler, limits, stopped).await,
                             Err(e) => tracing::error!(target: "terminus_mock::listener", "cannot use a listener: {e}"),
                         }
                     })

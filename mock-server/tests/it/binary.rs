@@ -233,6 +233,45 @@ async fn plaintext_is_explicit_and_warns() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[tokio::test]
+async fn also_plain_serves_plain_http_on_the_public_port_and_says_where() {
+    let dir = temp_dir("also-plain");
+    let ready = dir.join("ready.json");
+    let mut child = mock_command(&ready)
+        .args(["--also-plain", "--no-mint"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let info = wait_for_ready(&ready);
+    let public = info["public_url"].as_str().unwrap();
+    let plain = info["public_plain_url"].as_str().unwrap();
+    assert_eq!(
+        plain.trim_start_matches("http://"),
+        public.trim_start_matches("https://")
+    );
+    let addr: std::net::SocketAddr = plain.trim_start_matches("http://").parse().unwrap();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    send_raw(&mut tcp, &request("GET", "/v1/account", &[]))
+        .await
+        .assert_envelope();
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let banner = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        banner.contains(&format!("Public API   {plain}")),
+        "{banner}"
+    );
+    // Plain HTTP on the port already is --plaintext: the two do not go together.
+    let refused = run_to_error(&on_loopback(&["--plaintext", "--also-plain"]));
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--also-plain"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_second_mock_on_the_same_port_is_refused_not_sharing_it() {
     let dir = temp_dir("twice");

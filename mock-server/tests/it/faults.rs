@@ -300,6 +300,20 @@ async fn every_redirect_status_carries_its_location() {
 }
 
 #[tokio::test]
+async fn a_redirect_may_name_a_relative_location_network_path_or_path() {
+    let mock = Mock::start().await;
+    let schema = schema("fault.schema.json");
+    for location in ["//localhost:9/moved", "/v1/account?again=1"] {
+        let fault = json!({"path":"/v1/account","times":1,"respond":{"kind":"redirect","status":302,"location":location}});
+        assert!(schema.is_valid(&fault), "{fault}");
+        add(&mock, fault).await;
+        let answer = mock.get_with_key("/v1/account", &mock.key).await;
+        assert_eq!(answer.status, 302);
+        assert_eq!(answer.header("location"), Some(location));
+    }
+}
+
+#[tokio::test]
 async fn a_bad_fault_is_refused_naming_the_member() {
     let mock = Mock::start().await;
     let schema = schema("fault.schema.json");
@@ -321,7 +335,7 @@ async fn a_bad_fault_is_refused_naming_the_member() {
             "respond.status",
         ),
         (
-            json!({"path":"/v1/account","respond":{"kind":"redirect","status":307,"location":"/relative"}}),
+            json!({"path":"/v1/account","respond":{"kind":"redirect","status":307,"location":"relative/no-slash"}}),
             "respond.location",
         ),
         (

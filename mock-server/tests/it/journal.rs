@@ -551,6 +551,34 @@ async fn the_redirect_origin_answers_without_auth_and_records_tls_and_plain() {
         "the journal",
     );
 
+    // `/redirect-to` redirects (a chain away and back), and is journaled like the rest.
+    let home = format!("{}/v1/account", mock.server.public_url());
+    let mut conn = tls_to(addr_of(&tls_url), &mock.h1_connector()).await;
+    let target = format!(
+        "/redirect-to?url={}&status_code=307",
+        home.replace(':', "%3A").replace('/', "%2F")
+    );
+    let answer = send_raw(&mut conn, &request("GET", &target, &[])).await;
+    assert_eq!(answer.status, 307);
+    assert_eq!(answer.header("location"), Some(home.as_str()));
+    let mut conn = tls_to(addr_of(&tls_url), &mock.h1_connector()).await;
+    let answer = send_raw(
+        &mut conn,
+        &request("GET", "/redirect-to?url=ftp%3A%2F%2Fx", &[]),
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.body_str().contains("url must be"),
+        "{}",
+        answer.body_str()
+    );
+    let statuses: Vec<u16> = mock.server.received_requests()[2..]
+        .iter()
+        .map(|e| e.status)
+        .collect();
+    assert_eq!(statuses, [307, 400]);
+
     // A TLS redirect origin needs a certificate: not with --plaintext; a plain one is fine.
     let plaintext = |redirect_listen, redirect_plain_listen| MockConfig {
         tls: TlsMode::Plaintext,

@@ -4,6 +4,7 @@
 mod support;
 
 mod admin_plane;
+mod also_plain;
 mod banner;
 mod binary;
 mod contract_errors;
