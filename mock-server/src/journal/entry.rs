@@ -262,7 +262,11 @@ impl JournalEntry {
             None => head
                 .fields()
                 .find(|(name, _)| *name == http::header::HOST)
-                .map(|(_, host)| credentials.text(&String::from_utf8_lossy(host)).into_owned()),
+                .map(|(_, host)| {
+                    credentials
+                        .text(&String::from_utf8_lossy(host))
+                        .into_owned()
+                }),
         };
         let key = match (decision, accepted) {
             (_, Some((id, name))) => KeySummary::Valid {

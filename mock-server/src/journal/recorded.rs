@@ -118,7 +118,9 @@ impl RawHead {
         if !self.has_authority {
             return None;
         }
-        self.items().nth(3).and_then(|a| std::str::from_utf8(a).ok())
+        self.items()
+            .nth(3)
+            .and_then(|a| std::str::from_utf8(a).ok())
     }
 
     /// Every field as (lower-case name, value bytes), in the order sent.
@@ -255,7 +257,11 @@ mod tests {
         assert_eq!(bare.fields().count(), 0);
         let empty_query = RawHead::of(&Request::get("/x?").body(()).unwrap());
         assert_eq!(empty_query.query(), Some(""));
-        let absolute = RawHead::of(&Request::get("https://localhost:8443/v1/account").body(()).unwrap());
+        let absolute = RawHead::of(
+            &Request::get("https://localhost:8443/v1/account")
+                .body(())
+                .unwrap(),
+        );
         assert_eq!(absolute.authority(), Some("localhost:8443"));
         assert_eq!(absolute.path(), "/v1/account");
     }
