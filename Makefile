@@ -9,12 +9,15 @@
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
 #   make interop  the runner against real frameworks (FastAPI, Express, Flask, DRF, Go, ...),
 #               installed pinned under target/interop; rewrites the README's framework table
+#   make interop-clients  real client libraries (pinned, with advisories, and current) graded
+#               by `terminus-conformance client`, each verdict checked against its advisory;
+#               rewrites the README's client table
 
 CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients test-interop lint fmt-check deps-check package-check manifest axes-table bench soak fuzz interop clean
+.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients test-interop lint fmt-check deps-check package-check manifest axes-table bench soak fuzz interop interop-clients clean
 
 all: build
 
@@ -79,9 +82,10 @@ test-clients:
 # The clients SDK authors use (curl, Python requests and httpx, Node fetch and http2, Java's
 # HttpClient; HTTP/1.1 and HTTP/2) against the real binary: every request answered, every time
 # (5,460 requests, about 30 s); prints a table, fails on any request not answered as expected.
+# (The mock serving clients; grading clients is `make interop-clients`.)
 test-interop: venv
 	$(CARGO) build -p terminus-mock
-	bash tests/interop-clients.sh ./target/debug/terminus-mock
+	bash tests/mock-interop.sh ./target/debug/terminus-mock
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -147,6 +151,16 @@ STACKS ?=
 interop:
 	python3 -m unittest discover -q -s interop -p 'test_*.py'
 	CARGO="$(CARGO)" bash interop/run.sh $(STACKS)
+
+# Real client libraries graded by the release runner (`client -- PROGRAM`): pinned versions with
+# published credential advisories and their fixed versions, two misconfigurations, current
+# libraries and SDKs, installed under target/interop-clients; each verdict is compared with what
+# interop/clients/clients.toml predicts. Not part of make test: it installs from PyPI and npm and
+# takes about 3 minutes. CLIENTS: a subset, e.g. make interop-clients CLIENTS="requests-2.19.1 got".
+CLIENTS ?=
+interop-clients:
+	python3 -m unittest discover -q -s interop/clients -p 'test_*.py'
+	CARGO="$(CARGO)" bash interop/clients/run.sh $(CLIENTS)
 
 clean:
 	$(CARGO) clean

@@ -2,7 +2,8 @@
 """Smoke program (SPEC.md part 4): one GET /v1/account through the official `anthropic` SDK, with
 `base_url` = TERMINUS_BASE_URL. `auth_token=` makes it send `Authorization: Bearer <key>`;
 `--api-key` passes the key as `api_key=` instead, which the SDK sends as `X-Api-Key` (not this
-contract's header: CLI-1 and CLI-2). It runs on httpx, which trusts SSL_CERT_FILE.
+contract's header: CLI-1 and CLI-2). It runs on httpx (current releases: the
+SDK's own fork, `httpx2`), which trusts SSL_CERT_FILE.
 
 Reads TERMINUS_BASE_URL and TERMINUS_API_KEY; exits 0 on success, 1 on an error.
 """
@@ -10,7 +11,6 @@ import os
 import sys
 
 import anthropic
-import httpx
 
 base = os.environ["TERMINUS_BASE_URL"]
 key = os.environ.get("TERMINUS_API_KEY")
@@ -21,7 +21,7 @@ if "--api-key" in sys.argv[1:]:
 else:
     client = anthropic.Anthropic(api_key=None, auth_token=key, base_url=base, timeout=10)
 try:
-    response = client.get("/v1/account", cast_to=httpx.Response)
+    account = client.get("/v1/account", cast_to=dict)
 except anthropic.AnthropicError as e:
     sys.exit(f"error: {e.__class__.__name__}: {e}")
-print("ok:", response.json().get("object"))
+print("ok:", account.get("object"))
