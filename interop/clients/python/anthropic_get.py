@@ -21,7 +21,7 @@ if "--api-key" in sys.argv[1:]:
 else:
     client = anthropic.Anthropic(api_key=None, auth_token=key, base_url=base, timeout=10)
 try:
-    account = client.get("/v1/account", cast_to=dict)
+    account = client.get("/v1/account", cast_to=dict[str, object])
 except anthropic.AnthropicError as e:
     sys.exit(f"error: {e.__class__.__name__}: {e}")
 print("ok:", account.get("object"))

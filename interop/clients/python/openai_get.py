@@ -17,7 +17,7 @@ if not key:
     sys.exit("error: no API key: set TERMINUS_API_KEY")
 client = openai.OpenAI(api_key=key, base_url=base, timeout=10)
 try:
-    account = client.get("/v1/account", cast_to=dict)
+    account = client.get("/v1/account", cast_to=dict[str, object])
 except openai.OpenAIError as e:
     sys.exit(f"error: {e.__class__.__name__}: {e}")
 print("ok:", account.get("object"))
