@@ -196,7 +196,8 @@ def measured_text(meta, report):
     by_clause = {}
     for c, s in failed:
         by_clause.setdefault(c, []).append(s)
-    what = "; ".join(f"{c} ({', '.join(ss)})" for c, ss in by_clause.items())
+    what = "; ".join(f"{c} ({', '.join(ss) if len(ss) <= 3 else f'{len(ss)} scenarios: {ss[0]}, …'})"
+                     for c, ss in by_clause.items())
     passed = sum(v == "pass" for v in verdicts.values())
     head = f"exit {status} ({EXIT_MEANING.get(status, '?')})"
     if not failed:
