@@ -11,14 +11,15 @@
 # grader's output); then table.py prints the comparison and rewrites README.md's section.
 #
 # Environment: RUNNER (a built terminus-conformance; default: cargo build --release),
-# RUNNER_ARGS (added to every grading), NO_README=1 (leave README.md alone).
+# RUNNER_ARGS (added to every grading), NO_README=1 (leave README.md alone), REPORTS (another
+# reports directory: the table is made from every report in it; logs go next to it).
 # Exit status: table.py's (1 when a verdict differs from its prediction without a known reason).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/interop/clients"
 OUT="$ROOT/target/interop-clients"
-REPORTS="$OUT/reports"
-LOGS="$OUT/logs"
+REPORTS="${REPORTS:-$OUT/reports}"
+LOGS="$REPORTS/../logs"
 mkdir -p "$REPORTS" "$LOGS"
 
 log() { printf '[interop-clients %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
