@@ -15,7 +15,8 @@ CLAUSES = {
     "redirect_to_http": ["CLI-1", "CLI-4"],
     "untrusted_ca": ["CLI-5"],
     "redirect_307_same_host_other_port": ["CLI-4"],
-    "redirect_307_same_host_port_to_http": ["CLI-4"],
+    "redirect_307_same_host_port_over_http": ["CLI-4"],
+    "redirect_307_same_origin_path": ["CLI-4"],
 }
 
 
@@ -35,14 +36,19 @@ class OriginChange(unittest.TestCase):
         self.assertEqual(table.origin_change("redirect_to_other_origin"), {"host", "port"})
         self.assertEqual(table.origin_change("redirect_to_http"), {"scheme", "host", "port"})
 
-    def test_names_that_say_what_changes(self):
+    def test_the_redirect_space(self):
         self.assertEqual(table.origin_change("redirect_307_same_host_other_port"), {"port"})
-        self.assertEqual(table.origin_change("redirect_308_same_host_port_to_http"), {"scheme"})
-        self.assertEqual(table.origin_change("redirect_301_other_port_http"), {"scheme", "port"})
+        self.assertEqual(table.origin_change("redirect_308_same_host_port_over_http"), {"scheme"})
+        self.assertEqual(table.origin_change("redirect_301_same_host_other_port_over_http"), {"scheme", "port"})
         self.assertEqual(table.origin_change("redirect_302_other_host_same_port"), {"host"})
+        self.assertEqual(table.origin_change("redirect_303_other_host_port_over_http"), {"scheme", "host", "port"})
+        self.assertEqual(table.origin_change("redirect_307_other_host_same_port_network_path"), {"host"})
+        self.assertEqual(table.origin_change("redirect_302_same_host_other_port_over_http_and_back"), {"scheme", "port"})
+        self.assertEqual(table.origin_change("redirect_307_same_origin_path"), set())
 
-    def test_names_that_do_not_are_not_guessed(self):
+    def test_other_names_are_not_guessed(self):
         self.assertIsNone(table.origin_change("redirect_relative"))
+        self.assertIsNone(table.origin_change("redirect_307_somewhere_else"))
         self.assertIsNone(table.origin_change("untrusted_ca"))
 
     def test_leak_entries(self):
@@ -81,13 +87,19 @@ class Compare(unittest.TestCase):
 
     def test_a_same_host_leak_is_checked_once_the_scenario_exists(self):
         c = client(expect="fail", leaks=["port"])
-        scenarios = TODAY + ["redirect_307_same_host_other_port", "redirect_307_same_host_port_to_http"]
+        scenarios = TODAY + ["redirect_307_same_host_other_port", "redirect_307_same_host_port_over_http"]
         caught = report(["CLI-4::redirect_307_same_host_other_port"], scenarios)
         self.assertEqual(table.compare(c, caught, 101)[:2], ("as predicted", []))
         missed = report([], scenarios)
         state, lines, _ = table.compare(c, missed, 0)
         self.assertEqual(state, "differs")
         self.assertIn("predicted failure not seen: CLI-4::redirect_307_same_host_other_port passed", lines)
+
+    def test_a_leak_everywhere_still_passes_the_same_origin_control(self):
+        c = client(expect="fail", leaks=["any"])
+        scenarios = TODAY + ["redirect_307_same_origin_path"]
+        both = report(["CLI-4::redirect_to_other_origin", "CLI-4::redirect_to_http"], scenarios)
+        self.assertEqual(table.compare(c, both, 101)[0], "as predicted")
 
     def test_an_unknown_redirect_scenario_is_reported_not_skipped(self):
         scenarios = TODAY + ["redirect_307_same_host_other_port"]
