@@ -158,11 +158,12 @@ interop:
 # interop/clients/clients.toml predicts. Not part of make test: it installs from PyPI and npm and
 # takes about 3 minutes. CLIENTS: a subset, e.g. make interop-clients CLIENTS="requests-2.19.1 got".
 CLIENTS ?=
-# The quick part, in make test: the pinned releases whose advisories today's scenarios can check,
-# their fixed releases and the Node misconfiguration (small venvs and npm sets; about 30 s the
-# first time, 10 s after), graded by the debug runner test-rust built; README left alone.
+# The quick part, in make test: pinned releases with credential advisories (requests 2.19.1 and
+# node-fetch 2.7.0 are caught once the runner serves same-host redirects), their fixed releases
+# and the Node misconfiguration; small venvs and npm sets, graded by the debug runner test-rust
+# built (55 s the first time, 45 s after, on 2 cores loaded by other jobs); README left alone.
 ADVISORY_CLIENTS := urllib3-1.22 urllib3-1.23 requests-2.19.1 requests-2.20.0 node-fetch-2.6.6 \
-	node-fetch-2.7.0 node-fetch-builtin node-tls-reject-unauthorized-0
+	node-fetch-2.7.0 node-tls-reject-unauthorized-0
 test-client-advisories:
 	python3 -m unittest discover -q -s interop/clients -p 'test_*.py'
 	$(CARGO) build -p terminus-conformance
