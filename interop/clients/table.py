@@ -110,6 +110,21 @@ def trials(report):
     return out
 
 
+def grouped(what, trials_, after=""):
+    """One line per trial, or per clause when it has more than three."""
+    by_clause = {}
+    for clause, scenario in trials_:
+        by_clause.setdefault(clause, []).append(scenario)
+    tail = f" {after}" if after else ""
+    lines = []
+    for clause, scenarios in by_clause.items():
+        if len(scenarios) <= 3:
+            lines += [f"{what}: {clause}::{s}{tail}" for s in scenarios]
+        else:
+            lines.append(f"{what}: {clause} in {len(scenarios)} scenarios ({scenarios[0]}, …){tail}")
+    return lines
+
+
 def compare(client, report, exit_status):
     """(state, [lines]): state is "as predicted", "waits" (as predicted for every scenario this
     runner has, part of the prediction needs scenarios it lacks), "differs" or "pending"."""
@@ -146,8 +161,7 @@ def compare(client, report, exit_status):
 
     unexpected = sorted(t for t in failed - expected if t[0] not in any_clauses)
     missing = sorted(expected - failed)
-    lines = [f"unexpected failure {c}::{s}" for c, s in unexpected]
-    lines += [f"predicted failure not seen: {c}::{s} passed" for c, s in missing]
+    lines = grouped("unexpected failure", unexpected) + grouped("predicted failure not seen", missing, "passed")
     lines += [f"predicted {c} failure not seen in any scenario" for c in sorted(any_clauses)
               if not any(t[0] == c for t in failed)]
     # A client whose every predicted failure waits for a scenario passes what there is.
