@@ -7,14 +7,14 @@
 # from the command line but with --journal-size 0, which nobody does), nginx `access_log off`.
 # Prints a table and writes bench/results/logs.md; exits 1 if the mock is behind nginx in
 # either setting.
-#   BENCH_ROUNDS=3 BENCH_SECONDS=8 BENCH_LOG_SCENARIOS="h1-401 h1-200 h2-401 h2-200"
+#   BENCH_ROUNDS=3 BENCH_SECONDS=8 BENCH_LOG_SCENARIOS="h1-401 h1-200 h1-401-t1 h1-200-t1 h2-401 h2-200"
 set -euo pipefail
 PROG=bench-logs
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROUNDS="${BENCH_ROUNDS:-3}"
 SECONDS_EACH="${BENCH_SECONDS:-8}"
-SCENARIOS="${BENCH_LOG_SCENARIOS:-h1-401 h1-200 h2-401 h2-200}"
+SCENARIOS="${BENCH_LOG_SCENARIOS:-h1-401 h1-200 h1-401-t1 h1-200-t1 h2-401 h2-200}"
 make_workdir
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -64,7 +64,7 @@ runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 def median(scenario, server, field="value"):
     values = [r[field] for r in runs if r.get("scenario") == scenario and r.get("server") == server and r.get("ok", True) and field in r]
     return statistics.median(values) if values else None
-scenarios = sorted({r["scenario"] for r in runs}, key=["h1-401", "h1-200", "h2-401", "h2-200"].index)
+scenarios = sorted({r["scenario"] for r in runs}, key=["h1-401", "h1-200", "h1-401-t1", "h1-200-t1", "h2-401", "h2-200"].index)
 rows, behind = [], []
 for setting in ("logged", "quiet"):
     for s in scenarios:

@@ -5,6 +5,8 @@ Usage: load.py SCENARIO URL --server NAME --round N --duration SECS --out FILE [
 Scenarios (all over TLS to 127.0.0.1, the same client for both servers):
   h1-401    wrk, HTTP/1.1 keep-alive, 32 connections, 2 threads, no key       -> requests/s
   h1-200    the same with `Authorization: Bearer KEY`                          -> requests/s
+  h1-401-t1 wrk with ONE thread (-t1 -c32): the load generator on one core, the
+  h1-200-t1 server on the other, as an SDK author's quick check measures it     -> requests/s
   h2-401    h2load, HTTP/2, 32 connections x 10 concurrent streams, no key     -> requests/s
   h2-200    the same with the key                                              -> requests/s
   conn      wrk with `Connection: close`: a new TLS connection (full handshake)
@@ -41,8 +43,8 @@ def run(cmd, timeout):
     return done.stdout, None
 
 
-def wrk(url, duration, headers, expect):
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s"]
+def wrk(url, duration, headers, expect, threads=2):
+    cmd = ["wrk", f"-t{threads}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s"]
     for h in headers:
         cmd += ["-H", h]
     out, err = run(cmd + [url], duration + 30)
@@ -190,6 +192,10 @@ def main():
         r = wrk(url, a.duration, [], 401)
     elif a.scenario == "h1-200":
         r = wrk(url, a.duration, auth, 200)
+    elif a.scenario == "h1-401-t1":
+        r = wrk(url, a.duration, [], 401, threads=1)
+    elif a.scenario == "h1-200-t1":
+        r = wrk(url, a.duration, auth, 200, threads=1)
     elif a.scenario == "h2-401":
         r = h2load(url, a.duration, [], 401)
     elif a.scenario == "h2-200":
@@ -210,7 +216,7 @@ def main():
     with open(a.out, "a") as f:
         f.write(json.dumps(r) + "\n")
     shown = f"{r['value']:.0f} {r['unit']}" if r.get("value") is not None else "-"
-    print(f"  {a.scenario:8} {a.server:6} round {a.round}: {shown}"
+    print(f"  {a.scenario:9} {a.server:6} round {a.round}: {shown}"
           + ("" if r["ok"] else f"  NOT USED: {r['why']}"), file=sys.stderr)
 
 

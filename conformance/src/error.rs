@@ -73,6 +73,11 @@ pub enum Error {
     /// The embedded mock did not start or did not do what the runner needs.
     #[error("embedded mock: {0}")]
     Embedded(#[source] EmbeddedError),
+    /// Client grading (SPEC.md part 4): the program could not be graded at all (it could not
+    /// trust the scenario's CA, never called the API, hung): a setup problem, not a violation
+    /// (exit status 3).
+    #[error("{0}")]
+    ClientSetup(#[source] crate::client::SetupProblem),
     /// A report could not be written.
     #[error("cannot write {flag} {path}: {source}")]
     Write {
@@ -104,11 +109,12 @@ pub enum EmbeddedError {
 }
 
 impl Error {
-    /// The process exit status this error maps to: 3 when the target cannot be reached, 2 for
+    /// The process exit status this error maps to: 3 when the target cannot be reached (or a
+    /// client program cannot be graded), 2 for
     /// everything the user can fix on the command line, 1 otherwise.
     pub fn exit_status(&self) -> u8 {
         match self {
-            Error::Unreachable { .. } => 3,
+            Error::Unreachable { .. } | Error::ClientSetup(_) => 3,
             Error::Usage(_)
             | Error::Read { .. }
             | Error::Invalid { .. }

@@ -46,6 +46,7 @@ mod spec;
 mod target;
 mod wire;
 
+pub use client::SetupProblem;
 pub use error::{EmbeddedError, Error};
 pub use judge::{challenge, content_type_problem, differences, EnvelopeSchema};
 pub use redact::{redact, redact_with, register_secret};

@@ -17,7 +17,7 @@ use crate::faults::{self, Faults, Plan, Scripted};
 use crate::journal::{BodyCapture, Pending, Recorder};
 use crate::keys::KeyStore;
 use crate::listener::{Answer, NoAnswer};
-use crate::redact::{hint, redact};
+use crate::redact::{hint, Redacted};
 use crate::routes::{RouteMatch, RouteTable};
 
 /// Everything a Public API request needs; shared by every connection.
@@ -222,21 +222,48 @@ impl Future for Reply {
 
 /// The hint of whatever token the request presented: never more than `thub_` and four
 /// characters; `<none>` when the field holds no token (`Bearer` alone, empty, spaces).
+#[cfg(test)]
 fn presented_hint(headers: &HeaderMap) -> String {
-    match headers.get(http::header::AUTHORIZATION) {
-        None => "-".to_owned(),
-        Some(value) => {
-            let text = String::from_utf8_lossy(value.as_bytes());
-            let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty());
-            // `Bearer KEY`: the hint of KEY; a scheme word alone, or nothing, holds no key.
-            match (words.next(), words.next_back()) {
-                (Some(only), None) if !only.starts_with(crate::keys::KEY_PREFIX) => {
-                    "<none>".to_owned()
+    PresentedHint(headers).to_string()
+}
+
+/// [`presented_hint`], written straight into the log line (no string of its own: it is
+/// written on every request).
+struct PresentedHint<'a>(&'a HeaderMap);
+
+impl std::fmt::Display for PresentedHint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Some(value) = self.0.get(http::header::AUTHORIZATION) else {
+            return f.write_str("-");
+        };
+        let mut words = value
+            .as_bytes()
+            .split(|&b| b == b' ' || b == b'\t')
+            .filter(|w| !w.is_empty());
+        // `Bearer KEY`: the hint of KEY; a scheme word alone, or nothing, holds no key.
+        let token = match (words.next(), words.next_back()) {
+            (Some(only), None) if !only.starts_with(crate::keys::KEY_PREFIX.as_bytes()) => None,
+            (Some(only), None) => Some(only),
+            (_, Some(last)) => Some(last),
+            (None, None) => None,
+        };
+        match token {
+            None => f.write_str("<none>"),
+            Some(token) if token.is_ascii() => {
+                // ASCII (bytes are characters): `hint` written in place.
+                let prefix = crate::keys::KEY_PREFIX;
+                let (prefix, secret) = match token.strip_prefix(prefix.as_bytes()) {
+                    Some(rest) => (prefix, rest),
+                    None => ("", token),
+                };
+                f.write_str(prefix)?;
+                f.write_str("…")?;
+                if secret.len() > 4 {
+                    f.write_str(std::str::from_utf8(&secret[secret.len() - 4..]).unwrap_or(""))?;
                 }
-                (Some(only), None) => hint(only),
-                (_, Some(last)) => hint(last),
-                (None, None) => "<none>".to_owned(),
+                Ok(())
             }
+            Some(token) => f.write_str(&hint(&String::from_utf8_lossy(token))),
         }
     }
 }
@@ -247,7 +274,7 @@ fn log_request<B>(
     status: Option<StatusCode>,
     started: Instant,
 ) {
-    let path = redact(
+    let path = Redacted(
         request
             .uri()
             .path_and_query()
@@ -264,7 +291,7 @@ fn log_request<B>(
         path = %path,
         status = status.map_or(0, |s| s.as_u16()),
         latency_us = started.elapsed().as_micros() as u64,
-        key = %presented_hint(request.headers()),
+        key = %PresentedHint(request.headers()),
         auth = reason,
         "public request"
     );
@@ -297,5 +324,27 @@ mod tests {
             hint_of(concat!("thub_", "0123456789abcdefWXYZ")),
             "thub_…WXYZ"
         );
+    }
+
+    proptest::proptest! {
+        /// The log's hint, written in place, is `redact::hint` of the last word, for any
+        /// value (ASCII or not, with or without the prefix, short or long).
+        #[test]
+        fn the_logged_hint_is_the_hint_of_the_last_word(
+            scheme in "(Bearer|bearer|Basic)?",
+            token in "(thub_)?[ -~]{0,50}|(thub_)?[a-zé€]{0,8}",
+        ) {
+            let value = format!("{scheme} {token}");
+            let Ok(field) = http::HeaderValue::from_bytes(value.as_bytes()) else { return Ok(()) };
+            let mut headers = HeaderMap::new();
+            headers.insert(http::header::AUTHORIZATION, field);
+            let words: Vec<&str> = value.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+            let expected = match words.as_slice() {
+                [] => "<none>".to_owned(),
+                [only] if !only.starts_with("thub_") => "<none>".to_owned(),
+                [.., last] => hint(last),
+            };
+            proptest::prop_assert_eq!(presented_hint(&headers), expected);
+        }
     }
 }

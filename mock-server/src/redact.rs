@@ -61,6 +61,20 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// [`redact`] as `Display`, for a log field: text with nothing to hide (most paths) is
+/// written as it is, without a copy.
+pub(crate) struct Redacted<'a>(pub(crate) &'a str);
+
+impl std::fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if longest_run(self.0) < MIN_RUN {
+            f.write_str(self.0)
+        } else {
+            f.write_str(&redact(self.0))
+        }
+    }
+}
+
 /// The length of the longest run of token characters in `text` (they are ASCII: bytes count
 /// characters).
 fn longest_run(text: &str) -> usize {

@@ -44,6 +44,9 @@ pub struct Outcome {
     pub redirect_to: Option<String>,
     /// The program's timeout.
     pub timeout: Duration,
+    /// How many times the mock served the scenario's script (its redirect, 429, 503 or
+    /// reset): the fault's hits. 0 with a script: the condition never happened.
+    pub served: u64,
 }
 
 impl Outcome {
@@ -101,6 +104,35 @@ impl Outcome {
         )
     }
 
+    /// `line` as it may be shown: no piece of the key, redacted.
+    pub fn shown(&self, line: &str) -> String {
+        redact(&self.hide_key(line))
+    }
+
+    /// the scenario's condition (its redirect, 429, 503, reset) never happened, so a
+    /// clause that needs it is not judged here, with the reason; never a pass.
+    fn not_exercised(&self) -> Stop {
+        let public = self.public();
+        let what = condition(self.scenario.script()).unwrap_or("the scenario's condition");
+        let why = if public.is_empty() {
+            "no request reached the mock in this scenario".to_owned()
+        } else {
+            let statuses: Vec<String> = public.iter().map(|s| s.status.to_string()).collect();
+            let refused = public.iter().all(|s| s.status == 401);
+            format!(
+                "the mock answered {} request(s) with {} before it{}",
+                public.len(),
+                statuses.join(", "),
+                if refused {
+                    ": every one refused as unauthenticated, so the key did not reach it as `Authorization: Bearer <key>` (see CLI-1)"
+                } else {
+                    ""
+                }
+            )
+        };
+        Stop::not_judged(format!("not exercised: {what} never happened: {why}"))
+    }
+
     /// The line with any 10-character piece of the scenario's key replaced (the key is also
     /// registered with [`redact`]; this holds even if it could not be).
     fn hide_key(&self, line: &str) -> String {
@@ -128,8 +160,35 @@ impl Outcome {
     }
 }
 
-/// Judges `clause` on `outcome`.
+/// What a scenario's script makes happen, for "not exercised" (`None`: nothing beyond the
+/// normal answer).
+fn condition(script: Script) -> Option<&'static str> {
+    match script {
+        Script::Normal => None,
+        Script::TooManyRequestsOnce => Some("the 429 with `Retry-After: 1`"),
+        Script::UnavailableOnce | Script::UnavailableAlways => Some("the 503"),
+        Script::ResetOnce => Some("the reset connection"),
+        // Every other script is a redirect (SPEC.md part 4 lists them).
+        #[allow(unreachable_patterns)]
+        _ => Some("the redirect"),
+    }
+}
+
+/// Judges `clause` on `outcome`; a failure carries its cause (R-11: one finding per cause).
 pub fn judge(clause: Clause, outcome: &Outcome) -> CaseResult {
+    judge_clause(clause, outcome).map_err(|stop| match stop {
+        Stop::Fail(failure) if failure.cause.is_none() => {
+            let cause = match clause {
+                Clause::Cli4 => super::cause::key_followed_redirect(),
+                _ => super::cause::of(&failure, outcome.description.as_deref()),
+            };
+            Stop::Fail(failure.because(cause))
+        }
+        other => other,
+    })
+}
+
+fn judge_clause(clause: Clause, outcome: &Outcome) -> CaseResult {
     match clause {
         Clause::Cli1 => cli1(outcome),
         Clause::Cli2 => cli2(outcome),
@@ -164,6 +223,8 @@ fn cli1(o: &Outcome) -> CaseResult {
         Clause::Cli1,
         "a request did not carry the key as exactly one `Authorization: Bearer <key>` field",
     );
+    // the key sent elsewhere instead (`X-Api-Key`) is one cause with CLI-2's failures.
+    let mut instead: Option<Vec<String>> = Some(Vec::new());
     for seen in &public {
         let fields = seen.authorizations();
         let actual = match fields.as_slice() {
@@ -180,10 +241,20 @@ fn cli1(o: &Outcome) -> CaseResult {
             )),
         };
         if let Some(actual) = actual {
+            let elsewhere = o.stem().map(|s| seen.places(s, false)).unwrap_or_default();
+            instead = instead
+                .filter(|_| fields.is_empty() && !elsewhere.is_empty())
+                .map(|mut p| {
+                    p.extend(elsewhere);
+                    p
+                });
             failure = failure.finding(Outcome::request_finding(seen, &expected, actual));
         }
     }
     if !failure.findings.is_empty() {
+        if let Some(places) = instead {
+            failure = failure.because(super::cause::key_instead_in(places));
+        }
         return Err(failure.into());
     }
     if o.scenario == Scenario::ValidKey && !o.ran.exit.success() {
@@ -227,9 +298,16 @@ fn cli2(o: &Outcome) -> CaseResult {
         Clause::Cli2,
         "the key travelled outside the Authorization field",
     );
+    let mut instead: Option<Vec<String>> = Some(Vec::new());
     for seen in &o.seen {
         let places = seen.places(stem, false);
         if !places.is_empty() {
+            instead = instead
+                .filter(|_| seen.authorizations().is_empty())
+                .map(|mut p| {
+                    p.extend(places.iter().cloned());
+                    p
+                });
             failure = failure.finding(Outcome::request_finding(
                 seen,
                 "the key in the Authorization field only",
@@ -243,6 +321,10 @@ fn cli2(o: &Outcome) -> CaseResult {
             o.seen.len()
         )))
     } else {
+        // no Authorization field at all: the same cause as CLI-1's failure.
+        if let Some(places) = instead {
+            failure = failure.because(super::cause::key_instead_in(places));
+        }
         Err(failure.into())
     }
 }
@@ -303,6 +385,9 @@ fn cli4(o: &Outcome) -> CaseResult {
         .collect();
     let carried: Vec<&&Seen> = elsewhere.iter().filter(|s| s.mentions(stem)).collect();
     let target = o.redirect_to.as_deref().unwrap_or("the second origin");
+    if carried.is_empty() && o.served == 0 {
+        return Err(o.not_exercised());
+    }
     if !carried.is_empty() {
         let clear = o.scenario.script() == Script::RedirectToHttp;
         let mut failure = o.failure(
@@ -323,7 +408,10 @@ fn cli4(o: &Outcome) -> CaseResult {
         return Err(failure.into());
     }
     Ok(Evidence::line(if elsewhere.is_empty() {
-        format!("the redirect to {target} was not followed")
+        format!(
+            "the mock answered the redirect to {target} ({} time(s)); the client did not follow it",
+            o.served
+        )
     } else {
         format!(
             "followed the redirect to {target} ({} request(s)) without the key",
@@ -386,21 +474,29 @@ fn cli6(o: &Outcome) -> CaseResult {
         )));
     }
     if with_key.len() > 1 {
-        let mut failure = o.failure(
-            Clause::Cli6,
-            format!(
-                "the client resent the request after a 401: {} requests with the same key",
-                with_key.len()
+        // Expected and actual once; the requests listed under them.
+        let statuses: Vec<String> = with_key.iter().map(|s| s.status.to_string()).collect();
+        let finding = Finding {
+            request: format!("{} requests with the same key", with_key.len()),
+            expected: "one request: a 401 is final".into(),
+            actual: format!(
+                "{} requests, answered {}: the key sent again after the 401",
+                with_key.len(),
+                statuses.join(", ")
             ),
-        );
-        for seen in &with_key {
-            failure = failure.finding(Outcome::request_finding(
-                seen,
-                "one request: a 401 is final",
-                format!("answered {}", seen.status),
-            ));
-        }
-        return Err(failure.into());
+            details: with_key.iter().map(|s| s.describe()).collect(),
+            exchange: None,
+        };
+        return Err(o
+            .failure(
+                Clause::Cli6,
+                format!(
+                    "the client resent the request after a 401: {} requests with the same key",
+                    with_key.len()
+                ),
+            )
+            .finding(finding)
+            .into());
     }
     if o.ran.exit.success() {
         return Err(o
@@ -439,6 +535,9 @@ fn cli7(o: &Outcome) -> CaseResult {
     let n = public.len();
     if n == 0 {
         return Err(Stop::Inconclusive(o.no_request_reached()));
+    }
+    if o.served == 0 && condition(o.scenario.script()).is_some() && n <= RETRY_BOUND {
+        return Err(o.not_exercised());
     }
     if n > RETRY_BOUND || (o.ran.exit == Exit::TimedOut && n > 2) {
         let mut failure = o.failure(
@@ -508,7 +607,10 @@ fn cli7(o: &Outcome) -> CaseResult {
         }
     }
     Ok(Evidence::line(if n == 1 {
-        "no retry (a client that does not retry meets CLI-7)".to_owned()
+        format!(
+            "one request: after {} the client did not retry (a client that does not retry meets CLI-7)",
+            condition(o.scenario.script()).unwrap_or("the answer")
+        )
     } else {
         let shown: Vec<String> = gaps
             .iter()

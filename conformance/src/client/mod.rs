@@ -9,13 +9,22 @@
 //! - `stage.rs`: the mock set up for a scenario (key, certificate, faults, second origin);
 //! - `program.rs`: finding CMD, running it with the scenario's environment and a timeout;
 //! - `journal.rs`: the mock's journal as the runner reads it (JSON, `schemas/`);
-//! - `judge.rs`: the judgement of each clause, with failures that read like bug reports.
+//! - `setup.rs`: the pre-flight (`valid_key` first): a program that cannot be graded is one
+//!   setup problem (exit 3), never violations;
+//! - `judge.rs`: the judgement of each clause, with failures that read like bug reports;
+//! - `cause.rs`: the cause of each failure, so one cause is one finding;
+//! - `summary.rs`: the run's facts from the journals, and what is printed after libtest.
 
+mod cause;
 mod journal;
 mod judge;
 mod program;
 mod scenario;
+mod setup;
 mod stage;
+mod summary;
+
+pub use setup::SetupProblem;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -24,7 +33,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use libtest_mimic::{FormatSetting, Trial};
 use serde_json::json;
 use tokio::sync::watch;
@@ -32,7 +41,7 @@ use tokio::sync::watch;
 use crate::error::Error;
 use crate::judge::Verdict;
 use crate::redact::redact;
-use crate::report::{self, Record, RunFacts};
+use crate::report::{self, Record};
 use crate::run::{completion, settle, EXIT_FAILED, EXIT_INCONCLUSIVE};
 use crate::spec::{Clause, Profile};
 
@@ -47,17 +56,22 @@ use scenario::Scenario;
 /// REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE and NODE_EXTRA_CA_CERTS. CMD makes one call through the
 /// SDK and exits 0 on success, non-zero on an error (printing the error as the SDK reports
 /// it). Exit status: 0 all pass, 101 a must-level check failed (or a should-level one with
-/// --profile strict), 2 usage error, 3 a case could not be judged.
+/// --profile strict), 2 usage error, 3 the program could not be graded (a setup problem: it
+/// never reached the mock with a valid key) or a case could not be judged.
 #[derive(Parser, Debug)]
 #[command(
     name = "terminus-conformance client",
-    override_usage = "terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS]...",
+    override_usage = "terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS...]",
     version = crate::spec::VERSION_LINE
 )]
 pub struct ClientCli {
     /// Seconds each run of CMD may take before it is killed.
     #[arg(long, value_name = "SECS", default_value_t = 30.0)]
     pub timeout: f64,
+    /// Runs of CMD at once (default: the number of CPU cores; interpreters starting all at once
+    /// on few cores are slow enough to meet the timeout).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
     /// doc: should-level findings are reported, not failed; strict: they fail too.
     #[arg(long, value_enum, default_value_t = Profile::Doc)]
     pub profile: Profile,
@@ -90,7 +104,13 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     }
     let mut argv = vec![OsString::from("terminus-conformance client")];
     argv.extend(args);
-    let cli = ClientCli::parse_from(argv);
+    // libtest-mimic's flattened arguments bring their own help template; the client's usage
+    // (`client [OPTIONS] [FILTER] -- CMD [ARGS...]`) is put back on top.
+    let command = ClientCli::command()
+        .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
+        .after_help("Filtering, --list, --exact, --skip, --format and --test-threads work as with `cargo test`; trials are named CLI-N::scenario (`--list` shows them).");
+    let cli =
+        ClientCli::from_arg_matches(&command.get_matches_from(argv)).unwrap_or_else(|e| e.exit());
     let artifacts =
         (!cli.harness.list).then(|| (cli.junit.clone(), cli.report.clone(), cli.html.clone()));
     match run(cli) {
@@ -184,16 +204,17 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         .build()
         .map_err(Error::Runtime)?;
     let quiet = matches!(cli.harness.format, Some(FormatSetting::Json));
-    // Every scenario a selected trial needs starts now, all at once; trials wait for theirs.
-    let mut needed: Vec<Scenario> = Vec::new();
+    // Every scenario a selected trial needs; `valid_key` always, first: the pre-flight.
+    let mut needed: Vec<Scenario> = vec![Scenario::ValidKey];
     for (s, _) in &selected {
         if !needed.contains(s) {
             needed.push(*s);
         }
     }
+    let jobs = cli.jobs.map_or_else(default_jobs, |n| n as usize);
     if !quiet {
         eprintln!(
-            "terminus-conformance client {}: grading `{}` in {} scenario(s), {} check(s), profile {}, {} s timeout per run",
+            "terminus-conformance client {}: grading `{}` in {} scenario(s), {} check(s), profile {}, {} s timeout per run, {jobs} run(s) at once",
             env!("CARGO_PKG_VERSION"),
             redact(&program.shown),
             needed.len(),
@@ -203,12 +224,25 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         );
     }
     let started = Instant::now();
+    // The pre-flight: a program that never reached the mock with a valid key cannot be
+    // graded; one setup problem, exit 3, never CLI-1/CLI-5 violations.
+    let preflight = runtime.block_on(stage::grade(Scenario::ValidKey, &program, timeout));
+    if let Some(problem) = preflight.as_ref().ok().and_then(setup::problem) {
+        return Err(Error::ClientSetup(problem));
+    }
     let mut outcomes: HashMap<Scenario, Pending> = HashMap::new();
-    for scenario in &needed {
+    outcomes.insert(
+        Scenario::ValidKey,
+        watch::channel(Some(Arc::new(preflight))).1,
+    );
+    // Runs of CMD at once are bounded: on two cores, eleven interpreters starting together
+    // took up to 20 s each (README, "Grading a client").
+    let turns = Arc::new(tokio::sync::Semaphore::new(jobs));
+    for scenario in needed.iter().skip(1) {
         let (tx, rx) = watch::channel(None);
-        let program = program.clone();
-        let scenario = *scenario;
+        let (program, turns, scenario) = (program.clone(), Arc::clone(&turns), *scenario);
         runtime.spawn(async move {
+            let _turn = turns.acquire_owned().await;
             let outcome = stage::grade(scenario, &program, timeout).await;
             let _ = tx.send(Some(Arc::new(outcome)));
         });
@@ -225,27 +259,31 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
             let clause = *clause;
             Trial::ignorable_test(name.clone(), move || {
                 let trial_started = Instant::now();
-                let result = match rx {
+                let outcome = rx.map(|mut rx| {
+                    handle.block_on(async {
+                        rx.wait_for(Option::is_some)
+                            .await
+                            .ok()
+                            .and_then(|v| v.clone())
+                    })
+                });
+                let result = match outcome.as_ref().map(|o| o.as_deref()) {
                     None => Err(crate::judge::Stop::Inconclusive(
                         "scenario not started".into(),
                     )),
-                    Some(mut rx) => {
-                        let outcome = handle.block_on(async {
-                            rx.wait_for(Option::is_some)
-                                .await
-                                .ok()
-                                .and_then(|v| v.clone())
-                        });
-                        match outcome.as_deref() {
-                            Some(Ok(outcome)) => judge::judge(clause, outcome),
-                            Some(Err(why)) => Err(crate::judge::Stop::Inconclusive(format!(
-                                "the scenario could not be set up: {why}"
-                            ))),
-                            None => Err(crate::judge::Stop::Inconclusive(
-                                "the scenario ended without an outcome".into(),
-                            )),
-                        }
-                    }
+                    Some(Some(Ok(outcome))) => judge::judge(clause, outcome),
+                    Some(Some(Err(why))) => Err(crate::judge::Stop::Inconclusive(format!(
+                        "the scenario could not be set up: {why}"
+                    ))),
+                    Some(None) => Err(crate::judge::Stop::Inconclusive(
+                        "the scenario ended without an outcome".into(),
+                    )),
+                };
+                // The program's own run time: the trial itself only waits for it (and with
+                // --test-threads 1, not even that).
+                let duration = match outcome.as_ref().map(|o| o.as_deref()) {
+                    Some(Some(Ok(outcome))) => outcome.ran.elapsed,
+                    _ => trial_started.elapsed(),
                 };
                 let verdict = settle(result, clause.level(), profile);
                 let outcome = completion(&verdict);
@@ -257,7 +295,7 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
                         clause,
                         level: clause.level().as_str(),
                         verdict,
-                        duration: trial_started.elapsed(),
+                        duration,
                     });
                 outcome
             })
@@ -276,21 +314,17 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
         .map(|(i, (s, c))| (s.trial_name(*c), i))
         .collect();
     records.sort_by_key(|r| order.get(&r.name).copied().unwrap_or(usize::MAX));
-    summarize(&records, quiet);
-    let facts = RunFacts {
-        target: format!("client program: {}", redact(&program.shown)),
-        embedded: true,
-        profile: cli.profile.as_str(),
-        seed: 0,
-        cases_per_family: 0,
-        requests: 0,
-        rate_limited: 0,
-        http2: false,
-        protocols: Vec::new(),
-        seconds,
-        requests_per_second: 0.0,
-        generated: Default::default(),
-    };
+    let ran: Vec<Outcome> = needed
+        .iter()
+        .filter_map(|s| outcomes.get(s))
+        .filter_map(|rx| match rx.borrow().as_deref() {
+            Some(Ok(outcome)) => Some(outcome.clone()),
+            _ => None,
+        })
+        .collect();
+    let facts = summary::facts(&program, cli.profile, &ran, seconds);
+    crate::run::print_findings(&facts, &records);
+    summary::summarize(&facts, &records, quiet);
     if let Some(path) = &cli.junit {
         report::junit::write(path, &facts, &records)?;
     }
@@ -314,26 +348,7 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
     })
 }
 
-/// After libtest's summary: the should-level findings the profile reported without failing,
-/// and the inconclusive cases.
-fn summarize(records: &[Record], quiet: bool) {
-    for record in records {
-        match &record.verdict {
-            Verdict::Inconclusive(reason) => {
-                eprintln!("  {} inconclusive: {}", record.name, redact(reason));
-            }
-            Verdict::Pass(evidence) if !quiet => {
-                for line in &evidence.0 {
-                    if line.starts_with("should-level") {
-                        eprintln!(
-                            "  {}: {}",
-                            record.name,
-                            redact(line.lines().next().unwrap_or_default())
-                        );
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+/// Runs of CMD at once by default: one per CPU core (at least one).
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

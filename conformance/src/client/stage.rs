@@ -102,6 +102,8 @@ async fn run_on(
         .filter_map(|value| Seen::from_json(&value, epoch_us))
         .collect();
     seen.sort_by_key(|s| s.seq);
+    // whether the scenario's condition (redirect, 429, 503, reset) ever happened.
+    let served = mock.faults().list().iter().map(|f| f.hits).sum();
     Ok(Outcome {
         scenario,
         ran,
@@ -111,6 +113,7 @@ async fn run_on(
         base_url,
         redirect_to,
         timeout,
+        served,
     })
 }
 

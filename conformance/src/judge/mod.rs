@@ -20,4 +20,4 @@ pub use envelope::{content_type_problem, EnvelopeSchema};
 pub use exchange::Exchange;
 pub use ledger::{owner_of, Ledger, Owner};
 pub use likeness::{challenge_differences, differences};
-pub use verdict::{CaseResult, Evidence, Failure, Finding, Stop, Verdict, NOT_JUDGED};
+pub use verdict::{CaseResult, Cause, Evidence, Failure, Finding, Stop, Verdict, NOT_JUDGED};

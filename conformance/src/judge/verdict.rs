@@ -48,6 +48,25 @@ pub struct Failure {
     /// True when every finding is an answer the target gave (R-5: such a failure stands even
     /// when other requests of the case could not be delivered).
     pub observed: bool,
+    /// The cause, when the case can name it (client grading): failures of one cause make one
+    /// finding, whichever clause and case they come from.
+    pub cause: Option<Box<Cause>>,
+}
+
+/// A cause a case names for its failure: every failure with the same `id` is one
+/// finding, shown under `clause`, saying `signature` and what to `change`. Client grading
+/// names them: a key sent in `X-Api-Key` breaks CLI-1 and CLI-2 in every scenario, and is one
+/// thing to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cause {
+    /// Groups failures: equal ids, one finding.
+    pub id: String,
+    /// The clause the finding is shown under.
+    pub clause: Clause,
+    /// What is wrong, in one line.
+    pub signature: String,
+    /// What to change, in one sentence.
+    pub change: String,
 }
 
 impl Failure {
@@ -60,7 +79,14 @@ impl Failure {
             notes: Vec::new(),
             always: false,
             observed: false,
+            cause: None,
         }
+    }
+
+    /// With the cause it comes from.
+    pub fn because(mut self, cause: Cause) -> Self {
+        self.cause = Some(Box::new(cause));
+        self
     }
 
     /// With a finding.

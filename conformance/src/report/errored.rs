@@ -60,6 +60,9 @@ pub fn json(error: &Error) -> serde_json::Value {
 pub fn html(error: &Error) -> String {
     let status = error.exit_status();
     let meaning = match status {
+        3 if matches!(error, Error::ClientSetup(_)) => {
+            "setup problem: the program under grading could not be graded (not a violation)"
+        }
         3 => "the target cannot be reached",
         2 => "usage error: the command line, a file it names or the environment needs a fix",
         _ => "the run could not be carried out",
@@ -81,6 +84,9 @@ pub fn html(error: &Error) -> String {
 
 /// A word for what stopped the run.
 fn kind(error: &Error) -> &'static str {
+    if matches!(error, Error::ClientSetup(_)) {
+        return "setup";
+    }
     match error.exit_status() {
         3 => "unreachable",
         2 => "usage",

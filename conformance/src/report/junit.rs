@@ -51,7 +51,9 @@ pub fn build(facts: &RunFacts, records: &[Record]) -> String {
             .or_insert_with(|| {
                 let mut suite = TestSuite::new(record.clause.id());
                 suite.add_property(("target", redact(&facts.target).as_str()));
-                suite.add_property(("seed", facts.seed.to_string().as_str()));
+                if let Some(seed) = facts.seed {
+                    suite.add_property(("seed", seed.to_string().as_str()));
+                }
                 suite.add_property(("profile", facts.profile));
                 suite
             })

@@ -38,10 +38,17 @@ pub struct RunFacts {
     pub embedded: bool,
     /// `doc` or `rfc`.
     pub profile: &'static str,
-    /// `--seed` (printed, so a run reproduces).
-    pub seed: u64,
-    /// `--cases`.
-    pub cases_per_family: u32,
+    /// `--seed` (printed, so a run reproduces); `None` (and left out of the reports) where no
+    /// seed is used: client grading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// `--cases`; `None` (left out) where nothing is generated: client grading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cases_per_family: Option<u32>,
+    /// Client grading: the scenarios run (the program ran once in each); `None` (left out) for
+    /// a server run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenarios: Option<usize>,
     /// Requests sent, retries included.
     pub requests: u64,
     /// 429 answers waited out.

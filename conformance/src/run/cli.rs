@@ -89,6 +89,22 @@ pub struct Cli {
     pub harness: libtest_mimic::Arguments,
 }
 
+/// Every way to call the runner: checking a server, and the subcommands.
+const USAGE: &str = "terminus-conformance [OPTIONS] [FILTER]
+       terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS...]
+       terminus-conformance diff OLD NEW
+       terminus-conformance axes";
+
+/// The subcommands, as `--help` lists them (each has its own `--help` where it takes options).
+const SUBCOMMANDS: &str = "Subcommands:
+  client [OPTIONS] [FILTER] -- CMD [ARGS...]
+          Grade a client (an SDK) against SPEC.md part 4: runs CMD once per scenario against an
+          embedded mock (`terminus-conformance client --help`)
+  diff OLD NEW
+          Compare two JSON reports or two manifests (exit 101 on a regression)
+  axes
+          Print the request space's axes (the README's table)";
+
 /// Inputs per generated family against the embedded mock.
 pub const EMBEDDED_CASES: u32 = 256;
 /// Inputs per generated family against a `--target`: every fault of the runner's own test
@@ -111,7 +127,9 @@ impl Cli {
     pub fn from_env() -> Self {
         use clap::{CommandFactory, FromArgMatches};
         let command = Self::command()
-            .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}")
+            .override_usage(USAGE)
+            .help_template("{about-with-newline}\n{usage-heading} {usage}\n\n{before-help}{all-args}{after-help}")
+            .before_help(SUBCOMMANDS)
             .after_help("Filtering, --list, --exact, --skip, --ignored, --format and --test-threads work as with `cargo test`.\n`--list --format json` prints the case manifest: every case with its clause and level.");
         let matches = command.get_matches();
         Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())

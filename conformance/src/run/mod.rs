@@ -23,6 +23,7 @@ mod progress;
 mod summary;
 mod trial;
 
+pub(crate) use summary::print_findings;
 pub(crate) use trial::{completion, settle};
 
 use cli::Cli;
@@ -189,8 +190,9 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         target: target_url,
         embedded: mock.is_some(),
         profile: cli.profile.as_str(),
-        seed,
-        cases_per_family: cli.cases(),
+        seed: Some(seed),
+        cases_per_family: Some(cli.cases()),
+        scenarios: None,
         requests: context.client.requests_sent(),
         rate_limited: context.client.rate_limited(),
         http2: context.client.speaks_h2(),

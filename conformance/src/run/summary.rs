@@ -8,9 +8,9 @@ use crate::judge::Verdict;
 use crate::redact::redact;
 use crate::report::{failed_cases, findings, Record, RunFacts};
 
-/// After libtest's own summary: the request count and rate, HDR-5's readings and the
-/// informational findings, on stderr (stdout stays libtest's, JSON included).
-pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
+/// R-11: the run's findings, first after libtest's own summary ("2 findings explain 38 failed
+/// cases", then one block each), on stderr. Server and client runs alike.
+pub(crate) fn print_findings(facts: &RunFacts, records: &[Record]) {
     let found = findings(facts, records);
     if !found.is_empty() {
         eprintln!(
@@ -28,6 +28,12 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
             }
         }
     }
+}
+
+/// After libtest's own summary: the request count and rate, HDR-5's readings and the
+/// informational findings, on stderr (stdout stays libtest's, JSON included).
+pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
+    print_findings(facts, records);
     eprintln!(
         "terminus-conformance: {} requests {} in {:.2} s ({:.0} requests/s; generated families: {} requests in {:.2} s, {:.0} requests/s), {} answered 429 and retried; seed {}",
         facts.requests,
@@ -38,7 +44,7 @@ pub(super) fn summarize(facts: &RunFacts, records: &[Record], quiet: bool) {
         facts.generated.seconds,
         facts.generated.requests_per_second,
         facts.rate_limited,
-        facts.seed
+        facts.seed.map_or_else(|| "none".into(), |s| s.to_string())
     );
     // R-2: what did not run, and why, counted (a run that checked half the contract says so).
     let mut ignored = std::collections::BTreeMap::<&str, usize>::new();

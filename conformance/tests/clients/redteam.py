@@ -49,6 +49,18 @@ BROKEN = {
     "retries_without_backoff": "CLI-7",  # retries 5 times, 50 ms apart
 }
 CORRECT = ["correct", "correct_retry", "correct_redirects"]
+# One cause, several clauses: the grading must fail these clauses and report ONE finding.
+ONE_CAUSE = {
+    "key_in_x_api_key_only": ["CLI-1", "CLI-2"],  # X-Api-Key: KEY, no Authorization at all
+}
+# Setup problems, not violations (SPEC part 4): the grading must stop with one setup error
+# (exit 3) saying what the program said, never fail a clause.
+SETUP = {
+    "distrusts_ca": "could not trust",  # its own (empty) CA bundle: SSL_CERT_FILE ignored
+    "does_nothing": "never called the API",  # exits 0 without a request
+    "crashes_before_calling": "exited before calling",  # an import error, exit 1
+    "ignores_base_url": "exited before calling",  # calls a fixed URL where nothing listens
+}
 
 
 class ApiError(Exception):
@@ -56,7 +68,7 @@ class ApiError(Exception):
 
 
 def main(mode):
-    if mode not in BROKEN and mode not in CORRECT:
+    if mode not in BROKEN and mode not in CORRECT and mode not in ONE_CAUSE and mode not in SETUP:
         print(f"redteam.py: unknown mode {mode!r}", file=sys.stderr)
         return 2
     base = os.environ.get("TERMINUS_BASE_URL")
@@ -72,6 +84,15 @@ def main(mode):
         return 1
     if mode == "prints_key":
         print(f"debug: using key {key}", file=sys.stderr)
+    if mode == "does_nothing":
+        print("ok")
+        return 0
+    if mode == "crashes_before_calling":
+        print("Traceback (most recent call last):", file=sys.stderr)
+        print("ModuleNotFoundError: No module named 'terminus_sdk'", file=sys.stderr)
+        return 1
+    if mode == "ignores_base_url":
+        base = "https://127.0.0.1:9"  # discard: nothing listens
     try:
         body = request(mode, base + "/v1/account", key)
     except ApiError as e:
@@ -85,6 +106,9 @@ def main(mode):
 
 
 def context(mode):
+    if mode == "distrusts_ca":
+        # As an SDK that ships its own CA bundle: SSL_CERT_FILE is never read.
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx = ssl.create_default_context()  # SSL_CERT_FILE names the CA to trust
     if mode == "tls_verification_off":
         ctx.check_hostname = False
@@ -112,6 +136,8 @@ def headers_for(mode, key):
         headers.append(("User-Agent", f"redteam-sdk/1.0 ({key})"))
     if mode == "key_in_custom_header":
         headers.append(("X-Api-Key", key))
+    if mode == "key_in_x_api_key_only":
+        headers = [("X-Api-Key", key), ("Accept", "application/json")]
     if mode == "key_in_basic_auth_too":
         token = base64.b64encode(f"{key}:".encode()).decode()
         headers.append(("Proxy-Authorization", f"Basic {token}"))

@@ -62,9 +62,9 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// One grading at a time: each already runs its 11 scenarios (11 programs) in parallel, and a
-/// 2-core CI machine running every grading at once starts programs so slowly that their own
-/// timeouts, not their behaviour, would decide.
+/// One grading at a time: each already runs its scenarios' programs side by side (as many at
+/// once as there are cores, `--jobs`), and a 2-core CI machine running every grading at once
+/// starts programs so slowly that their own timeouts, not their behaviour, would decide.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// `terminus-conformance client ARGS -- PROGRAM...`, with a JSON report.
@@ -159,8 +159,47 @@ macro_rules! broken_clients {
             );
             assert_eq!(graded.status, 101, "{}", graded.explain());
             assert!(graded.stdout.contains(&format!("{} violated", $clause)), "{}", graded.explain());
+            findings_explain_the_failures(&graded, stringify!($mode), $clause);
         }
     )*};
+}
+
+/// Modes whose failures come from two causes, each a finding with its own fix; the others are
+/// one. Retrying at once ignores `Retry-After` (the 429) and does not back off (503 for ever);
+/// so does retrying every 50 ms; retrying without bound also ignores `Retry-After`; verification
+/// off accepts both the stranger's CA and another host's name, which a client can get wrong one
+/// at a time (`hostname_check_off`).
+const TWO_CAUSES: &[&str] = &[
+    "ignores_retry_after",
+    "retries_without_backoff",
+    "retries_without_bound",
+    "tls_verification_off",
+];
+
+/// R-11: the findings are of the mode's clause, explain every failed case, and there is one per
+/// cause (a mode breaks one thing, in every scenario that shows it).
+fn findings_explain_the_failures(graded: &Graded, mode: &str, clause: &str) {
+    let findings = graded.report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let explained: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| f["cases"].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    let failed: BTreeSet<&str> = graded
+        .cases()
+        .filter(|c| verdict(c) == "fail")
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(explained, failed, "{mode}: {}", graded.explain());
+    assert!(
+        findings.iter().all(|f| f["clause"] == clause),
+        "{mode}: {findings:?}"
+    );
+    let expected = if TWO_CAUSES.contains(&mode) { 2 } else { 1 };
+    assert_eq!(findings.len(), expected, "{mode}: {findings:#?}");
 }
 
 mod correct {
@@ -213,14 +252,16 @@ fn every_red_team_mode_is_graded_here() {
             .unwrap(),
     )
     .unwrap();
-    let block = source
-        .split("BROKEN = {")
-        .nth(1)
-        .unwrap()
-        .split('}')
-        .next()
-        .unwrap();
-    for line in block.lines() {
+    let blocks = ["BROKEN = {", "ONE_CAUSE = {", "SETUP = {"].map(|table| {
+        source
+            .split(table)
+            .nth(1)
+            .unwrap()
+            .split('}')
+            .next()
+            .unwrap()
+    });
+    for line in blocks.iter().flat_map(|b| b.lines()) {
         if let Some(mode) = line
             .trim()
             .strip_prefix('"')
@@ -286,32 +327,25 @@ fn a_program_that_is_not_executable_is_a_usage_error_saying_so() {
 }
 
 #[test]
-fn a_program_that_never_calls_the_mock_fails_the_valid_key_scenario_and_says_why() {
+fn a_program_that_never_calls_the_mock_is_a_setup_problem_that_says_why() {
     let graded = grade(&["CLI-1::valid_key"], &["sh", "-c", "echo all good"]);
-    assert_eq!(graded.status, 101, "{}", graded.explain());
+    assert_setup_problem(&graded, "never called the API");
     assert!(
-        graded.stdout.contains("no request reached the mock")
+        graded.stderr.contains("its last line: all good")
             && graded
-                .stdout
-                .contains("does the program pass TERMINUS_BASE_URL to the SDK?"),
+                .stderr
+                .contains("does it hand TERMINUS_BASE_URL to the SDK?"),
         "{}",
         graded.explain()
     );
 }
 
 #[test]
-fn a_program_that_hangs_is_killed_at_the_timeout_and_the_case_says_so() {
+fn a_program_that_hangs_is_killed_at_the_timeout_and_the_setup_problem_says_so() {
     let started = std::time::Instant::now();
     let graded = grade(&["--timeout", "1", "CLI-1::valid_key"], &["sleep", "60"]);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
-    assert_eq!(graded.status, 101, "{}", graded.explain());
-    assert!(
-        graded
-            .stdout
-            .contains("still running at the 1 s timeout: killed"),
-        "{}",
-        graded.explain()
-    );
+    assert_setup_problem(&graded, "still running at the 1 s timeout: killed");
 }
 
 #[test]
@@ -413,4 +447,335 @@ mod smoke_programs {
             graded.explain()
         );
     }
+}
+
+/// A setup problem (SPEC.md part 4): exit 3, one error naming `says`, no clause failed or
+/// even judged, and the report says `setup` (R-6: written on this exit too).
+fn assert_setup_problem(graded: &Graded, says: &str) {
+    assert_eq!(graded.status, 3, "{}", graded.explain());
+    assert!(
+        graded.stderr.contains("setup problem, not a violation") && graded.stderr.contains(says),
+        "{says:?}\n{}",
+        graded.explain()
+    );
+    assert!(!graded.stdout.contains("violated"), "{}", graded.explain());
+    assert_eq!(
+        graded.report["error"]["kind"],
+        "setup",
+        "{}",
+        graded.explain()
+    );
+    assert_eq!(
+        graded.report["error"]["exit_status"],
+        3,
+        "{}",
+        graded.explain()
+    );
+    assert_eq!(
+        graded.cases().count(),
+        1,
+        "one errored case: {}",
+        graded.explain()
+    );
+}
+
+/// Programs that cannot be graded: one setup problem each, never a violation.
+mod setup_problems {
+    use super::*;
+
+    macro_rules! setup_problems {
+        ($($mode:ident => $says:literal),* $(,)?) => {$(
+            #[test]
+            fn $mode() {
+                assert_setup_problem(&redteam(stringify!($mode)), $says);
+            }
+        )*};
+    }
+
+    setup_problems!(
+        distrusts_ca => "could not trust the scenario's CA",
+        does_nothing => "never called the API",
+        crashes_before_calling => "exited before calling the API",
+        ignores_base_url => "exited before calling the API",
+    );
+
+    /// What the program said, and how to hand its stack the CA.
+    #[test]
+    fn a_program_that_distrusts_the_ca_is_told_what_it_said_and_where_the_ca_is() {
+        let graded = redteam("distrusts_ca");
+        for needed in [
+            "CERTIFICATE_VERIFY_FAILED",
+            "SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS",
+            "stripe.ca_bundle_path",
+        ] {
+            assert!(
+                graded.stderr.contains(needed),
+                "{needed}\n{}",
+                graded.explain()
+            );
+        }
+    }
+
+    /// curl handed another CA than the scenario's (made here by openssl): curl's own words, a
+    /// setup problem.
+    #[test]
+    fn curl_with_another_ca_bundle() {
+        let graded = grade(
+            &[],
+            &[
+                "sh",
+                "-c",
+                "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=another-ca -days 1 -keyout \"$HOME/k.pem\" -out \"$HOME/ca.pem\" 2>/dev/null && curl -sS --cacert \"$HOME/ca.pem\" -H \"Authorization: Bearer $TERMINUS_API_KEY\" \"$TERMINUS_BASE_URL/v1/account\"",
+            ],
+        );
+        assert_setup_problem(
+            &graded,
+            "could not trust the scenario's CA (curl said: curl: (60)",
+        );
+    }
+
+    /// Node given a CA of its own in code (NODE_EXTRA_CA_CERTS then plays no part).
+    #[test]
+    fn node_with_a_ca_of_its_own() {
+        let graded = grade(
+            &[],
+            &[
+                "node",
+                "-e",
+                "require('https').get(process.env.TERMINUS_BASE_URL + '/v1/account', {ca: []}, () => process.exit(0)).on('error', e => { console.error(e.code, e.message); process.exit(1); })",
+            ],
+        );
+        assert_setup_problem(&graded, "could not trust the scenario's CA (Node said:");
+    }
+
+    /// `client -- true`: one setup problem, not three violations.
+    #[test]
+    fn true_is_one_setup_problem() {
+        let graded = grade(&[], &["true"]);
+        assert_setup_problem(&graded, "never called the API");
+        assert!(
+            graded.stderr.contains("it printed nothing"),
+            "{}",
+            graded.explain()
+        );
+    }
+}
+
+macro_rules! one_cause {
+    ($($mode:ident => [$($clause:literal),*]),* $(,)?) => {$(
+        #[test]
+        fn $mode() {
+            let graded = redteam(stringify!($mode));
+            check_one_cause(&graded, &[$($clause),*]);
+        }
+    )*};
+}
+
+/// R-11 for clients: the failures of one cause are one finding, explaining cases of every
+/// clause it breaks; the conditions it kept from happening are not judged, with the reason,
+/// and nothing says they were handled.
+fn check_one_cause(graded: &Graded, clauses: &[&str]) {
+    let expected: BTreeSet<String> = clauses.iter().map(|c| (*c).to_owned()).collect();
+    assert_eq!(graded.failed_clauses(), expected, "{}", graded.explain());
+    assert_eq!(graded.status, 101, "{}", graded.explain());
+    let findings = graded.report["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(findings.len(), 1, "one finding: {}", graded.explain());
+    let cases: BTreeSet<&str> = findings[0]["cases"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let failed: BTreeSet<&str> = graded
+        .cases()
+        .filter(|c| verdict(c) == "fail")
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(cases, failed, "the finding explains every failed case");
+    assert!(
+        graded.stderr.contains("1 finding explains"),
+        "{}",
+        graded.explain()
+    );
+    for case in graded.cases() {
+        let name = case["name"].as_str().unwrap_or_default();
+        let evidence = case["evidence"].to_string();
+        for never in [
+            "not followed",
+            "did not follow",
+            "no retry",
+            "did not retry",
+        ] {
+            assert!(!evidence.contains(never), "{name}: {evidence}");
+        }
+        if name.starts_with("CLI-4::") || name.starts_with("CLI-7::") {
+            assert_eq!(verdict(case), "ignored", "{name}: {evidence}");
+            assert!(
+                evidence.contains("not judged: not exercised"),
+                "{name}: {evidence}"
+            );
+        }
+    }
+    assert_eq!(
+        graded.report["summary"]["not_judged"].as_u64(),
+        Some(graded.cases().filter(|c| verdict(c) == "ignored").count() as u64)
+    );
+}
+
+mod one_cause {
+    use super::*;
+    one_cause!(key_in_x_api_key_only => ["CLI-1", "CLI-2"]);
+}
+
+/// A CLI-6 failure says what was expected once, the requests under it.
+#[test]
+fn a_401_retried_shows_expected_and_actual_once() {
+    let graded = grade(
+        &["CLI-6::"],
+        &[
+            "python3",
+            "conformance/tests/clients/redteam.py",
+            "retries_401",
+        ],
+    );
+    assert_eq!(graded.status, 101, "{}", graded.explain());
+    let block = graded
+        .stdout
+        .split("---- CLI-6::revoked_key ----")
+        .nth(1)
+        .unwrap_or_default();
+    assert_eq!(
+        block.matches("expected:").count(),
+        1,
+        "{}",
+        graded.explain()
+    );
+    assert_eq!(block.matches("actual:").count(), 1, "{}", graded.explain());
+    assert_eq!(
+        block.matches("GET /v1/account").count(),
+        3,
+        "{}",
+        graded.explain()
+    );
+}
+
+#[test]
+fn help_lists_the_subcommands_and_the_client_usage() {
+    let help = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_terminus-conformance"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    for needed in [
+        "terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS...]",
+        "terminus-conformance diff OLD NEW",
+        "terminus-conformance axes",
+        "Subcommands:",
+    ] {
+        assert!(top.contains(needed), "{needed}\n{top}");
+    }
+    let client = help(&["client", "--help"]);
+    assert!(
+        client.contains("Usage: terminus-conformance client [OPTIONS] [FILTER] -- CMD [ARGS...]"),
+        "{client}"
+    );
+    assert!(client.contains("--jobs"), "{client}");
+}
+
+/// The reports' facts come from the scenarios' journals: the requests made, the scenarios run,
+/// the protocols negotiated, each case's real duration (the program's run, also one trial at a
+/// time), and no seed or generated families where nothing is random.
+#[test]
+fn the_reports_tell_the_facts_of_the_grading() {
+    let dir = scratch("facts");
+    let (html, junit) = (dir.join("report.html"), dir.join("junit.xml"));
+    let graded = grade(
+        &[
+            "--test-threads",
+            "1",
+            "--html",
+            html.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+        &[
+            "python3",
+            "conformance/tests/clients/redteam.py",
+            "correct_retry",
+        ],
+    );
+    assert_eq!(graded.status, 0, "{}", graded.explain());
+    let run = &graded.report["run"];
+    // Requests: what CLI-2 counted per scenario (every listener), and 503_always's from CLI-7.
+    let leading = |text: &str| -> u64 {
+        text.split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let counted: u64 = graded
+        .cases()
+        .filter(|c| {
+            let name = c["name"].as_str().unwrap_or_default();
+            name.starts_with("CLI-2::") || name == "CLI-7::503_always"
+        })
+        .map(|c| leading(c["evidence"][0].as_str().unwrap_or_default()))
+        .sum();
+    assert!(counted >= 10, "{counted}: {}", graded.explain());
+    assert_eq!(run["requests"].as_u64(), Some(counted), "{run}");
+    let scenarios: BTreeSet<&str> = graded
+        .cases()
+        .filter_map(|c| c["name"].as_str()?.split("::").nth(1))
+        .collect();
+    assert_eq!(
+        run["scenarios"].as_u64(),
+        Some(scenarios.len() as u64),
+        "{run}"
+    );
+    assert!(
+        run.get("seed").is_none() && run.get("cases_per_family").is_none(),
+        "{run}"
+    );
+    assert_eq!(run["protocols"], serde_json::json!(["http/1.1"]), "{run}");
+    assert_eq!(run["http2"], false, "{run}");
+    // A Python program takes more than a millisecond; the 429 scenario waits out Retry-After.
+    for case in graded.cases() {
+        let ms = case["duration_ms"].as_f64().unwrap_or(0.0);
+        assert!(ms >= 1.0, "{case}");
+        if case["name"] == "CLI-7::429_retry_after_then_success" {
+            assert!(ms >= 1000.0, "{case}");
+        }
+    }
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains(">scenarios<") && !page.contains(">seed<"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("{counted} sent")),
+        "the page counts the requests: {page}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(!xml.contains("name=\"seed\""), "{xml}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// HTTP/2 as the program negotiated it: httpx with `http2=True` speaks it to the mock.
+#[test]
+fn the_report_says_http2_when_the_program_spoke_it() {
+    let program = "import httpx, os, sys\n\
+        c = httpx.Client(http2=True, verify=os.environ['SSL_CERT_FILE'])\n\
+        r = c.get(os.environ['TERMINUS_BASE_URL'] + '/v1/account', headers={'Authorization': 'Bearer ' + os.environ['TERMINUS_API_KEY']})\n\
+        sys.exit(0 if r.status_code == 200 else 1)\n";
+    let graded = grade(&["CLI-1::valid_key"], &[&venv_python(), "-c", program]);
+    assert_eq!(graded.status, 0, "{}", graded.explain());
+    assert_eq!(graded.report["run"]["protocols"], serde_json::json!(["h2"]));
+    assert_eq!(graded.report["run"]["http2"], true);
 }

@@ -63,7 +63,7 @@ pub(crate) fn list(journal: &Journal, query: Option<&str>) -> Response<Body> {
 fn respond(journal: &Journal, filter: &RequestFilter) -> Response<Body> {
     let (entries, dropped) = journal.matching(filter);
     let body = RequestList {
-        requests: entries.iter().map(|e| &**e).collect(),
+        requests: entries.iter().map(|e| e.entry()).collect(),
         dropped,
         capacity: journal.capacity(),
     };

@@ -6,11 +6,13 @@
 use std::borrow::Cow;
 use std::time::SystemTime;
 
+#[cfg(test)]
 use http::Request;
 use serde::{Deserialize, Serialize};
 
 use super::credentials::{Credentials, Found};
 use super::outcome::{FaultRef, Outcome};
+use super::recorded::RawHead;
 use crate::auth::{Decision, Rejection};
 use crate::keys::KeyStore;
 
@@ -156,14 +158,41 @@ impl JournalEntry {
             .map(|h| h.value.as_str())
     }
 
-    /// Builds the entry of one request's head: key material replaced (keys looked up in
-    /// `store`), the key summary from the Public API's `decision`. The sequence number is set
-    /// when the entry joins the journal; the body, status, latency and outcome when they are
-    /// known (`pending.rs`).
-    pub(crate) fn from_request<B>(
-        request: &Request<B>,
-        received: SystemTime,
-        (listener, tls): (Listener, bool),
+    /// An entry with no request content yet: what the hot path fills as the answer goes
+    /// (`pending.rs`); [`described`](Self::described) adds the content when it is read.
+    pub(crate) fn skeleton(
+        time: SystemTime,
+        listener: Listener,
+        tls: bool,
+        version: http::Version,
+    ) -> Self {
+        JournalEntry {
+            seq: 0,
+            time,
+            listener,
+            tls,
+            protocol: Protocol::of(version),
+            method: String::new(),
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            key: KeySummary::Absent,
+            body: None,
+            status: 0,
+            latency_us: 0,
+            outcome: Outcome::Answered,
+            fault: None,
+            // Set through `Pending::unmatched`: whether a route or a fault answered.
+            matched: true,
+        }
+    }
+
+    /// The entry of one request's head as sent (`head`), with what the hot path recorded
+    /// (`meta`: time, status, outcome, …): key material replaced (keys looked up in `store`),
+    /// the key summary from the Public API's `decision`. The body is added by the caller.
+    pub(crate) fn described(
+        head: &RawHead,
+        meta: &JournalEntry,
         store: &KeyStore,
         decision: &Decision,
     ) -> Self {
@@ -176,13 +205,12 @@ impl JournalEntry {
             None => Credentials::new(store),
         };
         let mut judged = None;
-        let headers = request
-            .headers()
-            .iter()
+        let headers = head
+            .fields()
             .map(|(name, value)| {
-                let value = match value.to_str() {
-                    Ok(visible_ascii) => Cow::Borrowed(visible_ascii),
-                    Err(_) => String::from_utf8_lossy(value.as_bytes()),
+                let value = match visible_ascii(value) {
+                    Some(visible_ascii) => Cow::Borrowed(visible_ascii),
+                    None => String::from_utf8_lossy(value),
                 };
                 let value = if name == http::header::AUTHORIZATION {
                     let (shown, found) = credentials.authorization(&value, true);
@@ -192,19 +220,18 @@ impl JournalEntry {
                     shown
                 } else if name == http::header::PROXY_AUTHORIZATION {
                     credentials.authorization(&value, false).0
-                } else if is_credential_header(name.as_str()) {
+                } else if is_credential_header(name) {
                     credentials.credential(&value)
                 } else {
                     credentials.text(&value).into_owned()
                 };
                 Header {
-                    name: credentials.text(name.as_str()).into_owned(),
+                    name: credentials.text(name).into_owned(),
                     value,
                 }
             })
             .collect();
-        let query = request
-            .uri()
+        let query = head
             .query()
             .map(|q| {
                 q.split('&')
@@ -221,8 +248,8 @@ impl JournalEntry {
                     .collect()
             })
             .unwrap_or_default();
-        let method = credentials.text(request.method().as_str()).into_owned();
-        let path = credentials.text(request.uri().path()).into_owned();
+        let method = credentials.text(head.method()).into_owned();
+        let path = credentials.text(head.path()).into_owned();
         let key = match (decision, accepted) {
             (_, Some((id, name))) => KeySummary::Valid {
                 name,
@@ -237,24 +264,47 @@ impl JournalEntry {
             (_, None) => KeySummary::Malformed,
         };
         JournalEntry {
-            seq: 0,
-            time: received,
-            listener,
-            tls,
-            protocol: Protocol::of(request.version()),
             method,
             path,
             query,
             headers,
             key,
+            seq: meta.seq,
+            time: meta.time,
+            listener: meta.listener,
+            tls: meta.tls,
+            protocol: meta.protocol,
             body: None,
-            status: 0,
-            latency_us: 0,
-            outcome: Outcome::Answered,
-            fault: None,
-            // Set through `Pending::unmatched`: whether a route or a fault answered.
-            matched: true,
+            status: meta.status,
+            latency_us: meta.latency_us,
+            outcome: meta.outcome,
+            fault: meta.fault.clone(),
+            matched: meta.matched,
         }
+    }
+
+    /// [`described`](Self::described) at once, as the entry of a request whose answer has
+    /// not begun (what the journal costs per request, `cost.rs`).
+    #[cfg(test)]
+    pub(crate) fn from_request<B>(
+        request: &Request<B>,
+        received: SystemTime,
+        (listener, tls): (Listener, bool),
+        store: &KeyStore,
+        decision: &Decision,
+    ) -> Self {
+        let meta = Self::skeleton(received, listener, tls, request.version());
+        Self::described(&RawHead::of(request), &meta, store, decision)
+    }
+}
+
+/// `value` as text when every byte is visible ASCII, space or tab (what
+/// `http::HeaderValue::to_str` accepts).
+fn visible_ascii(value: &[u8]) -> Option<&str> {
+    if value.iter().all(|&b| b == b'\t' || (32..127).contains(&b)) {
+        std::str::from_utf8(value).ok()
+    } else {
+        None
     }
 }
 

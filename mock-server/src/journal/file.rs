@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use super::JournalEntry;
+use super::recorded::Recorded;
 use crate::error::Error;
 
 /// How often the writer takes what was queued, writes it and flushes the file: the longest an
@@ -25,7 +25,7 @@ const TICK: Duration = Duration::from_millis(50);
 const QUEUE: usize = 32 * 1024;
 
 enum Message {
-    Entry(Arc<JournalEntry>),
+    Entry(Arc<Recorded>),
     Close,
 }
 
@@ -72,7 +72,7 @@ impl JournalFile {
     }
 
     /// Queues an entry; never waits.
-    pub(super) fn send(&self, entry: Arc<JournalEntry>) {
+    pub(super) fn send(&self, entry: Arc<Recorded>) {
         if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
             self.queue.try_send(Message::Entry(entry))
         {
@@ -114,7 +114,7 @@ fn write_lines(file: File, path: &Path, queue: &Receiver<Message>, lost: &Atomic
         let closing = loop {
             match queue.try_recv() {
                 Ok(Message::Entry(entry)) => {
-                    let line = serde_json::to_writer(&mut out, &*entry)
+                    let line = serde_json::to_writer(&mut out, entry.entry())
                         .map_err(std::io::Error::from)
                         .and_then(|()| out.write_all(b"\n"));
                     report(line, path, &mut failing);

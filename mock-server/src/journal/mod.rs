@@ -5,6 +5,8 @@
 //! - `entry.rs`: [`JournalEntry`], what one request becomes;
 //! - `credentials/`: where key material is found and told apart (`<valid key "ci">`, …)
 //!   without the key; everything else is shown as sent;
+//! - `recorded.rs`: what the hot path keeps of a request (its head as sent, in one buffer),
+//!   described (key material replaced) only when first read;
 //! - `pending.rs`: an entry between the request's head and the end of its answer, and the
 //!   capture of its body;
 //! - `outcome.rs`: [`Outcome`], what happened to the answer, and [`FaultRef`];
@@ -15,7 +17,7 @@
 //! An entry joins the journal when its answer has ended (sent, reset, cut, or abandoned by the
 //! client) and its body has been read; see `pending.rs`.
 //!
-//! On the hot path: the entry is built by the request's own thread, outside any lock, and
+//! On the hot path: the draft is copied by the request's own thread, outside any lock, and
 //! pushed into that thread's own ring (a shard): its lock is never contended and its memory
 //! stays with its core, so two threads serving requests do not pass a cache line back and
 //! forth on every request. Only the sequence number is shared (one atomic). A reader locks
@@ -28,6 +30,7 @@ mod file;
 mod filter;
 mod outcome;
 mod pending;
+mod recorded;
 
 #[cfg(test)]
 mod cost;
@@ -55,6 +58,7 @@ pub use outcome::{FaultRef, Outcome};
 pub(crate) use pending::{BodyCapture, Pending};
 
 use filter::RequestFilter;
+use recorded::{Draft, RawHead, Recorded};
 
 /// The journal's entries, shared by every listener and the admin plane. Cheap to clone.
 #[derive(Clone)]
@@ -79,7 +83,7 @@ struct Inner {
 
 #[derive(Default)]
 struct Ring {
-    entries: VecDeque<Arc<JournalEntry>>,
+    entries: VecDeque<Arc<Recorded>>,
     /// Requests this shard recorded since the last clear (kept or not).
     recorded: u64,
 }
@@ -91,11 +95,11 @@ struct Rings<'a>(Vec<MutexGuard<'a, Ring>>);
 impl Rings<'_> {
     /// The newest `capacity` entries of every shard, oldest first, and how many were dropped
     /// since the last clear (recorded but not among them).
-    fn view(&self, capacity: usize) -> (Vec<&Arc<JournalEntry>>, u64) {
-        let mut entries: Vec<&Arc<JournalEntry>> =
+    fn view(&self, capacity: usize) -> (Vec<&Arc<Recorded>>, u64) {
+        let mut entries: Vec<&Arc<Recorded>> =
             self.0.iter().flat_map(|ring| ring.entries.iter()).collect();
         if self.0.len() > 1 {
-            entries.sort_unstable_by_key(|e| e.seq);
+            entries.sort_unstable_by_key(|e| e.seq());
         }
         let excess = entries.len().saturating_sub(capacity);
         entries.drain(..excess);
@@ -194,7 +198,7 @@ impl Journal {
 
     /// Numbers `entry` and adds it to this thread's shard, dropping that shard's oldest when
     /// it is full. What is dropped is freed after the lock is released.
-    fn push(&self, mut entry: Arc<JournalEntry>) {
+    fn push(&self, mut recorded: Recorded) {
         let evicted = {
             let mut ring = self.own_shard();
             // With a file, numbered and sent in one step, so the file has sequence order.
@@ -204,9 +208,8 @@ impl Journal {
                 .as_ref()
                 .map(|_| lock(&self.inner.file_order));
             let seq = self.inner.last_seq.fetch_add(1, Ordering::SeqCst) + 1;
-            if let Some(entry) = Arc::get_mut(&mut entry) {
-                entry.seq = seq;
-            }
+            recorded.set_seq(seq);
+            let entry = Arc::new(recorded);
             if let Some(file) = &self.inner.file {
                 file.send(entry.clone());
             }
@@ -234,29 +237,28 @@ impl Journal {
     }
 
     /// The entries that pass `filter`, oldest first, and the dropped counter.
-    fn matching(&self, filter: &RequestFilter) -> (Vec<Arc<JournalEntry>>, u64) {
-        let rings = self.rings();
-        let (entries, dropped) = rings.view(self.inner.capacity);
-        let matching = entries
+    /// Entries are described (`recorded.rs`) after the locks are released: a reader never
+    /// holds up a request's thread while it looks for keys.
+    fn matching(&self, filter: &RequestFilter) -> (Vec<Arc<Recorded>>, u64) {
+        let (kept, dropped) = self.kept();
+        let matching = kept
             .into_iter()
-            .filter(|e| filter.matches(e))
-            .cloned()
+            .filter(|e| filter.matches(e.entry()))
             .collect();
         (matching, dropped)
     }
 
+    /// The kept entries, oldest first, and the dropped counter, taken at once.
+    fn kept(&self) -> (Vec<Arc<Recorded>>, u64) {
+        let rings = self.rings();
+        let (entries, dropped) = rings.view(self.inner.capacity);
+        (entries.into_iter().cloned().collect(), dropped)
+    }
+
     /// Every entry, oldest first.
     pub(crate) fn entries(&self) -> Vec<JournalEntry> {
-        let kept: Vec<Arc<JournalEntry>> = {
-            let rings = self.rings();
-            rings
-                .view(self.inner.capacity)
-                .0
-                .into_iter()
-                .cloned()
-                .collect()
-        };
-        kept.iter().map(|e| JournalEntry::clone(e)).collect()
+        let (kept, _) = self.kept();
+        kept.iter().map(|e| e.entry().clone()).collect()
     }
 
     /// Entries dropped (the ring was full) since the last clear.
@@ -276,7 +278,7 @@ impl Journal {
 
     /// Forgets every entry and resets the dropped counter; sequence numbers go on.
     pub(crate) fn clear(&self) {
-        let entries: Vec<VecDeque<Arc<JournalEntry>>> = {
+        let entries: Vec<VecDeque<Arc<Recorded>>> = {
             let mut rings = self.rings();
             rings
                 .0
@@ -325,14 +327,18 @@ impl Recorder {
         }
         let now = SystemTime::now();
         let received = now.checked_sub(started.elapsed()).unwrap_or(now);
-        let entry = JournalEntry::from_request(
-            request,
+        let draft = Draft::new(
+            RawHead::of(request),
             received,
             (self.listener, self.tls),
-            &self.store,
-            decision,
+            decision.clone(),
         );
-        Some(Pending::new(self.journal.clone(), started, entry))
+        Some(Pending::new(
+            self.journal.clone(),
+            self.store.clone(),
+            started,
+            draft,
+        ))
     }
 
     /// Starts the entry of a request answered without authentication (the redirect
@@ -348,7 +354,7 @@ impl Recorder {
 
     /// A capture of the request body for `pending`'s entry.
     pub(crate) fn body_capture(&self, pending: &Pending) -> Option<BodyCapture> {
-        pending.body_capture(self.store.clone())
+        pending.body_capture()
     }
 }
 
@@ -359,13 +365,13 @@ pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 mod tests {
     use super::*;
 
-    fn entry(path: &str) -> Arc<JournalEntry> {
+    fn entry(path: &str) -> Recorded {
         let json = format!(
             r#"{{"seq":0,"time":"2026-01-01T00:00:00.000000Z","listener":"public","tls":true,
             "protocol":"HTTP/1.1","method":"GET","path":"{path}","query":[],"headers":[],
             "key":{{"state":"absent"}},"status":401,"latency_us":1,"outcome":"answered"}}"#
         );
-        Arc::new(serde_json::from_str(&json).unwrap())
+        Recorded::described(serde_json::from_str(&json).unwrap())
     }
 
     /// Threads recording at once, each into its own shard: readers see the newest `capacity`

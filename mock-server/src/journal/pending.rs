@@ -8,7 +8,7 @@
 //! giving up too. The latency is measured to that moment.
 //!
 //! The body is kept up to the journal's limit (64 KiB by default), counted whole, and turned
-//! into text (key material replaced) only when it is finished, off the answer's path.
+//! into text (key material replaced) only when the entry is first read (`recorded.rs`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,8 @@ use std::time::Instant;
 use super::credentials::{base64_encode, Credentials};
 use super::entry::{BodyEncoding, RecordedBody};
 use super::outcome::{AnswerEnd, FaultRef, Outcome};
-use super::{lock, Journal, JournalEntry};
+use super::recorded::{Draft, Recorded};
+use super::{lock, Journal};
 use crate::body::AnswerWatch;
 use crate::keys::KeyStore;
 
@@ -25,8 +26,9 @@ use crate::keys::KeyStore;
 /// last of them lets go.
 struct Shared {
     journal: Journal,
+    store: KeyStore,
     started: Instant,
-    entry: Mutex<Option<JournalEntry>>,
+    entry: Mutex<Option<Draft>>,
     /// The answer has ended (a body still being read is then not waited for long).
     answer_ended: AtomicBool,
 }
@@ -38,8 +40,8 @@ impl Drop for Shared {
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .take();
-        if let Some(entry) = entry {
-            self.journal.push(Arc::new(entry));
+        if let Some(draft) = entry {
+            self.journal.push(Recorded::new(draft, self.store.clone()));
         }
     }
 }
@@ -48,7 +50,8 @@ impl AnswerWatch for Shared {
     fn ended(&self, end: AnswerEnd) {
         let latency = self.started.elapsed().as_micros() as u64;
         self.answer_ended.store(true, Ordering::Release);
-        if let Some(entry) = lock(&self.entry).as_mut() {
+        if let Some(draft) = lock(&self.entry).as_mut() {
+            let entry = &mut draft.meta;
             entry.outcome = Outcome::of(end, entry.fault.as_ref().map(|f| f.kind.as_str()));
             entry.latency_us = latency;
         }
@@ -68,10 +71,11 @@ impl std::fmt::Debug for Pending {
 }
 
 impl Pending {
-    pub(super) fn new(journal: Journal, started: Instant, entry: JournalEntry) -> Self {
+    pub(super) fn new(journal: Journal, store: KeyStore, started: Instant, entry: Draft) -> Self {
         Self {
             shared: Some(Arc::new(Shared {
                 journal,
+                store,
                 started,
                 entry: Mutex::new(Some(entry)),
                 answer_ended: AtomicBool::new(false),
@@ -82,8 +86,8 @@ impl Pending {
     /// The fault that answers the request.
     pub(crate) fn set_fault(&self, id: &str, kind: &str) {
         if let Some(shared) = &self.shared {
-            if let Some(entry) = lock(&shared.entry).as_mut() {
-                entry.fault = Some(FaultRef {
+            if let Some(draft) = lock(&shared.entry).as_mut() {
+                draft.meta.fault = Some(FaultRef {
                     id: id.to_owned(),
                     kind: kind.to_owned(),
                 });
@@ -94,8 +98,8 @@ impl Pending {
     /// No route or fault had an answer for the request (its `matched: false`).
     pub(crate) fn unmatched(&self) {
         if let Some(shared) = &self.shared {
-            if let Some(entry) = lock(&shared.entry).as_mut() {
-                entry.matched = false;
+            if let Some(draft) = lock(&shared.entry).as_mut() {
+                draft.meta.matched = false;
             }
         }
     }
@@ -104,8 +108,8 @@ impl Pending {
     /// ([`Body::watched`](crate::body::Body::watched)), which tells how it ended.
     pub(crate) fn answer(mut self, status: u16) -> Option<Arc<dyn AnswerWatch>> {
         let shared = self.shared.take()?;
-        if let Some(entry) = lock(&shared.entry).as_mut() {
-            entry.status = status;
+        if let Some(draft) = lock(&shared.entry).as_mut() {
+            draft.meta.status = status;
         }
         Some(shared)
     }
@@ -118,12 +122,11 @@ impl Pending {
     }
 
     /// A capture of the request's body, for whoever reads it.
-    pub(crate) fn body_capture(&self, store: KeyStore) -> Option<BodyCapture> {
+    pub(crate) fn body_capture(&self) -> Option<BodyCapture> {
         let shared = self.shared.clone()?;
         let limit = shared.journal.body_limit();
         Some(BodyCapture {
             shared,
-            store,
             kept: Vec::new(),
             size: 0,
             limit,
@@ -143,7 +146,6 @@ impl Drop for Pending {
 /// of all of them. Dropped: the body is done (read to its end, or no longer read).
 pub(crate) struct BodyCapture {
     shared: Arc<Shared>,
-    store: KeyStore,
     kept: Vec<u8>,
     size: u64,
     limit: usize,
@@ -174,9 +176,8 @@ impl Drop for BodyCapture {
         if self.size == 0 {
             return;
         }
-        let body = recorded_body(&self.store, &self.kept, self.size);
-        if let Some(entry) = lock(&self.shared.entry).as_mut() {
-            entry.body = Some(body);
+        if let Some(draft) = lock(&self.shared.entry).as_mut() {
+            draft.body = Some((std::mem::take(&mut self.kept), self.size));
         }
     }
 }

@@ -7,12 +7,15 @@
 //!   revoking;
 //! - `keys_file.rs`: the keys file (`contract/fixtures/keys.json`, `--keys FILE`), keys to
 //!   start with;
+//! - `recent.rs`: the digests of the keys each thread saw lately, under a keyed hash (no
+//!   SHA-256 per request for a key presented again);
 //! - `fragments.rs`: the 10-character pieces of the keys, as keyed hashes (for the journal);
 //! - `state_file.rs`: `--state PATH`, the store kept across restarts, written before a change
 //!   is acknowledged.
 
 mod fragments;
 pub mod keys_file;
+mod recent;
 mod record;
 pub(crate) mod state_file;
 mod store;

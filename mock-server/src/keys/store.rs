@@ -13,6 +13,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use subtle::ConstantTimeEq;
 
 use super::fragments::{self, Fragments};
+use super::recent::Presented;
 use super::record::{
     key_digest, KeyDigest, KeyRecord, KeyStatus, MintedKey, Verification, KEY_PREFIX,
 };
@@ -135,15 +136,17 @@ impl KeyStore {
     /// # Ok::<(), terminus_mock::KeyStoreError>(())
     /// ```
     pub fn verify(&self, presented: &[u8]) -> Verification {
-        let wanted = key_digest(presented);
+        let presented = Presented::of(presented);
+        let wanted = presented.digest();
         let snap = self.snapshot.load();
-        let Some(&index) = snap.by_digest.get(&wanted) else {
+        let Some(&index) = snap.by_digest.get(wanted) else {
             return Verification::Unknown;
         };
         let record = &snap.records[index];
-        if !bool::from(record.digest.ct_eq(&wanted)) {
+        if !bool::from(record.digest.ct_eq(wanted)) {
             return Verification::Unknown;
         }
+        presented.found();
         match record.status {
             KeyStatus::Active => Verification::Active(record.id.clone()),
             KeyStatus::Revoked => Verification::Revoked(record.id.clone()),

@@ -22,7 +22,7 @@ pub use likely::Likely;
 pub use signature::Signature;
 
 use super::exchange::{Asked, Exchange, TargetForm};
-use super::verdict::{Failure, Finding};
+use super::verdict::{Cause, Failure, Finding};
 use crate::spec::Clause;
 
 /// One finding of a run: the wrong answers one cause explains.
@@ -125,12 +125,15 @@ enum Key {
     Evidence(Clause, Signature),
     /// A wrong answer recorded without its exchange: its case alone.
     Case(String),
+    /// A failure that names its cause ([`Cause`]): every failure naming the same one.
+    Cause(String),
 }
 
 /// The wrong answers of one group.
 struct Group<'a> {
     clause: Clause,
     signature: Option<Signature>,
+    cause: Option<&'a Cause>,
     summary: String,
     members: Vec<&'a Finding>,
     cases: Vec<String>,
@@ -149,6 +152,14 @@ pub fn diagnose<'a>(
     // them in everything else (the second pass), or make their own.
     for head_pass in [false, true] {
         for &(name, failure) in &failed {
+            if let Some(cause) = &failure.cause {
+                if !head_pass {
+                    let key = Key::Cause(cause.id.clone());
+                    let i = place(&mut groups, &mut index, (name, failure), key, None);
+                    groups[i].members.extend(failure.findings.iter());
+                }
+                continue;
+            }
             if failure.findings.is_empty() && !head_pass {
                 let key = Key::Case(name.to_owned());
                 place(&mut groups, &mut index, (name, failure), key, None);
@@ -212,7 +223,7 @@ pub fn diagnose<'a>(
 fn place<'a>(
     groups: &mut Vec<Group<'a>>,
     index: &mut HashMap<Key, usize>,
-    (name, failure): (&str, &Failure),
+    (name, failure): (&str, &'a Failure),
     key: Key,
     signature: Option<(Clause, Signature)>,
 ) -> usize {
@@ -222,8 +233,9 @@ fn place<'a>(
             None => (failure.clause, None),
         };
         groups.push(Group {
-            clause,
+            clause: failure.cause.as_deref().map_or(clause, |c| c.clause),
             signature,
+            cause: failure.cause.as_deref(),
             summary: failure.summary.clone(),
             members: Vec::new(),
             cases: Vec::new(),
@@ -238,6 +250,9 @@ fn place<'a>(
 
 /// One group as a finding.
 fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
+    if let Some(cause) = group.cause {
+        return by_cause(cause, &group.members, group.cases);
+    }
     let evidence: Vec<(&Finding, &Exchange)> = group
         .members
         .iter()
@@ -299,6 +314,46 @@ fn conclude(group: Group<'_>, origin: &str) -> Diagnosis {
         likely,
         change,
         minimal: minimal.map(|(_, e)| (*e).clone()),
+    }
+}
+
+/// The failures that named one cause: the cause says what is wrong and what to change; the
+/// first request shows it (client grading: no exchange to reproduce with `curl`).
+fn by_cause(cause: &Cause, members: &[&Finding], cases: Vec<String>) -> Diagnosis {
+    // Requests (`GET /v1/account …`) are counted; a line the program printed is not one.
+    let mut requests: Vec<&str> = members
+        .iter()
+        .map(|f| f.request.as_str())
+        .filter(|r| r.split(' ').nth(1).is_some_and(|t| t.starts_with('/')))
+        .collect();
+    requests.sort_unstable();
+    requests.dedup();
+    let n = requests.len();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let varying = match n {
+        0 => plural(cases.len(), "case", "cases"),
+        _ => format!(
+            "{} in {}",
+            plural(n, "request", "requests"),
+            plural(cases.len(), "case", "cases")
+        ),
+    };
+    let shown = members.first();
+    Diagnosis {
+        clause: cause.clause,
+        signature: cause.signature.clone(),
+        axes: Vec::new(),
+        varying,
+        requests: n,
+        request: shown.map(|f| f.request.clone()).unwrap_or_default(),
+        answer: shown.map(|f| f.actual.clone()).unwrap_or_default(),
+        expected: shown.map(|f| f.expected.clone()).unwrap_or_default(),
+        reproduction: None,
+        cases,
+        likely: None,
+        change: cause.change.clone(),
+        minimal: None,
     }
 }
 

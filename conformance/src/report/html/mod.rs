@@ -169,14 +169,22 @@ fn facts_list(facts: &RunFacts) -> String {
             }
         ),
     ));
-    rows.push(("seed", facts.seed.to_string()));
+    if let Some(seed) = facts.seed {
+        rows.push(("seed", seed.to_string()));
+    }
+    if let Some(scenarios) = facts.scenarios {
+        rows.push((
+            "scenarios",
+            format!("{scenarios} (the program ran once in each)"),
+        ));
+    }
     if facts.generated.families > 0 {
         rows.push((
             "generated",
             format!(
                 "{} families, {} inputs each: {} requests in {:.2} s",
                 facts.generated.families,
-                facts.cases_per_family,
+                facts.cases_per_family.unwrap_or_default(),
                 facts.generated.requests,
                 facts.generated.seconds
             ),
