@@ -110,6 +110,11 @@ def trials(report):
     return out
 
 
+# What a trial that is not a failure was: `ignored` is "not judged" (e.g. not exercised: the
+# scenario's condition never happened), with the reason in its evidence.
+VERDICT_TEXT = {"pass": "passed", "ignored": "not judged", "inconclusive": "inconclusive"}
+
+
 def grouped(what, trials_, after=""):
     """One line per trial, or per clause when it has more than three."""
     by_clause = {}
@@ -161,7 +166,10 @@ def compare(client, report, exit_status):
 
     unexpected = sorted(t for t in failed - expected if t[0] not in any_clauses)
     missing = sorted(expected - failed)
-    lines = grouped("unexpected failure", unexpected) + grouped("predicted failure not seen", missing, "passed")
+    lines = grouped("unexpected failure", unexpected)
+    for verdict in sorted({verdicts[t] for t in missing}):
+        said = VERDICT_TEXT.get(verdict, verdict)
+        lines += grouped("predicted failure not seen", [t for t in missing if verdicts[t] == verdict], said)
     lines += [f"predicted {c} failure not seen in any scenario" for c in sorted(any_clauses)
               if not any(t[0] == c for t in failed)]
     # A client whose every predicted failure waits for a scenario passes what there is.
@@ -214,10 +222,16 @@ def measured_text(meta, report):
     what = "; ".join(f"{c} ({', '.join(ss) if len(ss) <= 3 else f'{len(ss)} scenarios: {ss[0]}, …'})"
                      for c, ss in by_clause.items())
     passed = sum(v == "pass" for v in verdicts.values())
+    not_judged = sum(v == "ignored" for v in verdicts.values())
     head = f"exit {status} ({EXIT_MEANING.get(status, '?')})"
+    error = (report or {}).get("error") or {}
+    if error.get("kind") == "setup":
+        message = error.get("message", "")
+        return f"{head}: {message[:110]}…" if len(message) > 110 else f"{head}: {message}"
+    tail = f"; {not_judged} not judged" if not_judged else ""
     if not failed:
-        return f"{head}: {passed} of {len(verdicts)} pass"
-    return f"{head}: {what}"
+        return f"{head}: {passed} of {len(verdicts)} pass{tail}"
+    return f"{head}: {what}{tail}"
 
 
 STATE_TEXT = {

@@ -137,6 +137,25 @@ class Compare(unittest.TestCase):
         self.assertEqual(table.compare({**c, "pending": "why"}, report(["CLI-1::valid_key"]), 101)[0], "pending")
 
 
+class Measured(unittest.TestCase):
+    def test_a_prediction_missed_because_not_judged_says_so(self):
+        r = report(["CLI-1::valid_key"])
+        for case in r["cases"]:
+            if case["name"] == "CLI-4::redirect_to_http":
+                case["verdict"] = "ignored"
+        c = client(expect="fail", leaks=["any"], fails=[{"clause": "CLI-1", "scenarios": "any"}])
+        _, lines, _ = table.compare(c, r, 101)
+        self.assertIn("predicted failure not seen: CLI-4::redirect_to_http not judged", lines)
+        self.assertIn("predicted failure not seen: CLI-4::redirect_to_other_origin passed", lines)
+        self.assertTrue(table.measured_text({"exit_status": 101}, r).endswith("; 1 not judged"))
+
+    def test_a_setup_problem_shows_its_message(self):
+        r = {"cases": [{"name": "setup", "clause": None, "verdict": "fail"}],
+             "error": {"kind": "setup", "message": "setup problem, not a violation: the CA"}}
+        self.assertEqual(table.measured_text({"exit_status": 3}, r),
+                         "exit 3 (setup problem / inconclusive): setup problem, not a violation: the CA")
+
+
 class Catalogue(unittest.TestCase):
     def test_the_committed_catalogue_reads(self):
         clients = table.catalogue()
