@@ -9,12 +9,15 @@
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
 #   make interop  the runner against real frameworks (FastAPI, Express, Flask, DRF, Go, ...),
 #               installed pinned under target/interop; rewrites the README's framework table
+#   make interop-clients  real client libraries (pinned, with advisories, and current) graded
+#               by `terminus-conformance client`, each verdict checked against its advisory;
+#               rewrites the README's client table
 
 CARGO ?= cargo
 RUN_ARGS ?=
 MOCK_ARGS ?=
 
-.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients test-interop lint fmt-check deps-check package-check manifest axes-table bench soak fuzz interop clean
+.PHONY: all build run mock test test-rust browser report-screenshots venv test-examples examples-sdk test-clients test-interop test-client-advisories lint fmt-check deps-check package-check manifest axes-table bench soak fuzz interop interop-clients clean
 
 all: build
 
@@ -29,7 +32,7 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: release-check test-rust test-examples test-clients test-interop lint deps-check package-check
+test: release-check test-rust test-examples test-clients test-interop test-client-advisories lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
@@ -79,9 +82,10 @@ test-clients:
 # The clients SDK authors use (curl, Python requests and httpx, Node fetch and http2, Java's
 # HttpClient; HTTP/1.1 and HTTP/2) against the real binary: every request answered, every time
 # (5,460 requests, about 30 s); prints a table, fails on any request not answered as expected.
+# (The mock serving clients; grading clients is `make interop-clients`.)
 test-interop: venv
 	$(CARGO) build -p terminus-mock
-	bash tests/interop-clients.sh ./target/debug/terminus-mock
+	bash tests/mock-interop.sh ./target/debug/terminus-mock
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -156,6 +160,29 @@ STACKS ?=
 interop:
 	python3 -m unittest discover -q -s interop -p 'test_*.py'
 	CARGO="$(CARGO)" bash interop/run.sh $(STACKS)
+
+# Real client libraries graded by the release runner (`client -- PROGRAM`): pinned versions with
+# published credential advisories and their fixed versions, two misconfigurations, current
+# libraries and SDKs, installed under target/interop-clients; each verdict is compared with what
+# interop/clients/clients.toml predicts. Not part of make test: it installs from PyPI and npm and
+# takes about 3 minutes. CLIENTS: a subset, e.g. make interop-clients CLIENTS="requests-2.19.1 got".
+CLIENTS ?=
+# The quick part, in make test: pinned releases with credential advisories (requests 2.19.1 and
+# node-fetch 2.7.0 are caught once the runner serves same-host redirects), their fixed releases
+# and the Node misconfiguration; small venvs and npm sets, graded by the debug runner test-rust
+# built (55 s the first time, 45 s after, on 2 cores loaded by other jobs); README left alone.
+ADVISORY_CLIENTS := urllib3-1.22 urllib3-1.23 requests-2.19.1 requests-2.20.0 node-fetch-2.6.6 \
+	node-fetch-2.7.0 node-tls-reject-unauthorized-0
+test-client-advisories:
+	python3 -m unittest discover -q -s interop/clients -p 'test_*.py'
+	$(CARGO) build -p terminus-conformance
+	rm -rf target/interop-clients/quick
+	RUNNER=$${CARGO_TARGET_DIR:-target}/debug/terminus-conformance REPORTS=$(CURDIR)/target/interop-clients/quick/reports \
+		NO_README=1 bash interop/clients/run.sh $(ADVISORY_CLIENTS)
+
+interop-clients:
+	python3 -m unittest discover -q -s interop/clients -p 'test_*.py'
+	CARGO="$(CARGO)" bash interop/clients/run.sh $(CLIENTS)
 
 clean:
 	$(CARGO) clean

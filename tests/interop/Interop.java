@@ -1,6 +1,6 @@
 // Java's java.net.http.HttpClient (JDK 11+) against the mock, HTTP/1.1 and HTTP/2 (ALPN): every
 // combination of method, body (none, JSON, JSON with Expect: 100-continue) and key, REPS times;
-// one result line per combination (see tests/interop-clients.sh). Run as a single source file:
+// one result line per combination (see tests/mock-interop.sh). Run as a single source file:
 // `java tests/interop/Interop.java`. Environment: URL, KEY, CA (the mock's CA file), REPS.
 
 import java.io.FileInputStream;

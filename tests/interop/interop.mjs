@@ -1,5 +1,5 @@
 // Node's fetch (undici, HTTP/1.1) and node:http2 against the mock: every combination of method,
-// body and key, REPS times; one result line per combination (see tests/interop-clients.sh).
+// body and key, REPS times; one result line per combination (see tests/mock-interop.sh).
 // Environment: URL, KEY, CA (the mock's CA file; fetch trusts it through NODE_EXTRA_CA_CERTS),
 // REPS.
 import http2 from "node:http2";

@@ -1,6 +1,6 @@
 """Python requests (HTTP/1.1) and httpx (HTTP/1.1 and HTTP/2) against the mock: every
 combination of method, body and key, REPS times; one result line per combination (see
-tests/interop-clients.sh, which starts the mock and prints the table).
+tests/mock-interop.sh, which starts the mock and prints the table).
 
 Environment: URL (the Public API), KEY (a minted key), CA (the mock's CA file), REPS."""
 

@@ -31,7 +31,7 @@
 //! never returns (JDK-8286171); and curl, which then sends its next request on the connection
 //! without the body, had that request read as the body (a 400 one time in two). HTTP/2 gets no
 //! `100`: hyper's server cannot send one, so a client waiting for it gets the answer at once
-//! (curl, httpx, Node cope; JDK 17 hangs, and tests/interop-clients.sh says so).
+//! (curl, httpx, Node cope; JDK 17 hangs, and tests/mock-interop.sh says so).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -8,7 +8,7 @@
 # failure 1 time in 20 shows up with probability 1 - 0.95^30 = 79 %, at least once in a run
 # of all the rows far more). Prints a table and exits non-zero if any request was not answered
 # as expected.
-#   Usage: tests/interop-clients.sh PATH/TO/terminus-mock
+#   Usage: tests/mock-interop.sh PATH/TO/terminus-mock
 # Needs curl, node, java (JDK 17+: single-file source launch) on the PATH; Python's requests,
 # httpx and h2 come from the project's venv (tests/venv.sh, tests/requirements.txt).
 set -euo pipefail
@@ -18,7 +18,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 WORK="$(mktemp -d)"
 cleanup() { [[ -n "${PID:-}" ]] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-fail() { echo "interop-clients.sh: FAIL: $*" >&2; [[ -f "$WORK/err" ]] && { echo "--- mock stderr:" >&2; tail -20 "$WORK/err" >&2; }; exit 1; }
+fail() { echo "mock-interop.sh: FAIL: $*" >&2; [[ -f "$WORK/err" ]] && { echo "--- mock stderr:" >&2; tail -20 "$WORK/err" >&2; }; exit 1; }
 
 for tool in curl node java; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (curl, nodejs and openjdk-17-jdk-headless are on the CI image; apt-get install them)"
@@ -44,7 +44,7 @@ declare -A PATHS=([GET]=/v1/projects [POST]=/v1/projects [PUT]=/v1/projects/prj_
 declare -A WITH_KEY=([GET]=200 [POST]=201 [PUT]=405 [DELETE]=200)
 RESULTS="$WORK/results.tsv"
 
-phase() { printf 'interop-clients.sh: %s: %.1f s\n' "$1" "$(echo "$(date +%s.%N) - $started" | bc)" >&2; }
+phase() { printf 'mock-interop.sh: %s: %.1f s\n' "$1" "$(echo "$(date +%s.%N) - $started" | bc)" >&2; }
 phase "mock started, key minted"
 # curl: one process per combination, REPS transfers on one connection (as an SDK's pool does);
 # each transfer's body, then a marker line with its status, HTTP version and curl exit code.
@@ -126,7 +126,7 @@ for r in rows:
     if r[5] != "-":
         total += int(r[5]) + int(r[6])
         bad += int(r[6])
-print(f"interop-clients.sh: {total} requests in {len(rows)} combinations, {bad} not answered as expected, "
+print(f"mock-interop.sh: {total} requests in {len(rows)} combinations, {bad} not answered as expected, "
       f"{float(sys.argv[2]):.1f} s")
 sys.exit(1 if bad else 0)
 PY
