@@ -838,20 +838,36 @@ fn the_reports_tell_the_facts_of_the_grading() {
     );
     assert_eq!(graded.status, 0, "{}", graded.explain());
     let run = &graded.report["run"];
-    // Requests: what CLI-2 counted per scenario (every listener), and 503_always's from CLI-7.
+    // Requests: what CLI-2 counted per scenario (every listener), 503_always's from CLI-7, and the
+    // redirect scenarios' from CLI-4.
     let leading = |text: &str| -> u64 {
         text.split_whitespace()
             .next()
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
+    // The redirect scenarios judge CLI-4 alone: this program does not follow redirects, so
+    // their evidence counts the requests at the origin ("(N request(s) to the origin)").
+    let at_origin = |text: &str| -> u64 {
+        text.split(" request(s) to the origin")
+            .next()
+            .and_then(|head| head.rsplit('(').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0)
+    };
     let counted: u64 = graded
         .cases()
-        .filter(|c| {
+        .map(|c| {
             let name = c["name"].as_str().unwrap_or_default();
-            name.starts_with("CLI-2::") || name == "CLI-7::503_always"
+            let evidence = c["evidence"][0].as_str().unwrap_or_default();
+            if name.starts_with("CLI-2::") || name == "CLI-7::503_always" {
+                leading(evidence)
+            } else if name.starts_with("CLI-4::redirect_") {
+                at_origin(evidence)
+            } else {
+                0
+            }
         })
-        .map(|c| leading(c["evidence"][0].as_str().unwrap_or_default()))
         .sum();
     assert!(counted >= 10, "{counted}: {}", graded.explain());
     assert_eq!(run["requests"].as_u64(), Some(counted), "{run}");
