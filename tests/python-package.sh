@@ -26,8 +26,11 @@ if [[ ! -x "$TOOL/bin/maturin" ]] || ! "$TOOL/bin/maturin" --version | grep -qx 
 fi
 
 rm -rf "$WORK/wheels"
-"$TOOL/bin/maturin" build --quiet --profile dev -m mock-server/Cargo.toml -o "$WORK/wheels" 2>&1 \
-  | grep -v '^📦\|^🍹\|^🔗\|^📡' || true
+if ! "$TOOL/bin/maturin" build --profile dev -m mock-server/Cargo.toml -o "$WORK/wheels" >"$WORK/maturin.log" 2>&1; then
+  cat "$WORK/maturin.log" >&2
+  echo "python-package: maturin could not build the wheel (its output above)" >&2
+  exit 1
+fi
 WHEEL="$(ls "$WORK"/wheels/terminus_mock-*.whl)"
 
 rm -rf "$VENV"

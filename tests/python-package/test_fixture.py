@@ -2,7 +2,6 @@
 `terminus_mock` fixture (SPEC.md part 2: the admin plane, the journal, faults), the env for an
 SDK's process, and no key in what pytest prints."""
 import importlib.metadata
-import json
 import os
 import pathlib
 import shutil
@@ -124,17 +123,24 @@ def test_the_factory_starts_mocks_that_stop_and_share_a_ca_dir(terminus_mock_fac
         get(second, "/v1/account", None)
 
 
+def test_a_mock_that_cannot_start_says_why(terminus_mock_factory):
+    with pytest.raises(terminus_mock.MockStartError, match="(?s)exited with 2 before it was ready.*--no-such-flag"):
+        terminus_mock_factory(args=["--no-such-flag"])
+
+
 SECRETS_SUITE = """
 import pathlib
 
 def test_compares_the_env(terminus_mock):
     pathlib.Path("key.txt").write_text(terminus_mock.api_key.key)
     pathlib.Path("url-1.txt").write_text(terminus_mock.base_url)
+    pathlib.Path("pid-1.txt").write_text(str(terminus_mock.pid))
     env, minted, mock = terminus_mock.env, terminus_mock.api_key, terminus_mock
     assert env == {}
 
 def test_compares_the_minted_key(terminus_mock):
     pathlib.Path("url-2.txt").write_text(terminus_mock.base_url)
+    pathlib.Path("pid-2.txt").write_text(str(terminus_mock.pid))
     assert terminus_mock.api_key == ("x", "y", "z")
 """
 
@@ -151,3 +157,6 @@ def test_pytest_prints_no_key_and_the_scope_is_an_ini_option(pytester):
     leaked = sum(key[i:i + 10] in printed for i in range(len(key) - 9))
     assert leaked == 0, f"{leaked} 10-character pieces of the key in pytest's output"
     assert (pytester.path / "url-1.txt").read_text() != (pytester.path / "url-2.txt").read_text()
+    for n in (1, 2):
+        with pytest.raises(ProcessLookupError):
+            os.kill(int((pytester.path / f"pid-{n}.txt").read_text()), 0)  # stopped at teardown
