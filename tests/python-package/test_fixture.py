@@ -45,6 +45,7 @@ def mock(terminus_mock):
 
 def test_the_binary_on_path_is_the_wheels_at_its_version():
     venv_bin = pathlib.Path(sys.prefix, "bin")
+    assert [shutil.which(tool) for tool in ("cargo", "rustc")] == [None, None], "Rust is on PATH"
     assert shutil.which("terminus-mock") == str(venv_bin / "terminus-mock")
     assert terminus_mock.binary() == str(venv_bin / "terminus-mock")
     shown = subprocess.run(["terminus-mock", "--version"], capture_output=True, text=True, check=True).stdout
