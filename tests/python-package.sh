@@ -39,7 +39,8 @@ python3 -m venv "$VENV"
 
 # What the SDK author's CI has once the wheel is installed: the venv's bin/ alone on PATH (so
 # no cargo or rustc, wherever the system keeps them, and no target/debug); the suite checks it.
-CLEAN=(env -i "PATH=$VENV/bin" "HOME=$WORK" "LANG=C.UTF-8")
+# PYTHONDONTWRITEBYTECODE: no __pycache__ left in the source tree.
+CLEAN=(env -i "PATH=$VENV/bin" "HOME=$WORK" "LANG=C.UTF-8" PYTHONDONTWRITEBYTECODE=1)
 echo "python-package: $(basename "$WHEEL") ($(du -m "$WHEEL" | cut -f1) MB) in a fresh venv"
 "${CLEAN[@]}" "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/tests/python-package"
 (cd examples/python && "${CLEAN[@]}" "$VENV/bin/python" -m pytest -q -p no:cacheprovider)

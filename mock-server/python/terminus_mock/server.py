@@ -166,6 +166,8 @@ def start(ca_dir=None, args=(), key_name="pytest", binary_path=None, work_dir=No
     except BaseException:
         process.kill()
         process.wait()
+        if owns_work:
+            shutil.rmtree(work, ignore_errors=True)
         raise
     return TerminusMock(process, ready, admin, api_key, work, owns_work)
 
@@ -179,11 +181,10 @@ def _wait_ready(process, ready_file, log, timeout):
         if process.poll() is not None:
             raise MockStartError(
                 f"terminus-mock exited with {process.returncode} before it was ready; "
-                f"its log ({log}):\n{_tail(log)}"
+                f"its output:\n{_tail(log)}"
             )
         time.sleep(0.02)
-    process.kill()
-    raise MockStartError(f"terminus-mock was not ready after {timeout} s; its log ({log}):\n{_tail(log)}")
+    raise MockStartError(f"terminus-mock was not ready after {timeout} s; its output:\n{_tail(log)}")
 
 
 def _tail(log, lines=20):
