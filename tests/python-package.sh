@@ -7,7 +7,8 @@
 #     requests from PyPI, nothing else;
 #  3. its suite (tests/python-package/) and the example SDK's (examples/python) run through the
 #     wheel's pytest plugin, with no cargo and no Rust on PATH (env -i PATH=venv/bin).
-# About 10 s warm on 2 cores (the wheel 4 s, the venv 4 s, the suites 3 s).
+# About 20 s warm on 2 cores (the wheel 4 s, the venv 4 s, the suites 5 s; 30 s on cores other
+# jobs load), 10 s of CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -33,9 +34,10 @@ if ! "$TOOL/bin/maturin" build --profile dev -m mock-server/Cargo.toml -o "$WORK
 fi
 WHEEL="$(ls "$WORK"/wheels/terminus_mock-*.whl)"
 
+# Without a pip of its own (ensurepip takes 5 s): the tool venv's pip installs into it.
 rm -rf "$VENV"
-python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install "${PIP[@]}" "$WHEEL" pytest==8.3.4 requests==2.32.3
+python3 -m venv --without-pip "$VENV"
+"$TOOL/bin/python" -m pip --python "$VENV/bin/python" install "${PIP[@]}" "$WHEEL" pytest==8.3.4 requests==2.32.3
 
 # What the SDK author's CI has once the wheel is installed: the venv's bin/ alone on PATH (so
 # no cargo or rustc, wherever the system keeps them, and no target/debug); the suite checks it.
