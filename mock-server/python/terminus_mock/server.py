@@ -129,6 +129,7 @@ def start(ca_dir=None, args=(), key_name="pytest", binary_path=None, work_dir=No
     key minted for `env` (None: mint none; `api_key` is then None). `work_dir`: where the ready
     file and the log go (default: a temporary directory, removed by `stop()`).
     """
+    program = binary_path or binary()
     owns_work = work_dir is None
     work = pathlib.Path(work_dir or tempfile.mkdtemp(prefix="terminus-mock-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -137,7 +138,7 @@ def start(ca_dir=None, args=(), key_name="pytest", binary_path=None, work_dir=No
     ca_dir = pathlib.Path(ca_dir) if ca_dir else work / "ca"
     token = secrets.token_urlsafe(32)
     command = [
-        binary_path or binary(),
+        program,
         "--listen", "127.0.0.1:0",
         "--admin-listen", "127.0.0.1:0",
         "--redirect-listen", "127.0.0.1:0",
@@ -156,7 +157,9 @@ def start(ca_dir=None, args=(), key_name="pytest", binary_path=None, work_dir=No
             env={**os.environ, "TERMINUS_ADMIN_TOKEN": token},
         )
     except OSError as error:
-        raise MockStartError(f"cannot run {command[0]}: {error}") from None
+        if owns_work:
+            shutil.rmtree(work, ignore_errors=True)
+        raise MockStartError(f"cannot run {program}: {error}") from None
     finally:
         log.close()
     try:
