@@ -143,14 +143,17 @@ def test_compares_the_minted_key(terminus_mock):
     pathlib.Path("url-2.txt").write_text(terminus_mock.base_url)
     pathlib.Path("pid-2.txt").write_text(str(terminus_mock.pid))
     assert terminus_mock.api_key == ("x", "y", "z")
+
+def test_takes_the_ini_args(terminus_mock):
+    assert terminus_mock.admin.call("GET", "/v1/requests")["capacity"] == 7
 """
 
 
-def test_pytest_prints_no_key_and_the_scope_is_an_ini_option(pytester):
+def test_pytest_prints_no_key_and_the_scope_and_args_are_ini_options(pytester):
     pytester.makepyfile(test_leak=SECRETS_SUITE)
-    pytester.makeini("[pytest]\nterminus_mock_scope = function\n")
+    pytester.makeini("[pytest]\nterminus_mock_scope = function\nterminus_mock_args = --journal-size 7\n")
     result = pytester.runpytest_subprocess("-l", "-vv", "-p", "no:cacheprovider")
-    result.assert_outcomes(failed=2)
+    result.assert_outcomes(failed=2, passed=1)
     key = (pytester.path / "key.txt").read_text()
     printed = result.stdout.str() + result.stderr.str()
     assert "thub_…" + key[-4:] in printed, "the hint is shown"
