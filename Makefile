@@ -32,7 +32,7 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: release-check test-rust test-examples test-clients test-interop test-client-advisories lint deps-check package-check
+test: release-check test-rust test-examples test-npm test-clients test-interop test-client-advisories lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
@@ -72,6 +72,15 @@ examples-sdk:
 	$(CARGO) build -q -p terminus-mock
 	PY=$$(bash tests/venv.sh) && cd examples/python && TERMINUS_MOCK=$(CURDIR)/target/debug/terminus-mock $$PY -m pytest -q -p no:cacheprovider
 	bash examples/node/run.sh $(CURDIR)/target/debug/terminus-mock
+
+# Issue 19, item 2: the npm package (packages/npm/terminus-mock) as a Node SDK author gets it:
+# the debug terminus-mock test-rust built, stripped, copied into the package (no release build),
+# `npm pack`, installed offline into a scratch project under target/npm, and its node:test suite
+# run there through start() with no cargo on PATH (tests/npm-package.sh; about 5 s).
+test-npm:
+	$(CARGO) build -q -p terminus-mock
+	bash tests/npm-package.sh $${CARGO_TARGET_DIR:-target}/debug/terminus-mock
+.PHONY: test-npm
 
 # curl, Python and Node against the real binary, trusting the CA it prints (the debug build
 # test-rust made: no second, release build inside make test).
