@@ -4,6 +4,7 @@
 #   make test   release-check, build, every test (the --html page in headless Chromium, installed if absent),
 #               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo publish --dry-run of
 #               every crate (built from its .crate)
+#   make test-npm  the npm package (packages/npm/terminus-mock) packed, installed, tested (in make test)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
