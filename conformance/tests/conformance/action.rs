@@ -4,7 +4,8 @@
 //! its `run:` run with `bash -e -o pipefail` and GitHub's files (`GITHUB_ENV`, `GITHUB_OUTPUT`,
 //! `GITHUB_PATH`, `GITHUB_ACTION_PATH` = the repository); the install step meets a stand-in
 //! `cargo` that records what it was asked to install and links the built binary there, so the
-//! later steps run the tools from where the action put them. `actions/upload-artifact` steps
+//! later steps run the tools from where the action put them (or it finds them on the job's
+//! PATH at the action's version, and builds nothing). `actions/upload-artifact` steps
 //! are GitHub's: the files they name must exist. The recipes in `examples/ci/` that `uses:` the
 //! action run it through [`run_action`] (recipes.rs).
 
@@ -171,7 +172,11 @@ pub(super) fn run_action(
             .map(str::to_owned)
             .collect();
         path.push(cargo_dir.display().to_string());
-        path.push(std::env::var("PATH").unwrap_or_default());
+        path.push(
+            env.get("PATH")
+                .cloned()
+                .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default()),
+        );
         let output_file = files.join(format!("output-{i}"));
         std::fs::write(&output_file, "").unwrap();
         for (k, v) in [
@@ -285,6 +290,9 @@ fn the_action_uploads_the_reports_of_a_run_that_fails() {
     let target = Target::start(&temp);
     let mut env = conformance_env(&target);
     drop(target); // nothing listens there any more
+                  // A runner that has this version of the tools already: nothing is built.
+    let system = std::env::var("PATH").unwrap_or_default();
+    env.insert("PATH".into(), format!("{}:{system}", bin_dir().display()));
     let with = inputs(&[("target", "https://127.0.0.1:9"), ("reports", "out/r")]);
     let run = run_action(&with, &mut env, &work, &temp);
     assert_eq!(
@@ -293,6 +301,15 @@ fn the_action_uploads_the_reports_of_a_run_that_fails() {
         "unreachable: exit 3\n{}\n{}",
         run.stdout,
         run.stderr
+    );
+    assert_eq!(
+        run.cargo_calls, "",
+        "terminus-conformance 0.2.0 was on PATH already"
+    );
+    assert!(
+        run.stdout.contains("is this action's version"),
+        "{}",
+        run.stdout
     );
     assert_eq!(run.uploaded.len(), 3, "the upload step ran (if: always())");
     assert!(work.join("out/r/report.json").exists());
