@@ -89,6 +89,13 @@ test("a child process given env trusts the CA with fetch", async () => {
   assert.equal(child.stdout.trim(), "200", child.stderr);
 });
 
+test("require() loads the same API (Jest's default CommonJS setup)", () => {
+  const script = `const { start } = require("terminus-mock");
+    start().then(async (m) => { console.log(m.baseUrl, await m.admin.count()); await m.stop(); });`;
+  const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  assert.match(child.stdout, /^https:\/\/127\.0\.0\.1:\d+ 0\n$/, child.stderr);
+});
+
 test("a wrong admin call rejects with the admin plane's answer", async () => {
   await assert.rejects(mock.admin.revoke("key_does_not_exist"), /DELETE \/v1\/keys\/key_does_not_exist answered 404/);
 });
