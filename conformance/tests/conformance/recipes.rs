@@ -335,3 +335,34 @@ fn the_gitlab_recipe_runs() {
     kill_background_mocks(&temp);
     let _ = std::fs::remove_dir_all(temp.parent().unwrap());
 }
+
+/// The recipe and the README pin the action of this repository (Cargo.toml's `repository`) at
+/// the tag of this version: a release that bumps the version bumps what users copy.
+#[test]
+fn the_action_is_pinned_at_this_repository_and_version() {
+    let cargo = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let field = |name: &str| {
+        cargo
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} = \"")))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("Cargo.toml has no {name}"))
+            .to_owned()
+    };
+    let repository = field("repository");
+    let name = repository.strip_prefix("https://github.com/").unwrap();
+    assert_eq!(format!("{name}@"), THE_ACTION, "Cargo.toml's repository");
+    let pinned = format!("uses: {THE_ACTION}v{}", field("version"));
+    for file in ["examples/ci/github-actions.yml", "README.md"] {
+        let text = std::fs::read_to_string(repo().join(file)).unwrap();
+        let uses: Vec<&str> = text
+            .lines()
+            .map(|l| l.trim().trim_start_matches("- "))
+            .filter(|l| l.starts_with(&format!("uses: {THE_ACTION}")))
+            .collect();
+        assert!(!uses.is_empty(), "{file} does not use the action");
+        for line in uses {
+            assert_eq!(line, pinned, "{file}");
+        }
+    }
+}
