@@ -35,7 +35,9 @@ cd "$work/project"
 printf '{ "name": "scratch-sdk-tests", "private": true, "type": "module" }\n' > package.json
 npm install --silent --no-audit --no-fund --offline "$work/$tarball"
 cp "$ROOT/packages/npm/terminus-mock/test/api.test.mjs" .
-# The SDK author's machine: node and the usual tools, no Rust toolchain, no TERMINUS_MOCK.
-node_dir="$(dirname "$(command -v node)")"
-env -u TERMINUS_MOCK -u TERMINUS_CA_DIR -u NODE_EXTRA_CA_CERTS PATH="$node_dir:/usr/bin:/bin" \
+# The SDK author's machine as far as the suite can tell: node on PATH and nothing else (no
+# Rust toolchain, wherever this machine keeps one), no TERMINUS_MOCK.
+mkdir -p "$work/path"
+ln -s "$(command -v node)" "$work/path/node"
+env -u TERMINUS_MOCK -u TERMINUS_CA_DIR -u NODE_EXTRA_CA_CERTS PATH="$work/path" \
   node --test api.test.mjs

@@ -254,7 +254,8 @@ fn the_action_checks_a_target_and_uploads_its_reports() {
     let target = Target::start(&temp);
     let mut env = conformance_env(&target);
     let key = env["TERMINUS_API_KEY"].clone();
-    let run = run_action(&inputs(&[("target", &target.url)]), &mut env, &work, &temp);
+    let with = inputs(&[("target", &target.url), ("args", "--seed 7 --timeout 5")]);
+    let run = run_action(&with, &mut env, &work, &temp);
     assert_eq!(run.failed, None, "{}\n{}", run.stdout, run.stderr);
     install_call(&run, "conformance");
     assert_eq!(
@@ -274,6 +275,7 @@ fn the_action_checks_a_target_and_uploads_its_reports() {
             .unwrap();
     assert_eq!(report["summary"]["fail"], 0, "the local target passes");
     assert!(report["cases"].as_array().unwrap().len() > 200);
+    assert_eq!(report["run"]["seed"], "7", "args reach the runner");
     for shown in [&run.stdout, &run.stderr] {
         assert!(
             !shown.contains(&key[5..15]),
