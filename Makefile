@@ -4,6 +4,7 @@
 #   make test   release-check, build, every test (the --html page in headless Chromium, installed if absent),
 #               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo publish --dry-run of
 #               every crate (built from its .crate)
+#   make test-npm  the npm package (packages/npm/terminus-mock) packed, installed, tested (in make test)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
@@ -32,7 +33,7 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: release-check test-rust test-examples test-clients test-interop test-client-advisories lint deps-check package-check
+test: release-check test-rust test-examples test-npm test-clients test-interop test-client-advisories lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
@@ -80,6 +81,15 @@ python-package:
 	$(CARGO) build -q -p terminus-mock
 	bash tests/python-package.sh
 .PHONY: python-package
+
+# Issue 19, item 2: the npm package (packages/npm/terminus-mock) as a Node SDK author gets it:
+# the debug terminus-mock test-rust built, stripped, copied into the package (no release build),
+# `npm pack`, installed offline into a scratch project under target/npm, and its node:test suite
+# run there through start() with no cargo on PATH (tests/npm-package.sh; about 5 s).
+test-npm:
+	$(CARGO) build -q -p terminus-mock
+	bash tests/npm-package.sh $${CARGO_TARGET_DIR:-target}/debug/terminus-mock
+.PHONY: test-npm
 
 # curl, Python and Node against the real binary, trusting the CA it prints (the debug build
 # test-rust made: no second, release build inside make test).

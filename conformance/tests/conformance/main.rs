@@ -7,6 +7,7 @@ mod fake_api;
 mod runner;
 mod servers;
 
+mod action;
 mod budget;
 mod clients;
 mod correct;

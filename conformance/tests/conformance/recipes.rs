@@ -1,9 +1,10 @@
 //! The CI recipes of `examples/ci/` stay true: every shell step of `github-actions.yml` and every
 //! job script of `gitlab-ci.yml` runs here, in order, with `bash -e`, the built binaries first
 //! on `PATH`: the SDK job against the mock it starts itself, the conformance job against a local
-//! target (a terminus-mock binary with its built-in test-only keys as the "secrets"). Steps that
-//! fetch the tools (`Install ...`, `cargo install`) are skipped; GitHub's `uses:` steps too. The
-//! artifacts each recipe uploads must exist afterwards.
+//! target (a terminus-mock binary with its built-in test-only keys as the "secrets"). A step
+//! that `uses:` the repository's action runs the action's steps (action.rs); GitHub's other
+//! `uses:` steps are GitHub's, and steps that fetch the tools (`Install ...`, `cargo install`)
+//! are skipped. The artifacts each recipe uploads must exist afterwards.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,14 +13,16 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
+use super::action;
+
+pub(super) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()
         .unwrap()
 }
 
-fn bin_dir() -> PathBuf {
+pub(super) fn bin_dir() -> PathBuf {
     Path::new(env!("CARGO_BIN_EXE_terminus-conformance"))
         .parent()
         .unwrap()
@@ -32,14 +35,14 @@ fn yaml(name: &str) -> Value {
 }
 
 /// A local "deployment": the mock binary with its CA kept in `dir`.
-struct Target {
+pub(super) struct Target {
     child: Child,
-    url: String,
-    ca: PathBuf,
+    pub(super) url: String,
+    pub(super) ca: PathBuf,
 }
 
 impl Target {
-    fn start(dir: &Path) -> Target {
+    pub(super) fn start(dir: &Path) -> Target {
         let ready = dir.join("target-ready.json");
         let ca_dir = dir.join("target-ca");
         let child = Command::new(bin_dir().join("terminus-mock"))
@@ -88,7 +91,7 @@ fn wait_for(path: &Path) -> Value {
 }
 
 /// Kills the mocks a recipe started in the background (their ready files name their pids).
-fn kill_background_mocks(dir: &Path) {
+pub(super) fn kill_background_mocks(dir: &Path) {
     for entry in walk(dir) {
         if entry
             .file_name()
@@ -117,7 +120,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// A fresh working directory with the repository's `examples/` (the smoke programs the
 /// recipes grade), and a scratch directory for `RUNNER_TEMP`/`mktemp`.
-fn workspace(name: &str) -> (PathBuf, PathBuf) {
+pub(super) fn workspace(name: &str) -> (PathBuf, PathBuf) {
     let base = std::env::temp_dir().join(format!("terminus-recipes-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&base);
     let (work, temp) = (base.join("work"), base.join("tmp"));
@@ -127,7 +130,11 @@ fn workspace(name: &str) -> (PathBuf, PathBuf) {
     (work, temp)
 }
 
-fn bash(script: &str, cwd: &Path, env: &BTreeMap<String, String>) -> std::process::Output {
+pub(super) fn bash(
+    script: &str,
+    cwd: &Path,
+    env: &BTreeMap<String, String>,
+) -> std::process::Output {
     let path = format!(
         "{}:{}",
         bin_dir().display(),
@@ -154,6 +161,16 @@ fn bash(script: &str, cwd: &Path, env: &BTreeMap<String, String>) -> std::proces
     command.env("PATH", path).envs(env).output().unwrap()
 }
 
+/// How examples/ci/github-actions.yml names the repository's action (action.yml).
+const THE_ACTION: &str = "terminus-conformance/terminus-conformance@";
+
+/// A YAML scalar as GitHub passes an input: a string.
+fn scalar(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
+}
+
 /// `${{ vars.X }}` / `${{ secrets.X }}` filled from `values`.
 fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
     let mut out = text.to_owned();
@@ -165,7 +182,7 @@ fn fill(text: &str, values: &BTreeMap<&str, String>) -> String {
     out
 }
 
-fn the_secrets(target: &Target) -> BTreeMap<&'static str, String> {
+pub(super) fn the_secrets(target: &Target) -> BTreeMap<&'static str, String> {
     BTreeMap::from([
         ("TERMINUS_TARGET", target.url.clone()),
         // contract/fixtures/keys.json: public, test-only keys only the mock accepts.
@@ -203,6 +220,26 @@ fn the_github_actions_recipe_runs() {
         }
         for step in job["steps"].as_array().unwrap() {
             let name = step["name"].as_str().unwrap_or_default();
+            if step["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(THE_ACTION))
+            {
+                // The repository's own action (action.yml), its steps run as GitHub runs them.
+                let with = step["with"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (k.clone(), fill(&scalar(v), &secrets)))
+                    .collect();
+                let run = action::run_action(&with, &mut env, &work, &temp);
+                assert_eq!(
+                    run.failed, None,
+                    "{job_name} / {name}: the action failed\n--- stdout\n{}\n--- stderr\n{}",
+                    run.stdout, run.stderr
+                );
+                ran += 1;
+                continue;
+            }
             let Some(run) = step["run"].as_str() else {
                 continue;
             };
@@ -244,10 +281,10 @@ fn the_github_actions_recipe_runs() {
             }
         }
     }
-    assert!(ran >= 6, "{ran} steps ran");
+    assert!(ran >= 5, "{ran} steps ran");
     kill_background_mocks(&temp);
     let report: Value =
-        serde_json::from_slice(&std::fs::read(work.join("report.json")).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(work.join("reports/report.json")).unwrap()).unwrap();
     assert_eq!(report["summary"]["fail"], 0, "the local target passes");
     assert!(report["cases"].as_array().unwrap().len() > 200);
     let _ = std::fs::remove_dir_all(temp.parent().unwrap());
@@ -297,4 +334,35 @@ fn the_gitlab_recipe_runs() {
     }
     kill_background_mocks(&temp);
     let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
+
+/// The recipe and the README pin the action of this repository (Cargo.toml's `repository`) at
+/// the tag of this version: a release that bumps the version bumps what users copy.
+#[test]
+fn the_action_is_pinned_at_this_repository_and_version() {
+    let cargo = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    let field = |name: &str| {
+        cargo
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} = \"")))
+            .and_then(|rest| rest.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("Cargo.toml has no {name}"))
+            .to_owned()
+    };
+    let repository = field("repository");
+    let name = repository.strip_prefix("https://github.com/").unwrap();
+    assert_eq!(format!("{name}@"), THE_ACTION, "Cargo.toml's repository");
+    let pinned = format!("uses: {THE_ACTION}v{}", field("version"));
+    for file in ["examples/ci/github-actions.yml", "README.md"] {
+        let text = std::fs::read_to_string(repo().join(file)).unwrap();
+        let uses: Vec<&str> = text
+            .lines()
+            .map(|l| l.trim().trim_start_matches("- "))
+            .filter(|l| l.starts_with(&format!("uses: {THE_ACTION}")))
+            .collect();
+        assert!(!uses.is_empty(), "{file} does not use the action");
+        for line in uses {
+            assert_eq!(line, pinned, "{file}");
+        }
+    }
 }
