@@ -57,14 +57,22 @@ for crate in contract mock-server conformance; do
   done
 done
 
+# What the previous run left must not stand in for what this one wrote.
+rm -rf "$TARGET/package/tmp-crate" "$TARGET/package/"terminus-*.crate
 "$CARGO" publish --dry-run --workspace --allow-dirty --locked
 
-# The .crate of a workspace member, as `cargo publish --dry-run` just wrote it.
+# The .crate of a workspace member, as `cargo publish --dry-run --workspace` just wrote it
+# (cargo 1.90+: under package/tmp-crate/, the local registry's copy; `cargo package` writes
+# package/ itself).
 crate_file() {
   local id version
   id="$("$CARGO" pkgid -p "$1")"
   version="${id##*[@#]}"
-  echo "$TARGET/package/$1-$version.crate"
+  if [[ -f "$TARGET/package/tmp-crate/$1-$version.crate" ]]; then
+    echo "$TARGET/package/tmp-crate/$1-$version.crate"
+  else
+    echo "$TARGET/package/$1-$version.crate"
+  fi
 }
 
 listed="$("$CARGO" package --list --allow-dirty --locked -p terminus-contract)"
