@@ -17,7 +17,7 @@ use crate::faults::{self, Faults, Plan, Scripted};
 use crate::journal::{BodyCapture, Pending, Recorder};
 use crate::keys::KeyStore;
 use crate::listener::{Answer, NoAnswer};
-use crate::redact::{hint, Redacted};
+use crate::redact::{write_hint, Redacted};
 use crate::routes::{RouteMatch, RouteTable};
 
 /// Everything a Public API request needs; shared by every connection.
@@ -249,21 +249,10 @@ impl std::fmt::Display for PresentedHint<'_> {
         };
         match token {
             None => f.write_str("<none>"),
-            Some(token) if token.is_ascii() => {
-                // ASCII (bytes are characters): `hint` written in place.
-                let prefix = crate::keys::KEY_PREFIX;
-                let (prefix, secret) = match token.strip_prefix(prefix.as_bytes()) {
-                    Some(rest) => (prefix, rest),
-                    None => ("", token),
-                };
-                f.write_str(prefix)?;
-                f.write_str("…")?;
-                if secret.len() > 4 {
-                    f.write_str(std::str::from_utf8(&secret[secret.len() - 4..]).unwrap_or(""))?;
-                }
-                Ok(())
-            }
-            Some(token) => f.write_str(&hint(&String::from_utf8_lossy(token))),
+            Some(token) => match std::str::from_utf8(token) {
+                Ok(token) => write_hint(f, token),
+                Err(_) => write_hint(f, &String::from_utf8_lossy(token)),
+            },
         }
     }
 }
@@ -300,6 +289,7 @@ fn log_request<B>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::redact::hint;
 
     fn hint_of(value: &str) -> String {
         let mut headers = HeaderMap::new();

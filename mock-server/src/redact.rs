@@ -100,20 +100,27 @@ pub(crate) fn hint(key: &str) -> String {
 
 /// [`hint`], appended to `out`.
 pub(crate) fn push_hint(out: &mut String, key: &str) {
+    // Writing to a `String` cannot fail.
+    let _ = write_hint(out, key);
+}
+
+/// [`hint`], written to `out` (a log line writes it in place, without a string of its own).
+pub(crate) fn write_hint(out: &mut impl std::fmt::Write, key: &str) -> std::fmt::Result {
     let (prefix, secret) = match key.strip_prefix("thub_") {
         Some(rest) => ("thub_", rest),
         None => ("", key),
     };
-    out.push_str(prefix);
-    out.push('…');
+    out.write_str(prefix)?;
+    out.write_char('…')?;
     let count = secret.chars().count();
     if count > 4 {
         let start = secret
             .char_indices()
             .nth(count - 4)
             .map_or(secret.len(), |(i, _)| i);
-        out.push_str(&secret[start..]);
+        out.write_str(&secret[start..])?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

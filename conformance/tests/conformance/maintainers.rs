@@ -8,18 +8,21 @@ use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-conformance");
 
-fn repo() -> PathBuf {
+/// The repository's root.
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn run(args: &[&str]) -> Output {
+/// The built runner with `args`, run to its end.
+pub(crate) fn run(args: &[&str]) -> Output {
     Command::new(BIN)
         .args(args)
         .output()
         .expect("the runner starts")
 }
 
-fn text(bytes: &[u8]) -> String {
+/// Output as text.
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

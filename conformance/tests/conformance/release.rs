@@ -8,24 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::maintainers::{repo, run, text};
 use crate::runner::run_with;
-
-const BIN: &str = env!("CARGO_BIN_EXE_terminus-conformance");
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("the runner starts")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("terminus-release-{}-{name}", std::process::id()));
