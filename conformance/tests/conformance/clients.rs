@@ -18,6 +18,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use super::runner::scratch;
+
 /// What one grading left.
 struct Graded {
     status: i32,
@@ -53,15 +55,6 @@ fn verdict(case: &Value) -> String {
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "terminus-client-test-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// One grading at a time: each already runs its 51 scenarios' programs side by side (as many

@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use super::runner::scratch;
+
 const BIN: &str = env!("CARGO_BIN_EXE_terminus-conformance");
 
 /// The repository's root.
@@ -173,15 +175,6 @@ fn the_manifest_starts_with_its_versions() {
     assert!((1..20).contains(&cases), "{cases}");
     let (ignored, cases) = header(&["--list", "--format", "json", "--ignored"]);
     assert_eq!((ignored, cases), (full, 0));
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "terminus-maintainers-{}-{name}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

@@ -3,20 +3,13 @@
 //! lists the cases in run order, and `tests/release-check.sh` (`make release-check`) catches
 //! versions that disagree.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 use crate::maintainers::{repo, run, text};
-use crate::runner::run_with;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("terminus-release-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use crate::runner::{run_with, scratch};
 
 /// `text` with KEY-1's requirement reworded wherever it appears.
 fn reword_key1(text: &str) -> String {

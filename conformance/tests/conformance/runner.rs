@@ -57,11 +57,17 @@ impl Run {
     }
 }
 
-fn scratch(name: &str) -> std::path::PathBuf {
+/// A fresh, empty directory of its own for one test's files. Unique per call, not per name:
+/// two tests that share a name (one fault over two server flavours) running side by side must
+/// not write each other's reports.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
-        "terminus-conformance-run-{}-{name}",
+        "terminus-conformance-{}-{n}-{name}",
         std::process::id()
     ));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
