@@ -5,6 +5,8 @@
 #               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo publish --dry-run of
 #               every crate (built from its .crate)
 #   make test-npm  the npm package (packages/npm/terminus-mock) packed, installed, tested (in make test)
+#   make wheels    the Python wheels of both tools (target/python-package/wheels)
+#   make test-action-wheels  action.yml and the CI recipes installing from those wheels, no Rust (in make test)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
 #   make soak   long load and abuse runs
 #   make fuzz   cargo-fuzz targets, FUZZ_SECONDS each (stable toolchain)
@@ -33,7 +35,7 @@ run:
 mock: build
 	./target/release/terminus-mock $(MOCK_ARGS)
 
-test: release-check test-rust test-examples test-npm test-clients test-interop test-client-advisories lint deps-check package-check
+test: release-check test-rust test-examples test-action-wheels test-npm test-clients test-interop test-client-advisories lint deps-check package-check
 	@echo "make test: all checks passed"
 
 # TERMINUS_REQUIRE_CHROMIUM: the --html test fails, rather than skips, without a browser.
@@ -72,15 +74,32 @@ test-examples:
 examples-sdk: python-package
 	bash examples/node/run.sh $(CURDIR)/target/debug/terminus-mock
 
-# Issue 19, item 1 (Python): the terminus-mock wheel (maturin, `bindings = "bin"`, from the
-# debug build test-rust made: `--profile dev`, no second build) installed into a fresh venv under
-# target/python-package with pytest and requests from PyPI; its suite (tests/python-package/)
-# and examples/python run through the wheel's `terminus_mock` fixture with no cargo on PATH.
-# About 20 s warm on 2 cores (tests/python-package.sh).
+# Issue 19, item 1 (Python): the terminus-mock and terminus-conformance wheels (maturin,
+# `bindings = "bin"`, from the debug build test-rust made: `--profile dev`, no second build)
+# installed into a fresh venv under target/python-package with pytest and requests from PyPI;
+# its suite (tests/python-package/: the fixture, and the runner from its wheel checking the
+# fixture's mock) and examples/python run through the wheel's `terminus_mock` fixture with no
+# cargo on PATH. About 30 s warm on 2 cores (tests/python-package.sh).
 python-package:
-	$(CARGO) build -q -p terminus-mock
+	$(CARGO) build -q -p terminus-mock -p terminus-conformance
 	bash tests/python-package.sh
 .PHONY: python-package
+
+# The two wheels alone, in target/python-package/wheels (about 10 s warm).
+wheels:
+	$(CARGO) build -q -p terminus-mock -p terminus-conformance
+	bash tests/python-package.sh --wheels-only
+.PHONY: wheels
+
+# Issue 19, items 1 and 3: the action (action.yml) and the CI recipes (examples/ci) install the
+# tools from the wheels as a CI runner does from PyPI, with no cargo, rustc or built binary on
+# PATH, then check a target and start the mock (the ignored tests of action.rs and recipes.rs
+# that need the wheels; about 40 s).
+test-action-wheels: wheels
+	TERMINUS_WHEELS="$${CARGO_TARGET_DIR:-$(CURDIR)/target}/python-package/wheels" \
+		$(CARGO) test -p terminus-conformance --test conformance -- --ignored \
+		from_the_wheels from_a_directory_of_wheels
+.PHONY: test-action-wheels
 
 # Issue 19, item 2: the npm package (packages/npm/terminus-mock) as a Node SDK author gets it:
 # the debug terminus-mock test-rust built, stripped, copied into the package (no release build),

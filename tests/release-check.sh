@@ -98,6 +98,14 @@ while IFS= read -r file; do
 done < <(find . \( -name node_modules -o -name target -o -name .git -o -name .venv \) -prune -o \
   \( -name package.json -o -name pyproject.toml \) -print | sort)
 
+# What users copy: the action's tag (`terminus-conformance@vX`) and the pinned wheels and npm
+# package (`terminus-mock==X`, `terminus-conformance==X`, `terminus-mock@X`) in the recipes
+# and READMEs, anywhere but CHANGELOG.md's history.
+while IFS=: read -r file line pinned; do
+  v="${pinned##*[=@v]}"
+  [[ "$v" == "$tools" ]] || disagree "$file" "(line $line) $pinned, version" "$v" Cargo.toml "$tools"
+done < <(git grep -nE -o 'terminus-(mock|conformance)(==|@v?)[0-9]+\.[0-9]+\.[0-9]+' -- ':!CHANGELOG.md' || true)
+
 if ((${#problems[@]})); then
   echo "release-check: FAIL: the versions disagree:" >&2
   printf '  %s\n' "${problems[@]}" >&2

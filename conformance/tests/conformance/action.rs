@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::recipes::{bash, bin_dir, kill_background_mocks, repo, the_secrets, workspace, Target};
+use super::recipes::{
+    bash, bin_dir, kill_background_mocks, repo, the_secrets, workspace, Target, Tools,
+};
 
 /// What a run of the action did.
 pub(super) struct ActionRun {
@@ -93,13 +95,19 @@ fn fake_cargo(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 /// Runs action.yml with the inputs `with` (unknown inputs refused, defaults filled) in `work`,
-/// `env` the job's environment (what the steps add to GITHUB_ENV is added to it).
+/// `env` the job's environment (what the steps add to GITHUB_ENV is added to it; its
+/// `PIP_*` variables are `tools`' index unless it names its own), `tools` where the install
+/// step finds them (the stand-in `cargo` only for [`Tools::Built`]).
 pub(super) fn run_action(
     with: &BTreeMap<String, String>,
     env: &mut BTreeMap<String, String>,
     work: &Path,
     temp: &Path,
+    tools: &Tools,
 ) -> ActionRun {
+    for (k, v) in tools.job_env(temp) {
+        env.entry(k).or_insert(v);
+    }
     let action = action();
     assert_eq!(action["runs"]["using"], "composite");
     let mut inputs = BTreeMap::new();
@@ -145,8 +153,13 @@ pub(super) fn run_action(
             );
             let paths = expand(step["with"]["path"].as_str().unwrap(), &inputs);
             for path in paths.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                assert!(work.join(path).exists(), "{name}: {path} was not written");
-                run.uploaded.push(work.join(path));
+                // upload-artifact warns of a missing file (`if-no-files-found: warn`); here a
+                // run whose steps all passed must have written every one.
+                if work.join(path).exists() {
+                    run.uploaded.push(work.join(path));
+                } else {
+                    assert!(run.failed.is_some(), "{name}: {path} was not written");
+                }
             }
             continue;
         }
@@ -163,15 +176,17 @@ pub(super) fn run_action(
         for (k, v) in step["env"].as_object().into_iter().flatten() {
             step_env.insert(k.clone(), expand(v.as_str().unwrap(), &inputs));
         }
-        // GITHUB_PATH's entries first, newest first; then the stand-in cargo and the system's
-        // tools, not the built binaries (the install step puts them on PATH).
+        // GITHUB_PATH's entries first, newest first; then the stand-in cargo (built tools) and
+        // the job's PATH.
         let mut path: Vec<String> = std::fs::read_to_string(&github_path)
             .unwrap()
             .lines()
             .rev()
             .map(str::to_owned)
             .collect();
-        path.push(cargo_dir.display().to_string());
+        if let Tools::Built = tools {
+            path.push(cargo_dir.display().to_string());
+        }
         path.push(
             env.get("PATH")
                 .cloned()
@@ -212,6 +227,20 @@ pub(super) fn run_action(
         if let Some(value) = step_outputs.get(spec["value"].as_str().unwrap()) {
             run.outputs.insert(name.clone(), value.clone());
         }
+    }
+    // GitHub's $GITHUB_PATH: what the action added is on the PATH of the job's later steps.
+    let added: Vec<String> = std::fs::read_to_string(&github_path)
+        .unwrap()
+        .lines()
+        .rev()
+        .map(str::to_owned)
+        .collect();
+    if !added.is_empty() {
+        let job_path = env
+            .get("PATH")
+            .cloned()
+            .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default());
+        env.insert("PATH".into(), format!("{}:{job_path}", added.join(":")));
     }
     run.cargo_calls = std::fs::read_to_string(cargo_log).unwrap_or_default();
     run
@@ -255,8 +284,17 @@ fn the_action_checks_a_target_and_uploads_its_reports() {
     let mut env = conformance_env(&target);
     let key = env["TERMINUS_API_KEY"].clone();
     let with = inputs(&[("target", &target.url), ("args", "--seed 7 --timeout 5")]);
-    let run = run_action(&with, &mut env, &work, &temp);
+    let run = run_action(&with, &mut env, &work, &temp, &Tools::Built);
     assert_eq!(run.failed, None, "{}\n{}", run.stdout, run.stderr);
+    // from: auto, and the index has no terminus-conformance 0.2.0: built from the checkout.
+    assert!(
+        run.stdout.contains(&format!(
+            "::notice::terminus-conformance {} is not on the package index; building it from this action's checkout with cargo",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{}",
+        run.stdout
+    );
     install_call(&run, "conformance");
     assert_eq!(
         run.cargo_calls.lines().count(),
@@ -296,7 +334,7 @@ fn the_action_uploads_the_reports_of_a_run_that_fails() {
     let system = std::env::var("PATH").unwrap_or_default();
     env.insert("PATH".into(), format!("{}:{system}", bin_dir().display()));
     let with = inputs(&[("target", "https://127.0.0.1:9"), ("reports", "out/r")]);
-    let run = run_action(&with, &mut env, &work, &temp);
+    let run = run_action(&with, &mut env, &work, &temp, &Tools::Built);
     assert_eq!(
         run.failed,
         Some(3),
@@ -327,6 +365,7 @@ fn the_action_starts_the_mock_for_an_sdk_job() {
         &mut env,
         &work,
         &temp,
+        &Tools::Built,
     );
     assert_eq!(run.failed, None, "{}\n{}", run.stdout, run.stderr);
     install_call(&run, "mock-server");
@@ -383,6 +422,7 @@ fn the_action_refuses_a_mode_it_does_not_have() {
         &mut BTreeMap::new(),
         &work,
         &temp,
+        &Tools::Built,
     );
     assert_eq!(run.failed, Some(2));
     assert!(
@@ -392,5 +432,189 @@ fn the_action_refuses_a_mode_it_does_not_have() {
         run.stdout
     );
     assert!(run.cargo_calls.is_empty() && run.uploaded.is_empty());
+    let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
+
+/// The tools the action installed: where `command -v` finds each on the job's PATH (the
+/// action's `GITHUB_PATH` entry first), and what `--version` says.
+fn installed(tool: &str, env: &BTreeMap<String, String>, work: &Path) -> (String, String) {
+    let out = bash(
+        &format!("readlink -f \"$(command -v {tool})\"; {tool} --version"),
+        work,
+        env,
+    );
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (resolved, version) = text.split_once('\n').unwrap();
+    (resolved.to_owned(), version.trim().to_owned())
+}
+
+#[test]
+#[ignore = "needs the wheels: make test-action-wheels"]
+fn from_the_wheels_with_no_rust_the_action_checks_a_target() {
+    let tools = Tools::wheels();
+    let (work, temp) = workspace("action-wheels-conformance");
+    let target = Target::start(&temp);
+    let mut env = conformance_env(&target);
+    let key = env["TERMINUS_API_KEY"].clone();
+    // from: auto, and the package index (the wheels, as PyPI holds them once released) has
+    // this version: pip installs it, no cargo is asked (there is none on PATH).
+    let with = inputs(&[("target", &target.url), ("args", "--seed 7 --timeout 5")]);
+    let run = run_action(&with, &mut env, &work, &temp, &tools);
+    assert_eq!(run.failed, None, "{}\n{}", run.stdout, run.stderr);
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        run.stdout.contains(&format!(
+            "terminus-conformance {version}: installed from the package index"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.cargo_calls, "", "no cargo");
+    let (resolved, shown) = installed("terminus-conformance", &env, &work);
+    assert!(
+        resolved.starts_with(&temp.join("terminus/venv").display().to_string()),
+        "the wheel's binary, in the action's venv: {resolved}"
+    );
+    assert!(
+        shown.starts_with(&format!("terminus-conformance {version} (SPEC ")),
+        "{shown}"
+    );
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(work.join("terminus-reports/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["summary"]["fail"], 0, "the local target passes");
+    assert!(report["cases"].as_array().unwrap().len() > 200);
+    assert_eq!(run.uploaded.len(), 3);
+    for shown in [&run.stdout, &run.stderr] {
+        assert!(
+            !shown.contains(&key[5..15]),
+            "a piece of the key was printed"
+        );
+    }
+    drop(target);
+    let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
+
+#[test]
+#[ignore = "needs the wheels: make test-action-wheels"]
+fn from_a_directory_of_wheels_the_action_starts_the_mock_and_installs_the_runner() {
+    let Tools::Wheels(wheels) = Tools::wheels() else {
+        unreachable!()
+    };
+    let (work, temp) = workspace("action-wheels-mock");
+    // The index has nothing: only `from`'s directory can give the tools.
+    let empty = temp.join("nothing-here");
+    std::fs::create_dir_all(&empty).unwrap();
+    let mut env = BTreeMap::from([("PIP_FIND_LINKS".to_owned(), empty.display().to_string())]);
+    let with = inputs(&[
+        ("mode", "mock"),
+        ("install", "terminus-mock terminus-conformance"),
+        ("from", &wheels.display().to_string()),
+    ]);
+    let run = run_action(
+        &with,
+        &mut env,
+        &work,
+        &temp,
+        &Tools::Wheels(wheels.clone()),
+    );
+    assert_eq!(run.failed, None, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(run.cargo_calls, "", "no cargo");
+    let version = env!("CARGO_PKG_VERSION");
+    for tool in ["terminus-mock", "terminus-conformance"] {
+        assert!(
+            run.stdout.contains(&format!(
+                "{tool} {version}: installed from the wheels in {}",
+                wheels.display()
+            )),
+            "{}",
+            run.stdout
+        );
+        let (resolved, shown) = installed(tool, &env, &work);
+        assert!(
+            resolved.starts_with(&temp.join("terminus/venv").display().to_string()),
+            "{resolved}"
+        );
+        assert!(shown.starts_with(&format!("{tool} {version}")), "{shown}");
+    }
+    // The SDK's job, with what the action exported: the mock from the wheel answers.
+    let check = bash(
+        "curl -sS --fail-with-body -H @<(printf 'Authorization: Bearer %s\\n' \"$TERMINUS_API_KEY\") \"$TERMINUS_BASE_URL/v1/account\"",
+        &work,
+        &env,
+    );
+    let answered = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success() && answered.contains(r#""object":"account""#),
+        "{answered}"
+    );
+    kill_background_mocks(&temp);
+    let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
+
+#[test]
+fn from_pypi_a_version_the_index_does_not_have_is_an_error_that_says_what_to_do() {
+    let (work, temp) = workspace("action-pypi-missing");
+    let run = run_action(
+        &inputs(&[("target", "https://127.0.0.1:9"), ("from", "pypi")]),
+        &mut BTreeMap::new(),
+        &work,
+        &temp,
+        &Tools::Built,
+    );
+    assert_eq!(run.failed, Some(1), "{}\n{}", run.stdout, run.stderr);
+    let said = format!(
+        "::error::terminus-conformance: pip could not install terminus-conformance=={} from the package index (its output above); with a Rust toolchain on the runner, from: source builds it from this action's checkout",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(run.stdout.contains(&said), "{}", run.stdout);
+    assert_eq!(run.cargo_calls, "", "from: pypi never builds");
+    assert_eq!(
+        run.uploaded.len(),
+        0,
+        "no reports: the runner never ran (the check step did not)"
+    );
+    let _ = std::fs::remove_dir_all(temp.parent().unwrap());
+}
+
+#[test]
+fn from_source_builds_from_the_checkout_and_from_a_missing_directory_is_refused() {
+    let (work, temp) = workspace("action-from");
+    let mut env = BTreeMap::new();
+    let run = run_action(
+        &inputs(&[("mode", "mock"), ("from", "source")]),
+        &mut env,
+        &work,
+        &temp,
+        &Tools::Built,
+    );
+    assert_eq!(run.failed, None, "{}\n{}", run.stdout, run.stderr);
+    install_call(&run, "mock-server");
+    assert!(
+        !temp.join("terminus/venv").exists(),
+        "from: source makes no venv"
+    );
+    kill_background_mocks(&temp);
+
+    let (work, temp) = workspace("action-from-missing");
+    let run = run_action(
+        &inputs(&[("from", "/nonexistent/wheels")]),
+        &mut BTreeMap::new(),
+        &work,
+        &temp,
+        &Tools::Built,
+    );
+    assert_eq!(run.failed, Some(2), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("from is `auto`, `pypi`, `source` or a directory of wheels; /nonexistent/wheels is none of them (no such directory)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.cargo_calls, "");
     let _ = std::fs::remove_dir_all(temp.parent().unwrap());
 }

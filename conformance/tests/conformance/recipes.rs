@@ -3,8 +3,10 @@
 //! on `PATH`: the SDK job against the mock it starts itself, the conformance job against a local
 //! target (a terminus-mock binary with its built-in test-only keys as the "secrets"). A step
 //! that `uses:` the repository's action runs the action's steps (action.rs); GitHub's other
-//! `uses:` steps are GitHub's, and steps that fetch the tools (`Install ...`, `cargo install`)
-//! are skipped. The artifacts each recipe uploads must exist afterwards.
+//! `uses:` steps are GitHub's. The tools come from the built workspace ([`Tools::Built`]: the
+//! steps that fetch them, `pip install ...`, are skipped) or, under `make test-action-wheels`,
+//! from the wheels as the package index with no Rust on `PATH` ([`Tools::Wheels`]: every line
+//! runs). The artifacts each recipe uploads must exist afterwards.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -118,6 +120,78 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Where a recipe's tools come from.
+#[derive(Clone)]
+pub(super) enum Tools {
+    /// The workspace's built binaries, first on `PATH`; install steps are skipped, and the
+    /// action's install step falls back to a stand-in `cargo` that links them (its index is
+    /// empty).
+    Built,
+    /// The wheels `make wheels` built, as the package index (`PIP_NO_INDEX`, `PIP_FIND_LINKS`:
+    /// what `pip install terminus-conformance==VERSION` finds on PyPI once released), and no
+    /// cargo, rustc or built binary on `PATH`: the install steps run for real.
+    Wheels(PathBuf),
+}
+
+impl Tools {
+    /// The wheels of `TERMINUS_WHEELS` (`make test-action-wheels` sets it).
+    pub(super) fn wheels() -> Tools {
+        let dir = std::env::var_os("TERMINUS_WHEELS").map(PathBuf::from).expect(
+            "TERMINUS_WHEELS names the directory of the built wheels: run `make test-action-wheels`",
+        );
+        let found = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "whl"))
+                    .count()
+            })
+            .unwrap_or(0);
+        assert!(
+            found >= 2,
+            "{}: no wheels (make wheels builds them)",
+            dir.display()
+        );
+        Tools::Wheels(dir)
+    }
+
+    /// The job's environment for these tools: the package index pip sees (never the network
+    /// in a test), and for wheels a `PATH` without Rust or the workspace's binaries.
+    pub(super) fn job_env(&self, temp: &Path) -> BTreeMap<String, String> {
+        let mut env = BTreeMap::from([("PIP_NO_INDEX".to_owned(), "1".to_owned())]);
+        match self {
+            Tools::Built => {
+                let empty = temp.join("empty-index");
+                std::fs::create_dir_all(&empty).unwrap();
+                env.insert("PIP_FIND_LINKS".into(), empty.display().to_string());
+            }
+            Tools::Wheels(dir) => {
+                env.insert("PIP_FIND_LINKS".into(), dir.display().to_string());
+                env.insert("PATH".into(), no_rust_path());
+            }
+        }
+        env
+    }
+}
+
+/// This machine's `PATH` without any directory that holds cargo, rustc or the workspace's
+/// built binaries: a CI runner that has only what a pip install gave it.
+pub(super) fn no_rust_path() -> String {
+    let built = bin_dir();
+    std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|dir| {
+            let dir = Path::new(dir);
+            !dir.as_os_str().is_empty()
+                && dir != built
+                && !["cargo", "rustc", "terminus-mock", "terminus-conformance"]
+                    .iter()
+                    .any(|tool| dir.join(tool).exists())
+        })
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
 /// A fresh working directory with the repository's `examples/` (the smoke programs the
 /// recipes grade), and a scratch directory for `RUNNER_TEMP`/`mktemp`.
 pub(super) fn workspace(name: &str) -> (PathBuf, PathBuf) {
@@ -199,7 +273,17 @@ pub(super) fn the_secrets(target: &Target) -> BTreeMap<&'static str, String> {
 
 #[test]
 fn the_github_actions_recipe_runs() {
-    let (work, temp) = workspace("github");
+    github_recipe("github", &Tools::Built);
+}
+
+#[test]
+#[ignore = "needs the wheels: make test-action-wheels"]
+fn from_the_wheels_the_github_actions_recipe_runs_with_no_rust() {
+    github_recipe("github-wheels", &Tools::wheels());
+}
+
+fn github_recipe(name: &str, tools: &Tools) {
+    let (work, temp) = workspace(name);
     let target = Target::start(&temp);
     let secrets = the_secrets(&target);
     let recipe = yaml("github-actions.yml");
@@ -209,7 +293,8 @@ fn the_github_actions_recipe_runs() {
     for (job_name, job) in jobs {
         let github_env = temp.join(format!("{job_name}.env"));
         std::fs::write(&github_env, "").unwrap();
-        let mut env: BTreeMap<String, String> = BTreeMap::from([
+        let mut env = tools.job_env(&temp);
+        env.extend([
             ("RUNNER_TEMP".to_owned(), temp.display().to_string()),
             ("GITHUB_ENV".to_owned(), github_env.display().to_string()),
             // The local target's CA, as the system store would hold a real deployment's.
@@ -231,7 +316,7 @@ fn the_github_actions_recipe_runs() {
                     .flatten()
                     .map(|(k, v)| (k.clone(), fill(&scalar(v), &secrets)))
                     .collect();
-                let run = action::run_action(&with, &mut env, &work, &temp);
+                let run = action::run_action(&with, &mut env, &work, &temp, tools);
                 assert_eq!(
                     run.failed, None,
                     "{job_name} / {name}: the action failed\n--- stdout\n{}\n--- stderr\n{}",
@@ -292,16 +377,48 @@ fn the_github_actions_recipe_runs() {
 
 #[test]
 fn the_gitlab_recipe_runs() {
-    let (work, temp) = workspace("gitlab");
+    gitlab_recipe("gitlab", &Tools::Built);
+}
+
+#[test]
+#[ignore = "needs the wheels: make test-action-wheels"]
+fn from_the_wheels_the_gitlab_recipe_runs_with_no_rust() {
+    gitlab_recipe("gitlab-wheels", &Tools::wheels());
+}
+
+fn gitlab_recipe(name: &str, tools: &Tools) {
+    let (work, temp) = workspace(name);
     let target = Target::start(&temp);
     let secrets = the_secrets(&target);
     let recipe = yaml("gitlab-ci.yml");
     for job_name in ["sdk-tests", "conformance"] {
         let job = &recipe[job_name];
-        let mut env: BTreeMap<String, String> = BTreeMap::from([
+        let image = job["image"].as_str().unwrap_or_default();
+        assert!(
+            image.starts_with("python:"),
+            "{job_name}: the job installs the wheels with pip, in a Python image (not {image})"
+        );
+        let mut env = tools.job_env(&temp);
+        env.extend([
             ("TMPDIR".to_owned(), temp.display().to_string()),
             ("SSL_CERT_FILE".to_owned(), target.ca.display().to_string()),
         ]);
+        if let Tools::Wheels(_) = tools {
+            // The image's Python: a venv of the job's own, first on PATH (its pip and what
+            // pip installs there), as `python:3.x`'s /usr/local/bin is.
+            let image = temp.join(format!("{job_name}-image"));
+            let made = Command::new("python3")
+                .arg("-m")
+                .arg("venv")
+                .arg(&image)
+                .status()
+                .unwrap();
+            assert!(made.success(), "python3 -m venv");
+            env.insert(
+                "PATH".into(),
+                format!("{}:{}", image.join("bin").display(), env["PATH"]),
+            );
+        }
         for (name, value) in job["variables"].as_object().into_iter().flatten() {
             env.insert(name.clone(), value.as_str().unwrap().to_owned());
         }
@@ -314,8 +431,18 @@ fn the_gitlab_recipe_runs() {
             .unwrap()
             .iter()
             .filter_map(Value::as_str)
-            .filter(|line| !line.starts_with("cargo install"))
+            .filter(|line| match tools {
+                // The built binaries are on PATH already.
+                Tools::Built => !line.starts_with("pip install"),
+                Tools::Wheels(_) => true,
+            })
             .collect();
+        assert!(
+            job["script"][0]
+                .as_str()
+                .is_some_and(|l| l.starts_with("pip install ")),
+            "{job_name}: the script starts by installing the tools with pip"
+        );
         let out = bash(&script.join("\n"), &work, &env);
         assert!(
             out.status.success(),
