@@ -5,6 +5,7 @@
 #               clippy -D warnings, rustfmt --check, no aws-lc-rs, cargo publish --dry-run of
 #               every crate (built from its .crate)
 #   make test-npm  the npm package (packages/npm/terminus-mock) packed, installed, tested (in make test)
+#   make test-npm-frameworks  the npm package under Vitest and Jest (pinned, from the registry)
 #   make wheels    the Python wheels of both tools (target/python-package/wheels)
 #   make test-action-wheels  action.yml and the CI recipes installing from those wheels, no Rust (in make test)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
@@ -109,6 +110,12 @@ test-npm:
 	$(CARGO) build -q -p terminus-mock
 	bash tests/npm-package.sh $${CARGO_TARGET_DIR:-target}/debug/terminus-mock
 .PHONY: test-npm
+
+# The same package under Vitest (ESM) and Jest's default setup (CommonJS), pinned, from the npm
+# registry (tests/npm-frameworks.sh; about 20 s; not in make test).
+test-npm-frameworks: test-npm
+	bash tests/npm-frameworks.sh
+.PHONY: test-npm-frameworks
 
 # curl, Python and Node against the real binary, trusting the CA it prints (the debug build
 # test-rust made: no second, release build inside make test).
