@@ -6,6 +6,7 @@
 #               every crate (built from its .crate)
 #   make test-npm  the npm package (packages/npm/terminus-mock) packed, installed, tested (in make test)
 #   make test-npm-frameworks  the npm package under Vitest and Jest (pinned, from the registry)
+#   make dist      release artifacts in dist/: both wheels, the npm tarball, SHA256SUMS
 #   make wheels    the Python wheels of both tools (target/python-package/wheels)
 #   make test-action-wheels  action.yml and the CI recipes installing from those wheels, no Rust (in make test)
 #   make bench  mock vs nginx, side by side (installs wrk, h2load, nginx)
@@ -85,6 +86,12 @@ python-package:
 	$(CARGO) build -q -p terminus-mock -p terminus-conformance
 	bash tests/python-package.sh
 .PHONY: python-package
+
+# The release artifacts in dist/: both wheels and the npm tarball, release builds, with
+# SHA256SUMS (tests/dist.sh; a release build, a few minutes cold; not in make test).
+dist:
+	bash tests/dist.sh
+.PHONY: dist
 
 # The two wheels alone, in target/python-package/wheels (about 10 s warm).
 wheels:

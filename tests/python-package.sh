@@ -5,6 +5,7 @@
 #     (mock-server/pyproject.toml: the binary and the pytest plugin) and terminus-conformance
 #     (conformance/pyproject.toml: the runner); maturin itself lives in a tool venv of its own
 #     under target/ (pinned; made once). `--wheels-only` stops here (make wheels);
+#     WHEEL_PROFILE=release builds release wheels instead (make dist);
 #  2. a FRESH venv (target/python-package/venv, remade each run) with both wheels, pytest and
 #     requests from PyPI, nothing else;
 #  3. its suite (tests/python-package/: the fixture, and the runner from its wheel checking the
@@ -31,7 +32,7 @@ fi
 
 rm -rf "$WORK/wheels"
 for crate in mock-server conformance; do
-  if ! "$TOOL/bin/maturin" build --profile dev -m "$crate/Cargo.toml" -o "$WORK/wheels" >"$WORK/maturin.log" 2>&1; then
+  if ! "$TOOL/bin/maturin" build --profile "${WHEEL_PROFILE:-dev}" -m "$crate/Cargo.toml" -o "$WORK/wheels" >"$WORK/maturin.log" 2>&1; then
     cat "$WORK/maturin.log" >&2
     echo "python-package: maturin could not build the wheel of $crate/pyproject.toml (its output above)" >&2
     exit 1
