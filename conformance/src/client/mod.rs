@@ -173,13 +173,11 @@ fn run(mut cli: ClientCli) -> Result<ExitCode, Error> {
                 .is_filtered_out(&Trial::test(s.trial_name(*c), || Ok(())))
         })
         .collect();
-    // a filter that selects nothing is a usage error (a misspelt filter must not pass).
-    if selected.is_empty() && (cli.harness.filter.is_some() || !cli.harness.skip.is_empty()) {
-        return Err(Error::Usage(
-            "the filter selects no case; `terminus-conformance client --list` shows every case name"
-                .into(),
-        ));
-    }
+    crate::run::cli::nothing_selected(
+        &cli.harness,
+        selected.iter().map(|(s, c)| s.trial_name(*c)),
+        "terminus-conformance client --list",
+    )?;
     if cli.harness.list {
         let lines: Vec<String> = if matches!(cli.harness.format, Some(FormatSetting::Json)) {
             std::iter::once(report::manifest::header("client"))

@@ -172,3 +172,36 @@ impl Cli {
         Ok(())
     }
 }
+
+/// a filter (or `--skip`) that selects none of `names` is a usage error, exit 2, before
+/// anything is started: a misspelt filter in CI must not pass green. The message shows the
+/// filter as given and the command (`list_command`) that lists every case name.
+pub fn nothing_selected<I>(
+    harness: &libtest_mimic::Arguments,
+    names: I,
+    list_command: &str,
+) -> Result<(), crate::error::Error>
+where
+    I: IntoIterator<Item = String>,
+{
+    let filtered = harness.filter.is_some() || !harness.skip.is_empty();
+    if !filtered
+        || names
+            .into_iter()
+            .any(|name| !harness.is_filtered_out(&libtest_mimic::Trial::test(name, || Ok(()))))
+    {
+        return Ok(());
+    }
+    let mut shown = Vec::new();
+    if let Some(f) = &harness.filter {
+        shown.push(format!(
+            "{f:?}{}",
+            if harness.exact { " (--exact)" } else { "" }
+        ));
+    }
+    shown.extend(harness.skip.iter().map(|s| format!("--skip {s:?}")));
+    Err(crate::error::Error::Usage(format!(
+        "the filter {} selects no case; `{list_command}` shows every case name",
+        shown.join(" ")
+    )))
+}

@@ -101,7 +101,11 @@ pub fn run(mut cli: Cli) -> Result<ExitCode, Error> {
         cli.openapi.as_deref(),
     )?;
     let cases = catalogue(&endpoints);
-    nothing_selected(&cli, &cases)?;
+    cli::nothing_selected(
+        &cli.harness,
+        cases.iter().map(|c| c.name.clone()),
+        "terminus-conformance --list",
+    )?;
     if cli.harness.list {
         return Ok(list(&cli, cases));
     }
@@ -262,35 +266,6 @@ fn list(cli: &Cli, cases: Vec<Case>) -> ExitCode {
     }
     let _ = out.flush();
     ExitCode::SUCCESS
-}
-
-/// a filter (or `--skip`) that selects no case is a usage error, exit 2, before anything
-/// is started: a misspelt filter in CI must not pass green.
-fn nothing_selected(cli: &Cli, cases: &[Case]) -> Result<(), Error> {
-    let filtered = cli.harness.filter.is_some() || !cli.harness.skip.is_empty();
-    let any = cases.iter().any(|c| {
-        !cli.harness
-            .is_filtered_out(&Trial::test(c.name.clone(), || Ok(())))
-    });
-    if filtered && !any {
-        return Err(Error::Usage(format!(
-            "the filter {} selects no case; `terminus-conformance --list` shows every case name",
-            filter_shown(cli)
-        )));
-    }
-    Ok(())
-}
-
-fn filter_shown(cli: &Cli) -> String {
-    let mut parts = Vec::new();
-    if let Some(f) = &cli.harness.filter {
-        parts.push(format!(
-            "{f:?}{}",
-            if cli.harness.exact { " (--exact)" } else { "" }
-        ));
-    }
-    parts.extend(cli.harness.skip.iter().map(|s| format!("--skip {s:?}")));
-    parts.join(" ")
 }
 
 async fn setup(

@@ -48,7 +48,9 @@ fn a_filter_that_selects_nothing_says_so() {
     );
     assert_eq!(graded.status, 2, "{}", graded.stderr);
     assert!(
-        graded.stderr.contains("selects no case"),
+        graded.stderr.contains(
+            "the filter \"CLI-9::nothing\" selects no case; `terminus-conformance client --list` shows every case name"
+        ),
         "{}",
         graded.stderr
     );
