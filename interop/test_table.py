@@ -101,11 +101,11 @@ class Section(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             readme = pathlib.Path(d, "README.md")
             readme.write_text(f"# x\nbefore\n{table.BEGIN}\nold table\n{table.END}\nafter\n")
-            table.rewrite_readme(readme, "new table")
+            table.readme_section.rewrite(readme, table.BEGIN, table.END, "new table")
             self.assertEqual(readme.read_text(), f"# x\nbefore\n{table.BEGIN}\nnew table\n{table.END}\nafter\n")
             readme.write_text("no markers\n")
             with self.assertRaises(SystemExit):
-                table.rewrite_readme(readme, "new table")
+                table.readme_section.rewrite(readme, table.BEGIN, table.END, "new table")
 
     def test_load_reads_meta_and_report_in_table_order(self):
         with tempfile.TemporaryDirectory() as d:

@@ -185,7 +185,7 @@ class Section(unittest.TestCase):
             rows = [(client(expect="pass"), *table.load_runs(reports)["c"], "as predicted", [], [])]
             readme = reports / "README.md"
             readme.write_text(f"top\n{table.BEGIN}\nold\n{table.END}\nbottom\n")
-            table.rewrite_readme(readme, table.markdown(rows))
+            table.readme_section.rewrite(readme, table.BEGIN, table.END, table.markdown(rows))
             text = readme.read_text()
             self.assertNotIn("old", text)
             self.assertIn("| c | x 1 | a | pass | exit 0 (pass): 9 of 9 pass | as predicted |", text)
