@@ -5,7 +5,9 @@
 //! GOAWAY (RFC 9113 §6.8), reset with REFUSED_STREAM (§8.7), or never handed to the connection
 //! because it was closing — is sent again on a new connection (after the first decline, on a
 //! connection of its own), and if it is declined every time it is
-//! [`Reply::Undelivered`]: evidence of nothing. A stream reset otherwise, or a connection
+//! [`Reply::Undelivered`]: evidence of nothing. So is a stream that got no answer in time on a
+//! connection the server shut down meanwhile (GOAWAY): its fate is unknown, and it is sent
+//! again alone; a server that hangs a stream on a live connection is judged a hang. A stream reset otherwise, or a connection
 //! lost, is an answer to the request ([`Reply::Closed`], ROB-1's reset).
 
 use std::time::Duration;
@@ -281,6 +283,16 @@ impl Http2 {
                         match tokio::time::timeout_at(deadline, sender.try_send_request(built))
                             .await
                         {
+                            // No head in time, and meanwhile the server shut the connection
+                            // down (GOAWAY, or closed it): it either never took the stream or
+                            // the client's HTTP/2 stack lost its end (h2 can leave a stream
+                            // pending through a GOAWAY race, hyperium/reqwest#1323); either way
+                            // not the server's answer. Sent again on a connection of its own,
+                            // where a server that really hangs is seen hanging.
+                            Err(_) if sender.is_closed() => Failed::Declined(format!(
+                                "no answer within {timeout:?}, and the server shut the \
+                                 connection down (GOAWAY) without the stream failing"
+                            )),
                             Err(_) => return Reply::TimedOut(timeout),
                             Ok(Ok(response)) => break (response, started, deadline),
                             Ok(Err(mut e)) => classify(e.take_message().is_some(), e.error()),

@@ -125,6 +125,9 @@ faults! {
     server_error_on_obs_text_fails_rob1_alone: ServerErrorOnObsText over Raw by "ROB-1";
     status_400_for_obs_text_fails_rob1_alone: Status400ForObsText over Raw by "ROB-1";
     hang_on_quote_fails_rob1_alone: HangsOnQuote over Raw by "ROB-1" ["--timeout", "1"];
+    // A stream held on a live HTTP/2 connection is a hang (R-5 sends a stream again only when
+    // the server shut the connection down meanwhile).
+    hang_on_quote_over_h2_fails_rob1_alone: HangsOnQuote over H2Only by "ROB-1" ["--timeout", "1"];
     // Every observable of a refusal (issue 16): the challenge among presented credentials, the
     // refusal by path, on every protocol.
     passport_challenges_tell_malformed_from_unknown: PassportChallenges over Hyper by "ERR-3";

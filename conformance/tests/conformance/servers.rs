@@ -13,6 +13,11 @@ use tokio_rustls::TlsAcceptor;
 
 use super::fake_api::{handle, too_many_requests, Action, Bucket, Fault, Incoming, Outgoing};
 
+/// [`Fault::GoawayHoldingOneStream`] has held its one stream (once per test process: one test
+/// uses the fault).
+pub static HELD_ONE_STREAM: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// Which server carries the fake API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -337,6 +342,9 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
     // ResetConnectionOnQuote: the service asks for the whole connection to be dropped.
     let drop_connection = Arc::new(tokio::sync::Notify::new());
     let dropper = drop_connection.clone();
+    // GoawayHoldingOneStream: the service asks for a graceful shutdown (GOAWAY).
+    let go_away = Arc::new(tokio::sync::Notify::new());
+    let go_away_here = go_away.clone();
     let service =
         hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
             let counter = counter.clone();
@@ -344,6 +352,7 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
             let bucket = bucket.clone();
             let answered = answered_here.clone();
             let dropper = dropper.clone();
+            let go_away = go_away_here.clone();
             served_here.fetch_add(1, Ordering::Relaxed);
             async move {
                 let mut incoming = Incoming {
@@ -380,6 +389,17 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
                 parts.push(incoming.target.as_bytes());
                 parts.push(&body);
                 note_write(&writes, &incoming.method, &incoming.target, &parts);
+                if fault == Fault::GoawayHoldingOneStream
+                    && incoming.http2
+                    && incoming
+                        .headers
+                        .iter()
+                        .any(|(n, v)| n == "authorization" && v.contains(&b'"'))
+                    && !HELD_ONE_STREAM.swap(true, Ordering::SeqCst)
+                {
+                    go_away.notify_one();
+                    std::future::pending::<()>().await;
+                }
                 let out = match answer(fault, &incoming, &counter, &bucket) {
                     Action::Respond(out) => {
                         if let Some(delay) = delay(&out) {
@@ -448,6 +468,10 @@ async fn serve_hyper<S: AsyncRead + AsyncWrite + Unpin + Send + 'static>(
         tokio::select! {
             _ = &mut connection => return,
             _ = drop_connection.notified() => return,
+            _ = go_away.notified(), if !shut => {
+                connection.as_mut().graceful_shutdown();
+                shut = true;
+            }
             _ = tokio::time::sleep(Duration::from_millis(1)), if !shut && shut_after.is_some() => {
                 if let Some((count, limit)) = shut_after {
                     if count.load(Ordering::Relaxed) >= limit {

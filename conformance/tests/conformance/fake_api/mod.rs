@@ -273,6 +273,11 @@ pub enum Fault {
     /// HTTP/2 that is a GOAWAY after every response (what Go's net/http does with the header),
     /// so the streams opened meanwhile are declined unprocessed (R-5: retried, never judged).
     CloseAfterEachResponse,
+    /// Correct enough to pass: over HTTP/2, the first request with a double quote in its
+    /// `Authorization` gets no answer: the server shuts the connection down (GOAWAY) and holds
+    /// that stream. The runner cannot tell it from a stream its HTTP/2 stack lost in a GOAWAY
+    /// race, so it sends it again on a connection of its own, where it is answered.
+    GoawayHoldingOneStream,
     /// Correct: every 7th request is answered 429 with `Retry-After: 1`.
     Every7th429,
     /// Correct: at most [`rate_limit::BUCKET_RATE`] requests per second (a token bucket of that size); the
