@@ -22,8 +22,8 @@ cd "$project"
 printf '{ "name": "scratch-sdk-frameworks", "private": true }\n' > package.json
 npm install --silent --no-audit --no-fund --save-dev \
   "vitest@$VITEST_VERSION" "jest@$JEST_VERSION" "$tarball"
-rm -f ./*.test.*
-cp "$ROOT"/tests/npm-frameworks/*.test.* .
+rm -f ./*.test.* ./suite.cjs
+cp "$ROOT"/tests/npm-frameworks/* .
 
 mkdir -p "$work/frameworks-path"
 ln -sf "$(command -v node)" "$work/frameworks-path/node"

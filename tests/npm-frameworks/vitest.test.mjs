@@ -1,46 +1,6 @@
-// terminus-mock's npm package under Vitest (ESM, `import { start }`), as an SDK author writes it:
-// one mock per file (beforeAll/afterAll), the journal and a scripted fault checked after the
-// SDK's calls. Run by tests/npm-frameworks.sh (make test-npm-frameworks).
-import https from "node:https";
+// terminus-mock's npm package under Vitest: ESM, `import { start } from "terminus-mock"`.
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { start } from "terminus-mock";
+import suite from "./suite.cjs";
 
-let mock;
-beforeAll(async () => {
-  mock = await start();
-});
-afterAll(() => mock?.stop());
-beforeEach(() => mock.admin.clear());
-
-function get(path, key) {
-  return new Promise((resolve, reject) => {
-    const headers = key === undefined ? {} : { Authorization: `Bearer ${key}` };
-    https
-      .get(new URL(path, mock.baseUrl), { ca: mock.ca, headers, agent: false }, (response) => {
-        let body = "";
-        response.on("data", (chunk) => (body += chunk));
-        response.on("end", () => resolve({ status: response.statusCode, body }));
-      })
-      .on("error", reject);
-  });
-}
-
-test("a minted key reads the account; no key and a revoked key get the envelope", async () => {
-  const minted = await mock.admin.mint("vitest");
-  expect((await get("/v1/account", minted.key)).status).toBe(200);
-  const refused = await get("/v1/account");
-  expect(refused.status).toBe(401);
-  expect(JSON.parse(refused.body).error.code).toBeNull();
-  await mock.admin.revoke(minted.id);
-  expect((await get("/v1/account", minted.key)).status).toBe(401);
-  expect(await mock.admin.count({ path: "/v1/account", status: 401 })).toBe(2);
-});
-
-test("a scripted 503 is answered once, then the route is served again", async () => {
-  const { key } = await mock.admin.mint("vitest-fault");
-  await mock.admin.fault({ path: "/v1/account", times: 1, respond: { kind: "status", status: 503 } });
-  expect((await get("/v1/account", key)).status).toBe(503);
-  expect((await get("/v1/account", key)).status).toBe(200);
-  const seen = await mock.admin.requests({ path: "/v1/account" });
-  expect(seen.map((r) => r.status)).toEqual([503, 200]);
-});
+suite({ test, expect, beforeAll, afterAll, beforeEach }, start, "vitest");
