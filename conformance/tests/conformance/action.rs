@@ -176,26 +176,16 @@ pub(super) fn run_action(
         for (k, v) in step["env"].as_object().into_iter().flatten() {
             step_env.insert(k.clone(), expand(v.as_str().unwrap(), &inputs));
         }
-        // GITHUB_PATH's entries first, newest first; then the stand-in cargo (built tools) and
-        // the job's PATH.
-        let mut path: Vec<String> = std::fs::read_to_string(&github_path)
-            .unwrap()
-            .lines()
-            .rev()
-            .map(str::to_owned)
-            .collect();
+        // GITHUB_PATH's entries first; then the stand-in cargo (built tools) and the job's PATH.
+        let mut rest = job_path(env);
         if let Tools::Built = tools {
-            path.push(cargo_dir.display().to_string());
+            rest = format!("{}:{rest}", cargo_dir.display());
         }
-        path.push(
-            env.get("PATH")
-                .cloned()
-                .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default()),
-        );
+        let path = github_path_first(&github_path, rest);
         let output_file = files.join(format!("output-{i}"));
         std::fs::write(&output_file, "").unwrap();
         for (k, v) in [
-            ("PATH", path.join(":")),
+            ("PATH", path),
             ("GITHUB_ENV", github_env.display().to_string()),
             ("GITHUB_PATH", github_path.display().to_string()),
             ("GITHUB_OUTPUT", output_file.display().to_string()),
@@ -210,16 +200,10 @@ pub(super) fn run_action(
         if !out.status.success() && run.failed.is_none() {
             run.failed = Some(out.status.code().unwrap_or(-1));
         }
-        for line in std::fs::read_to_string(&github_env).unwrap().lines() {
-            if let Some((k, v)) = line.split_once('=') {
-                env.insert(k.to_owned(), v.to_owned());
-            }
-        }
+        env.extend(github_pairs(&github_env));
         if let Some(id) = step["id"].as_str() {
-            for line in std::fs::read_to_string(&output_file).unwrap().lines() {
-                if let Some((k, v)) = line.split_once('=') {
-                    step_outputs.insert(format!("${{{{ steps.{id}.outputs.{k} }}}}"), v.to_owned());
-                }
+            for (k, v) in github_pairs(&output_file) {
+                step_outputs.insert(format!("${{{{ steps.{id}.outputs.{k} }}}}"), v);
             }
         }
     }
@@ -229,21 +213,40 @@ pub(super) fn run_action(
         }
     }
     // GitHub's $GITHUB_PATH: what the action added is on the PATH of the job's later steps.
-    let added: Vec<String> = std::fs::read_to_string(&github_path)
-        .unwrap()
-        .lines()
-        .rev()
-        .map(str::to_owned)
-        .collect();
-    if !added.is_empty() {
-        let job_path = env
-            .get("PATH")
-            .cloned()
-            .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default());
-        env.insert("PATH".into(), format!("{}:{job_path}", added.join(":")));
+    if !std::fs::read_to_string(&github_path).unwrap().is_empty() {
+        let path = github_path_first(&github_path, job_path(env));
+        env.insert("PATH".into(), path);
     }
     run.cargo_calls = std::fs::read_to_string(cargo_log).unwrap_or_default();
     run
+}
+
+/// The `NAME=value` lines of one of GitHub's files (`GITHUB_ENV`, `GITHUB_OUTPUT`), in order.
+pub(super) fn github_pairs(file: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+/// The job's PATH: its environment's, else this machine's.
+fn job_path(env: &BTreeMap<String, String>) -> String {
+    env.get("PATH")
+        .cloned()
+        .unwrap_or_else(|| std::env::var("PATH").unwrap_or_default())
+}
+
+/// `rest` with the directories added to `GITHUB_PATH` in front, the newest first, as GitHub
+/// builds each later step's PATH.
+fn github_path_first(github_path: &Path, rest: String) -> String {
+    let text = std::fs::read_to_string(github_path).unwrap();
+    text.lines()
+        .rev()
+        .chain(std::iter::once(rest.as_str()))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 fn inputs(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

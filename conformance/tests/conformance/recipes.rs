@@ -195,8 +195,7 @@ pub(super) fn no_rust_path() -> String {
 /// A fresh working directory with the repository's `examples/` (the smoke programs the
 /// recipes grade), and a scratch directory for `RUNNER_TEMP`/`mktemp`.
 pub(super) fn workspace(name: &str) -> (PathBuf, PathBuf) {
-    let base = std::env::temp_dir().join(format!("terminus-recipes-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&base);
+    let base = super::runner::scratch(&format!("recipes-{name}"));
     let (work, temp) = (base.join("work"), base.join("tmp"));
     std::fs::create_dir_all(&work).unwrap();
     std::fs::create_dir_all(&temp).unwrap();
@@ -341,11 +340,7 @@ fn github_recipe(name: &str, tools: &Tools) {
             );
             ran += 1;
             // GitHub's $GITHUB_ENV: what a step writes there is in the next steps' environment.
-            for line in std::fs::read_to_string(&github_env).unwrap().lines() {
-                if let Some((k, v)) = line.split_once('=') {
-                    env.insert(k.to_owned(), v.to_owned());
-                }
-            }
+            env.extend(action::github_pairs(&github_env));
         }
         for step in job["steps"].as_array().unwrap() {
             if step["uses"]

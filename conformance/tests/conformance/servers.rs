@@ -144,11 +144,7 @@ fn serve(
             });
         }
     });
-    let dir = std::env::temp_dir().join(format!(
-        "terminus-conformance-tests-{}-{port}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = super::runner::scratch(&format!("server-{port}"));
     let ca_path = dir.join("ca.pem");
     std::fs::write(&ca_path, ca_pem).unwrap();
     FakeServer {
